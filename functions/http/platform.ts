@@ -1,0 +1,31 @@
+// Platform routes: probes and the API's own documentation.
+import { platform as contract, routeTable } from '../../shared/contract/index.js';
+import { openApiDocument } from '../../shared/contract/openapi.js';
+import { httpRoute, rawReply, Reply } from '../../shared/http/route.js';
+import { checkReadiness } from '../../shared/domain/platform/readiness.js';
+import { readDocsAsset, docsPageHtml } from '../../shared/domain/platform/docs-page.js';
+
+export const health = httpRoute(contract.health, () => ({ status: 'ok' as const }));
+
+export const live = httpRoute(contract.live, () => ({ status: 'ok' as const }));
+
+export const ready = httpRoute(contract.ready, async () => {
+  const readiness = await checkReadiness();
+  if (readiness.status === 'ok') return readiness;
+  const failed = Object.entries(readiness.dependencies).filter(([, dependency]) => dependency.status === 'failed').map(([name]) => name);
+  // A problem body like every other error, with the per-dependency report as an extension member.
+  return new Reply(503, {
+    type: 'about:blank', title: 'Service Unavailable', status: 503, code: 'NOT_READY',
+    detail: `Not ready: ${failed.join(', ')} did not answer.`, dependencies: readiness.dependencies,
+  }, { contentType: 'application/problem+json' });
+});
+
+let document: ReturnType<typeof openApiDocument> | undefined;
+export const openapi = httpRoute(contract.openapi, () => (document ??= openApiDocument(routeTable, { version: '1.0.0' })));
+
+export const docs = httpRoute(contract.docs, () => rawReply(docsPageHtml, 'text/html; charset=utf-8'));
+
+export const docsAsset = httpRoute(contract.docsAsset, async ({ params }) => {
+  const asset = await readDocsAsset(params.file);
+  return rawReply(asset.body, asset.contentType, { 'cache-control': 'public, max-age=86400' });
+});

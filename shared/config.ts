@@ -1,0 +1,69 @@
+// The only place that reads process.env. Lambda (set by the CDK app) and the local runtime (set by
+// infra/local) use the same variable names; everything else receives the parsed `config`.
+import * as z from 'zod/mini';
+
+const optionalUrl = z.optional(z.url());
+const integer = (fallback: number, min = 0) => z._default(z.coerce.number().check(z.int(), z.minimum(min)), fallback);
+
+const Environment = z.object({
+  /** `local` when served by infra/local, `aws` in Lambda. */
+  STAGE: z._default(z.enum(['local', 'aws']), 'aws'),
+  AWS_REGION: z._default(z.string(), 'us-east-1'),
+  TABLE_NAME: z._default(z.string().check(z.minLength(3)), 'home-warehouse'),
+  BUCKET_NAME: z._default(z.string().check(z.minLength(3)), 'home-warehouse-attachments'),
+  MAIL_FROM: z._default(z.email(), 'no-reply@home-warehouse.local'),
+  /** Endpoints of the local engines; unset in AWS, where the SDK finds the regional ones. */
+  DYNAMODB_ENDPOINT: optionalUrl,
+  S3_ENDPOINT: optionalUrl,
+  SES_ENDPOINT: optionalUrl,
+  /** Signing secret for access tokens: given directly (local) or read from SSM (AWS). */
+  JWT_SECRET: z.optional(z.string().check(z.minLength(32))),
+  JWT_SECRET_PARAMETER: z.optional(z.string()),
+  /** Comma-separated origins allowed by CORS; `*` for any. */
+  CORS_ORIGINS: z._default(z.string(), '*'),
+  /** Request bodies above this many bytes answer 413. */
+  MAX_BODY_BYTES: integer(1_048_576, 1),
+  ATTACHMENT_MAX_BYTES: integer(25 * 1024 * 1024, 1),
+  /** Folder holding the reference page's assets (swagger-ui-dist), shipped beside the docs bundle. */
+  DOCS_ASSETS_DIR: z.optional(z.string()),
+  /** Public base URL of the API, used in the OpenAPI `servers` list and in mail links. */
+  PUBLIC_URL: optionalUrl,
+  SERVICE_NAME: z._default(z.string(), 'home-warehouse'),
+  METRICS_NAMESPACE: z._default(z.string(), 'HomeWarehouse'),
+  /** Milliseconds a single AWS call may take before it is abandoned (then retried). */
+  AWS_REQUEST_TIMEOUT_MS: integer(3_000, 100),
+  AWS_MAX_ATTEMPTS: integer(3, 1),
+});
+
+export type Config = ReturnType<typeof toConfig>;
+
+function toConfig(env: z.infer<typeof Environment>) {
+  return {
+    stage: env.STAGE,
+    region: env.AWS_REGION,
+    tableName: env.TABLE_NAME,
+    bucketName: env.BUCKET_NAME,
+    mailFrom: env.MAIL_FROM,
+    endpoints: { dynamodb: env.DYNAMODB_ENDPOINT, s3: env.S3_ENDPOINT, ses: env.SES_ENDPOINT },
+    jwt: { secret: env.JWT_SECRET, secretParameter: env.JWT_SECRET_PARAMETER },
+    corsOrigins: env.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean),
+    limits: { maxBodyBytes: env.MAX_BODY_BYTES, attachmentMaxBytes: env.ATTACHMENT_MAX_BYTES },
+    docsAssetsDir: env.DOCS_ASSETS_DIR,
+    publicUrl: env.PUBLIC_URL,
+    serviceName: env.SERVICE_NAME,
+    metricsNamespace: env.METRICS_NAMESPACE,
+    aws: { requestTimeoutMs: env.AWS_REQUEST_TIMEOUT_MS, maxAttempts: env.AWS_MAX_ATTEMPTS },
+  };
+}
+
+/** Parses an environment; exported for tests. Throws one error naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = z.safeParse(Environment, env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.code}`).join(', ');
+    throw new Error(`Invalid configuration: ${problems}`);
+  }
+  return toConfig(parsed.data);
+}
+
+export const config: Config = loadConfig(process.env);

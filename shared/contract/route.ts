@@ -1,0 +1,66 @@
+// A route is declared once, as data. The CDK app, the local server, the OpenAPI document and the
+// route-wide tests all read these declarations; handlers implement them by `id`.
+// This folder imports nothing but zod/mini (the classic zod API costs every cold start ~75 ms).
+import type * as z from 'zod/mini';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** Roles inside a workspace, weakest first. */
+export const workspaceRoles = ['viewer', 'member', 'admin', 'owner'] as const;
+export type WorkspaceRole = (typeof workspaceRoles)[number];
+
+/**
+ * Who may call a route:
+ * - `public`: anyone, no token;
+ * - `user`: any signed-in, active user;
+ * - `superuser`: a signed-in superuser;
+ * - a workspace role: a member of `{workspace_id}` holding at least that role.
+ */
+export type Access = 'public' | 'user' | 'superuser' | WorkspaceRole;
+
+/** What the route answers when it does not answer JSON (docs page, its assets). */
+export type MediaType = 'application/json' | 'text/html' | 'text/javascript' | 'text/css';
+
+export interface RouteContract<
+  P extends z.ZodMiniType = z.ZodMiniType,
+  Q extends z.ZodMiniType = z.ZodMiniType,
+  B extends z.ZodMiniType = z.ZodMiniType,
+  R extends z.ZodMiniType = z.ZodMiniType,
+> {
+  /** operationId; also the name of the handler export in functions/http/<domain>.ts */
+  id: string;
+  method: HttpMethod;
+  /** API Gateway style path: `/workspaces/{workspace_id}/items/{item_id}` */
+  path: string;
+  /** the functions/http module that implements it, the OpenAPI tag and the nested stack */
+  domain: string;
+  access: Access;
+  summary: string;
+  description?: string;
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** JSON response schema; absent for 204 and for non-JSON routes */
+  response?: R;
+  status: number;
+  /** defaults to application/json */
+  produces?: MediaType;
+  /** domain error codes this route may answer, for the OpenAPI document */
+  errors?: readonly string[];
+  examples?: { body?: z.infer<B>; response?: z.infer<R> };
+}
+
+/** Identity helper that keeps the schema types of a declaration for the handler. */
+export function route<
+  P extends z.ZodMiniType = z.ZodMiniType,
+  Q extends z.ZodMiniType = z.ZodMiniType,
+  B extends z.ZodMiniType = z.ZodMiniType,
+  R extends z.ZodMiniType = z.ZodMiniType,
+>(declaration: RouteContract<P, Q, B, R>): RouteContract<P, Q, B, R> {
+  return declaration;
+}
+
+/** True when the route sits under `/workspaces/{workspace_id}` and so checks membership. */
+export function isWorkspaceRoute(contract: Pick<RouteContract, 'access'>): boolean {
+  return (workspaceRoles as readonly string[]).includes(contract.access);
+}

@@ -1,0 +1,78 @@
+// The one error map: domain error kinds → HTTP status, and every error answer as
+// application/problem+json (RFC 9457) with a machine-readable `code`.
+import type { ErrorKind, FieldError } from '../domain/errors.js';
+import { DomainError } from '../domain/errors.js';
+
+const statusByKind: Record<ErrorKind, number> = {
+  bad_request: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  precondition_failed: 412,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  invalid: 422,
+  too_many_requests: 429,
+  unavailable: 503,
+};
+
+const titles: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
+  409: 'Conflict', 412: 'Precondition Failed', 413: 'Content Too Large', 415: 'Unsupported Media Type',
+  422: 'Unprocessable Content', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
+};
+
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  instance?: string;
+  errors?: FieldError[];
+}
+
+export interface HttpResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body?: string;
+  isBase64Encoded?: boolean;
+}
+
+export function statusOf(kind: ErrorKind): number {
+  return statusByKind[kind];
+}
+
+export function problemResponse(
+  status: number,
+  code: string,
+  detail: string,
+  options: { requestId?: string; errors?: FieldError[]; headers?: Record<string, string> } = {},
+): HttpResponse {
+  const body: ProblemBody = {
+    type: 'about:blank',
+    title: titles[status] ?? 'Error',
+    status,
+    detail,
+    code,
+    ...(options.requestId ? { instance: `urn:request:${options.requestId}` } : {}),
+    ...(options.errors ? { errors: options.errors } : {}),
+  };
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/problem+json', ...options.headers },
+    body: JSON.stringify(body),
+  };
+}
+
+/** Turns a domain error into its answer. Anything else is the caller's to log and answer 500. */
+export function domainErrorResponse(error: DomainError, requestId?: string): HttpResponse {
+  const status = statusOf(error.kind);
+  const headers: Record<string, string> = {};
+  if (error.details.retryAfter !== undefined) headers['retry-after'] = String(Math.ceil(error.details.retryAfter));
+  return problemResponse(status, error.code, error.message, { requestId, errors: error.details.errors, headers });
+}
+
+export const internalErrorResponse = (requestId?: string): HttpResponse =>
+  problemResponse(500, 'INTERNAL_ERROR', 'Something went wrong on our side. It has been logged; retrying may help.', { requestId });

@@ -1,0 +1,15 @@
+// Metric names written once: the code emits them (EMF through Powertools) and the CDK
+// observability stack charts and alarms on them. Renaming one here renames both.
+export const metricNames = {
+  /** emitted by Powertools on the first invocation of a container */
+  coldStart: 'ColdStart',
+  /** an answer with status >= 500, dimension `operation` */
+  serverErrors: 'ServerErrors',
+  /** an answer with status 400–499, dimension `operation` */
+  clientErrors: 'ClientErrors',
+} as const;
+
+export const metricDimensions = {
+  /** the route's operation id, e.g. `createLoan` */
+  operation: 'operation',
+} as const;

@@ -1,0 +1,31 @@
+import { defineConfig } from 'vitest/config';
+
+// Three kinds of test, split by what they need:
+// - unit: nothing but Node;
+// - infra: synthesises the CDK app (bundles the functions once, no AWS account);
+// - integration: the local runtime (DynamoDB Local, s3rver, aws-ses-v2-local, the HTTP API), started
+//   once per run by global-setup.ts and reached over real HTTP.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          // Handlers log and emit EMF to stdout; tests assert on answers and spy on the logger instead.
+          env: { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' },
+        },
+      },
+      { test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 180_000 } },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          globalSetup: ['test/integration/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
