@@ -28,4 +28,12 @@ export const changeFeed: FunctionEntry = { module: 'functions/streams/change-fee
 /** Runs on every object created in the attachments bucket (EventBridge `Object Created`). */
 export const uploadVerifier: FunctionEntry = { module: 'functions/s3/verify-upload.ts', export: 'handler' };
 
-export const scheduledJobs: readonly ScheduledJob[] = [];
+export const scheduledJobs: readonly ScheduledJob[] = [
+  {
+    name: 'purge-workspaces',
+    module: 'functions/jobs/purge-workspaces.ts',
+    export: 'handler',
+    schedule: 'rate(15 minutes)',
+    description: 'Removes the contents of deleted workspaces, page by page',
+  },
+];

@@ -28,6 +28,8 @@ const Environment = z.object({
   DOCS_ASSETS_DIR: z.optional(z.string()),
   /** Public base URL of the API, used in the OpenAPI `servers` list and in mail links. */
   PUBLIC_URL: optionalUrl,
+  /** Origin of the PWA, used in links the product mails (password reset). */
+  APP_URL: optionalUrl,
   SERVICE_NAME: z._default(z.string(), 'home-warehouse'),
   METRICS_NAMESPACE: z._default(z.string(), 'HomeWarehouse'),
   /** Milliseconds a single AWS call may take before it is abandoned (then retried). */
@@ -50,6 +52,7 @@ function toConfig(env: z.infer<typeof Environment>) {
     limits: { maxBodyBytes: env.MAX_BODY_BYTES, attachmentMaxBytes: env.ATTACHMENT_MAX_BYTES },
     docsAssetsDir: env.DOCS_ASSETS_DIR,
     publicUrl: env.PUBLIC_URL,
+    appUrl: env.APP_URL ?? env.PUBLIC_URL ?? 'http://127.0.0.1:3000',
     serviceName: env.SERVICE_NAME,
     metricsNamespace: env.METRICS_NAMESPACE,
     aws: { requestTimeoutMs: env.AWS_REQUEST_TIMEOUT_MS, maxAttempts: env.AWS_MAX_ATTEMPTS },

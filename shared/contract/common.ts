@@ -27,3 +27,29 @@ export const Problem = named('Problem', z.object({
   type: 'about:blank', title: 'Unprocessable Content', status: 422, detail: 'The request did not match the schema.',
   code: 'VALIDATION_FAILED', errors: [{ location: 'body.name', message: 'is required' }],
 });
+
+export const Uuid = z.uuid();
+export const Timestamp = z.iso.datetime({ offset: true });
+
+/** Every stored entity carries these. */
+export const entityMeta = {
+  created_at: z.string(),
+  updated_at: z.string(),
+  version: z.number(),
+};
+
+/**
+ * Cursor paging: `limit` (1–100, default 50) and the opaque `cursor` from `next_cursor`.
+ * The earlier API's `page` is refused with a message that points to `cursor`.
+ */
+export const PageQuery = z.object({
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 50),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
+  page: z.optional(z.unknown().check(z.refine(() => false, 'is not supported: pass `cursor` (from `next_cursor`) instead'))),
+});
+
+export function pageOf<S extends z.ZodMiniType>(item: S) {
+  return z.object({ items: z.array(item), next_cursor: z.optional(z.string()) });
+}
+
+export const WorkspaceParams = z.object({ workspace_id: Uuid });

@@ -26,6 +26,7 @@ export interface RouteContract<
   Q extends z.ZodMiniType = z.ZodMiniType,
   B extends z.ZodMiniType = z.ZodMiniType,
   R extends z.ZodMiniType = z.ZodMiniType,
+  A extends Access = Access,
 > {
   /** operationId; also the name of the handler export in functions/http/<domain>.ts */
   id: string;
@@ -34,7 +35,7 @@ export interface RouteContract<
   path: string;
   /** the functions/http module that implements it, the OpenAPI tag and the nested stack */
   domain: string;
-  access: Access;
+  access: A;
   summary: string;
   description?: string;
   params?: P;
@@ -56,7 +57,8 @@ export function route<
   Q extends z.ZodMiniType = z.ZodMiniType,
   B extends z.ZodMiniType = z.ZodMiniType,
   R extends z.ZodMiniType = z.ZodMiniType,
->(declaration: RouteContract<P, Q, B, R>): RouteContract<P, Q, B, R> {
+  const A extends Access = Access,
+>(declaration: RouteContract<P, Q, B, R, A>): RouteContract<P, Q, B, R, A> {
   return declaration;
 }
 

@@ -13,7 +13,9 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
-import type { RouteContract } from '../contract/route.js';
+import type { RouteContract, WorkspaceRole } from '../contract/route.js';
+import { authorize, type Caller, type WorkspaceScope } from './caller.js';
+import { entityTag, expectedVersion } from './conditional.js';
 import { config } from '../config.js';
 import { DomainError, type FieldError } from '../domain/errors.js';
 import { logger, metrics } from '../observability/telemetry.js';
@@ -24,11 +26,19 @@ import { contentSecurityPolicyFor } from './security-headers.js';
 
 type Infer<S> = [NonNullable<S>] extends [z.ZodMiniType] ? z.output<NonNullable<S>> : undefined;
 type ResponseOf<C> = C extends RouteContract<z.ZodMiniType, z.ZodMiniType, z.ZodMiniType, infer R> ? z.input<R> : never;
+type CallerOf<C extends RouteContract> = C['access'] extends 'public' ? undefined : Caller;
+type ScopeOf<C extends RouteContract> = C['access'] extends WorkspaceRole ? WorkspaceScope : undefined;
 
 export interface RouteRequest<C extends RouteContract> {
   params: Infer<C['params']>;
   query: Infer<C['query']>;
   body: Infer<C['body']>;
+  /** the signed-in user (every route but the public ones) */
+  caller: CallerOf<C>;
+  /** the workspace, the caller's membership and role (routes under /workspaces/{workspace_id}) */
+  scope: ScopeOf<C>;
+  /** the version an `If-Match` header asks for, if any */
+  expectedVersion: number | undefined;
   /** lower-cased header names */
   headers: Record<string, string | undefined>;
   requestId: string;
@@ -76,17 +86,16 @@ function readBody(event: APIGatewayProxyEventV2, contract: RouteContract): unkno
   }
 }
 
-/** Validates each declared part; every violation of every part is reported in one 422. */
-function parseInput(contract: RouteContract, raw: Record<InputPart, unknown>) {
-  const parts: [InputPart, z.ZodMiniType | undefined][] = [['path', contract.params], ['query', contract.query], ['body', contract.body]];
-  const parsed: Partial<Record<InputPart, unknown>> = {};
+/** Validates the given parts; every violation of every part is reported in one 422. */
+function parseParts(parts: [InputPart, z.ZodMiniType | undefined, unknown][]): unknown[] {
   const errors: FieldError[] = [];
-  for (const [part, schema] of parts) {
-    if (!schema) continue;
-    const result = z.safeParse(schema, raw[part] ?? (part === 'body' ? undefined : {}));
-    if (result.success) parsed[part] = result.data;
-    else errors.push(...fieldErrors(part, result.error.issues, raw[part]));
-  }
+  const parsed = parts.map(([part, schema, raw]) => {
+    if (!schema) return undefined;
+    const result = z.safeParse(schema, raw);
+    if (result.success) return result.data;
+    errors.push(...fieldErrors(part, result.error.issues, raw));
+    return undefined;
+  });
   if (errors.length > 0) {
     throw new DomainError('invalid', 'VALIDATION_FAILED', 'The request did not match the schema.', { errors });
   }
@@ -112,7 +121,7 @@ function serialise(contract: RouteContract, result: unknown, event: APIGatewayPr
     headers['content-type'] = reply.options.contentType ?? jsonType;
   }
   if (contract.method === 'GET' && reply.status === 200) {
-    const etag = headers.etag ?? etagOf(body);
+    const etag = headers.etag ?? entityTag(reply.body) ?? etagOf(body);
     headers.etag = etag;
     const ifNoneMatch = event.headers['if-none-match'];
     if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {
@@ -135,13 +144,24 @@ export function httpRoute<C extends RouteContract>(contract: C, implementation: 
     logger.setCorrelationId(requestId);
     let response: HttpResponse;
     try {
-      const input = parseInput(contract, {
-        path: event.pathParameters ?? {},
-        query: event.queryStringParameters ?? {},
-        body: readBody(event, contract),
-      });
+      // On signed-in routes, who is calling is settled (from the token and the path) before the
+      // query and body are looked at; public routes report every violation at once.
+      const path: [InputPart, z.ZodMiniType | undefined, unknown] = ['path', contract.params, event.pathParameters ?? {}];
+      const rest = (): [InputPart, z.ZodMiniType | undefined, unknown][] => [
+        ['query', contract.query, event.queryStringParameters ?? {}],
+        ['body', contract.body, readBody(event, contract)],
+      ];
+      let params: unknown, query: unknown, body: unknown, access: Awaited<ReturnType<typeof authorize>> | undefined;
+      if (contract.access === 'public') {
+        [params, query, body] = parseParts([path, ...rest()]);
+      } else {
+        [params] = parseParts([path]);
+        access = await authorize(contract, event.headers, params as { workspace_id?: string });
+        [query, body] = parseParts(rest());
+      }
       const result = await implementation({
-        params: input.path, query: input.query, body: input.body,
+        params, query, body, caller: access?.caller, scope: access?.scope,
+        expectedVersion: expectedVersion(event.headers['if-match']),
         headers: event.headers, requestId, event,
       } as RouteRequest<C>);
       response = serialise(contract, result, event);

@@ -7,6 +7,8 @@ export const metricNames = {
   serverErrors: 'ServerErrors',
   /** an answer with status 400–499, dimension `operation` */
   clientErrors: 'ClientErrors',
+  /** workspaces whose contents the purge job finished removing */
+  workspacesPurged: 'WorkspacesPurged',
 } as const;
 
 export const metricDimensions = {

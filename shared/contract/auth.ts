@@ -1,0 +1,59 @@
+// Sign-up, sign-in and tokens. Public routes: the body carries the credentials.
+import * as z from 'zod/mini';
+import { route } from './route.js';
+import { named } from './common.js';
+import { Email, FullName, Password, User } from './users.js';
+
+const RefreshToken = z.string().check(z.minLength(20), z.maxLength(512));
+
+export const Session = named('Session', z.object({
+  token: z.string(),
+  refresh_token: z.string(),
+  token_type: z.literal('Bearer'),
+  /** seconds until `token` expires */
+  expires_in: z.number(),
+  user: User,
+}), 'A signed-in session: a 15-minute access token and a single-use 30-day refresh token.');
+
+export const register = route({
+  id: 'register', method: 'POST', path: '/auth/register', domain: 'auth', access: 'public',
+  summary: 'Create an account and its personal workspace',
+  body: z.strictObject({ email: Email, full_name: FullName, password: Password }),
+  response: User, status: 201, errors: ['EMAIL_TAKEN'],
+  examples: { body: { email: 'ada@example.com', full_name: 'Ada Lovelace', password: 'correct horse battery' } },
+});
+
+export const login = route({
+  id: 'login', method: 'POST', path: '/auth/login', domain: 'auth', access: 'public',
+  summary: 'Sign in with email and password',
+  description: 'Unknown email, wrong password and a deactivated account all answer the same 401. Repeated failures for one email answer 429 with Retry-After.',
+  body: z.strictObject({ email: Email, password: z.string().check(z.minLength(1), z.maxLength(128)) }),
+  response: Session, status: 200, errors: ['INVALID_CREDENTIALS', 'TOO_MANY_ATTEMPTS'],
+  examples: { body: { email: 'ada@example.com', password: 'correct horse battery' } },
+});
+
+export const refresh = route({
+  id: 'refresh', method: 'POST', path: '/auth/refresh', domain: 'auth', access: 'public',
+  summary: 'Trade a refresh token for a new pair (the old one is spent)',
+  description: 'Each refresh token works once. Presenting a spent one revokes its whole session family, the legitimate holder included.',
+  body: z.strictObject({ refresh_token: RefreshToken }), response: Session, status: 200, errors: ['INVALID_REFRESH_TOKEN'],
+});
+
+export const logout = route({
+  id: 'logout', method: 'POST', path: '/auth/logout', domain: 'auth', access: 'public',
+  summary: 'Sign out: revokes the session family of this refresh token',
+  body: z.strictObject({ refresh_token: RefreshToken }), status: 204,
+});
+
+export const requestPasswordReset = route({
+  id: 'requestPasswordReset', method: 'POST', path: '/auth/password-reset', domain: 'auth', access: 'public',
+  summary: 'Mail a password-reset link (always 202, whether or not the account exists)',
+  body: z.strictObject({ email: Email }), status: 202, examples: { body: { email: 'ada@example.com' } },
+});
+
+export const confirmPasswordReset = route({
+  id: 'confirmPasswordReset', method: 'POST', path: '/auth/password-reset/confirm', domain: 'auth', access: 'public',
+  summary: 'Set a new password with the mailed token (signs out every session)',
+  body: z.strictObject({ token: z.string().check(z.minLength(20), z.maxLength(200)), new_password: Password }),
+  status: 204, errors: ['RESET_TOKEN_INVALID'],
+});

@@ -1,0 +1,83 @@
+// Users: the signed-in user's own account, and superuser administration.
+import * as z from 'zod/mini';
+import { route } from './route.js';
+import { entityMeta, named, PageQuery, pageOf, Uuid } from './common.js';
+
+export const dateFormats = ['YYYY-MM-DD', 'DD.MM.YYYY', 'DD/MM/YYYY', 'MM/DD/YYYY'] as const;
+export const languages = ['en', 'fi', 'et', 'sv', 'de', 'fr', 'es', 'ru'] as const;
+export const themes = ['system', 'light', 'dark'] as const;
+
+export const Email = z.email().check(z.maxLength(254));
+export const Password = z.string().check(z.minLength(8), z.maxLength(128));
+export const FullName = z.string().check(z.trim(), z.minLength(1), z.maxLength(100));
+
+const userExample = {
+  id: '0193a5e2-7c1a-7b3e-9f00-1c2d3e4f5a6b', email: 'ada@example.com', full_name: 'Ada Lovelace',
+  date_format: 'YYYY-MM-DD', language: 'en', theme: 'system', is_superuser: false,
+  created_at: '2026-11-26T09:00:00.000Z', updated_at: '2026-11-26T09:00:00.000Z', version: 1,
+};
+
+export const User = named('User', z.object({
+  id: z.string(),
+  email: z.string(),
+  full_name: z.string(),
+  date_format: z.string(),
+  language: z.string(),
+  theme: z.string(),
+  is_superuser: z.boolean(),
+  ...entityMeta,
+}), 'A user as they see themselves.', userExample);
+
+export const UserAdmin = named('UserAdmin', z.object({
+  ...User.def.shape,
+  is_active: z.boolean(),
+}), 'A user as a superuser sees them.', { ...userExample, is_active: true });
+
+const UserParams = z.object({ id: Uuid });
+
+export const getMe = route({
+  id: 'getMe', method: 'GET', path: '/users/me', domain: 'users', access: 'user',
+  summary: 'The signed-in user', response: User, status: 200, examples: { response: userExample },
+});
+
+export const updateMe = route({
+  id: 'updateMe', method: 'PATCH', path: '/users/me', domain: 'users', access: 'user',
+  summary: 'Change the signed-in user\'s name', body: z.strictObject({ full_name: z.optional(FullName) }),
+  response: User, status: 200, examples: { body: { full_name: 'Ada King' }, response: { ...userExample, full_name: 'Ada King', version: 2 } },
+});
+
+export const changePassword = route({
+  id: 'changePassword', method: 'PATCH', path: '/users/me/password', domain: 'users', access: 'user',
+  summary: 'Change the password (signs out every other session)',
+  body: z.strictObject({ current_password: z.string().check(z.minLength(1), z.maxLength(128)), new_password: Password }),
+  status: 204, errors: ['CURRENT_PASSWORD_INCORRECT'],
+  examples: { body: { current_password: 'old secret 1', new_password: 'a longer new secret' } },
+});
+
+export const updatePreferences = route({
+  id: 'updatePreferences', method: 'PATCH', path: '/users/me/preferences', domain: 'users', access: 'user',
+  summary: 'Change display preferences',
+  body: z.strictObject({ date_format: z.optional(z.enum(dateFormats)), language: z.optional(z.enum(languages)), theme: z.optional(z.enum(themes)) }),
+  response: User, status: 200, examples: { body: { theme: 'dark', language: 'fi' } },
+});
+
+export const listUsers = route({
+  id: 'listUsers', method: 'GET', path: '/users', domain: 'users', access: 'superuser',
+  summary: 'Every user, newest first (superusers only)', query: PageQuery, response: pageOf(UserAdmin), status: 200,
+});
+
+export const getUser = route({
+  id: 'getUser', method: 'GET', path: '/users/{id}', domain: 'users', access: 'superuser',
+  summary: 'One user (superusers only)', params: UserParams, response: UserAdmin, status: 200, errors: ['NOT_FOUND'],
+});
+
+export const deactivateUser = route({
+  id: 'deactivateUser', method: 'POST', path: '/users/{id}/deactivate', domain: 'users', access: 'superuser',
+  summary: 'Deactivate a user: their next request and refresh are refused', params: UserParams, status: 204,
+  errors: ['NOT_FOUND', 'CANNOT_DEACTIVATE_SELF'],
+});
+
+export const activateUser = route({
+  id: 'activateUser', method: 'POST', path: '/users/{id}/activate', domain: 'users', access: 'superuser',
+  summary: 'Activate a user again', params: UserParams, status: 204, errors: ['NOT_FOUND'],
+});

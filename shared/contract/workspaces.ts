@@ -1,0 +1,127 @@
+// Workspaces and their members. Every route under /workspaces/{workspace_id} checks membership
+// and the declared role; the service adds the rules the role alone cannot say (owners, self).
+import * as z from 'zod/mini';
+import { route, workspaceRoles } from './route.js';
+import { entityMeta, named, PageQuery, pageOf, Uuid, WorkspaceParams } from './common.js';
+import { Email } from './users.js';
+
+const Name = z.string().check(z.trim(), z.minLength(1), z.maxLength(100));
+const Slug = z.string().check(z.minLength(1), z.maxLength(50), z.regex(/^[a-z0-9-]+$/));
+const Description = z.string().check(z.maxLength(1000));
+export const Role = z.enum(workspaceRoles);
+
+const workspaceExample = {
+  id: '0193a5e2-7c1a-7b3e-9f00-aaaaaaaaaaaa', name: 'Home', slug: 'home', description: 'Our flat',
+  is_personal: false, role: 'owner' as const, created_at: '2026-11-26T09:00:00.000Z', updated_at: '2026-11-26T09:00:00.000Z', version: 1,
+};
+
+export const Workspace = named('Workspace', z.object({
+  id: z.string(),
+  name: z.string(),
+  slug: z.string(),
+  description: z.optional(z.string()),
+  is_personal: z.boolean(),
+  /** the caller's role here */
+  role: Role,
+  ...entityMeta,
+}), 'A workspace, with the caller\'s role in it.', workspaceExample);
+
+const memberExample = {
+  id: '0193a5e2-7c1a-7b3e-9f00-bbbbbbbbbbbb', workspace_id: workspaceExample.id, user_id: '0193a5e2-7c1a-7b3e-9f00-1c2d3e4f5a6b',
+  role: 'member' as const, email: 'ada@example.com', full_name: 'Ada Lovelace', invited_by: '0193a5e2-7c1a-7b3e-9f00-cccccccccccc',
+  created_at: '2026-11-26T09:00:00.000Z', updated_at: '2026-11-26T09:00:00.000Z', version: 1,
+};
+
+export const Member = named('Member', z.object({
+  id: z.string(),
+  workspace_id: z.string(),
+  user_id: z.string(),
+  role: Role,
+  email: z.string(),
+  full_name: z.string(),
+  invited_by: z.optional(z.string()),
+  ...entityMeta,
+}), 'A member of a workspace.', memberExample);
+
+const MemberParams = z.object({ workspace_id: Uuid, user_id: Uuid });
+
+export const listWorkspaces = route({
+  id: 'listWorkspaces', method: 'GET', path: '/workspaces', domain: 'workspaces', access: 'user',
+  summary: 'The workspaces I belong to, by name', query: PageQuery, response: pageOf(Workspace), status: 200,
+});
+
+export const getWorkspaceBySlug = route({
+  id: 'getWorkspaceBySlug', method: 'GET', path: '/workspaces/by-slug/{slug}', domain: 'workspaces', access: 'user',
+  summary: 'A workspace I belong to, by its slug', params: z.object({ slug: Slug }), response: Workspace, status: 200,
+  errors: ['NOT_FOUND', 'WORKSPACE_ACCESS_DENIED'],
+});
+
+export const createWorkspace = route({
+  id: 'createWorkspace', method: 'POST', path: '/workspaces', domain: 'workspaces', access: 'user',
+  summary: 'Create a workspace; I become its owner',
+  body: z.strictObject({
+    name: Name, slug: Slug, description: z.optional(z.nullable(Description)),
+    /** kept for clients of the earlier API; only the registration creates a personal workspace */
+    is_personal: z.optional(z.literal(false)),
+  }),
+  response: Workspace, status: 201, errors: ['SLUG_TAKEN'],
+  examples: { body: { name: 'Home', slug: 'home', description: 'Our flat' }, response: workspaceExample },
+});
+
+export const getWorkspace = route({
+  id: 'getWorkspace', method: 'GET', path: '/workspaces/{workspace_id}', domain: 'workspaces', access: 'viewer',
+  summary: 'One workspace', params: WorkspaceParams, response: Workspace, status: 200, examples: { response: workspaceExample },
+});
+
+export const updateWorkspace = route({
+  id: 'updateWorkspace', method: 'PATCH', path: '/workspaces/{workspace_id}', domain: 'workspaces', access: 'admin',
+  summary: 'Rename a workspace or change its slug or description (`null` clears the description)',
+  description: 'Send `If-Match` with the version (or ETag) to make the change conditional: 412 VERSION_CONFLICT when it moved on.',
+  params: WorkspaceParams,
+  body: z.strictObject({ name: z.optional(Name), slug: z.optional(Slug), description: z.optional(z.nullable(Description)) }),
+  response: Workspace, status: 200, errors: ['SLUG_TAKEN', 'VERSION_CONFLICT'],
+  examples: { body: { name: 'Summer house' } },
+});
+
+export const deleteWorkspace = route({
+  id: 'deleteWorkspace', method: 'DELETE', path: '/workspaces/{workspace_id}', domain: 'workspaces', access: 'owner',
+  summary: 'Delete a workspace and everything in it',
+  description: 'The workspace disappears at once for every member; its contents are purged in the background by the purge-workspaces job. A personal workspace cannot be deleted.',
+  params: WorkspaceParams, status: 204, errors: ['PERSONAL_WORKSPACE'],
+});
+
+export const listMembers = route({
+  id: 'listMembers', method: 'GET', path: '/workspaces/{workspace_id}/members', domain: 'members', access: 'viewer',
+  summary: 'Members of a workspace, oldest first', params: WorkspaceParams, query: PageQuery, response: pageOf(Member), status: 200,
+});
+
+export const addMember = route({
+  id: 'addMember', method: 'POST', path: '/workspaces/{workspace_id}/members', domain: 'members', access: 'admin',
+  summary: 'Add a registered user by `user_id` or `email`; they are notified',
+  description: 'Only an owner may add an owner.',
+  params: WorkspaceParams,
+  body: z.strictObject({ user_id: z.optional(Uuid), email: z.optional(Email), role: Role }),
+  response: Member, status: 201, errors: ['USER_NOT_FOUND', 'ALREADY_A_MEMBER', 'OWNER_REQUIRED'],
+  examples: { body: { email: 'ada@example.com', role: 'member' }, response: memberExample },
+});
+
+export const getMember = route({
+  id: 'getMember', method: 'GET', path: '/workspaces/{workspace_id}/members/{user_id}', domain: 'members', access: 'viewer',
+  summary: 'One member', params: MemberParams, response: Member, status: 200, errors: ['NOT_FOUND'],
+});
+
+export const updateMember = route({
+  id: 'updateMember', method: 'PATCH', path: '/workspaces/{workspace_id}/members/{user_id}', domain: 'members', access: 'admin',
+  summary: 'Change a member\'s role',
+  description: 'Nobody changes their own role; only an owner makes or unmakes an owner; the last owner cannot be demoted.',
+  params: MemberParams, body: z.strictObject({ role: Role }), response: Member, status: 200,
+  errors: ['NOT_FOUND', 'CANNOT_CHANGE_OWN_ROLE', 'OWNER_REQUIRED', 'LAST_OWNER'],
+  examples: { body: { role: 'admin' } },
+});
+
+export const removeMember = route({
+  id: 'removeMember', method: 'DELETE', path: '/workspaces/{workspace_id}/members/{user_id}', domain: 'members', access: 'viewer',
+  summary: 'Remove a member, or leave the workspace',
+  description: 'Any member may remove themselves (leave). Removing someone else takes an admin, and removing an owner takes an owner. The last owner can neither leave nor be removed.',
+  params: MemberParams, status: 204, errors: ['NOT_FOUND', 'ROLE_TOO_LOW', 'OWNER_REQUIRED', 'LAST_OWNER'],
+});

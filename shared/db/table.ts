@@ -1,0 +1,99 @@
+// Small helpers over the document client that every repository uses: the table name, paging
+// with opaque cursors, and reading why a transaction was cancelled.
+import { BatchGetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { config } from '../config.js';
+import { documents } from '../aws/dynamodb.js';
+import { DomainError } from '../domain/errors.js';
+
+export const tableName = config.tableName;
+
+export interface Page<T> {
+  items: T[];
+  next_cursor?: string;
+}
+
+const InvalidCursor = () =>
+  new DomainError('invalid', 'INVALID_CURSOR', 'The cursor is not one this list gave out.', {
+    errors: [{ location: 'query.cursor', message: 'is not a cursor of this list' }],
+  });
+
+export function encodeCursor(lastKey: Record<string, unknown> | undefined): string | undefined {
+  return lastKey ? Buffer.from(JSON.stringify(lastKey)).toString('base64url') : undefined;
+}
+
+/** Decodes a cursor and checks it belongs to the partition being read, so it cannot be pointed elsewhere. */
+export function decodeCursor(cursor: string | undefined, partition: { name: string; value: string }): Record<string, unknown> | undefined {
+  if (!cursor) return undefined;
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw InvalidCursor();
+  }
+  if (!decoded || typeof decoded !== 'object' || (decoded as Record<string, unknown>)[partition.name] !== partition.value) throw InvalidCursor();
+  return decoded as Record<string, unknown>;
+}
+
+/**
+ * One page of a Query. DynamoDB may stop short of `limit` (1 MB per call) and may return a
+ * last key on an exactly full page; both are fine for an opaque cursor.
+ */
+export async function queryPage<T>(
+  input: Omit<QueryCommandInput, 'TableName' | 'Limit' | 'ExclusiveStartKey'>,
+  options: { limit: number; cursor?: string; partition: { name: string; value: string } },
+): Promise<Page<T>> {
+  const result = await documents.send(new QueryCommand({
+    ...input,
+    TableName: tableName,
+    Limit: options.limit,
+    ExclusiveStartKey: decodeCursor(options.cursor, options.partition),
+  }));
+  const next = encodeCursor(result.LastEvaluatedKey);
+  return { items: (result.Items ?? []) as T[], ...(next ? { next_cursor: next } : {}) };
+}
+
+/** Every item of a Query, page by page (for small, bounded partitions such as a user's sessions). */
+export async function queryAll<T>(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<T[]> {
+  const items: T[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const result = await documents.send(new QueryCommand({ ...input, TableName: tableName, ExclusiveStartKey: start }));
+    items.push(...((result.Items ?? []) as T[]));
+    start = result.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
+/**
+ * The reason code of each item of a cancelled transaction (`ConditionalCheckFailed`, `None`, …),
+ * or undefined when the error is not a cancelled transaction.
+ */
+export function cancellationReasons(error: unknown): string[] | undefined {
+  if (error instanceof TransactionCanceledException || (error as { name?: string })?.name === 'TransactionCanceledException') {
+    return ((error as TransactionCanceledException).CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
+  }
+  return undefined;
+}
+
+export const isConditionFailure = (error: unknown) => (error as { name?: string })?.name === 'ConditionalCheckFailedException';
+
+export const nowIso = () => new Date().toISOString();
+
+/** Reads up to 100 keys in one round trip, retrying what DynamoDB leaves unprocessed. */
+export async function batchGet<T>(keyList: Record<string, string>[], consistent = false): Promise<T[]> {
+  const found: T[] = [];
+  for (let start = 0; start < keyList.length; start += 100) {
+    let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead?: boolean }> | undefined = {
+      [tableName]: { Keys: keyList.slice(start, start + 100), ConsistentRead: consistent },
+    };
+    for (let attempt = 0; request && Object.keys(request).length > 0; attempt += 1) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+      const result = await documents.send(new BatchGetCommand({ RequestItems: request }));
+      found.push(...((result.Responses?.[tableName] ?? []) as T[]));
+      request = result.UnprocessedKeys as typeof request;
+      if (attempt > 8 && request && Object.keys(request).length > 0) throw new Error('BatchGetItem left keys unprocessed after retries');
+    }
+  }
+  return found;
+}

@@ -1,0 +1,130 @@
+// Notifications live in their user's partition, newest last (UUIDv7 sort keys). Unread ones are
+// also in a sparse index, and a counter item per user makes "how many unread" one GetItem.
+// The counter moves in the same transaction as the notification it counts.
+import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { documents } from '../../aws/dynamodb.js';
+import { keys, withoutKeys } from '../../db/keys.js';
+import { cancellationReasons, queryAll, queryPage, tableName, type Page } from '../../db/table.js';
+import type { NotificationRecord } from './model.js';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** The two writes that create an unread notification; callers add them to their own transaction. */
+export function notificationWrites(notification: NotificationRecord): TransactItem[] {
+  return [
+    {
+      Put: {
+        TableName: tableName,
+        Item: { ...keys.notification(notification.user_id, notification.id), ...keys.unreadIndex(notification.user_id, notification.id), entity: 'NOTIFICATION', ...notification },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    },
+    counterChange(notification.user_id, 1),
+  ];
+}
+
+function counterChange(userId: string, delta: number): TransactItem {
+  return {
+    Update: {
+      TableName: tableName,
+      Key: keys.notificationCounter(userId),
+      UpdateExpression: 'ADD unread :delta SET entity = :entity',
+      ExpressionAttributeValues: { ':delta': delta, ':entity': 'NOTIFICATION_COUNTER' },
+    },
+  };
+}
+
+export async function getNotification(userId: string, notificationId: string): Promise<NotificationRecord | undefined> {
+  const result = await documents.send(new GetCommand({ TableName: tableName, Key: keys.notification(userId, notificationId) }));
+  return result.Item ? (withoutKeys(result.Item) as unknown as NotificationRecord) : undefined;
+}
+
+export function listNotifications(userId: string, limit: number, cursor?: string): Promise<Page<NotificationRecord>> {
+  return queryPage<NotificationRecord>({
+    // UUIDv7 ids start with '0' until the year 2527; the counter item (`NOTIF#COUNT`) does not.
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+    ExpressionAttributeValues: { ':pk': `USER#${userId}`, ':prefix': 'NOTIF#0' },
+    ScanIndexForward: false,
+  }, { limit, cursor, partition: { name: 'PK', value: `USER#${userId}` } });
+}
+
+export function listUnread(userId: string, limit: number, cursor?: string): Promise<Page<NotificationRecord>> {
+  const partition = `USER#${userId}#UNREAD`;
+  return queryPage<NotificationRecord>({
+    IndexName: 'GSI2',
+    KeyConditionExpression: 'GSI2PK = :pk',
+    ExpressionAttributeValues: { ':pk': partition },
+    ScanIndexForward: false,
+  }, { limit, cursor, partition: { name: 'GSI2PK', value: partition } });
+}
+
+export async function unreadCount(userId: string): Promise<number> {
+  const result = await documents.send(new GetCommand({ TableName: tableName, Key: keys.notificationCounter(userId) }));
+  return Math.max(0, Number(result.Item?.unread ?? 0));
+}
+
+/**
+ * Marks one notification read and decrements the counter, atomically. Marking an already read
+ * notification changes nothing (the condition fails and is ignored), so retries are harmless.
+ * Answers false when the notification does not exist.
+ */
+export async function markRead(userId: string, notificationId: string, readAt: string): Promise<boolean> {
+  try {
+    await documents.send(new TransactWriteCommand({
+      TransactItems: [
+        {
+          Update: {
+            TableName: tableName,
+            Key: keys.notification(userId, notificationId),
+            UpdateExpression: 'SET is_read = :true, read_at = :read_at REMOVE GSI2PK, GSI2SK',
+            ConditionExpression: 'attribute_exists(PK) AND is_read = :false',
+            ExpressionAttributeValues: { ':true': true, ':false': false, ':read_at': readAt },
+          },
+        },
+        counterChange(userId, -1),
+      ],
+    }));
+    return true;
+  } catch (error) {
+    if (cancellationReasons(error)?.[0] === 'ConditionalCheckFailed') {
+      return (await getNotification(userId, notificationId)) !== undefined;
+    }
+    throw error;
+  }
+}
+
+/** Marks every unread notification read, in transactions of up to 99 notifications plus the counter. */
+export async function markAllRead(userId: string, readAt: string): Promise<number> {
+  const unread = await queryAll<{ id: string }>({
+    IndexName: 'GSI2',
+    KeyConditionExpression: 'GSI2PK = :pk',
+    ExpressionAttributeValues: { ':pk': `USER#${userId}#UNREAD` },
+    ProjectionExpression: 'id',
+  });
+  let marked = 0;
+  for (let start = 0; start < unread.length; start += 99) {
+    const batch = unread.slice(start, start + 99);
+    try {
+      await documents.send(new TransactWriteCommand({
+        TransactItems: [
+          ...batch.map((notification): TransactItem => ({
+            Update: {
+              TableName: tableName,
+              Key: keys.notification(userId, notification.id),
+              UpdateExpression: 'SET is_read = :true, read_at = :read_at REMOVE GSI2PK, GSI2SK',
+              ConditionExpression: 'is_read = :false',
+              ExpressionAttributeValues: { ':true': true, ':false': false, ':read_at': readAt },
+            },
+          })),
+          counterChange(userId, -batch.length),
+        ],
+      }));
+      marked += batch.length;
+    } catch (error) {
+      // Someone marked one of these meanwhile: fall back to one at a time, each idempotent.
+      if (!cancellationReasons(error)) throw error;
+      for (const notification of batch) if (await markRead(userId, notification.id, readAt)) marked += 1;
+    }
+  }
+  return marked;
+}

@@ -1,0 +1,280 @@
+// Workspaces and memberships in the table. Every invariant is a condition of the write that
+// could break it: slugs by guard items, "at least one owner" by `owner_count > 1`, "not a
+// member twice" by attribute_not_exists. No read-then-write decides anything here.
+import { BatchWriteCommand, GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { WorkspaceRole } from '../../contract/route.js';
+import { documents } from '../../aws/dynamodb.js';
+import { keys, withoutKeys } from '../../db/keys.js';
+import { batchGet, cancellationReasons, queryAll, queryPage, tableName } from '../../db/table.js';
+import { updateParts } from '../../db/update.js';
+import { notificationWrites } from '../notifications/repository.js';
+import type { NotificationRecord } from '../notifications/model.js';
+import type { UserRecord } from '../users/model.js';
+import type { MemberRecord, WorkspaceRecord } from './model.js';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+export const workspaceItem = (workspace: WorkspaceRecord) => ({ ...keys.workspace(workspace.id), entity: 'WORKSPACE', ...workspace });
+export const slugGuardItem = (slug: string, workspaceId: string) => ({ ...keys.slugGuard(slug), entity: 'UNIQUE_SLUG', workspace_id: workspaceId });
+export const memberItem = (member: MemberRecord) => ({
+  ...keys.member(member.workspace_id, member.user_id),
+  ...keys.memberOfIndex(member.user_id, member.workspace_id),
+  entity: 'MEMBER',
+  ...member,
+});
+
+const putNew = (Item: Record<string, unknown>): TransactItem => ({ Put: { TableName: tableName, Item, ConditionExpression: 'attribute_not_exists(PK)' } });
+
+/** The three writes that create a workspace with its first owner (used by registration too). */
+export function workspaceCreationWrites(workspace: WorkspaceRecord, owner: MemberRecord): TransactItem[] {
+  return [putNew(workspaceItem(workspace)), putNew(slugGuardItem(workspace.slug, workspace.id)), putNew(memberItem(owner))];
+}
+
+export async function createWorkspace(workspace: WorkspaceRecord, owner: MemberRecord): Promise<'created' | 'slug-taken'> {
+  try {
+    await documents.send(new TransactWriteCommand({ TransactItems: workspaceCreationWrites(workspace, owner) }));
+    return 'created';
+  } catch (error) {
+    if (cancellationReasons(error)?.[1] === 'ConditionalCheckFailed') return 'slug-taken';
+    throw error;
+  }
+}
+
+export async function getWorkspace(workspaceId: string): Promise<WorkspaceRecord | undefined> {
+  const result = await documents.send(new GetCommand({ TableName: tableName, Key: keys.workspace(workspaceId) }));
+  return result.Item ? (withoutKeys(result.Item) as unknown as WorkspaceRecord) : undefined;
+}
+
+export async function findWorkspaceIdBySlug(slug: string): Promise<string | undefined> {
+  const guard = await documents.send(new GetCommand({ TableName: tableName, Key: keys.slugGuard(slug) }));
+  return guard.Item?.workspace_id as string | undefined;
+}
+
+export interface Access {
+  user?: UserRecord;
+  workspace?: WorkspaceRecord;
+  member?: MemberRecord;
+}
+
+/** The caller, the workspace and the caller's membership: one BatchGetItem, three key reads. */
+export async function loadAccess(userId: string, workspaceId: string): Promise<Access> {
+  const items = await batchGet<Record<string, unknown>>([keys.user(userId), keys.workspace(workspaceId), keys.member(workspaceId, userId)]);
+  const byEntity = new Map(items.map((item) => [item.entity as string, withoutKeys(item)]));
+  return {
+    user: byEntity.get('USER') as unknown as UserRecord | undefined,
+    workspace: byEntity.get('WORKSPACE') as unknown as WorkspaceRecord | undefined,
+    member: byEntity.get('MEMBER') as unknown as MemberRecord | undefined,
+  };
+}
+
+export async function batchGetWorkspaces(workspaceIds: string[]): Promise<WorkspaceRecord[]> {
+  const items = await batchGet<Record<string, unknown>>(workspaceIds.map((id) => keys.workspace(id)));
+  return items.map((item) => withoutKeys(item) as unknown as WorkspaceRecord);
+}
+
+/** A user's memberships through GSI1; bounded by how many workspaces one person joins. */
+export function listMembershipsOf(userId: string): Promise<MemberRecord[]> {
+  return queryAll<MemberRecord>({
+    IndexName: 'GSI1',
+    KeyConditionExpression: 'GSI1PK = :pk AND begins_with(GSI1SK, :prefix)',
+    ExpressionAttributeValues: { ':pk': `USER#${userId}`, ':prefix': 'MEMBER#' },
+  });
+}
+
+export function listMembers(workspaceId: string): Promise<MemberRecord[]> {
+  return queryAll<MemberRecord>({
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+    ExpressionAttributeValues: { ':pk': `WS#${workspaceId}`, ':prefix': 'MEMBER#' },
+  });
+}
+
+export async function getMember(workspaceId: string, userId: string): Promise<MemberRecord | undefined> {
+  const result = await documents.send(new GetCommand({ TableName: tableName, Key: keys.member(workspaceId, userId) }));
+  return result.Item ? (withoutKeys(result.Item) as unknown as MemberRecord) : undefined;
+}
+
+export type UpdateOutcome = 'updated' | 'missing' | 'version-conflict' | 'slug-taken';
+
+/** Changes a workspace; a new slug swaps the guard items in the same transaction. */
+export async function updateWorkspace(
+  current: WorkspaceRecord,
+  changes: { name?: string; slug?: string; description?: string | null },
+  expectedVersion?: number,
+): Promise<UpdateOutcome> {
+  const update = updateParts(changes, { expectedVersion, condition: '#status = :active', values: { ':active': 'active' } });
+  update.ExpressionAttributeNames['#status'] = 'status';
+  const items: TransactItem[] = [{ Update: { TableName: tableName, Key: keys.workspace(current.id), ...update } }];
+  const slugChanges = changes.slug !== undefined && changes.slug !== current.slug;
+  if (slugChanges) {
+    items.push(putNew(slugGuardItem(changes.slug!, current.id)));
+    items.push({ Delete: { TableName: tableName, Key: keys.slugGuard(current.slug), ConditionExpression: 'workspace_id = :id', ExpressionAttributeValues: { ':id': current.id } } });
+  }
+  try {
+    await documents.send(new TransactWriteCommand({ TransactItems: items }));
+    return 'updated';
+  } catch (error) {
+    const reasons = cancellationReasons(error);
+    if (!reasons) throw error;
+    if (slugChanges && reasons[1] === 'ConditionalCheckFailed') return 'slug-taken';
+    if (reasons[0] === 'ConditionalCheckFailed') return expectedVersion === undefined ? 'missing' : 'version-conflict';
+    throw error;
+  }
+}
+
+/**
+ * Deletion, step one: the workspace stops answering at once (status `deleting`), its slug is
+ * free again, and it joins the purge index that the purge-workspaces job works through.
+ */
+export async function markWorkspaceDeleting(workspace: WorkspaceRecord, deletedAt: string): Promise<boolean> {
+  try {
+    await documents.send(new TransactWriteCommand({
+      TransactItems: [
+        {
+          Update: {
+            TableName: tableName,
+            Key: keys.workspace(workspace.id),
+            UpdateExpression: 'SET #status = :deleting, deleted_at = :at, GSI3PK = :purgePk, GSI3SK = :purgeSk, updated_at = :at, version = version + :one',
+            ConditionExpression: '#status = :active AND is_personal = :false',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':deleting': 'deleting', ':active': 'active', ':false': false, ':at': deletedAt, ':one': 1,
+              ':purgePk': keys.purgeIndex(deletedAt, workspace.id).GSI3PK, ':purgeSk': keys.purgeIndex(deletedAt, workspace.id).GSI3SK,
+            },
+          },
+        },
+        { Delete: { TableName: tableName, Key: keys.slugGuard(workspace.slug), ConditionExpression: 'workspace_id = :id', ExpressionAttributeValues: { ':id': workspace.id } } },
+      ],
+    }));
+    return true;
+  } catch (error) {
+    if (cancellationReasons(error)) return false;
+    throw error;
+  }
+}
+
+/** Workspace items whose owner count moves with a role change; `> 1` keeps a last owner. */
+function ownerCountChange(workspaceId: string, delta: 1 | -1): TransactItem {
+  return {
+    Update: {
+      TableName: tableName,
+      Key: keys.workspace(workspaceId),
+      UpdateExpression: 'ADD owner_count :delta',
+      ConditionExpression: delta < 0 ? 'owner_count > :one AND #status = :active' : '#status = :active',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':delta': delta, ':active': 'active', ...(delta < 0 ? { ':one': 1 } : {}) },
+    },
+  };
+}
+
+export type MembershipOutcome = 'done' | 'conflict' | 'last-owner';
+
+function membershipOutcome(error: unknown, ownerCountIndex: number | undefined): MembershipOutcome {
+  const reasons = cancellationReasons(error);
+  if (!reasons) throw error;
+  if (ownerCountIndex !== undefined && reasons[ownerCountIndex] === 'ConditionalCheckFailed') return 'last-owner';
+  return 'conflict';
+}
+
+/** Adds a member and their MEMBER_JOINED notification together. */
+export async function addMember(member: MemberRecord, notification: NotificationRecord): Promise<MembershipOutcome> {
+  const items: TransactItem[] = [putNew(memberItem(member)), ...notificationWrites(notification)];
+  items.push(member.role === 'owner' ? ownerCountChange(member.workspace_id, 1) : {
+    ConditionCheck: {
+      TableName: tableName, Key: keys.workspace(member.workspace_id), ConditionExpression: '#status = :active',
+      ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':active': 'active' },
+    },
+  });
+  try {
+    await documents.send(new TransactWriteCommand({ TransactItems: items }));
+    return 'done';
+  } catch (error) {
+    return membershipOutcome(error, undefined);
+  }
+}
+
+/** Changes a role if it is still what the caller saw; owner changes move the owner count. */
+export async function changeRole(member: MemberRecord, role: WorkspaceRole, updatedAt: string): Promise<MembershipOutcome> {
+  const items: TransactItem[] = [{
+    Update: {
+      TableName: tableName,
+      Key: keys.member(member.workspace_id, member.user_id),
+      UpdateExpression: 'SET #role = :role, updated_at = :at, version = version + :one',
+      ConditionExpression: '#role = :seen',
+      ExpressionAttributeNames: { '#role': 'role' },
+      ExpressionAttributeValues: { ':role': role, ':seen': member.role, ':at': updatedAt, ':one': 1 },
+    },
+  }];
+  if (member.role === 'owner' && role !== 'owner') items.push(ownerCountChange(member.workspace_id, -1));
+  if (member.role !== 'owner' && role === 'owner') items.push(ownerCountChange(member.workspace_id, 1));
+  try {
+    await documents.send(new TransactWriteCommand({ TransactItems: items }));
+    return 'done';
+  } catch (error) {
+    return membershipOutcome(error, items.length > 1 ? 1 : undefined);
+  }
+}
+
+export async function removeMember(member: MemberRecord): Promise<MembershipOutcome> {
+  const items: TransactItem[] = [{
+    Delete: {
+      TableName: tableName,
+      Key: keys.member(member.workspace_id, member.user_id),
+      ConditionExpression: '#role = :seen',
+      ExpressionAttributeNames: { '#role': 'role' },
+      ExpressionAttributeValues: { ':seen': member.role },
+    },
+  }];
+  if (member.role === 'owner') items.push(ownerCountChange(member.workspace_id, -1));
+  try {
+    await documents.send(new TransactWriteCommand({ TransactItems: items }));
+    return 'done';
+  } catch (error) {
+    return membershipOutcome(error, items.length > 1 ? 1 : undefined);
+  }
+}
+
+/** Workspaces waiting to be purged, oldest deletion first. */
+export async function workspacesToPurge(limit: number): Promise<WorkspaceRecord[]> {
+  const page = await queryPage<WorkspaceRecord>({
+    IndexName: 'GSI3',
+    KeyConditionExpression: 'GSI3PK = :pk',
+    ExpressionAttributeValues: { ':pk': 'PURGE#WS' },
+  }, { limit, partition: { name: 'GSI3PK', value: 'PURGE#WS' } });
+  return page.items.map((item) => withoutKeys(item as unknown as Record<string, unknown>) as unknown as WorkspaceRecord);
+}
+
+/**
+ * Every partition that holds a workspace's data. Domains that add a partition of their own
+ * add it here, so the purge reaches it.
+ */
+export const workspacePartitions = (workspaceId: string) => [`WS#${workspaceId}`, `WS#${workspaceId}#UNIQUE`];
+
+/**
+ * Deletes one page (up to 100 items) of a workspace's data, the workspace item last. Answers
+ * true when nothing is left. Idempotent: deleting what is already gone is no error, so a job
+ * that stops halfway simply continues next time.
+ */
+export async function purgeWorkspacePage(workspaceId: string): Promise<boolean> {
+  for (const partition of workspacePartitions(workspaceId)) {
+    const page = await queryPage<{ PK: string; SK: string }>({
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': partition },
+      ProjectionExpression: 'PK, SK',
+    }, { limit: 100, partition: { name: 'PK', value: partition } });
+    const doomed = page.items.filter((item) => !(item.PK === `WS#${workspaceId}` && item.SK === 'WS'));
+    if (doomed.length === 0) continue;
+    for (let start = 0; start < doomed.length; start += 25) {
+      let requests: Record<string, unknown>[] | undefined = doomed.slice(start, start + 25).map((item) => ({ DeleteRequest: { Key: { PK: item.PK, SK: item.SK } } }));
+      for (let attempt = 0; requests && requests.length > 0 && attempt < 10; attempt += 1) {
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+        const result = await documents.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests as never } }));
+        requests = result.UnprocessedItems?.[tableName] as Record<string, unknown>[] | undefined;
+      }
+    }
+    return false;
+  }
+  await documents.send(new TransactWriteCommand({
+    TransactItems: [{ Delete: { TableName: tableName, Key: keys.workspace(workspaceId), ConditionExpression: 'attribute_not_exists(PK) OR #status = :deleting', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':deleting': 'deleting' } } }],
+  }));
+  return true;
+}
