@@ -19,6 +19,9 @@ const Environment = z.object({
   /** Signing secret for access tokens: given directly (local) or read from SSM (AWS). */
   JWT_SECRET: z.optional(z.string().check(z.minLength(32))),
   JWT_SECRET_PARAMETER: z.optional(z.string()),
+  /** Set by Lambda; authenticates calls to the Parameters and Secrets extension. */
+  AWS_SESSION_TOKEN: z.optional(z.string()),
+  PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: integer(2773, 1),
   /** Comma-separated origins allowed by CORS; `*` for any. */
   CORS_ORIGINS: z._default(z.string(), '*'),
   /** Request bodies above this many bytes answer 413. */
@@ -48,6 +51,7 @@ function toConfig(env: z.infer<typeof Environment>) {
     mailFrom: env.MAIL_FROM,
     endpoints: { dynamodb: env.DYNAMODB_ENDPOINT, s3: env.S3_ENDPOINT, ses: env.SES_ENDPOINT },
     jwt: { secret: env.JWT_SECRET, secretParameter: env.JWT_SECRET_PARAMETER },
+    parametersExtension: { extensionPort: env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT, sessionToken: env.AWS_SESSION_TOKEN },
     corsOrigins: env.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean),
     limits: { maxBodyBytes: env.MAX_BODY_BYTES, attachmentMaxBytes: env.ATTACHMENT_MAX_BYTES },
     docsAssetsDir: env.DOCS_ASSETS_DIR,

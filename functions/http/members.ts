@@ -1,17 +1,17 @@
 // Members of a workspace.
-import { workspaces as contract } from '../../shared/contract/index.js';
+import * as contract from '../../shared/contract/workspaces.js';
 import { httpRoute, noContent } from '../../shared/http/route.js';
 import * as workspaces from '../../shared/domain/workspaces/service.js';
 
-export const listMembers = httpRoute(contract.listMembers, ({ scope, query }) => workspaces.listMembers(scope, query.limit, query.cursor));
+export const listMembers = /* @__PURE__ */ httpRoute(contract.listMembers, ({ scope, query }) => workspaces.listMembers(scope, query.limit, query.cursor));
 
-export const addMember = httpRoute(contract.addMember, ({ caller, scope, body }) => workspaces.addMember(caller, scope, body));
+export const addMember = /* @__PURE__ */ httpRoute(contract.addMember, ({ caller, scope, body }) => workspaces.addMember(caller, scope, body));
 
-export const getMember = httpRoute(contract.getMember, ({ scope, params }) => workspaces.getMember(scope, params.user_id));
+export const getMember = /* @__PURE__ */ httpRoute(contract.getMember, ({ scope, params }) => workspaces.getMember(scope, params.user_id));
 
-export const updateMember = httpRoute(contract.updateMember, ({ caller, scope, params, body }) => workspaces.changeRole(caller, scope, params.user_id, body.role));
+export const updateMember = /* @__PURE__ */ httpRoute(contract.updateMember, ({ caller, scope, params, body }) => workspaces.changeRole(caller, scope, params.user_id, body.role));
 
-export const removeMember = httpRoute(contract.removeMember, async ({ caller, scope, params }) => {
+export const removeMember = /* @__PURE__ */ httpRoute(contract.removeMember, async ({ caller, scope, params }) => {
   await workspaces.removeMember(caller, scope, params.user_id);
   return noContent();
 });

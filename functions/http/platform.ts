@@ -1,15 +1,16 @@
 // Platform routes: probes and the API's own documentation.
-import { platform as contract, routeTable } from '../../shared/contract/index.js';
+import * as contract from '../../shared/contract/platform.js';
+import { routeTable } from '../../shared/contract/index.js';
 import { openApiDocument } from '../../shared/contract/openapi.js';
 import { httpRoute, rawReply, Reply } from '../../shared/http/route.js';
 import { checkReadiness } from '../../shared/domain/platform/readiness.js';
 import { readDocsAsset, docsPageHtml } from '../../shared/domain/platform/docs-page.js';
 
-export const health = httpRoute(contract.health, () => ({ status: 'ok' as const }));
+export const health = /* @__PURE__ */ httpRoute(contract.health, () => ({ status: 'ok' as const }));
 
-export const live = httpRoute(contract.live, () => ({ status: 'ok' as const }));
+export const live = /* @__PURE__ */ httpRoute(contract.live, () => ({ status: 'ok' as const }));
 
-export const ready = httpRoute(contract.ready, async () => {
+export const ready = /* @__PURE__ */ httpRoute(contract.ready, async () => {
   const readiness = await checkReadiness();
   if (readiness.status === 'ok') return readiness;
   const failed = Object.entries(readiness.dependencies).filter(([, dependency]) => dependency.status === 'failed').map(([name]) => name);
@@ -21,11 +22,11 @@ export const ready = httpRoute(contract.ready, async () => {
 });
 
 let document: ReturnType<typeof openApiDocument> | undefined;
-export const openapi = httpRoute(contract.openapi, () => (document ??= openApiDocument(routeTable, { version: '1.0.0' })));
+export const openapi = /* @__PURE__ */ httpRoute(contract.openapi, () => (document ??= openApiDocument(routeTable, { version: '1.0.0' })));
 
-export const docs = httpRoute(contract.docs, () => rawReply(docsPageHtml, 'text/html; charset=utf-8'));
+export const docs = /* @__PURE__ */ httpRoute(contract.docs, () => rawReply(docsPageHtml, 'text/html; charset=utf-8'));
 
-export const docsAsset = httpRoute(contract.docsAsset, async ({ params }) => {
+export const docsAsset = /* @__PURE__ */ httpRoute(contract.docsAsset, async ({ params }) => {
   const asset = await readDocsAsset(params.file);
   return rawReply(asset.body, asset.contentType, { 'cache-control': 'public, max-age=86400' });
 });

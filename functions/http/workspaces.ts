@@ -1,19 +1,19 @@
 // Workspaces: mine, by slug, create, read, change, delete.
-import { workspaces as contract } from '../../shared/contract/index.js';
+import * as contract from '../../shared/contract/workspaces.js';
 import { httpRoute, noContent } from '../../shared/http/route.js';
 import * as workspaces from '../../shared/domain/workspaces/service.js';
 
-export const listWorkspaces = httpRoute(contract.listWorkspaces, ({ caller, query }) => workspaces.listMine(caller, query.limit, query.cursor));
+export const listWorkspaces = /* @__PURE__ */ httpRoute(contract.listWorkspaces, ({ caller, query }) => workspaces.listMine(caller, query.limit, query.cursor));
 
-export const getWorkspaceBySlug = httpRoute(contract.getWorkspaceBySlug, ({ caller, params }) => workspaces.getBySlug(caller, params.slug));
+export const getWorkspaceBySlug = /* @__PURE__ */ httpRoute(contract.getWorkspaceBySlug, ({ caller, params }) => workspaces.getBySlug(caller, params.slug));
 
-export const createWorkspace = httpRoute(contract.createWorkspace, ({ caller, body }) => workspaces.create(caller, body));
+export const createWorkspace = /* @__PURE__ */ httpRoute(contract.createWorkspace, ({ caller, body }) => workspaces.create(caller, body));
 
-export const getWorkspace = httpRoute(contract.getWorkspace, ({ scope }) => workspaces.workspaceView(scope.workspace, scope.role));
+export const getWorkspace = /* @__PURE__ */ httpRoute(contract.getWorkspace, ({ scope }) => workspaces.workspaceView(scope.workspace, scope.role));
 
-export const updateWorkspace = httpRoute(contract.updateWorkspace, ({ scope, body, expectedVersion }) => workspaces.update(scope, body, expectedVersion));
+export const updateWorkspace = /* @__PURE__ */ httpRoute(contract.updateWorkspace, ({ scope, body, expectedVersion }) => workspaces.update(scope, body, expectedVersion));
 
-export const deleteWorkspace = httpRoute(contract.deleteWorkspace, async ({ scope }) => {
+export const deleteWorkspace = /* @__PURE__ */ httpRoute(contract.deleteWorkspace, async ({ scope }) => {
   await workspaces.remove(scope);
   return noContent();
 });

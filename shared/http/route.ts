@@ -137,6 +137,9 @@ function recordOutcome(contract: RouteContract, statusCode: number) {
   metrics.addMetric(statusCode >= 500 ? metricNames.serverErrors : metricNames.clientErrors, MetricUnit.Count, 1);
 }
 
+// Building a handler has no effect but its result. Handlers call it as
+// `/* @__PURE__ */ httpRoute(...)` so esbuild drops the routes a bundle does not export: each route's
+// bundle holds only what its own handler reaches (see infra/bundle.ts and the code-rules test).
 export function httpRoute<C extends RouteContract>(contract: C, implementation: Implementation<C>): RouteHandler {
   const core = async (event: APIGatewayProxyEventV2): Promise<HttpResponse> => {
     const requestId = event.requestContext?.requestId ?? 'unknown';

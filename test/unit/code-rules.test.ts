@@ -34,6 +34,12 @@ describe('product code rules', () => {
     expect(offenders(/process\.env/).filter((file) => file !== join('shared', 'config.ts'))).toEqual([]);
   });
 
+  it('marks every route handler pure, so each route bundle carries only its own handler', () => {
+    const handlers = productFiles.filter((file) => relative(root, file).startsWith(join('functions', 'http')));
+    const unmarked = handlers.filter((file) => /=\s*httpRoute\(/.test(readFileSync(file, 'utf8'))).map((file) => relative(root, file));
+    expect(unmarked).toEqual([]);
+  });
+
   it('writes the contract with zod/mini, never the classic zod API', () => {
     const contract = productFiles.filter((file) => relative(root, file).startsWith(join('shared', 'contract')));
     expect(offenders(/from ['"]zod['"]/, contract)).toEqual([]);

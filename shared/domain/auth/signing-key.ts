@@ -1,20 +1,27 @@
-// The access-token signing secret: from configuration locally, from an SSM SecureString in AWS
-// (read once per container, on the first request that needs it; the SSM client is loaded only
-// then, so routes that never sign or verify a token do not pay for it at cold start).
+// The access-token signing secret: from configuration locally; in AWS from an SSM SecureString,
+// read through the AWS Parameters and Secrets Lambda Extension (a layer the CDK app adds). The
+// extension answers on localhost and caches the value, so no SSM client is bundled into every
+// route: the cold-start budget stays with the DynamoDB client. Read once per container, on the
+// first request that signs or verifies a token.
 import { config } from '../../config.js';
 
 let key: Promise<Uint8Array> | undefined;
 
+async function fromExtension(parameterName: string): Promise<string> {
+  const { extensionPort, sessionToken } = config.parametersExtension;
+  if (!sessionToken) throw new Error('No AWS session token to authenticate to the parameters extension');
+  const url = `http://localhost:${extensionPort}/systemsmanager/parameters/get?name=${encodeURIComponent(parameterName)}&withDecryption=true`;
+  const response = await fetch(url, { headers: { 'X-Aws-Parameters-Secrets-Token': sessionToken }, signal: AbortSignal.timeout(3_000) });
+  if (!response.ok) throw new Error(`The parameters extension answered ${response.status} for the JWT secret`);
+  const body = (await response.json()) as { Parameter?: { Value?: string } };
+  return body.Parameter?.Value ?? '';
+}
+
 async function load(): Promise<Uint8Array> {
-  if (config.jwt.secret) return new TextEncoder().encode(config.jwt.secret);
-  if (!config.jwt.secretParameter) throw new Error('Neither JWT_SECRET nor JWT_SECRET_PARAMETER is configured');
-  const { SSMClient, GetParameterCommand } = await import('@aws-sdk/client-ssm');
-  const { clientOptions } = await import('../../aws/client-options.js');
-  const ssm = new SSMClient(clientOptions(undefined));
-  const result = await ssm.send(new GetParameterCommand({ Name: config.jwt.secretParameter, WithDecryption: true }));
-  const value = result.Parameter?.Value;
-  if (!value || value.length < 32) throw new Error('The JWT secret parameter is missing or shorter than 32 characters');
-  return new TextEncoder().encode(value);
+  const secret = config.jwt.secret ?? (config.jwt.secretParameter ? await fromExtension(config.jwt.secretParameter) : undefined);
+  if (!secret) throw new Error('Neither JWT_SECRET nor JWT_SECRET_PARAMETER is configured');
+  if (secret.length < 32) throw new Error('The JWT secret is shorter than 32 characters');
+  return new TextEncoder().encode(secret);
 }
 
 export function signingKey(): Promise<Uint8Array> {
