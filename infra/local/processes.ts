@@ -1,7 +1,7 @@
 // Process and port helpers of the local runtime: is a pid alive, what is it running, stop it, is a
 // port free. Linux reads /proc; elsewhere `ps` answers.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 /** True when `pid` is a live process (a zombie, dead but not yet reaped, counts as gone). */
@@ -12,13 +12,24 @@ export function isRunning(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+  let tasks: string[];
   try {
-    // /proc/<pid>/stat: `pid (comm) state …`; comm may hold spaces and parentheses, state follows the last ')'.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+    tasks = readdirSync(`/proc/${pid}/task`);
   } catch {
-    return true; // no /proc (macOS): kill(0) said it exists
+    return !existsSync('/proc/self'); // gone meanwhile; or no /proc (macOS), where kill(0) said it exists
   }
+  // A process whose first thread has exited shows as a zombie while its other threads (a JVM's)
+  // still run and hold its ports: it is running until every thread is a zombie or dead.
+  return tasks.some((task) => {
+    try {
+      // stat: `tid (comm) state …`; comm may hold spaces and parentheses, the state follows the last ')'.
+      const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
+      const state = stat.charAt(stat.lastIndexOf(')') + 2);
+      return state !== 'Z' && state !== 'X';
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** The command line of a live process, or undefined. */

@@ -3,6 +3,8 @@
 //   DynamoDB Local (+ the table)  →  s3rver (+ the bucket)  →  aws-ses-v2-local  →  the HTTP API
 //   →  the stream poller (change feed)  →  the scheduler (jobs)
 //
+// (s3rver and SES start while DynamoDB Local's JVM boots; the API opens once the table exists.)
+//
 // Ctrl-C or SIGTERM stops everything, DynamoDB Local's java process included, and exits 0. A pid
 // file remembers that java process, so a runtime that was killed outright (kill -9, a crashed
 // terminal) leaves nothing in the way of the next start. See `npm start -- --help`.
@@ -82,6 +84,11 @@ async function recoverFromEarlierRun() {
   if (saved.dynamodb && /DynamoDBLocal\.jar/.test(commandLine(saved.dynamodb) ?? '')) {
     say(`stopping DynamoDB Local left running by an earlier run that did not stop cleanly (pid ${saved.dynamodb})`);
     await terminate(saved.dynamodb);
+    // The kernel may take a moment to release its port.
+    for (let wait = 0; wait < 5_000; wait += 100) {
+      if (await assertPortFree(options.dynamodbPort, 'DYNAMODB_PORT', 'DynamoDB Local').then(() => true, () => false)) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
   rmSync(pidFile, { force: true });
 }
@@ -118,17 +125,10 @@ async function main() {
 
   // Product modules (and everything that may import shared/config.ts) only from here on.
   const { dynamoDbClient, ensureTable, startDynamoDbLocal } = await import('./dynamodb-local.js');
-  const { startS3 } = await import('./s3.js');
-  const { startSes } = await import('./ses.js');
-  const { startStreamPoller } = await import('./stream-poller.js');
-  const { startScheduler } = await import('./scheduler.js');
-  const { functionName, invoke } = await import('./lambda.js');
-  const { changeFeed, uploadVerifier, scheduledJobs } = await import('../functions.js');
-  const { DynamoDBStreamsClient } = await import('@aws-sdk/client-dynamodb-streams');
 
-  // DynamoDB Local and the table
+  // DynamoDB Local first: java takes a few seconds to answer, the rest starts meanwhile.
   const dynamodbDir = options.inMemory ? undefined : join(options.dataDir, 'dynamodb');
-  const dynamodb = await startDynamoDbLocal({
+  const dynamodbStarting = startDynamoDbLocal({
     port: options.dynamodbPort,
     dbPath: dynamodbDir,
     logFile: join(workDir, 'dynamodb-local.log'),
@@ -140,10 +140,16 @@ async function main() {
       if (!stopping) warn(`DynamoDB Local stopped unexpectedly (${how}); the table is unavailable until the runtime is restarted`);
     },
   });
-  running.push({ name: 'DynamoDB Local', stop: dynamodb.stop });
-  const client = dynamoDbClient(dynamodb.endpoint, { region, maxAttempts: 1, timeoutMs: 2_000 });
-  running.push({ name: 'DynamoDB client', stop: async () => client.destroy() });
-  for (const line of await ensureTable(client, options.tableName)) say(line);
+  dynamodbStarting.catch(() => undefined); // awaited below; a failure is reported there
+  running.push({ name: 'DynamoDB Local', stop: () => dynamodbStarting.then((engine) => engine.stop(), () => undefined) });
+
+  const { startS3 } = await import('./s3.js');
+  const { startSes } = await import('./ses.js');
+  const { startStreamPoller } = await import('./stream-poller.js');
+  const { startScheduler } = await import('./scheduler.js');
+  const { functionName, invoke } = await import('./lambda.js');
+  const { changeFeed, uploadVerifier, scheduledJobs } = await import('../functions.js');
+  const { DynamoDBStreamsClient } = await import('@aws-sdk/client-dynamodb-streams');
 
   // S3, with object-created events going to the upload verifier
   const verifier = functionName(uploadVerifier);
@@ -167,8 +173,13 @@ async function main() {
   const ses = await startSes({ port: options.sesPort });
   running.push({ name: 'aws-ses-v2-local', stop: ses.stop });
 
-  // The HTTP API (infra/local/api-server.ts maps every route of the route table to its handler).
+  // The HTTP API (infra/local/api-server.ts maps every route of the route table to its handler),
+  // once the table is there.
   const { startApiServer } = await import('./api-server.js');
+  const dynamodb = await dynamodbStarting;
+  const client = dynamoDbClient(dynamodb.endpoint, { region, maxAttempts: 1, timeoutMs: 2_000 });
+  running.push({ name: 'DynamoDB client', stop: async () => client.destroy() });
+  for (const line of await ensureTable(client, options.tableName)) say(line);
   const api = await startApiServer({ port: options.port, host: '127.0.0.1', logRequests: options.verbose });
   running.push({ name: 'API server', stop: () => api.close() });
 
@@ -200,7 +211,8 @@ async function main() {
         if (options.verbose) say(`[${feed}] ${summary} → ok (${report.durationMs} ms)`);
       } else {
         const cause = report.error ? describeError(report.error) : `the handler reported ${report.failed} failed record(s)`;
-        warn(`[${feed}] attempt ${report.attempt} for ${summary} → ${report.failed} failed${report.outcome === 'retry' ? ', retrying' : ''}: ${cause}`);
+        const next = { retry: ', retrying', split: ', retrying each half', 'gave-up': ', giving up the first' }[report.outcome];
+        warn(`[${feed}] attempt ${report.attempt} for ${summary} → ${report.failed} failed${next}: ${cause}`);
       }
     },
   });

@@ -2,11 +2,13 @@
 // Local's Streams API shard by shard (parents before children, new shards from TRIM_HORIZON) and
 // hands each batch to the change-feed handler in the event shape Lambda uses.
 //
-// Like the mapping in AWS (ReportBatchItemFailures, bounded retries, on-failure destination):
-// - a batch is retried from its first failed record (a thrown error fails the whole batch); the
-//   shard does not move on until the batch succeeds or is given up, so nothing is skipped silently;
-// - after `maxRetries` retries the remaining records are logged, appended to `failureFile` (the
-//   local on-failure queue) and skipped;
+// Like the mapping in AWS (ReportBatchItemFailures, BisectBatchOnFunctionError, bounded retries,
+// an on-failure destination):
+// - a partial failure is retried from the first failed record; a thrown error splits the batch in
+//   two halves delivered one after the other, so a bad record ends up alone;
+// - a record that fails `maxRetries` retries is logged, appended to `failureFile` (the local
+//   on-failure queue) and skipped; the records after it go on;
+// - the shard does not move on until its batch is done, so nothing is skipped silently;
 // - with `checkpointFile`, the position in each shard survives a restart, so a data folder's
 //   history is not replayed on every `npm start`.
 import { randomUUID } from 'node:crypto';
@@ -105,8 +107,11 @@ export interface BatchReport {
   /** the records delivered in this attempt */
   records: DynamoDBRecord[];
   attempt: number;
-  /** `ok`: all done; `retry`: some failed and will be retried; `gave-up`: the failed ones were skipped */
-  outcome: 'ok' | 'retry' | 'gave-up';
+  /**
+   * `ok`: all done; `retry`: the first `failed` are retried; `split`: the handler threw, each half is
+   * delivered on its own; `gave-up`: the first record failed every attempt and was skipped
+   */
+  outcome: 'ok' | 'retry' | 'split' | 'gave-up';
   /** how many of `records` failed (from the first failed one on) */
   failed: number;
   error?: unknown;
@@ -302,10 +307,12 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
     return records.length > 0;
   }
 
-  async function deliverBatch(batch: DynamoDBRecord[]) {
+  async function deliverBatch(batch: DynamoDBRecord[]): Promise<void> {
     let pending = batch;
-    for (let attempt = 1; ; attempt += 1) {
+    let attempt = 0;
+    while (pending.length > 0) {
       if (stopping.signal.aborted) throw new Stopped();
+      attempt += 1;
       const started = Date.now();
       let failedFrom: number | undefined;
       let error: unknown;
@@ -320,15 +327,31 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
         options.onBatch?.({ records: pending, attempt, outcome: 'ok', failed: 0, durationMs });
         return;
       }
-      const failed = pending.slice(failedFrom);
-      if (attempt > maxRetries) {
-        options.onBatch?.({ records: pending, attempt, outcome: 'gave-up', failed: failed.length, error, durationMs });
-        giveUp(failed, attempt, error);
+      const failed = pending.length - failedFrom;
+      if (error !== undefined && pending.length > 1) {
+        // BisectBatchOnFunctionError: each half on its own, so one bad record cannot hold back the rest.
+        options.onBatch?.({ records: pending, attempt, outcome: 'split', failed, error, durationMs });
+        const half = Math.ceil(pending.length / 2);
+        await deliverBatch(pending.slice(0, half));
+        await deliverBatch(pending.slice(half));
         return;
       }
-      options.onBatch?.({ records: pending, attempt, outcome: 'retry', failed: failed.length, error, durationMs });
-      pending = failed;
-      await sleep(retryDelay(attempt, retryBaseDelayMs));
+      if (failedFrom > 0) {
+        // The records before the first failure are done; the rest is retried as a new batch.
+        options.onBatch?.({ records: pending, attempt, outcome: 'retry', failed, durationMs });
+        pending = pending.slice(failedFrom);
+        attempt = 0;
+      } else if (attempt > maxRetries) {
+        // The first record failed every time: it goes to the failure file and the others go on.
+        options.onBatch?.({ records: pending, attempt, outcome: 'gave-up', failed, error, durationMs });
+        giveUp(pending.slice(0, 1), attempt, error);
+        pending = pending.slice(1);
+        attempt = 0;
+        continue;
+      } else {
+        options.onBatch?.({ records: pending, attempt, outcome: 'retry', failed, error, durationMs });
+      }
+      await sleep(retryDelay(Math.max(1, attempt), retryBaseDelayMs));
     }
   }
 

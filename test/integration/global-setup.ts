@@ -1,0 +1,56 @@
+// Starts one local runtime for the whole integration run (in memory, on free ports) and hands its
+// endpoints to the tests: `inject('apiUrl')` etc., and the same values in process.env.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { runtimePorts, startRuntime } from './runtime-process.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    apiUrl: string;
+    dynamodbEndpoint: string;
+    s3Endpoint: string;
+    sesEndpoint: string;
+    tableName: string;
+    bucketName: string;
+    /** everything the shared runtime prints (it runs with --verbose: a line per delivered event) */
+    runtimeLog: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const scratch = mkdtempSync(join(tmpdir(), 'integration-runtime-'));
+  const runtimeLog = join(scratch, 'runtime.log');
+  writeFileSync(runtimeLog, '');
+  const runtime = await startRuntime({ env: { ...(await runtimePorts()) }, args: ['--in-memory', '--verbose'], logFile: runtimeLog });
+  const { state } = runtime;
+
+  project.provide('apiUrl', state.api);
+  project.provide('dynamodbEndpoint', state.dynamodb);
+  project.provide('s3Endpoint', state.s3);
+  project.provide('sesEndpoint', state.ses);
+  project.provide('tableName', state.tableName);
+  project.provide('bucketName', state.bucketName);
+  project.provide('runtimeLog', runtimeLog);
+  Object.assign(process.env, {
+    API_URL: state.api,
+    DYNAMODB_ENDPOINT: state.dynamodb,
+    S3_ENDPOINT: state.s3,
+    SES_ENDPOINT: state.ses,
+    TABLE_NAME: state.tableName,
+    BUCKET_NAME: state.bucketName,
+    // what the engines accept (s3rver knows only this key pair)
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    // the SDK's one-time notice that it will need Node 22 (Lambda runs 22)
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  });
+
+  return async () => {
+    const exit = await runtime.stop('SIGINT');
+    rmSync(scratch, { recursive: true, force: true });
+    if (exit.code !== 0) throw new Error(`the local runtime exited with ${JSON.stringify(exit)}:\n${runtime.output()}`);
+  };
+}
