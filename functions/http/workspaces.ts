@@ -1,15 +1,23 @@
 // Workspaces: mine, by slug, create, read, change, delete.
 import * as contract from '../../shared/contract/workspaces.js';
-import { httpRoute, noContent } from '../../shared/http/route.js';
+import { httpRoute, noContent, Reply } from '../../shared/http/route.js';
 import * as workspaces from '../../shared/domain/workspaces/service.js';
+
+/**
+ * A workspace answer carries the caller's role, which the workspace's version does not track
+ * (a role changes on the membership). The ETag names the role too, so a changed role is never
+ * answered 304; it still ends in `.v<version>`, so it works as If-Match.
+ */
+const withRoleTag = (view: ReturnType<typeof workspaces.workspaceView>) =>
+  new Reply(200, view, { headers: { etag: `"${view.id}.${view.role}.v${view.version}"` } });
 
 export const listWorkspaces = /* @__PURE__ */ httpRoute(contract.listWorkspaces, ({ caller, query }) => workspaces.listMine(caller, query.limit, query.cursor));
 
-export const getWorkspaceBySlug = /* @__PURE__ */ httpRoute(contract.getWorkspaceBySlug, ({ caller, params }) => workspaces.getBySlug(caller, params.slug));
+export const getWorkspaceBySlug = /* @__PURE__ */ httpRoute(contract.getWorkspaceBySlug, async ({ caller, params }) => withRoleTag(await workspaces.getBySlug(caller, params.slug)));
 
 export const createWorkspace = /* @__PURE__ */ httpRoute(contract.createWorkspace, ({ caller, body }) => workspaces.create(caller, body));
 
-export const getWorkspace = /* @__PURE__ */ httpRoute(contract.getWorkspace, ({ scope }) => workspaces.workspaceView(scope.workspace, scope.role));
+export const getWorkspace = /* @__PURE__ */ httpRoute(contract.getWorkspace, ({ scope }) => withRoleTag(workspaces.workspaceView(scope.workspace, scope.role)));
 
 export const updateWorkspace = /* @__PURE__ */ httpRoute(contract.updateWorkspace, ({ scope, body, expectedVersion }) => workspaces.update(scope, body, expectedVersion));
 
