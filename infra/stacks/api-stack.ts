@@ -1,0 +1,216 @@
+// The HTTP API: one API Gateway HTTP API, and one Lambda plus one route per entry of the route
+// table. Routes are grouped into nested stacks by domain (a domain larger than
+// `maxRoutesPerStack` is split), so no template comes near CloudFormation's 500-resource limit.
+import { CfnOutput, Duration, NestedStack, Stack, type StackProps } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { RouteContract } from '../../shared/contract/route.js';
+import { docsAssetsFolder, httpEntryName, shipsDocsAssets } from '../bundle.js';
+import { AppFunction, lambdaFunctionName } from '../constructs/app-function.js';
+import { acknowledge } from '../constructs/nag.js';
+import { grantAttachments, grantReadParameter, grantSendMail, grantTableData } from '../constructs/permissions.js';
+
+/** Each route costs 5 resources (function, log group, integration, route, permission). */
+export const defaultMaxRoutesPerStack = 60;
+
+/** Headers the PWA sends (conditional requests, idempotent retries) and reads. */
+const corsAllowHeaders = ['authorization', 'content-type', 'if-match', 'if-none-match', 'idempotency-key'];
+const corsExposeHeaders = ['etag', 'location', 'retry-after'];
+
+/** Routes that need more than the common grants, by operation id. */
+const extraStatements: Record<string, { statements: () => iam.PolicyStatement[]; reason: string }> = {
+  ready: {
+    statements: () => [new iam.PolicyStatement({ actions: ['ses:GetAccount'], resources: ['*'] })],
+    reason: 'The readiness probe calls SES v2 GetAccount, which supports no resource-level permission; only this route\'s own role holds it.',
+  },
+};
+
+export interface RouteFunction {
+  contract: RouteContract;
+  entryName: string;
+  functionName: string;
+  /** construct id of the nested stack holding it */
+  group: string;
+}
+
+export interface ApiStackProps extends StackProps {
+  routes: readonly RouteContract[];
+  /** folder of a bundle by entry name (see infra/bundle.ts) */
+  codeDirOf: (entryName: string) => string;
+  table: dynamodb.ITable;
+  /** attachments bucket name (see DataStack.bucketName) */
+  bucketName: string;
+  /** variables every function gets (see shared/config.ts) */
+  environment: Record<string, string>;
+  corsOrigins: readonly string[];
+  mailFrom: string;
+  jwtSecretParameterName: string;
+  functionNamePrefix: string;
+  logRetention: logs.RetentionDays;
+  memorySize?: number;
+  maxRoutesPerStack?: number;
+  throttle?: { burstLimit: number; rateLimit: number };
+  /** public base URL given to the functions; default the API's own endpoint */
+  publicUrl?: string;
+}
+
+/** Groups routes by domain, in route-table order, each group at most `max` routes. */
+export function groupRoutes(routes: readonly RouteContract[], max: number): Map<string, RouteContract[]> {
+  const byDomain = new Map<string, RouteContract[]>();
+  for (const contract of routes) {
+    const list = byDomain.get(contract.domain) ?? [];
+    list.push(contract);
+    byDomain.set(contract.domain, list);
+  }
+  const groups = new Map<string, RouteContract[]>();
+  for (const [domain, list] of byDomain) {
+    const name = `Routes${pascal(domain)}`;
+    for (let start = 0; start < list.length; start += max) {
+      groups.set(start === 0 ? name : `${name}${start / max + 1}`, list.slice(start, start + max));
+    }
+  }
+  return groups;
+}
+
+function pascal(value: string): string {
+  return value.split(/[^A-Za-z0-9]+/).filter(Boolean).map((part) => part[0]!.toUpperCase() + part.slice(1)).join('');
+}
+
+export class ApiStack extends Stack {
+  readonly api: apigwv2.HttpApi;
+  readonly stage: apigwv2.HttpStage;
+  readonly accessLogs: logs.LogGroup;
+  readonly routeFunctions: RouteFunction[] = [];
+  readonly groups: RouteGroupStack[] = [];
+
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id, props);
+    if (props.routes.length >= 300) {
+      throw new Error(`${props.routes.length} routes: an HTTP API takes at most 300 routes and integrations`);
+    }
+
+    this.api = new apigwv2.HttpApi(this, 'HttpApi', {
+      apiName: `${props.functionNamePrefix}-api`,
+      description: 'Home Warehouse API: one Lambda per route of shared/contract',
+      createDefaultStage: false,
+      corsPreflight: {
+        allowOrigins: [...props.corsOrigins],
+        allowMethods: [
+          apigwv2.CorsHttpMethod.GET, apigwv2.CorsHttpMethod.POST, apigwv2.CorsHttpMethod.PUT,
+          apigwv2.CorsHttpMethod.PATCH, apigwv2.CorsHttpMethod.DELETE, apigwv2.CorsHttpMethod.HEAD,
+          apigwv2.CorsHttpMethod.OPTIONS,
+        ],
+        allowHeaders: corsAllowHeaders,
+        exposeHeaders: corsExposeHeaders,
+        maxAge: Duration.days(1),
+      },
+    });
+
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: props.logRetention });
+    const throttle = props.throttle ?? { burstLimit: 200, rateLimit: 100 };
+    this.stage = new apigwv2.HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle,
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(this.accessLogs),
+        format: apigateway.AccessLogFormat.custom(JSON.stringify({
+          requestId: '$context.requestId',
+          requestTime: '$context.requestTime',
+          ip: '$context.identity.sourceIp',
+          routeKey: '$context.routeKey',
+          path: '$context.path',
+          status: '$context.status',
+          protocol: '$context.protocol',
+          responseLength: '$context.responseLength',
+          latency: '$context.responseLatency',
+          integrationLatency: '$context.integrationLatency',
+          integrationStatus: '$context.integrationStatus',
+          integrationErrorMessage: '$context.integrationErrorMessage',
+          errorMessage: '$context.error.message',
+        })),
+      },
+    });
+
+    const publicUrl = props.publicUrl ?? this.api.apiEndpoint;
+    for (const [groupId, contracts] of groupRoutes(props.routes, props.maxRoutesPerStack ?? defaultMaxRoutesPerStack)) {
+      const group = new RouteGroupStack(this, groupId, { ...props, contracts, api: this.api, publicUrl });
+      this.groups.push(group);
+      for (const routeFunction of group.routeFunctions) this.routeFunctions.push({ ...routeFunction, group: groupId });
+    }
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint, description: 'Base URL of the HTTP API ($default stage)' });
+  }
+}
+
+interface RouteGroupProps extends ApiStackProps {
+  contracts: RouteContract[];
+  api: apigwv2.IHttpApi;
+  publicUrl: string;
+}
+
+/** The Lambdas and routes of one domain (or one slice of a large domain). */
+export class RouteGroupStack extends NestedStack {
+  readonly role: iam.Role;
+  readonly routeFunctions: Omit<RouteFunction, 'group'>[] = [];
+  readonly functions: lambda.Function[] = [];
+
+  constructor(scope: Construct, id: string, props: RouteGroupProps) {
+    super(scope, id, { description: `HTTP routes: ${props.contracts[0]?.domain ?? id}` });
+
+    // One role for the routes of the group: they all need the same data, so per-function roles
+    // would add two resources per route and no privilege separation. Routes needing more get their own.
+    this.role = this.routeRole('Role', props);
+
+    for (const contract of props.contracts) {
+      const entryName = httpEntryName(contract);
+      const functionName = lambdaFunctionName(props.functionNamePrefix, entryName);
+      const extra = extraStatements[contract.id];
+      const role = extra ? this.routeRole(`${entryName}-role`, props, extra.statements()) : this.role;
+      if (extra) acknowledge(role, 'AwsSolutions-IAM5[Resource::*]', extra.reason);
+      const environment: Record<string, string> = { ...props.environment, PUBLIC_URL: props.publicUrl };
+      if (shipsDocsAssets(contract)) environment.DOCS_ASSETS_DIR = `/var/task/${docsAssetsFolder}`;
+
+      const { function: fn } = new AppFunction(this, entryName, {
+        functionName,
+        description: `${contract.method} ${contract.path} (${contract.id})`,
+        codeDir: props.codeDirOf(entryName),
+        role,
+        environment,
+        memorySize: props.memorySize ?? 1024,
+        timeout: Duration.seconds(10),
+        logRetention: props.logRetention,
+        parametersExtension: true,
+      });
+      const route = new apigwv2.HttpRoute(this, `${entryName}-route`, {
+        httpApi: props.api,
+        routeKey: apigwv2.HttpRouteKey.with(contract.path, apigwv2.HttpMethod[contract.method]),
+        integration: new HttpLambdaIntegration(`${entryName}-integration`, fn),
+      });
+      acknowledge(route, 'AwsSolutions-APIG4',
+        'Authorization is done in the Lambda: the middy stack verifies the JWT and the workspace role declared by the route contract (public routes take no token).');
+      this.functions.push(fn);
+      this.routeFunctions.push({ contract, entryName, functionName });
+    }
+  }
+
+  private routeRole(id: string, props: RouteGroupProps, extra: iam.PolicyStatement[] = []): iam.Role {
+    const role = new iam.Role(this, id, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `HTTP route Lambdas of ${this.node.id}`,
+    });
+    grantTableData(role, props.table);
+    grantAttachments(role, props.bucketName);
+    grantSendMail(role, props.mailFrom);
+    grantReadParameter(role, props.jwtSecretParameterName);
+    for (const statement of extra) role.addToPrincipalPolicy(statement);
+    return role;
+  }
+}

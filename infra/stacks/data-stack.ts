@@ -1,0 +1,100 @@
+// The stateful part of the app: the single table (from shared/db/table-definition.ts, the same
+// definition the local runtime uses) and the attachments bucket. Both are retained when the stack
+// goes away; everything else can be redeployed from code.
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { tableDefinition } from '../../shared/db/table-definition.js';
+import { acknowledge } from '../constructs/nag.js';
+
+/** Objects under this prefix are uploads not yet verified; abandoned ones expire after a day. */
+export const pendingUploadsPrefix = 'uploads/pending/';
+
+/** `<prefix>-attachments-<account>-<region>`, resolved in the stack of `scope`. */
+export function attachmentsBucketName(scope: Construct, prefix: string): string {
+  const stack = Stack.of(scope);
+  return `${prefix}-attachments-${stack.account}-${stack.region}`;
+}
+
+export interface DataStackProps extends StackProps {
+  /** origins the PWA is served from; `*` for any (presigned URLs are the authorisation) */
+  corsOrigins: readonly string[];
+  /** lower-case prefix of the bucket name: `<prefix>-attachments-<account>-<region>` */
+  prefix: string;
+}
+
+export class DataStack extends Stack {
+  readonly table: dynamodb.Table;
+  readonly bucket: s3.Bucket;
+  /**
+   * The bucket's name, made of the prefix and pseudo parameters only: other stacks build the ARN
+   * from it in their own template (no export), and grants on its objects have a stable IAM5 id.
+   */
+  readonly bucketName: string;
+  readonly accessLogsBucket: s3.Bucket;
+
+  constructor(scope: Construct, id: string, props: DataStackProps) {
+    super(scope, id, props);
+
+    const string = dynamodb.AttributeType.STRING;
+    this.table = new dynamodb.Table(this, 'Table', {
+      partitionKey: { name: tableDefinition.partitionKey, type: string },
+      sortKey: { name: tableDefinition.sortKey, type: string },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: tableDefinition.timeToLiveAttribute,
+      stream: dynamodb.StreamViewType[tableDefinition.streamViewType],
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const index of tableDefinition.globalSecondaryIndexes) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey, type: string },
+        sortKey: { name: index.sortKey, type: string },
+        projectionType: dynamodb.ProjectionType.ALL,
+      });
+    }
+
+    this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(90) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledge(this.accessLogsBucket, 'AwsSolutions-S1',
+      'This bucket receives the server access logs of the attachments bucket; logging it into itself would loop.');
+
+    this.bucketName = attachmentsBucketName(this, props.prefix);
+    this.bucket = new s3.Bucket(this, 'Attachments', {
+      bucketName: this.bucketName,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: false,
+      serverAccessLogsBucket: this.accessLogsBucket,
+      serverAccessLogsPrefix: 'attachments/',
+      cors: [{
+        allowedOrigins: [...props.corsOrigins],
+        allowedMethods: [s3.HttpMethods.GET, s3.HttpMethods.PUT, s3.HttpMethods.POST, s3.HttpMethods.HEAD],
+        allowedHeaders: ['*'],
+        exposedHeaders: ['ETag'],
+        maxAge: 3600,
+      }],
+      lifecycleRules: [
+        { id: 'abort-incomplete-multipart-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        { id: 'expire-abandoned-uploads', prefix: pendingUploadsPrefix, expiration: Duration.days(1) },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // The upload verifier is driven by EventBridge ("Object Created"), not by a bucket
+    // notification to the Lambda: that would make this stack depend on the jobs stack and back.
+    // Set on the resource itself, so no notifications custom resource (and its Lambda) is needed.
+    const cfnBucket = this.bucket.node.defaultChild as s3.CfnBucket;
+    cfnBucket.notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
+  }
+}

@@ -1,0 +1,155 @@
+// Builds the whole CDK app. infra/app.ts calls it for `cdk synth/deploy`; tests call it with
+// injected routes, jobs and bundles to synthesise without the CLI.
+import { App, Validations, type Environment } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { routeTable } from '../../shared/contract/index.js';
+import type { RouteContract } from '../../shared/contract/route.js';
+import { loadConfig } from '../../shared/config.js';
+import { bundleFunctions, changeFeedEntryName, jobEntryName, uploadVerifierEntryName, type BundleResult } from '../bundle.js';
+import { lambdaFunctionName } from '../constructs/app-function.js';
+import { scheduledJobs, type ScheduledJob } from '../functions.js';
+import { ApiStack } from './api-stack.js';
+import { DataStack } from './data-stack.js';
+import { JobsStack } from './jobs-stack.js';
+import { ObservabilityStack, type MonitoredFunction } from './observability-stack.js';
+
+export { ApiStack, DataStack, JobsStack, ObservabilityStack };
+
+/** The defaults of shared/config.ts, so the stacks and the code agree without a second copy. */
+const configDefaults = loadConfig({});
+
+export interface BuildAppProps {
+  /** an existing app; default a new one with `featureFlags` as context */
+  app?: App;
+  /** cloud assembly folder of a new app (default: the CLI's, or a temporary folder) */
+  outdir?: string;
+  /** extra context for a new app (tests: `aws:cdk:disable-asset-staging`, ...) */
+  context?: Record<string, unknown>;
+  /** prefix of stack names and Lambda function names; context `prefix`, default `hw` */
+  prefix?: string;
+  env?: Environment;
+  /** default the route table (shared/contract) */
+  routes?: readonly RouteContract[];
+  /** default infra/functions.ts `scheduledJobs` */
+  jobs?: readonly ScheduledJob[];
+  /**
+   * Where each Lambda's package is: a bundle result, or a function from entry name to folder
+   * (tests point many routes at one folder). Default: `bundleFunctions()` for these routes and jobs.
+   */
+  bundle?: BundleResult | ((entryName: string) => string);
+  /** PWA origins for CORS; context `corsOrigins` (comma-separated), default `*` */
+  corsOrigins?: readonly string[];
+  /** context `mailFrom`, default the config default */
+  mailFrom?: string;
+  /** SSM SecureString holding the JWT signing secret; context `jwtSecretParameter` */
+  jwtSecretParameterName?: string;
+  /** context `alarmEmail`; subscribed to the alarm topic */
+  alarmEmail?: string;
+  /** context `publicUrl`; default the API endpoint */
+  publicUrl?: string;
+  logRetention?: logs.RetentionDays;
+  /** run cdk-nag's AwsSolutions checks at synth (default true) */
+  nag?: boolean;
+  /** nested stacks hold at most this many routes (default 60) */
+  maxRoutesPerStack?: number;
+}
+
+export interface BuiltApp {
+  app: App;
+  data: DataStack;
+  api: ApiStack;
+  jobs: JobsStack;
+  observability: ObservabilityStack;
+}
+
+/** Feature flags this app is written for (the CLI's cdk.json context still wins). */
+export const featureFlags = {
+  '@aws-cdk/aws-iam:minimizePolicies': true,
+  '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
+  '@aws-cdk/aws-iam:standardizedServicePrincipals': true,
+  '@aws-cdk/core:enablePartitionLiterals': true,
+  // Keep CloudFormation exports between the stacks (the data stack's table, the API's id/URL).
+  '@aws-cdk/core:defaultCrossStackReferences': 'strong',
+};
+
+function contextString(app: App, key: string): string | undefined {
+  const value: unknown = app.node.tryGetContext(key);
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+export function buildApp(props: BuildAppProps = {}): BuiltApp {
+  const app = props.app ?? new App({
+    context: { ...featureFlags, ...props.context },
+    ...(props.outdir === undefined ? {} : { outdir: props.outdir }),
+  });
+  const prefix = props.prefix ?? contextString(app, 'prefix') ?? 'hw';
+  if (!/^[a-z][a-z0-9-]{0,19}$/.test(prefix)) throw new Error(`prefix ${prefix}: lower-case letters, digits and dashes, at most 20 characters (it names the bucket)`);
+  const routes = props.routes ?? routeTable;
+  const jobs = props.jobs ?? scheduledJobs;
+  const corsOrigins = props.corsOrigins
+    ?? contextString(app, 'corsOrigins')?.split(',').map((origin) => origin.trim()).filter(Boolean)
+    ?? configDefaults.corsOrigins;
+  const mailFrom = props.mailFrom ?? contextString(app, 'mailFrom') ?? configDefaults.mailFrom;
+  const jwtSecretParameterName = props.jwtSecretParameterName ?? contextString(app, 'jwtSecretParameter') ?? `/${prefix}/jwt-secret`;
+  const alarmEmail = props.alarmEmail ?? contextString(app, 'alarmEmail');
+  const publicUrl = props.publicUrl ?? contextString(app, 'publicUrl');
+  const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+  const bundle = props.bundle ?? bundleFunctions({ routes, jobs });
+  const codeDirOf = typeof bundle === 'function' ? bundle : (name: string) => bundle.dirOf(name);
+  const env = props.env ?? { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+
+  if (props.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+
+  const data = new DataStack(app, `${prefix}-data`, {
+    env, corsOrigins, prefix, description: 'Home Warehouse: the single table and the attachments bucket (retained)',
+  });
+
+  // The names shared/config.ts reads; Powertools reads its own two.
+  const environment: Record<string, string> = {
+    STAGE: 'aws',
+    TABLE_NAME: data.table.tableName,
+    BUCKET_NAME: data.bucketName,
+    MAIL_FROM: mailFrom,
+    JWT_SECRET_PARAMETER: jwtSecretParameterName,
+    CORS_ORIGINS: corsOrigins.join(','),
+    SERVICE_NAME: configDefaults.serviceName,
+    METRICS_NAMESPACE: configDefaults.metricsNamespace,
+    POWERTOOLS_SERVICE_NAME: configDefaults.serviceName,
+    POWERTOOLS_METRICS_NAMESPACE: configDefaults.metricsNamespace,
+  };
+
+  const api = new ApiStack(app, `${prefix}-api`, {
+    env,
+    description: 'Home Warehouse: HTTP API, one Lambda per route (nested stacks by domain)',
+    routes, codeDirOf, table: data.table, bucketName: data.bucketName, environment, corsOrigins, mailFrom,
+    jwtSecretParameterName, functionNamePrefix: prefix, logRetention, maxRoutesPerStack: props.maxRoutesPerStack,
+    ...(publicUrl === undefined ? {} : { publicUrl }),
+  });
+
+  const background = [changeFeedEntryName, uploadVerifierEntryName, ...jobs.map(jobEntryName)];
+  const monitored: MonitoredFunction[] = [
+    ...api.routeFunctions.map((fn) => ({ functionName: fn.functionName, group: fn.contract.domain, label: fn.contract.id })),
+    ...background.map((name) => ({ functionName: lambdaFunctionName(prefix, name), group: 'background', label: name })),
+  ];
+  const observability = new ObservabilityStack(app, `${prefix}-observability`, {
+    env,
+    description: 'Home Warehouse: dashboard, alarms and the alarm topic',
+    api: api.api, functions: monitored, metricsNamespace: configDefaults.metricsNamespace,
+    serviceName: configDefaults.serviceName, dashboardName: `${prefix}-home-warehouse`,
+    ...(alarmEmail === undefined ? {} : { alarmEmail }),
+  });
+
+  const jobsStack = new JobsStack(app, `${prefix}-jobs`, {
+    env,
+    description: 'Home Warehouse: change feed, upload verifier and scheduled jobs',
+    jobs, codeDirOf, table: data.table, bucketName: data.bucketName,
+    environment: { ...environment, PUBLIC_URL: publicUrl ?? api.api.apiEndpoint },
+    mailFrom, functionNamePrefix: prefix, logRetention, alarmActions: [observability.alarmAction],
+  });
+
+  // Names, not references, tie these to the data stack's bucket: keep the deploy order explicit.
+  api.addStackDependency(data);
+  jobsStack.addStackDependency(data);
+  return { app, data, api, jobs: jobsStack, observability };
+}
