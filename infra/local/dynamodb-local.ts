@@ -45,7 +45,8 @@ export function dynamoDbClient(endpoint: string, options: { region?: string; max
     region: options.region ?? 'us-east-1',
     credentials: localCredentials,
     maxAttempts: options.maxAttempts ?? 3,
-    requestHandler: { requestTimeout: options.timeoutMs ?? 5_000, connectionTimeout: options.timeoutMs ?? 5_000 },
+    // Without throwOnRequestTimeout the SDK only warns when requestTimeout passes.
+    requestHandler: { requestTimeout: options.timeoutMs ?? 5_000, connectionTimeout: 2_000, throwOnRequestTimeout: true },
   });
 }
 
@@ -102,7 +103,8 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
     }
   };
 
-  const client = dynamoDbClient(endpoint, { maxAttempts: 1, timeoutMs: 1_000 });
+  // A JVM that just started may take a few seconds to answer its first request on a busy machine.
+  const client = dynamoDbClient(endpoint, { maxAttempts: 1, timeoutMs: 5_000 });
   const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
   try {
     for (;;) {

@@ -51,6 +51,8 @@ try {
 interface PidFile {
   runtime: number;
   dynamodb?: number;
+  /** the temporary folder of an --in-memory run, removed by the next run if this one was killed */
+  scratchDir?: string;
 }
 
 const scratchDir = options.inMemory ? mkdtempSync(join(tmpdir(), 'home-warehouse-local-')) : undefined;
@@ -90,6 +92,7 @@ async function recoverFromEarlierRun() {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
+  if (saved.scratchDir?.startsWith(join(tmpdir(), 'home-warehouse-local-'))) rmSync(saved.scratchDir, { recursive: true, force: true });
   rmSync(pidFile, { force: true });
 }
 
@@ -134,7 +137,7 @@ async function main() {
     logFile: join(workDir, 'dynamodb-local.log'),
     onSpawn: (pid) => {
       javaPid = pid;
-      writeJson(pidFile, { runtime: process.pid, dynamodb: pid } satisfies PidFile);
+      writeJson(pidFile, { runtime: process.pid, dynamodb: pid, scratchDir } satisfies PidFile);
     },
     onUnexpectedExit: (how) => {
       if (!stopping) warn(`DynamoDB Local stopped unexpectedly (${how}); the table is unavailable until the runtime is restarted`);
@@ -177,7 +180,7 @@ async function main() {
   // once the table is there.
   const { startApiServer } = await import('./api-server.js');
   const dynamodb = await dynamodbStarting;
-  const client = dynamoDbClient(dynamodb.endpoint, { region, maxAttempts: 1, timeoutMs: 2_000 });
+  const client = dynamoDbClient(dynamodb.endpoint, { region, maxAttempts: 1, timeoutMs: 5_000 });
   running.push({ name: 'DynamoDB client', stop: async () => client.destroy() });
   for (const line of await ensureTable(client, options.tableName)) say(line);
   const api = await startApiServer({ port: options.port, host: '127.0.0.1', logRequests: options.verbose });
@@ -190,7 +193,7 @@ async function main() {
     region,
     credentials: { accessKeyId: process.env.AWS_ACCESS_KEY_ID!, secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY! },
     maxAttempts: 1,
-    requestHandler: { requestTimeout: 2_000, connectionTimeout: 2_000 },
+    requestHandler: { requestTimeout: 5_000, connectionTimeout: 2_000, throwOnRequestTimeout: true },
   });
   running.push({ name: 'DynamoDB Streams client', stop: async () => streams.destroy() });
   const poller = startStreamPoller({

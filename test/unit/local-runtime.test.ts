@@ -1,10 +1,10 @@
 // The pure parts of the local runtime: the events it builds for handlers, the partial-batch rules
 // of the stream poller, and its options.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { handlerEnvironment, runtimeOptions } from '../../infra/local/environment.js';
 import { toObjectCreatedEvent } from '../../infra/local/s3.js';
-import { scheduledJobEvent } from '../../infra/local/scheduler.js';
+import { scheduledJobEvent, startScheduler } from '../../infra/local/scheduler.js';
 import { firstFailedIndex, retryDelay, toLambdaRecord } from '../../infra/local/stream-poller.js';
 
 const streamArn = 'arn:aws:dynamodb:ddblocal:000000000000:table/home-warehouse/stream/2026-01-01T00:00:00.000';
@@ -160,6 +160,47 @@ describe('scheduled job events', () => {
       resources: ['arn:aws:scheduler:us-east-1:000000000000:schedule/default/loan-reminders'],
       detail: {},
     });
+  });
+});
+
+describe('the scheduler', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  const job = (name: string, schedule: string) => ({ name, schedule, module: 'functions/jobs/x.ts', export: 'handler', description: '' });
+
+  it('runs each job at its times with the scheduled-event envelope, until stopped', async () => {
+    vi.useFakeTimers();
+    vi.setSystemTime(new Date('2026-03-10T08:00:20Z'));
+    const runs: { name: string; time: string }[] = [];
+    const outcomes: boolean[] = [];
+    const scheduler = startScheduler({
+      jobs: [job('every-minute', 'rate(1 minute)'), job('quarter-hour', 'cron(0/15 * * * ? *)')],
+      region: 'us-east-1',
+      run: async (scheduled, event) => {
+        runs.push({ name: scheduled.name, time: event.time });
+        if (scheduled.name === 'quarter-hour') throw new Error('job failed');
+      },
+      onRun: (_, outcome) => outcomes.push(outcome.ok),
+    });
+    expect(scheduler.upcoming()).toEqual([
+      { name: 'every-minute', at: new Date('2026-03-10T08:01:20Z') },
+      { name: 'quarter-hour', at: new Date('2026-03-10T08:15:00Z') },
+    ]);
+    await vi.advanceTimersByTimeAsync(15 * 60_000);
+    expect(runs.filter((run) => run.name === 'every-minute')).toHaveLength(15);
+    expect(runs.find((run) => run.name === 'quarter-hour')).toEqual({ name: 'quarter-hour', time: '2026-03-10T08:15:00Z' });
+    expect(outcomes.filter((ok) => !ok)).toHaveLength(1); // a failing job is reported, and the scheduler goes on
+    await scheduler.stop();
+    const count = runs.length;
+    await vi.advanceTimersByTimeAsync(60 * 60_000);
+    expect(runs).toHaveLength(count);
+  });
+
+  it('refuses an invalid expression at start, naming the job', () => {
+    expect(() => startScheduler({ jobs: [job('broken', 'cron(0 8 * * * *)')], region: 'us-east-1', run: async () => undefined })).toThrow(
+      /scheduled job 'broken': invalid schedule expression/,
+    );
   });
 });
 
