@@ -40,8 +40,8 @@ export async function createWorkspace(workspace: WorkspaceRecord, owner: MemberR
   }
 }
 
-export async function getWorkspace(workspaceId: string): Promise<WorkspaceRecord | undefined> {
-  const result = await documents.send(new GetCommand({ TableName: tableName, Key: keys.workspace(workspaceId) }));
+export async function getWorkspace(workspaceId: string, consistent = false): Promise<WorkspaceRecord | undefined> {
+  const result = await documents.send(new GetCommand({ TableName: tableName, Key: keys.workspace(workspaceId), ConsistentRead: consistent }));
   return result.Item ? (withoutKeys(result.Item) as unknown as WorkspaceRecord) : undefined;
 }
 

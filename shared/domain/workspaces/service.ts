@@ -59,10 +59,21 @@ export async function update(scope: WorkspaceScope, changes: { name?: string; sl
   return workspaceView(updated!, scope.role);
 }
 
-/** Marks the workspace deleted at once; the purge-workspaces job removes its contents. */
+/**
+ * Marks the workspace deleted at once; the purge-workspaces job removes its contents. The
+ * workspace was read when the request was authorized; if it changed since (a new slug, whose
+ * guard the transaction deletes), the write is refused, so read it again and retry. A workspace
+ * another request is already deleting counts as deleted.
+ */
 export async function remove(scope: WorkspaceScope): Promise<void> {
   if (scope.workspace.is_personal) throw PersonalWorkspace();
-  await repository.markWorkspaceDeleting(scope.workspace, new Date().toISOString());
+  let workspace: WorkspaceRecord | undefined = scope.workspace;
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    if (await repository.markWorkspaceDeleting(workspace, new Date().toISOString())) return;
+    workspace = await repository.getWorkspace(scope.workspace.id, true);
+    if (!workspace || workspace.status !== 'active') return;
+  }
+  throw VersionConflict('The workspace kept changing while it was being deleted; try again.');
 }
 
 async function usersById(userIds: string[]): Promise<Map<string, UserRecord>> {
