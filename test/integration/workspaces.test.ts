@@ -189,6 +189,27 @@ describe('DELETE /workspaces/{workspace_id}', () => {
     expectStatus(await call('GET', `/workspaces/${workspace.id}`, { token: admin.token }), 200);
   });
 
+  it('a DELETE racing a slug change is never a 204 that deleted nothing', async () => {
+    const owner = await signUp();
+    const outcomes: string[] = [];
+    for (let round = 0; round < 12; round += 1) {
+      const workspace = await createWorkspace(owner.token);
+      const newSlug = uniqueSlug('racing');
+      const [patch, removal] = await Promise.all([
+        call('PATCH', `/workspaces/${workspace.id}`, { token: owner.token, body: { slug: newSlug } }),
+        call('DELETE', `/workspaces/${workspace.id}`, { token: owner.token }),
+      ]);
+      const after = await call('GET', `/workspaces/${workspace.id}`, { token: owner.token });
+      outcomes.push(`PATCH ${patch.status} ${patch.json?.code ?? ''}, DELETE ${removal.status}, then GET ${after.status}`);
+      expect(removal.status, outcomes.join('\n')).toBe(204);
+      expect(after.status, `DELETE answered 204 but the workspace is still there:\n${outcomes.join('\n')}`).toBe(403);
+      // whichever slug it ended with is free again
+      for (const slug of [workspace.slug, newSlug]) {
+        expect((await call('GET', `/workspaces/by-slug/${slug}`, { token: owner.token })).status).toBe(404);
+      }
+    }
+  });
+
   it('hides the workspace at once, frees its slug, and the purge job then removes everything in it', async () => {
     const owner = await signUp();
     const member = await signUp();
