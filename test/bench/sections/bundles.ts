@@ -1,0 +1,300 @@
+// Bundle sizes and import (init) times of every Lambda, against the floor every data route pays:
+// a bundle that only creates a DynamoDB document client (ARCHITECTURE.md, "Cold-start budget").
+//
+// The Lambdas are built by infra/bundle.ts (one esbuild run, as the CDK app does); the baseline by
+// esbuild here with the same options. Import time is measured in a fresh `node` process per run,
+// baseline runs interleaved with the candidates so machine noise hits both alike. Every bundle is
+// imported a few times; a representative subset (largest, health, getMe, createWorkspace, the change
+// feed, the jobs) `--runs` times, the others three times. Over-budget bundles are flagged, never failed.
+import { buildSync, type Metafile } from 'esbuild';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { bundleFunctions, projectRoot, type BundledLambda } from '../../../infra/bundle.js';
+import { formatRatio, record, table } from '../report.js';
+import { median } from '../stats.js';
+import type { BenchContext } from './types.js';
+
+/** Budget (ARCHITECTURE.md): per route bundle, within these multiples of the floor. */
+export const sizeBudget = 1.15;
+export const initBudget = 1.2;
+
+const benchDir = join(projectRoot, 'dist', 'bench');
+const lambdaDir = join(benchDir, 'lambda');
+const baselineFile = join(benchDir, 'baseline', 'index.mjs');
+
+const baselineSource = `import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+export const handler = async () => ({ statusCode: 200, body: typeof documents.send });
+`;
+
+/** Same options as infra/bundle.ts: ESM, node22, minified, everything bundled (SDK included). */
+function buildBaseline(): { bytes: number; metafile: Metafile } {
+  mkdirSync(join(benchDir, 'baseline'), { recursive: true });
+  const result = buildSync({
+    stdin: { contents: baselineSource, resolveDir: projectRoot, sourcefile: 'baseline-entry.mjs', loader: 'js' },
+    outfile: baselineFile,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node22',
+    mainFields: ['module', 'main'],
+    minify: true,
+    legalComments: 'none',
+    metafile: true,
+    logLevel: 'silent',
+    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+    absWorkingDir: projectRoot,
+    write: true,
+  });
+  return { bytes: statSync(baselineFile).size, metafile: result.metafile };
+}
+
+/** Bytes of JavaScript a Lambda package loads: every .mjs in its folder (index.mjs, and chunks/ if split). */
+function packageBytes(dir: string): number {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile() && entry.name.endsWith('.mjs')) total += statSync(join(entry.parentPath, entry.name)).size;
+  }
+  return total;
+}
+
+/** Environment of an imported bundle: enough for module-scope configuration to parse, as in Lambda. */
+const importEnvironment: Record<string, string> = {
+  PATH: process.env.PATH ?? '/usr/bin:/bin',
+  STAGE: 'aws',
+  AWS_REGION: 'us-east-1',
+  AWS_DEFAULT_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'BENCHDUMMY',
+  AWS_SECRET_ACCESS_KEY: 'BENCHDUMMY',
+  TABLE_NAME: 'home-warehouse',
+  BUCKET_NAME: 'home-warehouse-attachments',
+  JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
+  POWERTOOLS_METRICS_DISABLED: 'true',
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
+
+interface ImportSample {
+  /** wall time of `await import(index.mjs)`, ms */
+  wall: number;
+  /** CPU time (user + system, all threads) the process spent during that import, ms */
+  cpu: number;
+}
+
+/** Times `await import(file)` in a fresh node process. */
+function importTime(file: string, timeoutMs = 60_000): Promise<ImportSample> {
+  const url = pathToFileURL(file).href;
+  const script =
+    `const c=process.cpuUsage(); const t=performance.now(); const m=await import(${JSON.stringify(url)}); const d=performance.now()-t; const u=process.cpuUsage(c);` +
+    `if (typeof m.handler!=='function') { process.stderr.write('no handler export'); process.exit(3); }` +
+    'process.stdout.write(JSON.stringify({ wall: d, cpu: (u.user + u.system) / 1000 }))';
+  return new Promise((resolveTime, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: benchDir, env: importEnvironment, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      let sample: ImportSample | undefined;
+      try {
+        sample = JSON.parse(stdout) as ImportSample;
+      } catch {
+        sample = undefined;
+      }
+      if (code === 0 && sample && Number.isFinite(sample.wall) && Number.isFinite(sample.cpu)) resolveTime(sample);
+      else reject(new Error(`importing ${file} failed (${signal ?? `exit ${code}`}): ${stderr.trim().slice(0, 1_000)}`));
+    });
+  });
+}
+
+/** The bundles imported `--runs` times; the rest once. */
+function representatives(entries: BundledLambda[]): Set<string> {
+  const chosen = new Set<string>();
+  const largest = entries.reduce((best, entry) => (entry.bytes > best.bytes ? entry : best));
+  chosen.add(largest.name);
+  for (const routeId of ['health', 'getMe', 'createWorkspace']) {
+    const entry = entries.find((candidate) => candidate.routeId === routeId);
+    if (entry) chosen.add(entry.name);
+  }
+  for (const entry of entries) if (entry.kind === 'stream' || entry.kind === 'job') chosen.add(entry.name);
+  return chosen;
+}
+
+/** The outputs a Lambda loads: its entry file and, with code splitting, the chunks it imports. */
+function outputClosure(metafile: Metafile, entryOutput: string): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file) || !metafile.outputs[file]) return;
+    seen.add(file);
+    for (const imported of metafile.outputs[file]!.imports) if (!imported.external) visit(imported.path);
+  };
+  visit(entryOutput);
+  return [...seen];
+}
+
+/** Inputs (and packages) that put the most bytes into one Lambda, from the esbuild metafile. */
+function largestInputs(metafile: Metafile, entryFile: string, top: number) {
+  const outputs = outputClosure(metafile, relative(projectRoot, entryFile).split(sep).join('/'));
+  if (outputs.length === 0) return undefined;
+  const inputs: { path: string; bytes: number }[] = [];
+  let total = 0;
+  for (const file of outputs) {
+    const output = metafile.outputs[file]!;
+    total += output.bytes;
+    for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) inputs.push({ path, bytes: bytesInOutput });
+  }
+  const packages = new Map<string, number>();
+  for (const { path, bytes } of inputs) {
+    const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);
+    const owner = match ? match[1]! : path.split('/').slice(0, 2).join('/');
+    packages.set(owner, (packages.get(owner) ?? 0) + bytes);
+  }
+  return {
+    total,
+    files: outputs.length,
+    inputs: inputs.sort((a, b) => b.bytes - a.bytes).slice(0, top),
+    packages: [...packages].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes).slice(0, top),
+  };
+}
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+const share = (bytes: number, total: number) => `${((bytes / total) * 100).toFixed(1)}%`;
+
+/** Imports of every bundle; the representatives get `runs`, the others `min(runs, quickRuns)`. */
+const quickRuns = 3;
+
+export async function run({ runs, log }: BenchContext) {
+  const buildStarted = performance.now();
+  const bundle = bundleFunctions({ outDir: lambdaDir });
+  const buildMs = performance.now() - buildStarted;
+  const baseline = buildBaseline();
+  const files = new Set(bundle.entries.flatMap((entry) => outputClosure(bundle.metafile, relative(projectRoot, join(lambdaDir, entry.name, 'index.mjs')).split(sep).join('/')))).size;
+  log(
+    `built ${bundle.entries.length} Lambda packages (${files} distinct .mjs outputs) with infra/bundle.ts in ${(buildMs / 1000).toFixed(1)} s, one esbuild run, ` +
+      `into ${relative(projectRoot, lambdaDir)}/; size = every .mjs in a Lambda's folder (index.mjs, plus chunks/ if the build splits)`,
+  );
+  log(`baseline (DynamoDB document client only): ${baseline.bytes.toLocaleString('en-US')} bytes, ${relative(projectRoot, baselineFile)}`);
+
+  // Import schedule: rounds 0..quick-1 import every bundle, the later rounds only the
+  // representatives. A baseline import precedes every second candidate import; each candidate is
+  // paired with the baseline run just before it, so a burst of load (other jobs on the machine,
+  // CPU frequency) hits the pair alike.
+  const sizes = new Map(bundle.entries.map((entry) => [entry.name, packageBytes(entry.dir)]));
+  const entries = bundle.entries.map((entry) => ({ ...entry, bytes: sizes.get(entry.name)! }));
+  const chosen = representatives(entries);
+  const everyone = Math.min(runs, quickRuns);
+  type Step = { kind: 'baseline' } | { kind: 'candidate'; entry: BundledLambda };
+  const schedule: Step[] = [];
+  let sinceBaseline = 2;
+  for (let round = 0; round < runs; round += 1) {
+    for (const entry of entries) {
+      if (round >= everyone && !chosen.has(entry.name)) continue;
+      if (sinceBaseline >= 2) {
+        schedule.push({ kind: 'baseline' });
+        sinceBaseline = 0;
+      }
+      schedule.push({ kind: 'candidate', entry });
+      sinceBaseline += 1;
+    }
+  }
+
+  log(
+    `import timing: ${schedule.length} fresh node processes (every bundle ${everyone}×, ${chosen.size} representatives ${runs}×: ` +
+      `${[...chosen].join(', ')}; baseline before every second import)…`,
+  );
+  const importStarted = performance.now();
+  await importTime(baselineFile); // untimed: warms the file cache and node itself
+  const baselineSamples: ImportSample[] = [];
+  const samples = new Map<string, { own: ImportSample[]; paired: ImportSample[] }>();
+  let lastBaseline: ImportSample | undefined;
+  for (const [index, step] of schedule.entries()) {
+    if (step.kind === 'baseline') {
+      lastBaseline = await importTime(baselineFile);
+      baselineSamples.push(lastBaseline);
+    } else {
+      const sample = await importTime(join(step.entry.dir, 'index.mjs'));
+      const list = samples.get(step.entry.name) ?? { own: [], paired: [] };
+      list.own.push(sample);
+      list.paired.push(lastBaseline!);
+      samples.set(step.entry.name, list);
+    }
+    if ((index + 1) % 50 === 0) log(`  ${index + 1}/${schedule.length} imports (${((performance.now() - importStarted) / 1000).toFixed(0)} s)`);
+  }
+  log(`  ${schedule.length} imports in ${((performance.now() - importStarted) / 1000).toFixed(1)} s`);
+
+  const wall = (list: ImportSample[]) => median(list.map((sample) => sample.wall));
+  const cpu = (list: ImportSample[]) => median(list.map((sample) => sample.cpu));
+  record('bundle.build.duration', buildMs, 'ms');
+  record('bundle.count', entries.length, 'bundles');
+  record('bundle.baseline.size', baseline.bytes, 'bytes');
+  record('bundle.baseline.init', wall(baselineSamples), 'ms');
+  record('bundle.baseline.init-cpu', cpu(baselineSamples), 'ms');
+
+  const rows: string[][] = [];
+  let oversize = 0;
+  let overInit = 0;
+  let overInitCpu = 0;
+  for (const entry of entries) {
+    const { own, paired } = samples.get(entry.name)!;
+    const size = record(`bundle.${entry.name}.size`, entry.bytes, 'bytes', baseline.bytes, { budget: sizeBudget });
+    // Against the baseline runs paired with this bundle's runs (same moments of the section).
+    const time = record(`bundle.${entry.name}.init`, wall(own), 'ms', wall(paired), { budget: initBudget });
+    const cpuTime = record(`bundle.${entry.name}.init-cpu`, cpu(own), 'ms', cpu(paired), { budget: initBudget });
+    const flags = [
+      ...(size.ratio! > sizeBudget ? [`size>${sizeBudget}×`] : []),
+      ...(time.ratio! > initBudget ? [`init>${initBudget}×`] : []),
+    ];
+    if (size.ratio! > sizeBudget) oversize += 1;
+    if (time.ratio! > initBudget) overInit += 1;
+    if (cpuTime.ratio! > initBudget) overInitCpu += 1;
+    rows.push([
+      `${entry.name}${chosen.has(entry.name) ? ' *' : ''}`,
+      entry.bytes.toLocaleString('en-US'),
+      formatRatio(size.ratio),
+      wall(own).toFixed(1),
+      wall(paired).toFixed(1),
+      String(own.length),
+      formatRatio(time.ratio),
+      formatRatio(cpuTime.ratio),
+      flags.join(' '),
+    ]);
+  }
+  rows.push(['(baseline: document client only)', baseline.bytes.toLocaleString('en-US'), '1.00×', wall(baselineSamples).toFixed(1), '', String(baselineSamples.length), '1.00×', '1.00×', '']);
+  record('bundle.over-size-budget', oversize, 'bundles', entries.length);
+  record('bundle.over-init-budget', overInit, 'bundles', entries.length);
+  record('bundle.over-init-cpu-budget', overInitCpu, 'bundles', entries.length);
+
+  log();
+  log(
+    table(
+      ['bundle (* = representative)', '>bytes', '>size ×floor', '>init ms', '>floor ms', '>n', '>init ×floor', '>cpu ×floor', 'flag'],
+      rows,
+    ),
+  );
+  log();
+  log(
+    `init = median wall time of \`await import(index.mjs)\` in a fresh process; floor ms = median of the baseline runs paired with those runs; ` +
+      `cpu = the same ratio on CPU time (less sensitive to other load on the machine). Budget: size ≤ ${sizeBudget}× and init ≤ ${initBudget}× ` +
+      `the floor. Over the size budget: ${oversize}/${entries.length}; over the init budget: ${overInit}/${entries.length} by wall time, ${overInitCpu}/${entries.length} by CPU time (flagged, not failed).`,
+  );
+
+  // What makes the largest bundle large (esbuild metafile from infra/bundle.ts).
+  const largest = entries.reduce((best, entry) => (entry.bytes > best.bytes ? entry : best));
+  const contributors = bundle.metafile ? largestInputs(bundle.metafile, join(lambdaDir, largest.name, 'index.mjs'), 10) : undefined;
+  log();
+  if (!contributors) {
+    log('largest contributors: the esbuild metafile from infra/bundle.ts has no output for the largest bundle; skipped');
+    return;
+  }
+  log(`largest bundle: ${largest.name} (${kb(largest.bytes)} in ${contributors.files} file(s)). Top 10 inputs by bytes in output:`);
+  log(table(['input', '>bytes in output', '>share'], contributors.inputs.map(({ path, bytes }) => [path, bytes.toLocaleString('en-US'), share(bytes, contributors.total)])));
+  log();
+  log('the same bundle by package (node_modules package, or top two folders of the project):');
+  log(table(['package', '>bytes in output', '>share'], contributors.packages.map(({ name, bytes }) => [name, bytes.toLocaleString('en-US'), share(bytes, contributors.total)])));
+}

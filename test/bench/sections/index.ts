@@ -1,0 +1,22 @@
+// Every bench section, in the order `npm run bench` runs them. Each is loaded only when it runs, so
+// `--only <name>` does not depend on the others' modules. A later issue adds its figures by writing
+// a section (an exported `run(context)` that calls record(...) from ../report.js) and listing it here.
+import type { BenchSection } from './types.js';
+
+export const sections: readonly BenchSection[] = [
+  {
+    name: 'bundles',
+    title: 'Bundle size and import time vs the DynamoDB document client floor',
+    run: async (context) => (await import('./bundles.js')).run(context),
+  },
+  {
+    name: 'overhead',
+    title: 'GET /health through the local API server vs a bare node:http server',
+    run: async (context) => (await import('./request-overhead.js')).run(context),
+  },
+  {
+    name: 'auth',
+    title: 'Authenticated requests (issue 3) vs raw DynamoDB reads',
+    run: async (context) => (await import('./auth.js')).run(context),
+  },
+];
