@@ -93,7 +93,8 @@ export async function getMember(workspaceId: string, userId: string): Promise<Me
   return result.Item ? (withoutKeys(result.Item) as unknown as MemberRecord) : undefined;
 }
 
-export type UpdateOutcome = 'updated' | 'missing' | 'version-conflict' | 'slug-taken';
+/** `stale`: the slug changed since `current` was read (its guard is no longer this workspace's). */
+export type UpdateOutcome = 'updated' | 'missing' | 'version-conflict' | 'slug-taken' | 'stale';
 
 /** Changes a workspace; a new slug swaps the guard items in the same transaction. */
 export async function updateWorkspace(
@@ -117,6 +118,7 @@ export async function updateWorkspace(
     if (!reasons) throw error;
     if (slugChanges && reasons[1] === 'ConditionalCheckFailed') return 'slug-taken';
     if (reasons[0] === 'ConditionalCheckFailed') return expectedVersion === undefined ? 'missing' : 'version-conflict';
+    if (slugChanges && reasons[2] === 'ConditionalCheckFailed') return 'stale';
     throw error;
   }
 }

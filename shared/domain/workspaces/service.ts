@@ -51,7 +51,16 @@ export async function create(caller: Caller, input: { name: string; slug: string
 }
 
 export async function update(scope: WorkspaceScope, changes: { name?: string; slug?: string; description?: string | null }, expectedVersion?: number) {
-  const outcome = await repository.updateWorkspace(scope.workspace, changes, expectedVersion);
+  let current = scope.workspace;
+  let outcome = await repository.updateWorkspace(current, changes, expectedVersion);
+  // Another request changed the slug since this one read the workspace: read it again and retry.
+  for (let attempt = 1; outcome === 'stale' && attempt < 3; attempt += 1) {
+    const fresh = await repository.getWorkspace(current.id, true);
+    if (!fresh || fresh.status !== 'active') throw WorkspaceAccessDenied();
+    current = fresh;
+    outcome = await repository.updateWorkspace(current, changes, expectedVersion);
+  }
+  if (outcome === 'stale') throw VersionConflict('The workspace kept changing meanwhile; read it again.');
   if (outcome === 'slug-taken') throw SlugTaken();
   if (outcome === 'version-conflict') throw VersionConflict();
   if (outcome === 'missing') throw WorkspaceAccessDenied();
