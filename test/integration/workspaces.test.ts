@@ -126,6 +126,26 @@ describe('PATCH /workspaces/{workspace_id}', () => {
   });
 });
 
+describe('concurrent slug changes', () => {
+  it('two slug changes at once never fail with a 500, and only the final slug stays taken', async () => {
+    const owner = await signUp();
+    for (let round = 0; round < 8; round += 1) {
+      const workspace = await createWorkspace(owner.token);
+      const slugs = [uniqueSlug('one'), uniqueSlug('two')];
+      const answers = await Promise.all(slugs.map((slug) => call<WorkspaceShape>('PATCH', `/workspaces/${workspace.id}`, { token: owner.token, body: { slug } })));
+      const detail = answers.map((answer) => `${answer.status} ${answer.text}`).join('\n');
+      expect(answers.every((answer) => answer.status < 500), detail).toBe(true);
+      expect(answers.some((answer) => answer.status === 200), detail).toBe(true);
+      const final = expectStatus(await call<WorkspaceShape>('GET', `/workspaces/${workspace.id}`, { token: owner.token }), 200).json.slug;
+      expect(slugs).toContain(final);
+      for (const slug of [workspace.slug, ...slugs]) {
+        const found = await call<WorkspaceShape>('GET', `/workspaces/by-slug/${slug}`, { token: owner.token });
+        expect(found.status, `by-slug ${slug} (final ${final})`).toBe(slug === final ? 200 : 404);
+      }
+    }
+  });
+});
+
 describe('GET /workspaces/{workspace_id}', () => {
   it('answers an ETag, and 304 to If-None-Match with it until the workspace changes', async () => {
     const owner = await signUp();
