@@ -177,8 +177,11 @@ function membershipOutcome(error: unknown, ownerCountIndex: number | undefined):
   return 'conflict';
 }
 
-/** Adds a member and their MEMBER_JOINED notification together. */
-export async function addMember(member: MemberRecord, notification: NotificationRecord): Promise<MembershipOutcome> {
+/**
+ * Adds a member and their MEMBER_JOINED notification together. `workspace-gone` when the
+ * workspace stopped being active meanwhile (deleted), `conflict` when the user is a member.
+ */
+export async function addMember(member: MemberRecord, notification: NotificationRecord): Promise<MembershipOutcome | 'workspace-gone'> {
   const items: TransactItem[] = [putNew(memberItem(member)), ...notificationWrites(notification)];
   items.push(member.role === 'owner' ? ownerCountChange(member.workspace_id, 1) : {
     ConditionCheck: {
@@ -190,6 +193,7 @@ export async function addMember(member: MemberRecord, notification: Notification
     await documents.send(new TransactWriteCommand({ TransactItems: items }));
     return 'done';
   } catch (error) {
+    if (cancellationReasons(error)?.[items.length - 1] === 'ConditionalCheckFailed') return 'workspace-gone';
     return membershipOutcome(error, undefined);
   }
 }

@@ -123,7 +123,9 @@ export async function addMember(caller: Caller, scope: WorkspaceScope, input: { 
     message: `${caller.user.full_name} added you to ${scope.workspace.name} as ${input.role}.`,
     is_read: false, metadata: { role: input.role, invited_by: caller.user.id }, created_at: now,
   };
-  if ((await repository.addMember(member, notification)) !== 'done') throw AlreadyAMember();
+  const outcome = await repository.addMember(member, notification);
+  if (outcome === 'workspace-gone') throw WorkspaceAccessDenied();
+  if (outcome !== 'done') throw AlreadyAMember();
   return memberView(member, user);
 }
 
