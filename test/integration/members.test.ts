@@ -99,6 +99,26 @@ describe('POST /workspaces/{workspace_id}/members', () => {
   });
 });
 
+describe('adding a member while the workspace is deleted', () => {
+  it('never answers ALREADY_A_MEMBER for someone who is not one: the workspace is gone (403)', async () => {
+    const owner = await signUp();
+    const outcomes: string[] = [];
+    for (let round = 0; round < 8; round += 1) {
+      const workspace = await createWorkspace(owner.token);
+      const user = await signUp();
+      const [added, removal] = await Promise.all([
+        call('POST', membersPath(workspace.id), { token: owner.token, body: { user_id: user.id, role: round % 2 ? 'owner' : 'member' } }),
+        call('DELETE', `/workspaces/${workspace.id}`, { token: owner.token }),
+      ]);
+      outcomes.push(`POST members ${added.status} ${added.json?.code ?? ''}, DELETE ${removal.status}`);
+      expect(removal.status, outcomes.join('\n')).toBe(204);
+      expect(['201 ', '403 WORKSPACE_ACCESS_DENIED'], outcomes.join('\n')).toContain(`${added.status} ${added.json?.code ?? ''}`);
+      const unread = expectStatus(await call('GET', '/notifications/unread/count', { token: user.token }), 200).json.count;
+      expect(unread, 'a notification only for a membership that was made').toBe(added.status === 201 ? 1 : 0);
+    }
+  });
+});
+
 describe('GET /workspaces/{workspace_id}/members', () => {
   it('lists members oldest first, one page at a time', async () => {
     const { owner, workspace, members } = await team('admin', 'member', 'viewer');
