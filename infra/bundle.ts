@@ -42,7 +42,12 @@ function kebab(value: string): string {
 
 /** `http-<domain>-<operation id in kebab case>`, e.g. `http-platform-docs-asset`. */
 export function httpEntryName(contract: Pick<RouteContract, 'domain' | 'id'>): string {
-  return `http-${kebab(contract.domain)}-${kebab(contract.id)}`;
+  return `${httpEntryPrefix(contract.domain)}${kebab(contract.id)}`;
+}
+
+/** What the entry names of one domain's routes start with: `http-<domain>-`. */
+export function httpEntryPrefix(domain: string): string {
+  return `http-${kebab(domain)}-`;
 }
 
 export function jobEntryName(job: Pick<ScheduledJob, 'name'>): string {

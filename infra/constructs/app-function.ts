@@ -2,7 +2,7 @@
 // dist/lambda/<entry>, handler `index.handler`, its own log group with a retention, and a role
 // given by the caller (so grants stay explicit and shared roles stay possible).
 import { createHash } from 'node:crypto';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -15,6 +15,18 @@ export function lambdaFunctionName(prefix: string, entryName: string): string {
   if (full.length <= 64) return full;
   const hash = createHash('sha256').update(full).digest('hex').slice(0, 8);
   return `${full.slice(0, 55).replace(/-+$/, '')}-${hash}`;
+}
+
+/** The conventional name, so the console and `aws logs tail` find it. */
+export function logGroupName(functionName: string): string {
+  return `/aws/lambda/${functionName}`;
+}
+
+/** ARN pattern of the log groups of every function whose name starts with `functionNamePrefix`. */
+export function logGroupArnPattern(scope: Construct, functionNamePrefix: string): string {
+  return Stack.of(scope).formatArn({
+    service: 'logs', resource: 'log-group', resourceName: `${logGroupName(functionNamePrefix)}*:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
 }
 
 export interface AppFunctionProps {
@@ -31,6 +43,12 @@ export interface AppFunctionProps {
   timeout?: Duration;
   /** default one month */
   logRetention?: logs.RetentionDays;
+  /**
+   * Grant the role write access to this function's log group (default true). A role shared by
+   * many functions grants a name pattern instead (see `logGroupArnPattern`), so its inline policy
+   * does not grow by one ARN per function towards IAM's 10,240-character limit.
+   */
+  grantLogs?: boolean;
   /**
    * Adds the AWS Parameters and Secrets Lambda Extension (a layer answering on localhost:2773,
    * with a cache), through which shared/domain/auth/signing-key.ts reads the JWT secret.
@@ -52,6 +70,7 @@ export class AppFunction extends Construct {
   constructor(scope: Construct, id: string, props: AppFunctionProps) {
     super(scope, id);
     this.logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName: logGroupName(props.functionName),
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
@@ -71,8 +90,8 @@ export class AppFunction extends Construct {
       ...(props.parametersExtension ? { paramsAndSecrets: parametersExtension } : {}),
     });
     // The role is given, so nothing adds the managed AWSLambdaBasicExecutionRole: write access to
-    // exactly this log group is granted here instead.
-    this.logGroup.grantWrite(props.role);
+    // exactly this log group is granted here instead (or by the owner of a shared role).
+    if (props.grantLogs ?? true) this.logGroup.grantWrite(props.role);
     acknowledge(this.function, 'AwsSolutions-L1',
       'Node.js 22 is the runtime this project builds for (esbuild target node22) and tests on; moving to a newer runtime is a deliberate, tested change.');
   }

@@ -11,9 +11,9 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { RouteContract } from '../../shared/contract/route.js';
-import { docsAssetsFolder, httpEntryName, shipsDocsAssets } from '../bundle.js';
-import { AppFunction, lambdaFunctionName } from '../constructs/app-function.js';
-import { acknowledge } from '../constructs/nag.js';
+import { docsAssetsFolder, httpEntryName, httpEntryPrefix, shipsDocsAssets } from '../bundle.js';
+import { AppFunction, lambdaFunctionName, logGroupArnPattern } from '../constructs/app-function.js';
+import { acknowledge, wildcardResourceFinding } from '../constructs/nag.js';
 import { grantAttachments, grantReadParameter, grantSendMail, grantTableData } from '../constructs/permissions.js';
 
 /** Each route costs 5 resources (function, log group, integration, route, permission). */
@@ -168,12 +168,19 @@ export class RouteGroupStack extends NestedStack {
     // One role for the routes of the group: they all need the same data, so per-function roles
     // would add two resources per route and no privilege separation. Routes needing more get their own.
     this.role = this.routeRole('Role', props);
+    // The shared role writes to the log groups of its functions by their common name prefix.
+    const namePrefix = `${props.functionNamePrefix}-${httpEntryPrefix(props.contracts[0]!.domain)}`;
+    const logGroups = logGroupArnPattern(this, namePrefix);
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroups] }));
+    acknowledge(this.role, wildcardResourceFinding(this.role, logGroups),
+      `The log groups of this role's functions, all named /aws/lambda/${namePrefix}*: one pattern instead of one ARN per function keeps the role's inline policy under IAM's size limit.`);
 
     for (const contract of props.contracts) {
       const entryName = httpEntryName(contract);
       const functionName = lambdaFunctionName(props.functionNamePrefix, entryName);
       const extra = extraStatements[contract.id];
       const role = extra ? this.routeRole(`${entryName}-role`, props, extra.statements()) : this.role;
+      if (role === this.role && !functionName.startsWith(namePrefix)) throw new Error(`${functionName} does not start with ${namePrefix}`);
       if (extra) acknowledge(role, 'AwsSolutions-IAM5[Resource::*]', extra.reason);
       const environment: Record<string, string> = { ...props.environment, PUBLIC_URL: props.publicUrl };
       if (shipsDocsAssets(contract)) environment.DOCS_ASSETS_DIR = `/var/task/${docsAssetsFolder}`;
@@ -188,6 +195,7 @@ export class RouteGroupStack extends NestedStack {
         timeout: Duration.seconds(10),
         logRetention: props.logRetention,
         parametersExtension: true,
+        grantLogs: role !== this.role,
       });
       const route = new apigwv2.HttpRoute(this, `${entryName}-route`, {
         httpApi: props.api,

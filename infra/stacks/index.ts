@@ -99,7 +99,8 @@ export function buildApp(props: BuildAppProps = {}): BuiltApp {
   const codeDirOf = typeof bundle === 'function' ? bundle : (name: string) => bundle.dirOf(name);
   const env = props.env ?? { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
 
-  if (props.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  // Acknowledged rules are also written into the templates' Metadata (cdk_nag.rules_to_suppress) for review.
+  if (props.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { writeSuppressionsToCloudFormation: true }));
 
   const data = new DataStack(app, `${prefix}-data`, {
     env, corsOrigins, prefix, description: 'Home Warehouse: the single table and the attachments bucket (retained)',
