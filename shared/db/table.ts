@@ -1,6 +1,7 @@
 // Small helpers over the document client that every repository uses: the table name, paging
 // with opaque cursors, and reading why a transaction was cancelled.
-import { BatchGetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
+import { BatchGetCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { config } from '../config.js';
 import { documents } from '../aws/dynamodb.js';
@@ -96,4 +97,25 @@ export async function batchGet<T>(keyList: Record<string, string>[], consistent 
     }
   }
   return found;
+}
+
+/**
+ * TransactWriteItems that survives contention: DynamoDB cancels a transaction with
+ * `TransactionConflict` when another one touches the same item at that moment, and the SDK does
+ * not retry that. We do, a few times with jitter, under one ClientRequestToken so a retry of a
+ * transaction that did commit is a no-op. Any other cancellation (a failed condition) is the
+ * caller's to read with `cancellationReasons`.
+ */
+export async function transactWrite(items: NonNullable<TransactWriteCommandInput['TransactItems']>): Promise<void> {
+  const token = randomUUID();
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      await documents.send(new TransactWriteCommand({ TransactItems: items, ClientRequestToken: token }));
+      return;
+    } catch (error) {
+      const conflicted = cancellationReasons(error)?.includes('TransactionConflict');
+      if (!conflicted || attempt >= 3) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt + Math.random() * 30));
+    }
+  }
 }

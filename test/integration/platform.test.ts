@@ -17,7 +17,7 @@ describe('platform routes', () => {
 
   it('answers /ready with every dependency ok while the engines run', async () => {
     const response = await fetch(`${api}/ready`);
-    const body = await response.json();
+    const body = (await response.json()) as { dependencies: unknown };
     expect(response.status, JSON.stringify(body)).toBe(200);
     expect(body.dependencies).toMatchObject({ table: { status: 'ok' }, bucket: { status: 'ok' }, mail: { status: 'ok' } });
   });
@@ -25,11 +25,11 @@ describe('platform routes', () => {
   it('serves a valid OpenAPI 3.1 document covering every route of the route table', async () => {
     const response = await fetch(`${api}/openapi.json`);
     expect(response.status).toBe(200);
-    const document = await response.json();
+    const document = (await response.json()) as { openapi: string; paths: Record<string, Record<string, { operationId: string }>> };
     expect(document.openapi).toBe('3.1.0');
-    const result = await validate(structuredClone(document));
+    const result = await validate(structuredClone(document) as never);
     expect(result.valid ? [] : result.errors).toEqual([]);
-    const operations = Object.values(document.paths as Record<string, Record<string, { operationId: string }>>)
+    const operations = Object.values(document.paths)
       .flatMap((methods) => Object.values(methods).map((operation) => operation.operationId));
     expect(operations.sort()).toEqual(routeTable.map((contract) => contract.id).sort());
   });
@@ -54,10 +54,10 @@ describe('platform routes', () => {
     const missing = await fetch(`${api}/no/such/route`);
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toBe('application/problem+json');
-    expect((await missing.json()).code).toBe('ROUTE_NOT_FOUND');
+    expect(((await missing.json()) as { code: string }).code).toBe('ROUTE_NOT_FOUND');
     const wrongMethod = await fetch(`${api}/health`, { method: 'DELETE' });
     expect(wrongMethod.status).toBe(405);
-    expect((await wrongMethod.json()).code).toBe('METHOD_NOT_ALLOWED');
+    expect(((await wrongMethod.json()) as { code: string }).code).toBe('METHOD_NOT_ALLOWED');
   });
 
   it('answers a CORS preflight before any authentication', async () => {
@@ -76,6 +76,6 @@ describe('platform routes', () => {
       body: JSON.stringify({ email: 'big@example.com', password: 'x'.repeat(1_100_000) }),
     });
     expect(response.status).toBe(413);
-    expect((await response.json()).code).toBe('PAYLOAD_TOO_LARGE');
+    expect(((await response.json()) as { code: string }).code).toBe("PAYLOAD_TOO_LARGE");
   });
 });

@@ -1,8 +1,8 @@
 // Sessions, login throttles, reset tokens and the account-creation transaction.
-import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../../aws/dynamodb.js';
 import { keys, ttlAt, withoutKeys } from '../../db/keys.js';
-import { cancellationReasons, isConditionFailure, queryAll, tableName } from '../../db/table.js';
+import { cancellationReasons, isConditionFailure, queryAll, tableName, transactWrite } from '../../db/table.js';
 import type { UserRecord } from '../users/model.js';
 import { emailGuardItem, userItem } from '../users/repository.js';
 import type { MemberRecord, WorkspaceRecord } from '../workspaces/model.js';
@@ -12,13 +12,11 @@ import { loginThrottle, spentHashesKept, type SessionFamily } from './model.js';
 /** The user, their email guard and their personal workspace with its owner: all or nothing. */
 export async function createAccount(user: UserRecord, workspace: WorkspaceRecord, owner: MemberRecord): Promise<'created' | 'email-taken' | 'slug-taken'> {
   try {
-    await documents.send(new TransactWriteCommand({
-      TransactItems: [
+    await transactWrite([
         { Put: { TableName: tableName, Item: userItem(user), ConditionExpression: 'attribute_not_exists(PK)' } },
         { Put: { TableName: tableName, Item: emailGuardItem(user.email, user.id), ConditionExpression: 'attribute_not_exists(PK)' } },
         ...workspaceCreationWrites(workspace, owner),
-      ],
-    }));
+      ]);
     return 'created';
   } catch (error) {
     const reasons = cancellationReasons(error);
@@ -146,8 +144,7 @@ export async function getResetToken(tokenHash: string): Promise<ResetToken | und
  */
 export async function resetPassword(tokenHash: string, userId: string, passwordHash: string, at: string): Promise<boolean> {
   try {
-    await documents.send(new TransactWriteCommand({
-      TransactItems: [
+    await transactWrite([
         { Delete: { TableName: tableName, Key: keys.passwordReset(tokenHash), ConditionExpression: 'attribute_exists(PK) AND user_id = :user', ExpressionAttributeValues: { ':user': userId } } },
         {
           Update: {
@@ -158,8 +155,7 @@ export async function resetPassword(tokenHash: string, userId: string, passwordH
             ExpressionAttributeValues: { ':hash': passwordHash, ':at': at, ':one': 1 },
           },
         },
-      ],
-    }));
+      ]);
     return true;
   } catch (error) {
     if (cancellationReasons(error)) return false;

@@ -1,10 +1,10 @@
 // Notifications live in their user's partition, newest last (UUIDv7 sort keys). Unread ones are
 // also in a sparse index, and a counter item per user makes "how many unread" one GetItem.
 // The counter moves in the same transaction as the notification it counts.
-import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../../aws/dynamodb.js';
 import { keys, withoutKeys } from '../../db/keys.js';
-import { cancellationReasons, queryAll, queryPage, tableName, type Page } from '../../db/table.js';
+import { cancellationReasons, queryAll, queryPage, tableName, transactWrite, type Page } from '../../db/table.js';
 import type { NotificationRecord } from './model.js';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -70,8 +70,7 @@ export async function unreadCount(userId: string): Promise<number> {
  */
 export async function markRead(userId: string, notificationId: string, readAt: string): Promise<boolean> {
   try {
-    await documents.send(new TransactWriteCommand({
-      TransactItems: [
+    await transactWrite([
         {
           Update: {
             TableName: tableName,
@@ -82,8 +81,7 @@ export async function markRead(userId: string, notificationId: string, readAt: s
           },
         },
         counterChange(userId, -1),
-      ],
-    }));
+      ]);
     return true;
   } catch (error) {
     if (cancellationReasons(error)?.[0] === 'ConditionalCheckFailed') {
@@ -105,8 +103,7 @@ export async function markAllRead(userId: string, readAt: string): Promise<numbe
   for (let start = 0; start < unread.length; start += 99) {
     const batch = unread.slice(start, start + 99);
     try {
-      await documents.send(new TransactWriteCommand({
-        TransactItems: [
+      await transactWrite([
           ...batch.map((notification): TransactItem => ({
             Update: {
               TableName: tableName,
@@ -117,8 +114,7 @@ export async function markAllRead(userId: string, readAt: string): Promise<numbe
             },
           })),
           counterChange(userId, -batch.length),
-        ],
-      }));
+        ]);
       marked += batch.length;
     } catch (error) {
       // Someone marked one of these meanwhile: fall back to one at a time, each idempotent.

@@ -1,11 +1,11 @@
 // Workspaces and memberships in the table. Every invariant is a condition of the write that
 // could break it: slugs by guard items, "at least one owner" by `owner_count > 1`, "not a
 // member twice" by attribute_not_exists. No read-then-write decides anything here.
-import { BatchWriteCommand, GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { WorkspaceRole } from '../../contract/route.js';
 import { documents } from '../../aws/dynamodb.js';
 import { keys, withoutKeys } from '../../db/keys.js';
-import { batchGet, cancellationReasons, queryAll, queryPage, tableName } from '../../db/table.js';
+import { batchGet, cancellationReasons, queryAll, queryPage, tableName, transactWrite } from '../../db/table.js';
 import { updateParts } from '../../db/update.js';
 import { notificationWrites } from '../notifications/repository.js';
 import type { NotificationRecord } from '../notifications/model.js';
@@ -32,7 +32,7 @@ export function workspaceCreationWrites(workspace: WorkspaceRecord, owner: Membe
 
 export async function createWorkspace(workspace: WorkspaceRecord, owner: MemberRecord): Promise<'created' | 'slug-taken'> {
   try {
-    await documents.send(new TransactWriteCommand({ TransactItems: workspaceCreationWrites(workspace, owner) }));
+    await transactWrite(workspaceCreationWrites(workspace, owner));
     return 'created';
   } catch (error) {
     if (cancellationReasons(error)?.[1] === 'ConditionalCheckFailed') return 'slug-taken';
@@ -111,7 +111,7 @@ export async function updateWorkspace(
     items.push({ Delete: { TableName: tableName, Key: keys.slugGuard(current.slug), ConditionExpression: 'workspace_id = :id', ExpressionAttributeValues: { ':id': current.id } } });
   }
   try {
-    await documents.send(new TransactWriteCommand({ TransactItems: items }));
+    await transactWrite(items);
     return 'updated';
   } catch (error) {
     const reasons = cancellationReasons(error);
@@ -129,8 +129,7 @@ export async function updateWorkspace(
  */
 export async function markWorkspaceDeleting(workspace: WorkspaceRecord, deletedAt: string): Promise<boolean> {
   try {
-    await documents.send(new TransactWriteCommand({
-      TransactItems: [
+    await transactWrite([
         {
           Update: {
             TableName: tableName,
@@ -145,8 +144,7 @@ export async function markWorkspaceDeleting(workspace: WorkspaceRecord, deletedA
           },
         },
         { Delete: { TableName: tableName, Key: keys.slugGuard(workspace.slug), ConditionExpression: 'workspace_id = :id', ExpressionAttributeValues: { ':id': workspace.id } } },
-      ],
-    }));
+      ]);
     return true;
   } catch (error) {
     if (cancellationReasons(error)) return false;
@@ -190,7 +188,7 @@ export async function addMember(member: MemberRecord, notification: Notification
     },
   });
   try {
-    await documents.send(new TransactWriteCommand({ TransactItems: items }));
+    await transactWrite(items);
     return 'done';
   } catch (error) {
     if (cancellationReasons(error)?.[items.length - 1] === 'ConditionalCheckFailed') return 'workspace-gone';
@@ -213,7 +211,7 @@ export async function changeRole(member: MemberRecord, role: WorkspaceRole, upda
   if (member.role === 'owner' && role !== 'owner') items.push(ownerCountChange(member.workspace_id, -1));
   if (member.role !== 'owner' && role === 'owner') items.push(ownerCountChange(member.workspace_id, 1));
   try {
-    await documents.send(new TransactWriteCommand({ TransactItems: items }));
+    await transactWrite(items);
     return 'done';
   } catch (error) {
     return membershipOutcome(error, items.length > 1 ? 1 : undefined);
@@ -232,7 +230,7 @@ export async function removeMember(member: MemberRecord): Promise<MembershipOutc
   }];
   if (member.role === 'owner') items.push(ownerCountChange(member.workspace_id, -1));
   try {
-    await documents.send(new TransactWriteCommand({ TransactItems: items }));
+    await transactWrite(items);
     return 'done';
   } catch (error) {
     return membershipOutcome(error, items.length > 1 ? 1 : undefined);
@@ -279,8 +277,6 @@ export async function purgeWorkspacePage(workspaceId: string): Promise<boolean> 
     }
     return false;
   }
-  await documents.send(new TransactWriteCommand({
-    TransactItems: [{ Delete: { TableName: tableName, Key: keys.workspace(workspaceId), ConditionExpression: 'attribute_not_exists(PK) OR #status = :deleting', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':deleting': 'deleting' } } }],
-  }));
+  await transactWrite([{ Delete: { TableName: tableName, Key: keys.workspace(workspaceId), ConditionExpression: 'attribute_not_exists(PK) OR #status = :deleting', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':deleting': 'deleting' } } }]);
   return true;
 }

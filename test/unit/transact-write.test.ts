@@ -1,0 +1,38 @@
+// transactWrite retries a transaction DynamoDB cancelled for contention, and only that.
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { documents } from '../../shared/aws/dynamodb.js';
+import { cancellationReasons, transactWrite } from '../../shared/db/table.js';
+
+const cancelled = (...codes: string[]) =>
+  new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) });
+
+const put = { Put: { TableName: 't', Item: { PK: 'A', SK: 'B' } } };
+
+describe('transactWrite', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('retries a TransactionConflict under the same client request token', async () => {
+    const send = vi.spyOn(documents, 'send')
+      .mockRejectedValueOnce(cancelled('None', 'TransactionConflict') as never)
+      .mockResolvedValueOnce({} as never);
+    await transactWrite([put, put]);
+    expect(send).toHaveBeenCalledTimes(2);
+    const tokens = send.mock.calls.map(([command]) => (command as { input: { ClientRequestToken: string } }).input.ClientRequestToken);
+    expect(tokens[0]).toBeTruthy();
+    expect(tokens[1]).toBe(tokens[0]);
+  });
+
+  it('hands a failed condition straight back to the caller', async () => {
+    const send = vi.spyOn(documents, 'send').mockRejectedValueOnce(cancelled('ConditionalCheckFailed', 'None') as never);
+    const error = await transactWrite([put, put]).catch((caught: unknown) => caught);
+    expect(cancellationReasons(error)).toEqual(['ConditionalCheckFailed', 'None']);
+    expect(send).toHaveBeenCalledTimes(1);
+  });
+
+  it('gives up after a bounded number of conflicts', async () => {
+    const send = vi.spyOn(documents, 'send').mockRejectedValue(cancelled('TransactionConflict') as never);
+    await expect(transactWrite([put])).rejects.toThrow();
+    expect(send).toHaveBeenCalledTimes(4);
+  });
+});
