@@ -2,7 +2,7 @@
 import * as z from 'zod/mini';
 import { route } from './route.js';
 import { named } from './common.js';
-import { Email, FullName, Password, User } from './users.js';
+import { Email, FullName, Password, User, userExample } from './users.js';
 
 const RefreshToken = z.string().check(z.minLength(20), z.maxLength(512));
 
@@ -13,7 +13,13 @@ export const Session = named('Session', z.object({
   /** seconds until `token` expires */
   expires_in: z.number(),
   user: User,
-}), 'A signed-in session: a 15-minute access token and a single-use 30-day refresh token.');
+}), 'A signed-in session: a 15-minute access token and a single-use 30-day refresh token.', {
+  token: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0eXAiOiJhY2Nlc3MiLCJzaWQiOiIuLi4ifQ.c2lnbmF0dXJl',
+  refresh_token: 'rt1.0193a5e2-7c1a-7b3e-9f00-1c2d3e4f5a6b.0193a5e2-7c1a-7b3e-9f00-eeeeeeeeeeee.0.M2Y0YjVjNmQ3ZThmOWEwYjFjMmQzZTRmNWE2Yjdj',
+  token_type: 'Bearer', expires_in: 900, user: userExample,
+});
+
+const refreshTokenExample = { refresh_token: 'rt1.0193a5e2-7c1a-7b3e-9f00-1c2d3e4f5a6b.0193a5e2-7c1a-7b3e-9f00-eeeeeeeeeeee.0.M2Y0YjVjNmQ3ZThmOWEwYjFjMmQzZTRmNWE2Yjdj' };
 
 export const register = route({
   id: 'register', method: 'POST', path: '/auth/register', domain: 'auth', access: 'public',
@@ -37,12 +43,13 @@ export const refresh = route({
   summary: 'Trade a refresh token for a new pair (the old one is spent)',
   description: 'Each refresh token works once. Presenting a spent one revokes its whole session family, the legitimate holder included.',
   body: z.strictObject({ refresh_token: RefreshToken }), response: Session, status: 200, errors: ['INVALID_REFRESH_TOKEN'],
+  examples: { body: refreshTokenExample },
 });
 
 export const logout = route({
   id: 'logout', method: 'POST', path: '/auth/logout', domain: 'auth', access: 'public',
   summary: 'Sign out: revokes the session family of this refresh token',
-  body: z.strictObject({ refresh_token: RefreshToken }), status: 204,
+  body: z.strictObject({ refresh_token: RefreshToken }), status: 204, examples: { body: refreshTokenExample },
 });
 
 export const requestPasswordReset = route({
@@ -56,4 +63,5 @@ export const confirmPasswordReset = route({
   summary: 'Set a new password with the mailed token (signs out every session)',
   body: z.strictObject({ token: z.string().check(z.minLength(20), z.maxLength(200)), new_password: Password }),
   status: 204, errors: ['RESET_TOKEN_INVALID'],
+  examples: { body: { token: 'q0fC3yM1c8TzX2rN5bV7wK9pL4hJ6gD0sA1eF3iU5oY', new_password: 'a brand new secret' } },
 });

@@ -48,8 +48,14 @@ export const PageQuery = z.object({
   page: z.optional(z.unknown().check(z.refine(() => false, 'is not supported: pass `cursor` (from `next_cursor`) instead'))),
 });
 
+/** A page of a list; named `<Item>Page` (with an example page) when the item schema is named. */
 export function pageOf<S extends z.ZodMiniType>(item: S) {
-  return z.object({ items: z.array(item), next_cursor: z.optional(z.string()) });
+  const page = z.object({ items: z.array(item), next_cursor: z.optional(z.string()) });
+  const meta = z.globalRegistry.get(item);
+  if (!meta?.id) return page;
+  const example = (meta.examples as unknown[] | undefined)?.[0];
+  return named(`${meta.id}Page`, page, `One page of ${meta.id} items; pass next_cursor back as cursor for the next.`,
+    example === undefined ? undefined : { items: [example], next_cursor: 'eyJQSyI6Ii4uLiJ9' });
 }
 
 export const WorkspaceParams = z.object({ workspace_id: Uuid });

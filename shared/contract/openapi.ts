@@ -78,6 +78,8 @@ function operationOf(contract: RouteContract, components: Components) {
   const produces = contract.produces ?? 'application/json';
   if (contract.status === 204) {
     responses['204'] = { description: 'Done; no body.' };
+  } else if (produces === 'application/json' && !contract.response) {
+    responses[String(contract.status)] = { description: `${contract.summary}; no body.` };
   } else if (produces === 'application/json') {
     responses[String(contract.status)] = {
       description: contract.summary,

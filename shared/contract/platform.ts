@@ -43,6 +43,7 @@ export const ready = route({
 export const openapi = route({
   id: 'openapi', method: 'GET', path: '/openapi.json', domain: 'platform', access: 'public',
   summary: 'This API as an OpenAPI 3.1 document', response: z.record(z.string(), z.unknown()), status: 200,
+  examples: { response: { openapi: '3.1.0', info: { title: 'Home Warehouse API', version: '1.0.0' }, paths: {} } },
 });
 
 export const docs = route({

@@ -11,7 +11,7 @@ export const Email = z.email().check(z.maxLength(254));
 export const Password = z.string().check(z.minLength(8), z.maxLength(128));
 export const FullName = z.string().check(z.trim(), z.minLength(1), z.maxLength(100));
 
-const userExample = {
+export const userExample = {
   id: '0193a5e2-7c1a-7b3e-9f00-1c2d3e4f5a6b', email: 'ada@example.com', full_name: 'Ada Lovelace',
   date_format: 'YYYY-MM-DD', language: 'en', theme: 'system', is_superuser: false,
   created_at: '2026-11-26T09:00:00.000Z', updated_at: '2026-11-26T09:00:00.000Z', version: 1,

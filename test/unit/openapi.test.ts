@@ -23,3 +23,30 @@ describe('OpenAPI document', () => {
     expect(Object.keys(ready.responses)).toEqual(expect.arrayContaining(['200', '503', '500']));
   });
 });
+
+describe('OpenAPI examples', () => {
+  const document = openApiDocument(routeTable, { version: '1.0.0' }) as unknown as {
+    paths: Record<string, Record<string, { operationId: string; requestBody?: Content; responses: Record<string, Content & { description: string }> }>>;
+    components: { schemas: Record<string, Schema> };
+  };
+  type Schema = { examples?: unknown[]; $ref?: string };
+  type Content = { content?: Record<string, { example?: unknown; schema?: Schema }> };
+  const hasExample = (media: { example?: unknown; schema?: Schema } | undefined): boolean => {
+    if (!media) return true;
+    if (media.example !== undefined || media.schema?.examples?.length) return true;
+    const ref = media.schema?.$ref?.split('/').pop();
+    return ref !== undefined && (document.components.schemas[ref]?.examples?.length ?? 0) > 0;
+  };
+
+  it('gives every JSON request body and success body an example', () => {
+    const missing: string[] = [];
+    for (const methods of Object.values(document.paths)) {
+      for (const operation of Object.values(methods)) {
+        if (!hasExample(operation.requestBody?.content?.['application/json'])) missing.push(`${operation.operationId} request`);
+        const success = Object.entries(operation.responses).find(([status]) => status.startsWith('2'))?.[1];
+        if (!hasExample(success?.content?.['application/json'])) missing.push(`${operation.operationId} response`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+});
