@@ -4,19 +4,11 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { addMember, allPages, call, createWorkspace, expectProblem, expectStatus, signUp, type SignedInUser } from './support/api.js';
 import { getItem } from './support/table.js';
+import type * as z from 'zod/mini';
+import type { Notification } from '../../shared/contract/notifications.js';
 
-interface NotificationShape {
-  id: string;
-  user_id: string;
-  workspace_id?: string;
-  notification_type: string;
-  title: string;
-  message: string;
-  is_read: boolean;
-  read_at?: string;
-  metadata?: Record<string, unknown>;
-  created_at: string;
-}
+/** What the API answers for a notification: the contract's own shape. */
+type NotificationShape = z.output<typeof Notification>;
 
 /** A user who was added to `count` workspaces, one after another: `count` MEMBER_JOINED notifications. */
 async function notifiedUser(count: number): Promise<{ user: SignedInUser; workspaceIds: string[] }> {
