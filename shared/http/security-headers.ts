@@ -14,7 +14,16 @@ const docsPagePolicy = {
   'base-uri': "'none'",
   'form-action': "'none'",
   'frame-ancestors': "'none'",
-};
+  // middy merges these over its defaults, which would sandbox the page (no scripts at all),
+  // demand Trusted Types (swagger-ui writes HTML) and upgrade plain-http assets on a laptop.
+  // (a falsy value other than '' drops a directive; middy's types only admit strings)
+  sandbox: undefined,
+  'require-trusted-types-for': undefined,
+  'trusted-types': undefined,
+  'upgrade-insecure-requests': undefined,
+  'navigate-to': undefined,
+  'report-to': undefined,
+} as unknown as Record<string, string>;
 
 export function contentSecurityPolicyFor(contract: Pick<RouteContract, 'produces'>) {
   return contract.produces === 'text/html' ? { contentSecurityPolicy: docsPagePolicy } : {};
