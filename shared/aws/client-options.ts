@@ -6,7 +6,8 @@ export function clientOptions(endpoint: string | undefined) {
   return {
     region: config.region,
     maxAttempts: config.aws.maxAttempts,
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: config.aws.requestTimeoutMs },
+    // Without throwOnRequestTimeout the SDK only warns when requestTimeout passes.
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: config.aws.requestTimeoutMs, throwOnRequestTimeout: true },
     ...(endpoint ? { endpoint } : {}),
   };
 }
