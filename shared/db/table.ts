@@ -5,7 +5,7 @@ import { BatchGetCommand, QueryCommand, TransactWriteCommand, type QueryCommandI
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { config } from '../config.js';
 import { documents } from '../aws/dynamodb.js';
-import { DomainError } from '../domain/errors.js';
+import { InvalidCursor } from '../domain/errors.js';
 
 export const tableName = config.tableName;
 
@@ -14,26 +14,29 @@ export interface Page<T> {
   next_cursor?: string;
 }
 
-const InvalidCursor = () =>
-  new DomainError('invalid', 'INVALID_CURSOR', 'The cursor is not one this list gave out.', {
-    errors: [{ location: 'query.cursor', message: 'is not a cursor of this list' }],
-  });
-
-export function encodeCursor(lastKey: Record<string, unknown> | undefined): string | undefined {
-  return lastKey ? Buffer.from(JSON.stringify(lastKey)).toString('base64url') : undefined;
+/** An opaque cursor: the position a list resumes after, as base64url JSON. */
+export function encodeCursor(position: Record<string, unknown> | undefined): string | undefined {
+  return position ? Buffer.from(JSON.stringify(position)).toString('base64url') : undefined;
 }
 
-/** Decodes a cursor and checks it belongs to the partition being read, so it cannot be pointed elsewhere. */
-export function decodeCursor(cursor: string | undefined, partition: { name: string; value: string }): Record<string, unknown> | undefined {
-  if (!cursor) return undefined;
+/** The position inside a cursor; a cursor that does not decode is refused with 422 INVALID_CURSOR. */
+export function parseCursor(cursor: string): Record<string, unknown> {
   let decoded: unknown;
   try {
     decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
     throw InvalidCursor();
   }
-  if (!decoded || typeof decoded !== 'object' || (decoded as Record<string, unknown>)[partition.name] !== partition.value) throw InvalidCursor();
+  if (!decoded || typeof decoded !== 'object') throw InvalidCursor();
   return decoded as Record<string, unknown>;
+}
+
+/** Decodes a key cursor and checks it belongs to the partition being read, so it cannot be pointed elsewhere. */
+export function decodeCursor(cursor: string | undefined, partition: { name: string; value: string }): Record<string, unknown> | undefined {
+  if (!cursor) return undefined;
+  const position = parseCursor(cursor);
+  if (position[partition.name] !== partition.value) throw InvalidCursor();
+  return position;
 }
 
 /**

@@ -48,3 +48,9 @@ export function defineError(kind: ErrorKind, code: string, defaultMessage: strin
 
 export const NotFound = defineError('not_found', 'NOT_FOUND', 'The resource does not exist.');
 export const VersionConflict = defineError('precondition_failed', 'VERSION_CONFLICT', 'The resource has changed since that version.');
+
+/** A list cursor this API did not give out (or gave out for another list). */
+export const InvalidCursor = () =>
+  new DomainError('invalid', 'INVALID_CURSOR', 'The cursor is not one this list gave out.', {
+    errors: [{ location: 'query.cursor', message: 'is not a cursor of this list' }],
+  });

@@ -2,7 +2,7 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../../aws/dynamodb.js';
 import { keys, withoutKeys } from '../../db/keys.js';
-import { isConditionFailure, queryPage, tableName, type Page } from '../../db/table.js';
+import { batchGet, isConditionFailure, queryPage, tableName, type Page } from '../../db/table.js';
 import { updateParts } from '../../db/update.js';
 import type { UserRecord } from './model.js';
 import { normaliseEmail } from './model.js';
@@ -25,6 +25,12 @@ export async function findUserByEmail(email: string): Promise<UserRecord | undef
   const guard = await documents.send(new GetCommand({ TableName: tableName, Key: keys.emailGuard(normaliseEmail(email)) }));
   const userId = guard.Item?.user_id as string | undefined;
   return userId ? getUser(userId) : undefined;
+}
+
+/** Several users in one BatchGetItem, by id (absent ones are simply missing from the map). */
+export async function usersById(userIds: string[]): Promise<Map<string, UserRecord>> {
+  const items = await batchGet<Record<string, unknown>>(userIds.map((id) => keys.user(id)));
+  return new Map(items.map((item) => [item.id as string, withoutKeys(item) as unknown as UserRecord]));
 }
 
 /** Applies a partial change; undefined when the user does not exist (or the version moved). */

@@ -6,9 +6,7 @@ import { DomainError, VersionConflict } from '../errors.js';
 import { newId } from '../ids.js';
 import type { NotificationRecord } from '../notifications/model.js';
 import { normaliseEmail, type UserRecord } from '../users/model.js';
-import { findUserByEmail, getUser } from '../users/repository.js';
-import { batchGet } from '../../db/table.js';
-import { keys, withoutKeys } from '../../db/keys.js';
+import { findUserByEmail, getUser, usersById } from '../users/repository.js';
 import { pageInMemory } from '../paging.js';
 import {
   AlreadyAMember, CannotChangeOwnRole, LastOwner, MemberNotFound, OwnerRequired, PersonalWorkspace, RoleTooLow,
@@ -83,11 +81,6 @@ export async function remove(scope: WorkspaceScope): Promise<void> {
     if (!workspace || workspace.status !== 'active') return;
   }
   throw VersionConflict('The workspace kept changing while it was being deleted; try again.');
-}
-
-async function usersById(userIds: string[]): Promise<Map<string, UserRecord>> {
-  const users = await batchGet<Record<string, unknown>>(userIds.map((id) => keys.user(id)));
-  return new Map(users.map((item) => [item.id as string, withoutKeys(item) as unknown as UserRecord]));
 }
 
 export async function listMembers(scope: WorkspaceScope, limit: number, cursor?: string) {
