@@ -48,6 +48,8 @@ export interface BuildAppProps {
   alarmEmail?: string;
   /** context `publicUrl`; default the API endpoint */
   publicUrl?: string;
+  /** context `appUrl`: the PWA's origin, for links in mail (password reset); default the first CORS origin */
+  appUrl?: string;
   logRetention?: logs.RetentionDays;
   /** run cdk-nag's AwsSolutions checks at synth (default true) */
   nag?: boolean;
@@ -94,6 +96,7 @@ export function buildApp(props: BuildAppProps = {}): BuiltApp {
   const jwtSecretParameterName = props.jwtSecretParameterName ?? contextString(app, 'jwtSecretParameter') ?? `/${prefix}/jwt-secret`;
   const alarmEmail = props.alarmEmail ?? contextString(app, 'alarmEmail');
   const publicUrl = props.publicUrl ?? contextString(app, 'publicUrl');
+  const appUrl = props.appUrl ?? contextString(app, 'appUrl') ?? corsOrigins.find((origin) => origin !== '*');
   const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
   const bundle = props.bundle ?? bundleFunctions({ routes, jobs });
   const codeDirOf = typeof bundle === 'function' ? bundle : (name: string) => bundle.dirOf(name);
@@ -118,6 +121,7 @@ export function buildApp(props: BuildAppProps = {}): BuiltApp {
     METRICS_NAMESPACE: configDefaults.metricsNamespace,
     POWERTOOLS_SERVICE_NAME: configDefaults.serviceName,
     POWERTOOLS_METRICS_NAMESPACE: configDefaults.metricsNamespace,
+    ...(appUrl ? { APP_URL: appUrl } : {}),
   };
 
   const api = new ApiStack(app, `${prefix}-api`, {

@@ -92,7 +92,7 @@ let syntheticRoutes: RouteContract[];
 
 beforeAll(() => {
   bundle = bundleFunctions({ outDir: mkdtempSync(join(tmpdir(), 'hw-infra-bundle-')), routes: routeTable, jobs });
-  main = synth(() => buildApp({ routes: routeTable, bundle, jobs, context: testContext, outdir: mkdtempSync(join(tmpdir(), 'hw-infra-main-')), alarmEmail: 'ops@example.com' }));
+  main = synth(() => buildApp({ routes: routeTable, bundle, jobs, context: testContext, outdir: mkdtempSync(join(tmpdir(), 'hw-infra-main-')), alarmEmail: 'ops@example.com', appUrl: 'https://app.example.com' }));
 
   const methods: HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
   syntheticRoutes = Array.from({ length: 170 }, (_, index) => {
@@ -331,6 +331,8 @@ describe('API stack', () => {
         'METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'PUBLIC_URL',
       ]));
       expect(fn.Properties.Environment.Variables.STAGE).toBe('aws');
+      // links in mail (password reset) point at the PWA, not at the API
+      expect(fn.Properties.Environment.Variables.APP_URL).toBe('https://app.example.com');
       // the JWT secret is read through the Parameters and Secrets extension (signing-key.ts)
       expect(JSON.stringify(fn.Properties.Layers)).toContain('ParamsandsecretslayerMap');
       expect(fn.Properties.Environment.Variables.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT).toBe('2773');
