@@ -1,13 +1,28 @@
 // Small helpers over the document client that every repository uses: the table name, paging
 // with opaque cursors, and reading why a transaction was cancelled.
 import { randomUUID } from 'node:crypto';
-import { BatchGetCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { config } from '../config.js';
 import { documents } from '../aws/dynamodb.js';
 import { InvalidCursor } from '../domain/errors.js';
+import { withoutKeys } from './keys.js';
 
 export const tableName = config.tableName;
+
+/** One item of a TransactWriteItems call. */
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** A transactional put that refuses to overwrite: how guard items and new entities are written. */
+export const putIfAbsent = (Item: Record<string, unknown>): TransactItem => ({
+  Put: { TableName: tableName, Item, ConditionExpression: 'attribute_not_exists(PK)' },
+});
+
+/** The stored record under a key, without its key attributes; undefined when absent. */
+export async function getRecord<T>(key: Record<string, string>, consistent = false): Promise<T | undefined> {
+  const result = await documents.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: consistent }));
+  return result.Item ? (withoutKeys(result.Item) as unknown as T) : undefined;
+}
 
 export interface Page<T> {
   items: T[];

@@ -1,8 +1,8 @@
 // Sessions, login throttles, reset tokens and the account-creation transaction.
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../../aws/dynamodb.js';
-import { keys, ttlAt, withoutKeys } from '../../db/keys.js';
-import { cancellationReasons, isConditionFailure, queryAll, tableName, transactWrite } from '../../db/table.js';
+import { keys, ttlAt } from '../../db/keys.js';
+import { cancellationReasons, getRecord, isConditionFailure, putIfAbsent, queryAll, tableName, transactWrite } from '../../db/table.js';
 import type { UserRecord } from '../users/model.js';
 import { emailGuardItem, userItem } from '../users/repository.js';
 import type { MemberRecord, WorkspaceRecord } from '../workspaces/model.js';
@@ -13,10 +13,10 @@ import { loginThrottle, spentHashesKept, type SessionFamily } from './model.js';
 export async function createAccount(user: UserRecord, workspace: WorkspaceRecord, owner: MemberRecord): Promise<'created' | 'email-taken' | 'slug-taken'> {
   try {
     await transactWrite([
-        { Put: { TableName: tableName, Item: userItem(user), ConditionExpression: 'attribute_not_exists(PK)' } },
-        { Put: { TableName: tableName, Item: emailGuardItem(user.email, user.id), ConditionExpression: 'attribute_not_exists(PK)' } },
-        ...workspaceCreationWrites(workspace, owner),
-      ]);
+      putIfAbsent(userItem(user)),
+      putIfAbsent(emailGuardItem(user.email, user.id)),
+      ...workspaceCreationWrites(workspace, owner),
+    ]);
     return 'created';
   } catch (error) {
     const reasons = cancellationReasons(error);
@@ -38,8 +38,7 @@ export async function putSession(family: SessionFamily): Promise<void> {
 }
 
 export async function getSession(userId: string, familyId: string): Promise<SessionFamily | undefined> {
-  const result = await documents.send(new GetCommand({ TableName: tableName, Key: keys.session(userId, familyId), ConsistentRead: true }));
-  return result.Item ? (withoutKeys(result.Item) as unknown as SessionFamily) : undefined;
+  return getRecord<SessionFamily>(keys.session(userId, familyId), true);
 }
 
 /**
@@ -145,17 +144,17 @@ export async function getResetToken(tokenHash: string): Promise<ResetToken | und
 export async function resetPassword(tokenHash: string, userId: string, passwordHash: string, at: string): Promise<boolean> {
   try {
     await transactWrite([
-        { Delete: { TableName: tableName, Key: keys.passwordReset(tokenHash), ConditionExpression: 'attribute_exists(PK) AND user_id = :user', ExpressionAttributeValues: { ':user': userId } } },
-        {
-          Update: {
-            TableName: tableName,
-            Key: keys.user(userId),
-            UpdateExpression: 'SET password_hash = :hash, sessions_valid_after = :at, updated_at = :at, version = version + :one',
-            ConditionExpression: 'attribute_exists(PK)',
-            ExpressionAttributeValues: { ':hash': passwordHash, ':at': at, ':one': 1 },
-          },
+      { Delete: { TableName: tableName, Key: keys.passwordReset(tokenHash), ConditionExpression: 'attribute_exists(PK) AND user_id = :user', ExpressionAttributeValues: { ':user': userId } } },
+      {
+        Update: {
+          TableName: tableName,
+          Key: keys.user(userId),
+          UpdateExpression: 'SET password_hash = :hash, sessions_valid_after = :at, updated_at = :at, version = version + :one',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeValues: { ':hash': passwordHash, ':at': at, ':one': 1 },
         },
-      ]);
+      },
+    ]);
     return true;
   } catch (error) {
     if (cancellationReasons(error)) return false;

@@ -1,24 +1,16 @@
 // Notifications live in their user's partition, newest last (UUIDv7 sort keys). Unread ones are
 // also in a sparse index, and a counter item per user makes "how many unread" one GetItem.
 // The counter moves in the same transaction as the notification it counts.
-import { GetCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../../aws/dynamodb.js';
-import { keys, withoutKeys } from '../../db/keys.js';
-import { cancellationReasons, queryAll, queryPage, tableName, transactWrite, type Page } from '../../db/table.js';
+import { keys } from '../../db/keys.js';
+import { cancellationReasons, getRecord, putIfAbsent, queryAll, queryPage, tableName, transactWrite, type Page, type TransactItem } from '../../db/table.js';
 import type { NotificationRecord } from './model.js';
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** The two writes that create an unread notification; callers add them to their own transaction. */
 export function notificationWrites(notification: NotificationRecord): TransactItem[] {
   return [
-    {
-      Put: {
-        TableName: tableName,
-        Item: { ...keys.notification(notification.user_id, notification.id), ...keys.unreadIndex(notification.user_id, notification.id), entity: 'NOTIFICATION', ...notification },
-        ConditionExpression: 'attribute_not_exists(PK)',
-      },
-    },
+    putIfAbsent({ ...keys.notification(notification.user_id, notification.id), ...keys.unreadIndex(notification.user_id, notification.id), entity: 'NOTIFICATION', ...notification }),
     counterChange(notification.user_id, 1),
   ];
 }
@@ -34,9 +26,21 @@ function counterChange(userId: string, delta: number): TransactItem {
   };
 }
 
+/** Marks one unread notification read and takes it out of the unread index; fails if it is not unread. */
+function markedRead(userId: string, notificationId: string, readAt: string): TransactItem {
+  return {
+    Update: {
+      TableName: tableName,
+      Key: keys.notification(userId, notificationId),
+      UpdateExpression: 'SET is_read = :true, read_at = :read_at REMOVE GSI2PK, GSI2SK',
+      ConditionExpression: 'attribute_exists(PK) AND is_read = :false',
+      ExpressionAttributeValues: { ':true': true, ':false': false, ':read_at': readAt },
+    },
+  };
+}
+
 export async function getNotification(userId: string, notificationId: string): Promise<NotificationRecord | undefined> {
-  const result = await documents.send(new GetCommand({ TableName: tableName, Key: keys.notification(userId, notificationId) }));
-  return result.Item ? (withoutKeys(result.Item) as unknown as NotificationRecord) : undefined;
+  return getRecord<NotificationRecord>(keys.notification(userId, notificationId));
 }
 
 export function listNotifications(userId: string, limit: number, cursor?: string): Promise<Page<NotificationRecord>> {
@@ -71,17 +75,9 @@ export async function unreadCount(userId: string): Promise<number> {
 export async function markRead(userId: string, notificationId: string, readAt: string): Promise<boolean> {
   try {
     await transactWrite([
-        {
-          Update: {
-            TableName: tableName,
-            Key: keys.notification(userId, notificationId),
-            UpdateExpression: 'SET is_read = :true, read_at = :read_at REMOVE GSI2PK, GSI2SK',
-            ConditionExpression: 'attribute_exists(PK) AND is_read = :false',
-            ExpressionAttributeValues: { ':true': true, ':false': false, ':read_at': readAt },
-          },
-        },
-        counterChange(userId, -1),
-      ]);
+      markedRead(userId, notificationId, readAt),
+      counterChange(userId, -1),
+    ]);
     return true;
   } catch (error) {
     if (cancellationReasons(error)?.[0] === 'ConditionalCheckFailed') {
@@ -104,17 +100,9 @@ export async function markAllRead(userId: string, readAt: string): Promise<numbe
     const batch = unread.slice(start, start + 99);
     try {
       await transactWrite([
-          ...batch.map((notification): TransactItem => ({
-            Update: {
-              TableName: tableName,
-              Key: keys.notification(userId, notification.id),
-              UpdateExpression: 'SET is_read = :true, read_at = :read_at REMOVE GSI2PK, GSI2SK',
-              ConditionExpression: 'is_read = :false',
-              ExpressionAttributeValues: { ':true': true, ':false': false, ':read_at': readAt },
-            },
-          })),
-          counterChange(userId, -batch.length),
-        ]);
+        ...batch.map((notification) => markedRead(userId, notification.id, readAt)),
+        counterChange(userId, -batch.length),
+      ]);
       marked += batch.length;
     } catch (error) {
       // Someone marked one of these meanwhile: fall back to one at a time, each idempotent.

@@ -2,7 +2,7 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../../aws/dynamodb.js';
 import { keys, withoutKeys } from '../../db/keys.js';
-import { batchGet, isConditionFailure, queryPage, tableName, type Page } from '../../db/table.js';
+import { batchGet, getRecord, isConditionFailure, queryPage, tableName, type Page } from '../../db/table.js';
 import { updateParts } from '../../db/update.js';
 import type { UserRecord } from './model.js';
 import { normaliseEmail } from './model.js';
@@ -17,8 +17,7 @@ export const userItem = (user: UserRecord) => ({
 export const emailGuardItem = (email: string, userId: string) => ({ ...keys.emailGuard(normaliseEmail(email)), entity: 'UNIQUE_EMAIL', user_id: userId });
 
 export async function getUser(userId: string, consistent = false): Promise<UserRecord | undefined> {
-  const result = await documents.send(new GetCommand({ TableName: tableName, Key: keys.user(userId), ConsistentRead: consistent }));
-  return result.Item ? (withoutKeys(result.Item) as unknown as UserRecord) : undefined;
+  return getRecord<UserRecord>(keys.user(userId), consistent);
 }
 
 export async function findUserByEmail(email: string): Promise<UserRecord | undefined> {

@@ -1,18 +1,16 @@
 // Workspaces and memberships in the table. Every invariant is a condition of the write that
 // could break it: slugs by guard items, "at least one owner" by `owner_count > 1`, "not a
 // member twice" by attribute_not_exists. No read-then-write decides anything here.
-import { BatchWriteCommand, GetCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { WorkspaceRole } from '../../contract/route.js';
 import { documents } from '../../aws/dynamodb.js';
 import { keys, withoutKeys } from '../../db/keys.js';
-import { batchGet, cancellationReasons, queryAll, queryPage, tableName, transactWrite } from '../../db/table.js';
+import { batchGet, cancellationReasons, getRecord, putIfAbsent, queryAll, queryPage, tableName, transactWrite, type TransactItem } from '../../db/table.js';
 import { updateParts } from '../../db/update.js';
 import { notificationWrites } from '../notifications/repository.js';
 import type { NotificationRecord } from '../notifications/model.js';
 import type { UserRecord } from '../users/model.js';
 import type { MemberRecord, WorkspaceRecord } from './model.js';
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 export const workspaceItem = (workspace: WorkspaceRecord) => ({ ...keys.workspace(workspace.id), entity: 'WORKSPACE', ...workspace });
 export const slugGuardItem = (slug: string, workspaceId: string) => ({ ...keys.slugGuard(slug), entity: 'UNIQUE_SLUG', workspace_id: workspaceId });
@@ -23,11 +21,9 @@ export const memberItem = (member: MemberRecord) => ({
   ...member,
 });
 
-const putNew = (Item: Record<string, unknown>): TransactItem => ({ Put: { TableName: tableName, Item, ConditionExpression: 'attribute_not_exists(PK)' } });
-
 /** The three writes that create a workspace with its first owner (used by registration too). */
 export function workspaceCreationWrites(workspace: WorkspaceRecord, owner: MemberRecord): TransactItem[] {
-  return [putNew(workspaceItem(workspace)), putNew(slugGuardItem(workspace.slug, workspace.id)), putNew(memberItem(owner))];
+  return [putIfAbsent(workspaceItem(workspace)), putIfAbsent(slugGuardItem(workspace.slug, workspace.id)), putIfAbsent(memberItem(owner))];
 }
 
 export async function createWorkspace(workspace: WorkspaceRecord, owner: MemberRecord): Promise<'created' | 'slug-taken'> {
@@ -41,8 +37,7 @@ export async function createWorkspace(workspace: WorkspaceRecord, owner: MemberR
 }
 
 export async function getWorkspace(workspaceId: string, consistent = false): Promise<WorkspaceRecord | undefined> {
-  const result = await documents.send(new GetCommand({ TableName: tableName, Key: keys.workspace(workspaceId), ConsistentRead: consistent }));
-  return result.Item ? (withoutKeys(result.Item) as unknown as WorkspaceRecord) : undefined;
+  return getRecord<WorkspaceRecord>(keys.workspace(workspaceId), consistent);
 }
 
 export async function findWorkspaceIdBySlug(slug: string): Promise<string | undefined> {
@@ -89,8 +84,7 @@ export function listMembers(workspaceId: string): Promise<MemberRecord[]> {
 }
 
 export async function getMember(workspaceId: string, userId: string): Promise<MemberRecord | undefined> {
-  const result = await documents.send(new GetCommand({ TableName: tableName, Key: keys.member(workspaceId, userId) }));
-  return result.Item ? (withoutKeys(result.Item) as unknown as MemberRecord) : undefined;
+  return getRecord<MemberRecord>(keys.member(workspaceId, userId));
 }
 
 /** `stale`: the slug changed since `current` was read (its guard is no longer this workspace's). */
@@ -107,7 +101,7 @@ export async function updateWorkspace(
   const items: TransactItem[] = [{ Update: { TableName: tableName, Key: keys.workspace(current.id), ...update } }];
   const slugChanges = changes.slug !== undefined && changes.slug !== current.slug;
   if (slugChanges) {
-    items.push(putNew(slugGuardItem(changes.slug!, current.id)));
+    items.push(putIfAbsent(slugGuardItem(changes.slug!, current.id)));
     items.push({ Delete: { TableName: tableName, Key: keys.slugGuard(current.slug), ConditionExpression: 'workspace_id = :id', ExpressionAttributeValues: { ':id': current.id } } });
   }
   try {
@@ -130,21 +124,21 @@ export async function updateWorkspace(
 export async function markWorkspaceDeleting(workspace: WorkspaceRecord, deletedAt: string): Promise<boolean> {
   try {
     await transactWrite([
-        {
-          Update: {
-            TableName: tableName,
-            Key: keys.workspace(workspace.id),
-            UpdateExpression: 'SET #status = :deleting, deleted_at = :at, GSI3PK = :purgePk, GSI3SK = :purgeSk, updated_at = :at, version = version + :one',
-            ConditionExpression: '#status = :active AND is_personal = :false',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':deleting': 'deleting', ':active': 'active', ':false': false, ':at': deletedAt, ':one': 1,
-              ':purgePk': keys.purgeIndex(deletedAt, workspace.id).GSI3PK, ':purgeSk': keys.purgeIndex(deletedAt, workspace.id).GSI3SK,
-            },
+      {
+        Update: {
+          TableName: tableName,
+          Key: keys.workspace(workspace.id),
+          UpdateExpression: 'SET #status = :deleting, deleted_at = :at, GSI3PK = :purgePk, GSI3SK = :purgeSk, updated_at = :at, version = version + :one',
+          ConditionExpression: '#status = :active AND is_personal = :false',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':deleting': 'deleting', ':active': 'active', ':false': false, ':at': deletedAt, ':one': 1,
+            ':purgePk': keys.purgeIndex(deletedAt, workspace.id).GSI3PK, ':purgeSk': keys.purgeIndex(deletedAt, workspace.id).GSI3SK,
           },
         },
-        { Delete: { TableName: tableName, Key: keys.slugGuard(workspace.slug), ConditionExpression: 'workspace_id = :id', ExpressionAttributeValues: { ':id': workspace.id } } },
-      ]);
+      },
+      { Delete: { TableName: tableName, Key: keys.slugGuard(workspace.slug), ConditionExpression: 'workspace_id = :id', ExpressionAttributeValues: { ':id': workspace.id } } },
+    ]);
     return true;
   } catch (error) {
     if (cancellationReasons(error)) return false;
@@ -180,7 +174,7 @@ function membershipOutcome(error: unknown, ownerCountIndex: number | undefined):
  * workspace stopped being active meanwhile (deleted), `conflict` when the user is a member.
  */
 export async function addMember(member: MemberRecord, notification: NotificationRecord): Promise<MembershipOutcome | 'workspace-gone'> {
-  const items: TransactItem[] = [putNew(memberItem(member)), ...notificationWrites(notification)];
+  const items: TransactItem[] = [putIfAbsent(memberItem(member)), ...notificationWrites(notification)];
   items.push(member.role === 'owner' ? ownerCountChange(member.workspace_id, 1) : {
     ConditionCheck: {
       TableName: tableName, Key: keys.workspace(member.workspace_id), ConditionExpression: '#status = :active',
