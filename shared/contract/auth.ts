@@ -34,7 +34,7 @@ export const login = route({
   summary: 'Sign in with email and password',
   description: 'Unknown email, wrong password and a deactivated account all answer the same 401. Repeated failures for one email answer 429 with Retry-After.',
   body: z.strictObject({ email: Email, password: z.string().check(z.minLength(1), z.maxLength(128)) }),
-  response: Session, status: 200, errors: ['INVALID_CREDENTIALS', 'TOO_MANY_ATTEMPTS'],
+  response: Session, status: 200, errors: ['INVALID_CREDENTIALS', 'TOO_MANY_ATTEMPTS'], grants: { signingSecret: true },
   examples: { body: { email: 'ada@example.com', password: 'correct horse battery' } },
 });
 
@@ -42,7 +42,7 @@ export const refresh = route({
   id: 'refresh', method: 'POST', path: '/auth/refresh', domain: 'auth', access: 'public',
   summary: 'Trade a refresh token for a new pair (the old one is spent)',
   description: 'Each refresh token works once. Presenting a spent one revokes its whole session family, the legitimate holder included.',
-  body: z.strictObject({ refresh_token: RefreshToken }), response: Session, status: 200, errors: ['INVALID_REFRESH_TOKEN'],
+  body: z.strictObject({ refresh_token: RefreshToken }), response: Session, status: 200, errors: ['INVALID_REFRESH_TOKEN'], grants: { signingSecret: true },
   examples: { body: refreshTokenExample },
 });
 

@@ -23,13 +23,13 @@ const Readiness = named('Readiness', z.object({
 
 export const health = route({
   id: 'health', method: 'GET', path: '/health', domain: 'platform', access: 'public',
-  summary: 'Liveness of the API (kept from the earlier API)', response: Health, status: 200,
+  summary: 'Liveness of the API (kept from the earlier API)', response: Health, status: 200, grants: { table: 'none' },
   examples: { response: { status: 'ok' } },
 });
 
 export const live = route({
   id: 'live', method: 'GET', path: '/live', domain: 'platform', access: 'public',
-  summary: 'The process is up; checks nothing else', response: Health, status: 200,
+  summary: 'The process is up; checks nothing else', response: Health, status: 200, grants: { table: 'none' },
   examples: { response: { status: 'ok' } },
 });
 
@@ -37,23 +37,23 @@ export const ready = route({
   id: 'ready', method: 'GET', path: '/ready', domain: 'platform', access: 'public',
   summary: 'Whether the table, the bucket and the mail service answer',
   description: 'Answers 200 when every dependency answered, 503 with the same body naming the failed ones otherwise.',
-  response: Readiness, status: 200, errors: ['NOT_READY'],
+  response: Readiness, status: 200, errors: ['NOT_READY'], grants: { table: 'read', attachments: 'head', mailAccount: true },
 });
 
 export const openapi = route({
   id: 'openapi', method: 'GET', path: '/openapi.json', domain: 'platform', access: 'public',
-  summary: 'This API as an OpenAPI 3.1 document', response: z.record(z.string(), z.unknown()), status: 200,
+  summary: 'This API as an OpenAPI 3.1 document', response: z.record(z.string(), z.unknown()), status: 200, grants: { table: 'none' },
   examples: { response: { openapi: '3.1.0', info: { title: 'Home Warehouse API', version: '1.0.0' }, paths: {} } },
 });
 
 export const docs = route({
   id: 'docs', method: 'GET', path: '/docs', domain: 'platform', access: 'public',
-  summary: 'A browsable reference of this API (works offline)', status: 200, produces: 'text/html',
+  summary: 'A browsable reference of this API (works offline)', status: 200, produces: 'text/html', grants: { table: 'none' },
 });
 
 export const docsAsset = route({
   id: 'docsAsset', method: 'GET', path: '/docs/assets/{file}', domain: 'platform', access: 'public',
   summary: 'Script and style sheets of the reference page, served by the API itself',
   params: z.object({ file: z.enum(['swagger-ui.css', 'swagger-ui-bundle.js', 'docs.js']) }),
-  status: 200, produces: 'text/javascript', errors: ['NOT_FOUND'],
+  status: 200, produces: 'text/javascript', errors: ['NOT_FOUND'], grants: { table: 'none' },
 });

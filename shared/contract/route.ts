@@ -49,6 +49,37 @@ export interface RouteContract<
   /** domain error codes this route may answer, for the OpenAPI document */
   errors?: readonly string[];
   examples?: { body?: z.infer<B>; response?: z.infer<R> };
+  /** what the route's Lambda may touch beyond its logs, where it differs from the defaults of `grantsOf` */
+  grants?: Partial<RouteGrants>;
+}
+
+/**
+ * What one route's Lambda is allowed to use. The CDK app derives each route's IAM role from this
+ * (least privilege: routes with identical grants share a role), and infra tests check it.
+ */
+export interface RouteGrants {
+  /** `read`: GetItem, BatchGetItem, Query; `write`: also PutItem, UpdateItem, DeleteItem, BatchWriteItem, ConditionCheckItem */
+  table: 'none' | 'read' | 'write';
+  /** objects of the attachments bucket: `head` (HeadBucket only), `read` (GetObject, for presigned GETs), `write` (also PutObject, DeleteObject) */
+  attachments: 'none' | 'head' | 'read' | 'write';
+  /** SES SendEmail from the configured sender (mail normally leaves through the change feed's outbox) */
+  mail: boolean;
+  /** SES v2 GetAccount (the readiness probe) */
+  mailAccount: boolean;
+  /** the access-token signing secret: every signed-in route verifies with it; a public route only when it issues tokens */
+  signingSecret: boolean;
+}
+
+/** A route's grants: what it declares, else read-only for GET and read-write otherwise, no bucket, no mail, the secret when signed in. */
+export function grantsOf(contract: Pick<RouteContract, 'method' | 'access' | 'grants'>): RouteGrants {
+  const declared = contract.grants ?? {};
+  return {
+    table: declared.table ?? (contract.method === 'GET' ? 'read' : 'write'),
+    attachments: declared.attachments ?? 'none',
+    mail: declared.mail ?? false,
+    mailAccount: declared.mailAccount ?? false,
+    signingSecret: declared.signingSecret ?? contract.access !== 'public',
+  };
 }
 
 /** Identity helper that keeps the schema types of a declaration for the handler. */

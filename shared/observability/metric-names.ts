@@ -7,6 +7,12 @@ export const metricNames = {
   serverErrors: 'ServerErrors',
   /** an answer with status 400–499, dimension `operation` */
   clientErrors: 'ClientErrors',
+  /** DynamoDB read capacity one request consumed (sum over its calls), dimension `operation` */
+  consumedReadCapacity: 'ConsumedReadCapacity',
+  /** DynamoDB write capacity one request consumed (sum over its calls), dimension `operation` */
+  consumedWriteCapacity: 'ConsumedWriteCapacity',
+  /** DynamoDB calls slower than DYNAMODB_SLOW_MS (each also logs one `slow dynamodb call` line), dimension `operation` */
+  slowDynamoDbCalls: 'SlowDynamoDbCalls',
   /** workspaces whose contents the purge job finished removing */
   workspacesPurged: 'WorkspacesPurged',
 } as const;
