@@ -1,19 +1,42 @@
 // The local stand-in for API Gateway (HTTP API, payload 2.0): one Node HTTP server that mounts
 // every route of the route table on the same handler a Lambda would run, with the same event
 // and a Lambda-like context. Product code cannot tell the difference.
+//
+// What API Gateway decides before any Lambda runs (header quota, methods, how a path is decoded
+// and which paths it refuses) is in gateway-rules.ts, with its sources. Every answer this server
+// makes itself, including those to requests Node's parser cannot read, is problem+json with a
+// `code` and the security headers of gatewaySecurityHeaders().
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { routeTable, type RouteContract } from '../../shared/contract/index.js';
 import { config } from '../../shared/config.js';
-import { problemResponse, type HttpResponse } from '../../shared/http/problem.js';
+import type { HttpResponse } from '../../shared/http/problem.js';
 import { routeEntry } from '../functions.js';
+import {
+  gatewayHeaderQuota,
+  gatewayMethods,
+  gatewayProblem,
+  gatewaySecurityHeaders,
+  parseRequestTarget,
+  rawHttpAnswer,
+  requestLineAndHeaderValueBytes,
+  type ParsedTarget,
+} from './gateway-rules.js';
 
 const repositoryRoot = resolve(import.meta.dirname, '../..');
 /** API Gateway refuses larger payloads before any Lambda runs. */
 const gatewayPayloadLimit = 10 * 1024 * 1024;
+/**
+ * How much of a request line and headers Node itself reads (its default is 16 KiB). Well above
+ * API Gateway's quota, which counts header values only, so that every request the quota admits gets
+ * through Node and every one it refuses is measured and answered here; beyond this, Node's parser
+ * gives up and the `clientError` listener answers the same 431.
+ */
+const nodeHeaderLimit = 64 * 1024;
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpResponse>;
 
@@ -45,9 +68,12 @@ async function mountRoutes(): Promise<MountedRoute[]> {
   );
 }
 
-/** Like API Gateway: a literal segment beats a parameter; the most literal match wins. */
-function match(routes: MountedRoute[], method: string, path: string) {
-  const segments = path.split('/').filter(Boolean);
+/**
+ * Like API Gateway: a literal segment beats a parameter; the most literal match wins. `segments`
+ * are the decoded segments of parseRequestTarget (API Gateway matches the decoded path [R]), which
+ * has refused every path that decoding would make ambiguous.
+ */
+function match(routes: MountedRoute[], method: string, segments: string[]) {
   let best: { route: MountedRoute; params: Record<string, string>; literals: number } | undefined;
   let pathKnown = false;
   for (const route of routes) {
@@ -57,7 +83,7 @@ function match(routes: MountedRoute[], method: string, path: string) {
     const fits = route.segments.every((template, index) => {
       const actual = segments[index]!;
       if (template.startsWith('{') && template.endsWith('}')) {
-        params[template.slice(1, -1)] = decodeURIComponent(actual);
+        params[template.slice(1, -1)] = actual;
         return true;
       }
       literals += 1;
@@ -86,21 +112,22 @@ function readBody(request: IncomingMessage): Promise<Buffer | 'too-large'> {
 const isText = (contentType: string | undefined) =>
   !contentType || /^(text\/|application\/([\w.+-]+\+)?(json|xml|x-www-form-urlencoded))/i.test(contentType);
 
-function toEvent(request: IncomingMessage, url: URL, route: MountedRoute, params: Record<string, string>, body: Buffer): APIGatewayProxyEventV2 {
+function toEvent(request: IncomingMessage, target: ParsedTarget, route: MountedRoute, params: Record<string, string>, body: Buffer): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
     if (value !== undefined && name !== 'cookie') headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
   const query: Record<string, string> = {};
-  for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
+  for (const [name, value] of new URLSearchParams(target.rawQuery)) query[name] = name in query ? `${query[name]},${value}` : value;
   const now = new Date();
   const routeKey = `${route.contract.method} ${route.contract.path}`;
   const text = isText(headers['content-type']);
   return {
     version: '2.0',
     routeKey,
-    rawPath: url.pathname,
-    rawQueryString: url.search.slice(1),
+    // An HTTP API hands over the decoded path [C]; the query string as received.
+    rawPath: target.decodedPath,
+    rawQueryString: target.rawQuery,
     ...(request.headers.cookie ? { cookies: request.headers.cookie.split(';').map((cookie) => cookie.trim()) } : {}),
     headers,
     ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
@@ -112,7 +139,7 @@ function toEvent(request: IncomingMessage, url: URL, route: MountedRoute, params
       domainPrefix: 'local',
       http: {
         method: request.method ?? 'GET',
-        path: url.pathname,
+        path: target.decodedPath,
         protocol: `HTTP/${request.httpVersion}`,
         sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
         userAgent: headers['user-agent'] ?? '',
@@ -160,6 +187,50 @@ function preflightHeaders(request: IncomingMessage): Record<string, string> {
   };
 }
 
+/** Answers a socket Node's HTTP parser gave up on (or a CONNECT) itself, then closes it. */
+function answerSocket(socket: Duplex, result: HttpResponse) {
+  if (socket.destroyed || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  socket.end(rawHttpAnswer(result));
+  // Read what the client still sends, so the close is a FIN after our answer rather than a reset
+  // that could discard it; a client that does not stop is cut off.
+  socket.resume();
+  setTimeout(() => socket.destroy(), 2_000).unref();
+}
+
+/** The answer to a request Node's parser refused (`clientError`), in the gateway's terms. */
+function clientErrorAnswer(error: Error & { code?: string }): HttpResponse {
+  switch (error.code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return gatewayProblem(431, 'HEADERS_TOO_LARGE', `The request line and headers are larger than API Gateway accepts (${gatewayHeaderQuota} bytes of request line and header values).`);
+    case 'HPE_INVALID_METHOD':
+      return gatewayProblem(405, 'METHOD_NOT_ALLOWED', `The method is not one an API Gateway HTTP API routes (${[...gatewayMethods].join(', ')}).`);
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+    case 'ERR_HTTP_HEADERS_TIMEOUT':
+      return gatewayProblem(408, 'REQUEST_TIMEOUT', 'The request was not received in time.');
+    default:
+      return gatewayProblem(400, 'MALFORMED_REQUEST', `The request is not valid HTTP/1.1 (${error.code ?? error.message}).`);
+  }
+}
+
+/** What API Gateway decides before routing: its refusal, or the parsed target to route. */
+function gatewayRefusal(request: IncomingMessage, method: string): HttpResponse | ParsedTarget {
+  const size = requestLineAndHeaderValueBytes(request);
+  if (size > gatewayHeaderQuota) {
+    return gatewayProblem(431, 'HEADERS_TOO_LARGE', `The request line and header values are ${size} bytes; API Gateway HTTP APIs accept at most ${gatewayHeaderQuota}.`);
+  }
+  if (request.httpVersionMajor === 1 && request.httpVersionMinor >= 1 && request.headers.host === undefined) {
+    return gatewayProblem(400, 'MALFORMED_REQUEST', 'An HTTP/1.1 request needs a Host header.');
+  }
+  if (!gatewayMethods.has(method)) {
+    return gatewayProblem(405, 'METHOD_NOT_ALLOWED', `${method} is not a method an API Gateway HTTP API routes (${[...gatewayMethods].join(', ')}).`);
+  }
+  const target = parseRequestTarget(request.url ?? '/', method);
+  return 'refused' in target ? target.refused : target;
+}
+
 function send(response: ServerResponse, result: HttpResponse) {
   // Lambda's runtime drops headers whose value is undefined (middy clears `Server` that way).
   const headers = Object.fromEntries(Object.entries(result.headers ?? {}).filter(([, value]) => value !== undefined && value !== null));
@@ -169,36 +240,54 @@ function send(response: ServerResponse, result: HttpResponse) {
 
 export async function startApiServer(options: { port: number; host?: string; logRequests?: boolean }): Promise<ApiServer> {
   const routes = await mountRoutes();
-  const server = createServer(async (request, response) => {
+  // Host is checked (and answered) in gatewayRefusal rather than with Node's bare 400.
+  const server = createServer({ maxHeaderSize: nodeHeaderLimit, requireHostHeader: false }, async (request, response) => {
     const started = performance.now();
-    const url = new URL(request.url ?? '/', 'http://local');
-    const method = (request.method ?? 'GET').toUpperCase();
+    const method = request.method ?? 'GET';
+    const target = request.url ?? '/';
     let result: HttpResponse;
     try {
-      if (method === 'OPTIONS') {
-        result = { statusCode: 204, headers: preflightHeaders(request) };
+      const parsed = gatewayRefusal(request, method);
+      if ('statusCode' in parsed) {
+        result = parsed;
+      } else if (method === 'OPTIONS') {
+        result = { statusCode: 204, headers: { ...gatewaySecurityHeaders(), ...preflightHeaders(request) } };
       } else {
-        const { found, pathKnown } = match(routes, method, url.pathname);
+        const { found, pathKnown } = match(routes, method, parsed.segments);
         const body = await readBody(request);
         if (!found) {
           result = pathKnown
-            ? problemResponse(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${url.pathname}.`)
-            : problemResponse(404, 'ROUTE_NOT_FOUND', `No route matches ${method} ${url.pathname}.`);
+            ? gatewayProblem(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${parsed.rawPath}.`)
+            : gatewayProblem(404, 'ROUTE_NOT_FOUND', `No route matches ${method} ${parsed.rawPath}.`);
         } else if (body === 'too-large') {
-          result = problemResponse(413, 'PAYLOAD_TOO_LARGE', 'The request body is larger than API Gateway accepts.');
+          result = gatewayProblem(413, 'PAYLOAD_TOO_LARGE', 'The request body is larger than API Gateway accepts.');
         } else {
-          const event = toEvent(request, url, found.route, found.params, body);
+          const event = toEvent(request, parsed, found.route, found.params, body);
           result = await found.route.handler(event, lambdaContext(found.route.contract, event.requestContext.requestId));
         }
       }
     } catch (error) {
-      process.stderr.write(`local API: handler crashed on ${method} ${url.pathname}: ${(error as Error).stack}\n`);
-      result = problemResponse(500, 'INTERNAL_ERROR', 'The handler crashed.');
+      process.stderr.write(`local API: handler crashed on ${method} ${target}: ${(error as Error).stack}\n`);
+      result = gatewayProblem(500, 'INTERNAL_ERROR', 'The handler crashed.');
     }
     send(response, result);
     if (options.logRequests) {
-      process.stdout.write(`${method} ${url.pathname} ${result.statusCode} ${(performance.now() - started).toFixed(1)} ms\n`);
+      process.stdout.write(`${method} ${target.length > 200 ? `${target.slice(0, 200)}…` : target} ${result.statusCode} ${(performance.now() - started).toFixed(1)} ms\n`);
     }
+  });
+  // Requests Node's parser cannot read (oversized headers, unknown methods, broken request lines,
+  // smuggling attempts, timeouts) would otherwise get Node's bare answer, or none.
+  server.on('clientError', (error: Error & { code?: string }, socket: Duplex) => {
+    if (error.code === 'ECONNRESET' || error.code === 'EPIPE') {
+      socket.destroy();
+      return;
+    }
+    answerSocket(socket, clientErrorAnswer(error));
+  });
+  // CONNECT (a proxy tunnel) is nothing an HTTP API routes; without a listener Node drops the connection.
+  server.on('connect', (request: IncomingMessage, socket: Duplex) => {
+    answerSocket(socket, gatewayProblem(405, 'METHOD_NOT_ALLOWED', `CONNECT is not a method an API Gateway HTTP API routes (${[...gatewayMethods].join(', ')}).`));
+    request.resume();
   });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolveListen, reject) => {
