@@ -38,6 +38,8 @@ const Environment = z.object({
   /** Milliseconds a single AWS call may take before it is abandoned (then retried). */
   AWS_REQUEST_TIMEOUT_MS: integer(3_000, 100),
   AWS_MAX_ATTEMPTS: integer(3, 1),
+  /** DynamoDB calls at least this slow log one `slow dynamodb call` line and count as SlowDynamoDbCalls. */
+  DYNAMODB_SLOW_MS: integer(100, 1),
 });
 
 export type Config = ReturnType<typeof toConfig>;
@@ -60,6 +62,7 @@ function toConfig(env: z.infer<typeof Environment>) {
     serviceName: env.SERVICE_NAME,
     metricsNamespace: env.METRICS_NAMESPACE,
     aws: { requestTimeoutMs: env.AWS_REQUEST_TIMEOUT_MS, maxAttempts: env.AWS_MAX_ATTEMPTS },
+    dynamodbSlowMs: env.DYNAMODB_SLOW_MS,
   };
 }
 

@@ -2,11 +2,16 @@
 import * as contract from '../../shared/contract/auth.js';
 import { httpRoute, noContent } from '../../shared/http/route.js';
 import * as auth from '../../shared/domain/auth/service.js';
-import { Reply } from '../../shared/http/route.js';
+import { rawReply, Reply } from '../../shared/http/route.js';
+import { Password } from '../../shared/contract/users.js';
+import { ResetTokenInvalid } from '../../shared/domain/auth/errors.js';
+import { resetDonePage, resetFormPage } from '../../shared/domain/auth/reset-page.js';
+import * as z from 'zod/mini';
 
 export const register = /* @__PURE__ */ httpRoute(contract.register, ({ body }) => auth.register(body));
 
-export const login = /* @__PURE__ */ httpRoute(contract.login, ({ body }) => auth.login(body));
+// The client address API Gateway saw: the throttle counts attempts per email and address.
+export const login = /* @__PURE__ */ httpRoute(contract.login, ({ body, event }) => auth.login(body, event.requestContext.http.sourceIp));
 
 export const refresh = /* @__PURE__ */ httpRoute(contract.refresh, ({ body }) => auth.refresh(body.refresh_token));
 
@@ -23,4 +28,20 @@ export const requestPasswordReset = /* @__PURE__ */ httpRoute(contract.requestPa
 export const confirmPasswordReset = /* @__PURE__ */ httpRoute(contract.confirmPasswordReset, async ({ body }) => {
   await auth.confirmPasswordReset(body.token, body.new_password);
   return noContent();
+});
+
+const html = 'text/html; charset=utf-8';
+
+export const resetPasswordPage = /* @__PURE__ */ httpRoute(contract.resetPasswordPage, async ({ query }) => {
+  if (!(await auth.resetTokenUsable(query.token))) throw ResetTokenInvalid();
+  return rawReply(resetFormPage({ token: query.token }), html);
+});
+
+/** The form's answer: the same rules as the JSON route; a refusal shows the form again with the reason. */
+export const resetPasswordForm = /* @__PURE__ */ httpRoute(contract.resetPasswordForm, async ({ body }) => {
+  const again = (error: string) => rawReply(resetFormPage({ token: body.token, error }), html, {}, 422);
+  if (!z.safeParse(Password, body.new_password).success) return again('The password must be 8 to 128 characters long.');
+  if (body.new_password !== body.confirm_password) return again('The two passwords differ; type the same one twice.');
+  await auth.confirmPasswordReset(body.token, body.new_password);
+  return rawReply(resetDonePage(), html);
 });

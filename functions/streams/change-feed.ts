@@ -1,18 +1,32 @@
-// The change feed: the one reader of the table's stream. Projectors (change log, activity,
-// stats, notifications) are added by the issues that need them; each runs per record and a
-// failing record is reported back so only it and the records after it are retried.
+// The change feed: the one reader of the table's stream. Each record is decoded once and handed
+// to every projector that wants it (functions/streams/projectors/), in stream order. When a
+// projector fails on a record, that record and every one after it are reported back (partial
+// batch response) and delivered again; projectors are idempotent, so the ones that had already
+// run change nothing the second time.
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { instrumented } from '../../shared/observability/instrumented.js';
-import { logger } from '../../shared/observability/telemetry.js';
+import { metricDimensions, metricNames } from '../../shared/observability/metric-names.js';
+import { logger, metrics } from '../../shared/observability/telemetry.js';
+import { toChange } from '../../shared/stream/change.js';
+import { projectors } from './projectors/index.js';
 
 export const handler = instrumented(async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
   for (const record of event.Records) {
-    logger.debug('change', {
-      eventId: record.eventID,
-      eventName: record.eventName,
-      keys: record.dynamodb?.Keys,
-    });
+    const change = toChange(record);
+    for (const projector of projectors) {
+      if (!projector.wants(change)) continue;
+      try {
+        await projector.project(change);
+      } catch (error) {
+        logger.error('projection failed', { projector: projector.name, eventId: change.eventId, keys: change.keys, error: error as Error });
+        const single = metrics.singleMetric();
+        single.addDimension(metricDimensions.projector, projector.name);
+        single.addMetric(metricNames.projectionFailures, MetricUnit.Count, 1);
+        return { batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' }] };
+      }
+    }
   }
-  logger.info('change batch received', { records: event.Records.length });
+  logger.debug('change batch projected', { records: event.Records.length });
   return { batchItemFailures: [] };
 });

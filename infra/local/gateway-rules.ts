@@ -28,6 +28,7 @@
 // ambiguous path to a handler) and says so here and in the README.
 import type { IncomingMessage } from 'node:http';
 import { problemResponse, type HttpResponse } from '../../shared/http/problem.js';
+import type { ErrorCode } from '../../shared/contract/errors.js';
 
 /** [Q]: request line plus header values, in bytes. */
 export const gatewayHeaderQuota = 10_240;
@@ -58,15 +59,9 @@ export function gatewaySecurityHeaders(): Record<string, string> {
   };
 }
 
-/** Titles problem.ts does not know (it answers 'Error' for them). */
-const extraTitles: Record<number, string> = { 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
-
 /** An answer of the local server itself: problem+json with a `code`, and the security headers. */
-export function gatewayProblem(status: number, code: string, detail: string): HttpResponse {
-  const response = problemResponse(status, code, detail, { headers: gatewaySecurityHeaders() });
-  const title = extraTitles[status];
-  if (title && response.body) response.body = JSON.stringify({ ...(JSON.parse(response.body) as object), title });
-  return response;
+export function gatewayProblem(status: number, code: ErrorCode, detail: string): HttpResponse {
+  return problemResponse(status, code, detail, { headers: gatewaySecurityHeaders() });
 }
 
 const reasons: Record<number, string> = {

@@ -2,9 +2,10 @@
 import * as z from 'zod/mini';
 import { route } from './route.js';
 import { named } from './common.js';
+import { secretText } from './text.js';
 import { Email, FullName, Password, User, userExample } from './users.js';
 
-const RefreshToken = z.string().check(z.minLength(20), z.maxLength(512));
+const RefreshToken = secretText({ min: 20, max: 512 });
 
 export const Session = named('Session', z.object({
   token: z.string(),
@@ -25,7 +26,7 @@ export const register = route({
   id: 'register', method: 'POST', path: '/auth/register', domain: 'auth', access: 'public',
   summary: 'Create an account and its personal workspace',
   body: z.strictObject({ email: Email, full_name: FullName, password: Password }),
-  response: User, status: 201, errors: ['EMAIL_TAKEN'],
+  response: User, status: 201, errors: ['EMAIL_TAKEN'], location: '/users/me',
   examples: { body: { email: 'ada@example.com', full_name: 'Ada Lovelace', password: 'correct horse battery' } },
 });
 
@@ -33,7 +34,7 @@ export const login = route({
   id: 'login', method: 'POST', path: '/auth/login', domain: 'auth', access: 'public',
   summary: 'Sign in with email and password',
   description: 'Unknown email, wrong password and a deactivated account all answer the same 401. Repeated failures for one email answer 429 with Retry-After.',
-  body: z.strictObject({ email: Email, password: z.string().check(z.minLength(1), z.maxLength(128)) }),
+  body: z.strictObject({ email: Email, password: secretText({ max: 128 }) }),
   response: Session, status: 200, errors: ['INVALID_CREDENTIALS', 'TOO_MANY_ATTEMPTS'], grants: { signingSecret: true },
   examples: { body: { email: 'ada@example.com', password: 'correct horse battery' } },
 });
@@ -61,7 +62,26 @@ export const requestPasswordReset = route({
 export const confirmPasswordReset = route({
   id: 'confirmPasswordReset', method: 'POST', path: '/auth/password-reset/confirm', domain: 'auth', access: 'public',
   summary: 'Set a new password with the mailed token (signs out every session)',
-  body: z.strictObject({ token: z.string().check(z.minLength(20), z.maxLength(200)), new_password: Password }),
+  body: z.strictObject({ token: secretText({ min: 20, max: 200 }), new_password: Password }),
   status: 204, errors: ['RESET_TOKEN_INVALID'],
   examples: { body: { token: 'q0fC3yM1c8TzX2rN5bV7wK9pL4hJ6gD0sA1eF3iU5oY', new_password: 'a brand new secret' } },
+});
+
+const ResetToken = secretText({ min: 20, max: 200 });
+
+export const resetPasswordPage = route({
+  id: 'resetPasswordPage', method: 'GET', path: '/reset-password', domain: 'auth', access: 'public',
+  summary: 'The page a reset link opens when no PWA is configured: a form for the new password',
+  description: 'Plain HTML, no script. Answers the form for a valid token, and a page saying the link is invalid, used or expired (422) otherwise.',
+  query: z.object({ token: ResetToken }), status: 200, produces: 'text/html', errors: ['RESET_TOKEN_INVALID'], grants: { table: 'read' },
+});
+
+export const resetPasswordForm = route({
+  id: 'resetPasswordForm', method: 'POST', path: '/reset-password', domain: 'auth', access: 'public',
+  summary: 'The reset page\'s form: sets the new password and answers a page saying so',
+  description: 'Takes the HTML form of GET /reset-password (application/x-www-form-urlencoded). A password that does not fit the rules, or two that differ, answer the form again with the reason (422).',
+  consumes: 'application/x-www-form-urlencoded',
+  body: z.strictObject({ token: ResetToken, new_password: secretText({ min: 0, max: 1024 }), confirm_password: secretText({ min: 0, max: 1024 }) }),
+  status: 200, produces: 'text/html', errors: ['RESET_TOKEN_INVALID'],
+  examples: { body: { token: 'q0fC3yM1c8TzX2rN5bV7wK9pL4hJ6gD0sA1eF3iU5oY', new_password: 'a brand new secret', confirm_password: 'a brand new secret' } },
 });

@@ -1,6 +1,7 @@
 // Shapes every domain shares: the problem body and the registry helper that names a schema
 // for the OpenAPI document.
 import * as z from 'zod/mini';
+import { asciiText, integer } from './text.js';
 
 /** Registers a schema under a component name so the OpenAPI document refers to it by `$ref`. */
 export function named<S extends z.ZodMiniType>(id: string, schema: S, description?: string, example?: unknown): S {
@@ -43,8 +44,9 @@ export const entityMeta = {
  * The earlier API's `page` is refused with a message that points to `cursor`.
  */
 export const PageQuery = z.object({
-  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 50),
-  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
+  limit: z._default(z.pipe(z.coerce.number(), integer(1, 100)), 50),
+  /** opaque: base64url of a position this list gave out */
+  cursor: z.optional(asciiText({ max: 2048, pattern: /^[A-Za-z0-9_-]+$/ })),
   page: z.optional(z.unknown().check(z.refine(() => false, 'is not supported: pass `cursor` (from `next_cursor`) instead'))),
 });
 

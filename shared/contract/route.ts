@@ -2,6 +2,7 @@
 // route-wide tests all read these declarations; handlers implement them by `id`.
 // This folder imports nothing but zod/mini (the classic zod API costs every cold start ~75 ms).
 import type * as z from 'zod/mini';
+import type { ErrorCode } from './errors.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -46,8 +47,20 @@ export interface RouteContract<
   status: number;
   /** defaults to application/json */
   produces?: MediaType;
-  /** domain error codes this route may answer, for the OpenAPI document */
-  errors?: readonly string[];
+  /** what the body is; defaults to application/json (an HTML form posts application/x-www-form-urlencoded) */
+  consumes?: 'application/json' | 'application/x-www-form-urlencoded';
+  /**
+   * The route writes one versioned resource and honours `If-Match` (412 VERSION_CONFLICT when the
+   * version moved on); see shared/http/conditional.ts.
+   */
+  conditional?: boolean;
+  /** For 201 answers: the created resource's path, placeholders filled from the path parameters and the answer (`/workspaces/{id}`). */
+  location?: string;
+  /**
+   * Domain error codes this route may answer beyond those every route of its kind answers (the
+   * OpenAPI generator adds those: validation, authentication, access, conditional requests).
+   */
+  errors?: readonly ErrorCode[];
   examples?: { body?: z.infer<B>; response?: z.infer<R> };
   /** what the route's Lambda may touch beyond its logs, where it differs from the defaults of `grantsOf` */
   grants?: Partial<RouteGrants>;

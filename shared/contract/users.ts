@@ -2,14 +2,15 @@
 import * as z from 'zod/mini';
 import { route } from './route.js';
 import { entityMeta, named, PageQuery, pageOf, Uuid } from './common.js';
+import { emailText, nameText, secretText } from './text.js';
 
 export const dateFormats = ['YYYY-MM-DD', 'DD.MM.YYYY', 'DD/MM/YYYY', 'MM/DD/YYYY'] as const;
 export const languages = ['en', 'fi', 'et', 'sv', 'de', 'fr', 'es', 'ru'] as const;
 export const themes = ['system', 'light', 'dark'] as const;
 
-export const Email = z.email().check(z.maxLength(254));
-export const Password = z.string().check(z.minLength(8), z.maxLength(128));
-export const FullName = z.string().check(z.trim(), z.minLength(1), z.maxLength(100));
+export const Email = emailText();
+export const Password = secretText({ min: 8, max: 128 });
+export const FullName = nameText(100);
 
 export const userExample = {
   id: '0193a5e2-7c1a-7b3e-9f00-1c2d3e4f5a6b', email: 'ada@example.com', full_name: 'Ada Lovelace',
@@ -42,21 +43,21 @@ export const getMe = route({
 
 export const updateMe = route({
   id: 'updateMe', method: 'PATCH', path: '/users/me', domain: 'users', access: 'user',
-  summary: 'Change the signed-in user\'s name', body: z.strictObject({ full_name: z.optional(FullName) }),
+  summary: 'Change the signed-in user\'s name', conditional: true, body: z.strictObject({ full_name: z.optional(FullName) }),
   response: User, status: 200, examples: { body: { full_name: 'Ada King' }, response: { ...userExample, full_name: 'Ada King', version: 2 } },
 });
 
 export const changePassword = route({
   id: 'changePassword', method: 'PATCH', path: '/users/me/password', domain: 'users', access: 'user',
-  summary: 'Change the password (signs out every other session)',
-  body: z.strictObject({ current_password: z.string().check(z.minLength(1), z.maxLength(128)), new_password: Password }),
+  summary: 'Change the password (signs out every other session)', conditional: true,
+  body: z.strictObject({ current_password: secretText({ max: 128 }), new_password: Password }),
   status: 204, errors: ['CURRENT_PASSWORD_INCORRECT'],
   examples: { body: { current_password: 'old secret 1', new_password: 'a longer new secret' } },
 });
 
 export const updatePreferences = route({
   id: 'updatePreferences', method: 'PATCH', path: '/users/me/preferences', domain: 'users', access: 'user',
-  summary: 'Change display preferences',
+  summary: 'Change display preferences', conditional: true,
   body: z.strictObject({ date_format: z.optional(z.enum(dateFormats)), language: z.optional(z.enum(languages)), theme: z.optional(z.enum(themes)) }),
   response: User, status: 200, examples: { body: { theme: 'dark', language: 'fi' } },
 });
@@ -73,11 +74,11 @@ export const getUser = route({
 
 export const deactivateUser = route({
   id: 'deactivateUser', method: 'POST', path: '/users/{id}/deactivate', domain: 'users', access: 'superuser',
-  summary: 'Deactivate a user: their next request and refresh are refused', params: UserParams, status: 204,
+  summary: 'Deactivate a user: their next request and refresh are refused', params: UserParams, status: 204, conditional: true,
   errors: ['NOT_FOUND', 'CANNOT_DEACTIVATE_SELF'],
 });
 
 export const activateUser = route({
   id: 'activateUser', method: 'POST', path: '/users/{id}/activate', domain: 'users', access: 'superuser',
-  summary: 'Activate a user again', params: UserParams, status: 204, errors: ['NOT_FOUND'],
+  summary: 'Activate a user again', params: UserParams, status: 204, errors: ['NOT_FOUND'], conditional: true,
 });

@@ -4,10 +4,11 @@ import * as z from 'zod/mini';
 import { route, workspaceRoles } from './route.js';
 import { entityMeta, named, PageQuery, pageOf, Uuid, WorkspaceParams } from './common.js';
 import { Email } from './users.js';
+import { asciiText, multiLine, nameText } from './text.js';
 
-const Name = z.string().check(z.trim(), z.minLength(1), z.maxLength(100));
-const Slug = z.string().check(z.minLength(1), z.maxLength(50), z.regex(/^[a-z0-9-]+$/));
-const Description = z.string().check(z.maxLength(1000));
+const Name = nameText(100);
+const Slug = asciiText({ max: 50, pattern: /^[a-z0-9-]+$/ });
+const Description = multiLine({ max: 1000 });
 export const Role = z.enum(workspaceRoles);
 
 const workspaceExample = {
@@ -64,7 +65,7 @@ export const createWorkspace = route({
     /** kept for clients of the earlier API; only the registration creates a personal workspace */
     is_personal: z.optional(z.literal(false)),
   }),
-  response: Workspace, status: 201, errors: ['SLUG_TAKEN'],
+  response: Workspace, status: 201, errors: ['SLUG_TAKEN'], location: '/workspaces/{id}',
   examples: { body: { name: 'Home', slug: 'home', description: 'Our flat' }, response: workspaceExample },
 });
 
@@ -76,10 +77,9 @@ export const getWorkspace = route({
 export const updateWorkspace = route({
   id: 'updateWorkspace', method: 'PATCH', path: '/workspaces/{workspace_id}', domain: 'workspaces', access: 'admin',
   summary: 'Rename a workspace or change its slug or description (`null` clears the description)',
-  description: 'Send `If-Match` with the version (or ETag) to make the change conditional: 412 VERSION_CONFLICT when it moved on.',
-  params: WorkspaceParams,
+  params: WorkspaceParams, conditional: true,
   body: z.strictObject({ name: z.optional(Name), slug: z.optional(Slug), description: z.optional(z.nullable(Description)) }),
-  response: Workspace, status: 200, errors: ['SLUG_TAKEN', 'VERSION_CONFLICT'],
+  response: Workspace, status: 200, errors: ['SLUG_TAKEN', 'RESOURCE_BUSY'],
   examples: { body: { name: 'Summer house' } },
 });
 
@@ -87,7 +87,7 @@ export const deleteWorkspace = route({
   id: 'deleteWorkspace', method: 'DELETE', path: '/workspaces/{workspace_id}', domain: 'workspaces', access: 'owner',
   summary: 'Delete a workspace and everything in it',
   description: 'The workspace disappears at once for every member; its contents are purged in the background by the purge-workspaces job. A personal workspace cannot be deleted.',
-  params: WorkspaceParams, status: 204, errors: ['PERSONAL_WORKSPACE'],
+  params: WorkspaceParams, status: 204, errors: ['PERSONAL_WORKSPACE', 'RESOURCE_BUSY'], conditional: true,
 });
 
 export const listMembers = route({
@@ -101,7 +101,7 @@ export const addMember = route({
   description: 'Only an owner may add an owner.',
   params: WorkspaceParams,
   body: z.strictObject({ user_id: z.optional(Uuid), email: z.optional(Email), role: Role }),
-  response: Member, status: 201, errors: ['USER_NOT_FOUND', 'ALREADY_A_MEMBER', 'OWNER_REQUIRED'],
+  response: Member, status: 201, errors: ['USER_NOT_FOUND', 'ALREADY_A_MEMBER', 'OWNER_REQUIRED'], location: '/workspaces/{workspace_id}/members/{user_id}',
   examples: { body: { email: 'ada@example.com', role: 'member' }, response: memberExample },
 });
 
@@ -114,8 +114,8 @@ export const updateMember = route({
   id: 'updateMember', method: 'PATCH', path: '/workspaces/{workspace_id}/members/{user_id}', domain: 'members', access: 'admin',
   summary: 'Change a member\'s role',
   description: 'Nobody changes their own role; only an owner makes or unmakes an owner; the last owner cannot be demoted.',
-  params: MemberParams, body: z.strictObject({ role: Role }), response: Member, status: 200,
-  errors: ['NOT_FOUND', 'CANNOT_CHANGE_OWN_ROLE', 'OWNER_REQUIRED', 'LAST_OWNER'],
+  params: MemberParams, body: z.strictObject({ role: Role }), response: Member, status: 200, conditional: true,
+  errors: ['NOT_FOUND', 'CANNOT_CHANGE_OWN_ROLE', 'OWNER_REQUIRED', 'LAST_OWNER', 'RESOURCE_BUSY'],
   examples: { body: { role: 'admin' } },
 });
 
@@ -123,5 +123,5 @@ export const removeMember = route({
   id: 'removeMember', method: 'DELETE', path: '/workspaces/{workspace_id}/members/{user_id}', domain: 'members', access: 'viewer',
   summary: 'Remove a member, or leave the workspace',
   description: 'Any member may remove themselves (leave). Removing someone else takes an admin, and removing an owner takes an owner. The last owner can neither leave nor be removed.',
-  params: MemberParams, status: 204, errors: ['NOT_FOUND', 'ROLE_TOO_LOW', 'OWNER_REQUIRED', 'LAST_OWNER'],
+  params: MemberParams, status: 204, errors: ['NOT_FOUND', 'ROLE_TOO_LOW', 'OWNER_REQUIRED', 'LAST_OWNER', 'RESOURCE_BUSY'], conditional: true,
 });

@@ -8,8 +8,15 @@ export const keys = {
   /** all users, oldest first by creation (superuser listing reads it backwards) */
   usersIndex: (createdAt: string, userId: string) => ({ GSI1PK: 'USERS', GSI1SK: `${createdAt}#${userId}` }),
   session: (userId: string, familyId: string) => ({ PK: `USER#${userId}`, SK: `SESSION#${familyId}` }),
-  loginThrottle: (email: string) => ({ PK: `THROTTLE#LOGIN#${email.toLowerCase()}`, SK: 'THROTTLE' }),
+  /**
+   * Sign-in attempts in one fixed window, per email and client address, and per email from every
+   * client together (the higher ceiling); counted before the password is checked.
+   */
+  loginAttemptsOfClient: (email: string, client: string, window: number) => ({ PK: `THROTTLE#LOGIN#${email.toLowerCase()}`, SK: `CLIENT#${client}#${window}` }),
+  loginAttemptsOfEmail: (email: string, window: number) => ({ PK: `THROTTLE#LOGIN#${email.toLowerCase()}`, SK: `ALL#${window}` }),
   passwordReset: (tokenHash: string) => ({ PK: `RESET#${tokenHash}`, SK: 'RESET' }),
+  /** a mail waiting to be sent by the change feed's mail projector (see shared/domain/mail/outbox.ts) */
+  mailOutbox: (mailId: string) => ({ PK: `OUTBOX#${mailId}`, SK: 'MAIL' }),
 
   workspace: (workspaceId: string) => ({ PK: `WS#${workspaceId}`, SK: 'WS' }),
   slugGuard: (slug: string) => ({ PK: `UNIQUE#SLUG#${slug}`, SK: 'UNIQUE' }),

@@ -1,12 +1,12 @@
 // Small helpers over the document client that every repository uses: the table name, paging
-// with opaque cursors, and reading why a transaction was cancelled.
+// with checked cursors, and reading why a transaction was cancelled.
 import { randomUUID } from 'node:crypto';
 import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { config } from '../config.js';
 import { documents } from '../aws/dynamodb.js';
-import { InvalidCursor } from '../domain/errors.js';
 import { withoutKeys } from './keys.js';
+import { decodeKeyCursor, encodeKeyCursor, type KeyList } from './cursor.js';
 
 export const tableName = config.tableName;
 
@@ -29,46 +29,23 @@ export interface Page<T> {
   next_cursor?: string;
 }
 
-/** An opaque cursor: the position a list resumes after, as base64url JSON. */
-export function encodeCursor(position: Record<string, unknown> | undefined): string | undefined {
-  return position ? Buffer.from(JSON.stringify(position)).toString('base64url') : undefined;
-}
-
-/** The position inside a cursor; a cursor that does not decode is refused with 422 INVALID_CURSOR. */
-export function parseCursor(cursor: string): Record<string, unknown> {
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw InvalidCursor();
-  }
-  if (!decoded || typeof decoded !== 'object') throw InvalidCursor();
-  return decoded as Record<string, unknown>;
-}
-
-/** Decodes a key cursor and checks it belongs to the partition being read, so it cannot be pointed elsewhere. */
-export function decodeCursor(cursor: string | undefined, partition: { name: string; value: string }): Record<string, unknown> | undefined {
-  if (!cursor) return undefined;
-  const position = parseCursor(cursor);
-  if (position[partition.name] !== partition.value) throw InvalidCursor();
-  return position;
-}
-
 /**
- * One page of a Query. DynamoDB may stop short of `limit` (1 MB per call) and may return a
- * last key on an exactly full page; both are fine for an opaque cursor.
+ * One page of a Query over one list. DynamoDB may stop short of `limit` (1 MB per call) and may
+ * return a last key on an exactly full page; both are fine for an opaque cursor. The cursor is
+ * checked to be a position of this list (shared/db/cursor.ts) before DynamoDB sees it.
  */
 export async function queryPage<T>(
-  input: Omit<QueryCommandInput, 'TableName' | 'Limit' | 'ExclusiveStartKey'>,
-  options: { limit: number; cursor?: string; partition: { name: string; value: string } },
+  input: Omit<QueryCommandInput, 'TableName' | 'Limit' | 'ExclusiveStartKey' | 'IndexName'>,
+  options: { limit: number; cursor?: string; list: KeyList },
 ): Promise<Page<T>> {
   const result = await documents.send(new QueryCommand({
     ...input,
     TableName: tableName,
+    ...(options.list.index ? { IndexName: options.list.index } : {}),
     Limit: options.limit,
-    ExclusiveStartKey: decodeCursor(options.cursor, options.partition),
+    ExclusiveStartKey: decodeKeyCursor(options.list, options.cursor),
   }));
-  const next = encodeCursor(result.LastEvaluatedKey);
+  const next = encodeKeyCursor(options.list, result.LastEvaluatedKey);
   return { items: (result.Items ?? []) as T[], ...(next ? { next_cursor: next } : {}) };
 }
 

@@ -1,15 +1,14 @@
 // Cursor paging over a small list already in memory (a user's workspaces, a workspace's
 // members), for lists whose order (by name, by join date) no key gives. The cursor is the
 // sort key of the last item sent, so a page boundary survives inserts and removals.
-import { InvalidCursor } from './errors.js';
-import { encodeCursor, parseCursor, type Page } from '../db/table.js';
+import { decodeAfterCursor, encodeAfterCursor } from '../db/cursor.js';
+import type { Page } from '../db/table.js';
 
-export function pageInMemory<T>(items: T[], sortKey: (item: T) => string, limit: number, cursor?: string): Page<T> {
-  const after = cursor === undefined ? undefined : parseCursor(cursor).after;
-  if (cursor !== undefined && typeof after !== 'string') throw InvalidCursor();
+export function pageInMemory<T>(list: string, items: T[], sortKey: (item: T) => string, limit: number, cursor?: string): Page<T> {
+  const after = decodeAfterCursor(list, cursor);
   const sorted = [...items].sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
-  const remaining = after === undefined ? sorted : sorted.filter((item) => sortKey(item) > (after as string));
+  const remaining = after === undefined ? sorted : sorted.filter((item) => sortKey(item) > after);
   const page = remaining.slice(0, limit);
   const last = page.at(-1);
-  return remaining.length > limit && last !== undefined ? { items: page, next_cursor: encodeCursor({ after: sortKey(last) })! } : { items: page };
+  return remaining.length > limit && last !== undefined ? { items: page, next_cursor: encodeAfterCursor(list, sortKey(last)) } : { items: page };
 }

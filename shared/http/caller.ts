@@ -6,7 +6,7 @@
 import type { RouteContract, WorkspaceRole } from '../contract/route.js';
 import { isWorkspaceRoute } from '../contract/route.js';
 import { SuperuserRequired, Unauthenticated, UserDeactivated } from '../domain/auth/errors.js';
-import { verifyAccessToken } from '../domain/auth/tokens.js';
+import { verifyAccessToken, type AccessClaims } from '../domain/auth/tokens.js';
 import { issuedBeforeRevocation, type UserRecord } from '../domain/users/model.js';
 import { getUser } from '../domain/users/repository.js';
 import { atLeast, type MemberRecord, type WorkspaceRecord } from '../domain/workspaces/model.js';
@@ -30,10 +30,12 @@ function bearerToken(headers: Record<string, string | undefined>): string | unde
   return match?.[1];
 }
 
-function checkUser(user: UserRecord | undefined, issuedAtMs: number): UserRecord {
+function checkUser(user: UserRecord | undefined, claims: AccessClaims): UserRecord {
   if (!user) throw Unauthenticated();
   if (!user.is_active) throw UserDeactivated();
-  if (issuedBeforeRevocation(user, issuedAtMs)) throw Unauthenticated('This session was signed out; sign in again.');
+  if (issuedBeforeRevocation(user, claims.issuedAtMs) || user.revoked_sessions?.[claims.sessionId] !== undefined) {
+    throw Unauthenticated('This session was signed out; sign in again.');
+  }
   return user;
 }
 
@@ -47,7 +49,7 @@ export async function authorize(
   if (!claims) throw Unauthenticated();
 
   if (!isWorkspaceRoute(contract)) {
-    const user = checkUser(await getUser(claims.userId), claims.issuedAtMs);
+    const user = checkUser(await getUser(claims.userId), claims);
     if (contract.access === 'superuser' && !user.is_superuser) throw SuperuserRequired();
     return { caller: { user, sessionId: claims.sessionId } };
   }
@@ -55,7 +57,7 @@ export async function authorize(
   const workspaceId = params?.workspace_id;
   if (!workspaceId) throw new Error(`Workspace route without {workspace_id}`);
   const access = await loadAccess(claims.userId, workspaceId);
-  const user = checkUser(access.user, claims.issuedAtMs);
+  const user = checkUser(access.user, claims);
   // A missing workspace answers like a foreign one: ids are not probed this way.
   if (!access.workspace || access.workspace.status !== 'active' || !access.member) throw WorkspaceAccessDenied();
   const required = contract.access as WorkspaceRole;

@@ -1,26 +1,14 @@
-// The one error map: domain error kinds → HTTP status, and every error answer as
-// application/problem+json (RFC 9457) with a machine-readable `code`.
-import type { ErrorKind, FieldError } from '../domain/errors.js';
+// The one error map: every error answer as application/problem+json (RFC 9457) with a
+// machine-readable `code`; the status of a domain error comes from its code's kind in the table
+// shared/contract/errors.ts, which the OpenAPI generator reads too.
+import { errorKinds, type ErrorCode, type ErrorKind } from '../contract/errors.js';
+import type { FieldError } from '../domain/errors.js';
 import { DomainError } from '../domain/errors.js';
 
-const statusByKind: Record<ErrorKind, number> = {
-  bad_request: 400,
-  unauthenticated: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  precondition_failed: 412,
-  payload_too_large: 413,
-  unsupported_media_type: 415,
-  invalid: 422,
-  too_many_requests: 429,
-  unavailable: 503,
-};
-
 const titles: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 408: 'Request Timeout',
   409: 'Conflict', 412: 'Precondition Failed', 413: 'Content Too Large', 415: 'Unsupported Media Type',
-  422: 'Unprocessable Content', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
+  422: 'Unprocessable Content', 429: 'Too Many Requests', 431: 'Request Header Fields Too Large', 500: 'Internal Server Error', 503: 'Service Unavailable',
 };
 
 export interface ProblemBody {
@@ -41,12 +29,12 @@ export interface HttpResponse {
 }
 
 export function statusOf(kind: ErrorKind): number {
-  return statusByKind[kind];
+  return errorKinds[kind];
 }
 
 export function problemResponse(
   status: number,
-  code: string,
+  code: ErrorCode,
   detail: string,
   options: { requestId?: string; errors?: FieldError[]; headers?: Record<string, string> } = {},
 ): HttpResponse {

@@ -15,7 +15,8 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import type { RouteContract, WorkspaceRole } from '../contract/route.js';
 import { authorize, type Caller, type WorkspaceScope } from './caller.js';
-import { entityTag, expectedVersion } from './conditional.js';
+import { entityTag, parseIfMatch, type IfMatch } from './conditional.js';
+import { withCapacityTally, type CapacityTally } from '../observability/capacity.js';
 import { config } from '../config.js';
 import { DomainError, type FieldError } from '../domain/errors.js';
 import { logger, metrics } from '../observability/telemetry.js';
@@ -23,6 +24,7 @@ import { metricDimensions, metricNames } from '../observability/metric-names.js'
 import { domainErrorResponse, internalErrorResponse, problemResponse, type HttpResponse } from './problem.js';
 import { fieldErrors, type InputPart } from './validation.js';
 import { contentSecurityPolicyFor } from './security-headers.js';
+import { problemPage } from './html.js';
 
 type Infer<S> = [NonNullable<S>] extends [z.ZodMiniType] ? z.output<NonNullable<S>> : undefined;
 type ResponseOf<C> = C extends RouteContract<z.ZodMiniType, z.ZodMiniType, z.ZodMiniType, infer R> ? z.input<R> : never;
@@ -37,8 +39,8 @@ export interface RouteRequest<C extends RouteContract> {
   caller: CallerOf<C>;
   /** the workspace, the caller's membership and role (routes under /workspaces/{workspace_id}) */
   scope: ScopeOf<C>;
-  /** the version an `If-Match` header asks for, if any */
-  expectedVersion: number | undefined;
+  /** the versions `If-Match` accepts, on routes declared `conditional` (any version elsewhere) */
+  ifMatch: IfMatch;
   /** lower-cased header names */
   headers: Record<string, string | undefined>;
   requestId: string;
@@ -55,8 +57,8 @@ export class Reply {
 }
 
 /** A non-JSON body (HTML page, script): sent as is with its media type. */
-export const rawReply = (body: string, contentType: string, headers: Record<string, string> = {}) =>
-  new Reply(200, body, { contentType, raw: true, headers });
+export const rawReply = (body: string, contentType: string, headers: Record<string, string> = {}, status = 200) =>
+  new Reply(status, body, { contentType, raw: true, headers });
 
 export type Implementation<C extends RouteContract> = (
   request: RouteRequest<C>,
@@ -72,17 +74,23 @@ function readBody(event: APIGatewayProxyEventV2, contract: RouteContract): unkno
   if (!contract.body) return undefined;
   const text = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
   if (Buffer.byteLength(text) > config.limits.maxBodyBytes) {
-    throw new DomainError('payload_too_large', 'PAYLOAD_TOO_LARGE', `The request body is larger than ${config.limits.maxBodyBytes} bytes.`);
+    throw new DomainError('PAYLOAD_TOO_LARGE', `The request body is larger than ${config.limits.maxBodyBytes} bytes.`);
   }
-  if (text.trim() === '') throw new DomainError('bad_request', 'BODY_REQUIRED', 'This request needs a JSON body.');
   const contentType = event.headers['content-type'];
+  if (contract.consumes === 'application/x-www-form-urlencoded') {
+    if (!contentType || !/^application\/x-www-form-urlencoded\b/i.test(contentType)) {
+      throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'The body must be application/x-www-form-urlencoded (an HTML form).');
+    }
+    return Object.fromEntries(new URLSearchParams(text));
+  }
+  if (text.trim() === '') throw new DomainError('BODY_REQUIRED', 'This request needs a JSON body.');
   if (contentType && !/^application\/([\w.+-]+\+)?json\b/i.test(contentType)) {
-    throw new DomainError('unsupported_media_type', 'UNSUPPORTED_MEDIA_TYPE', 'The body must be application/json.');
+    throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'The body must be application/json.');
   }
   try {
     return JSON.parse(text);
   } catch {
-    throw new DomainError('bad_request', 'MALFORMED_JSON', 'The request body is not valid JSON.');
+    throw new DomainError('MALFORMED_JSON', 'The request body is not valid JSON.');
   }
 }
 
@@ -93,20 +101,47 @@ function parseParts(parts: [InputPart, z.ZodMiniType | undefined, unknown][]): u
     if (!schema) return undefined;
     const result = z.safeParse(schema, raw);
     if (result.success) return result.data;
-    errors.push(...fieldErrors(part, result.error.issues, raw));
+    errors.push(...fieldErrors(part, result.error.issues, raw, schema));
     return undefined;
   });
   if (errors.length > 0) {
-    throw new DomainError('invalid', 'VALIDATION_FAILED', 'The request did not match the schema.', { errors });
+    throw new DomainError('VALIDATION_FAILED', 'The request did not match the schema.', { errors });
   }
   return parsed;
 }
 
 const etagOf = (body: string) => `"${createHash('sha1').update(body).digest('base64url')}"`;
 
-function serialise(contract: RouteContract, result: unknown, event: APIGatewayProxyEventV2): HttpResponse {
+/** The created resource's path for a 201: the contract's `location` with path parameters and answer fields filled in. */
+function locationOf(contract: RouteContract, params: unknown, body: unknown): string | undefined {
+  if (!contract.location) return undefined;
+  const values = { ...(params as Record<string, unknown>), ...(body as Record<string, unknown>) };
+  let complete = true;
+  const path = contract.location.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = values[name];
+    if (typeof value !== 'string') complete = false;
+    return encodeURIComponent(String(value));
+  });
+  return complete ? path : undefined;
+}
+
+/**
+ * Caching: signed-in answers are `private, no-cache` (a shared cache must never serve one user's
+ * answer to another; the client revalidates with If-None-Match); public GETs `no-cache`; every
+ * other answer (writes, which may carry tokens, and errors) `no-store`. A route may set its own.
+ */
+function cacheControlOf(contract: RouteContract, status: number): string {
+  if (contract.method !== 'GET' || status >= 400) return 'no-store';
+  return contract.access === 'public' ? 'no-cache' : 'private, no-cache';
+}
+
+/** JSON is never a document to render or frame (the HTML routes get their own policy from middy). */
+const jsonContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
+
+function serialise(contract: RouteContract, result: unknown, event: APIGatewayProxyEventV2, params: unknown): HttpResponse {
   const reply = result instanceof Reply ? result : new Reply(contract.status, result);
   const headers: Record<string, string> = { ...reply.options.headers };
+  headers['cache-control'] ??= cacheControlOf(contract, reply.status);
   if (reply.status === 204 || reply.status === 304 || reply.body === undefined) {
     return { statusCode: reply.status, headers };
   }
@@ -119,33 +154,58 @@ function serialise(contract: RouteContract, result: unknown, event: APIGatewayPr
     const shaped = contract.response && reply.status < 300 ? z.parse(contract.response, reply.body) : reply.body;
     body = JSON.stringify(shaped);
     headers['content-type'] = reply.options.contentType ?? jsonType;
+    headers['content-security-policy'] ??= jsonContentSecurityPolicy;
+  }
+  if (reply.status >= 200 && reply.status < 300) {
+    // Every successful answer with a body carries its ETag, writes included, so a client can send
+    // its next If-Match (or If-None-Match) without reading the resource again.
+    headers.etag ??= entityTag(reply.body) ?? etagOf(body);
+    if (reply.status === 201) {
+      const location = locationOf(contract, params, reply.body);
+      if (location) headers.location ??= location;
+    }
   }
   if (contract.method === 'GET' && reply.status === 200) {
-    const etag = headers.etag ?? entityTag(reply.body) ?? etagOf(body);
-    headers.etag = etag;
+    const etag = headers.etag!;
     const ifNoneMatch = event.headers['if-none-match'];
-    if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {
-      return { statusCode: 304, headers: { etag } };
+    if (ifNoneMatch && (ifNoneMatch.trim() === '*' || ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag))) {
+      return { statusCode: 304, headers: { etag, 'cache-control': headers['cache-control']! } };
     }
   }
   return { statusCode: reply.status, headers, body };
 }
 
-function recordOutcome(contract: RouteContract, statusCode: number) {
-  if (statusCode < 400) return;
+function recordOutcome(contract: RouteContract, statusCode: number, tally: CapacityTally) {
   metrics.addDimension(metricDimensions.operation, contract.id);
-  metrics.addMetric(statusCode >= 500 ? metricNames.serverErrors : metricNames.clientErrors, MetricUnit.Count, 1);
+  if (statusCode >= 400) metrics.addMetric(statusCode >= 500 ? metricNames.serverErrors : metricNames.clientErrors, MetricUnit.Count, 1);
+  if (tally.read > 0) metrics.addMetric(metricNames.consumedReadCapacity, MetricUnit.Count, tally.read);
+  if (tally.write > 0) metrics.addMetric(metricNames.consumedWriteCapacity, MetricUnit.Count, tally.write);
+  if (tally.slowCalls > 0) metrics.addMetric(metricNames.slowDynamoDbCalls, MetricUnit.Count, tally.slowCalls);
 }
+
+/** An error of an HTML route as a page a person can read (same status; the code stays in a header). */
+function asPage(response: HttpResponse): HttpResponse {
+  const problem = JSON.parse(response.body ?? '{}') as Parameters<typeof problemPage>[0] & { code?: string };
+  return {
+    statusCode: response.statusCode,
+    headers: { ...response.headers, 'content-type': 'text/html; charset=utf-8', ...(problem.code ? { 'x-problem-code': problem.code } : {}) },
+    body: problemPage(problem),
+  };
+}
+
+/** Locally only: what the request consumed, so the bench measures cost through real HTTP. */
+const capacityHeader = (tally: CapacityTally) => `read=${Number(tally.read.toFixed(2))}, write=${Number(tally.write.toFixed(2))}, calls=${tally.calls}`;
 
 // Building a handler has no effect but its result. Handlers call it as
 // `/* @__PURE__ */ httpRoute(...)` so esbuild drops the routes a bundle does not export: each route's
 // bundle holds only what its own handler reaches (see infra/bundle.ts and the code-rules test).
 export function httpRoute<C extends RouteContract>(contract: C, implementation: Implementation<C>): RouteHandler {
-  const core = async (event: APIGatewayProxyEventV2): Promise<HttpResponse> => {
+  const core = (event: APIGatewayProxyEventV2): Promise<HttpResponse> => withCapacityTally(async (tally) => {
     const requestId = event.requestContext?.requestId ?? 'unknown';
     // Set here rather than through `correlationIdPath`, which would pull JMESPath into every bundle.
     logger.setCorrelationId(requestId);
     let response: HttpResponse;
+    let params: unknown;
     try {
       // On signed-in routes, who is calling is settled (from the token and the path) before the
       // query and body are looked at; public routes report every violation at once.
@@ -154,7 +214,7 @@ export function httpRoute<C extends RouteContract>(contract: C, implementation: 
         ['query', contract.query, event.queryStringParameters ?? {}],
         ['body', contract.body, readBody(event, contract)],
       ];
-      let params: unknown, query: unknown, body: unknown, access: Awaited<ReturnType<typeof authorize>> | undefined;
+      let query: unknown, body: unknown, access: Awaited<ReturnType<typeof authorize>> | undefined;
       if (contract.access === 'public') {
         [params, query, body] = parseParts([path, ...rest()]);
       } else {
@@ -162,12 +222,12 @@ export function httpRoute<C extends RouteContract>(contract: C, implementation: 
         access = await authorize(contract, event.headers, params as { workspace_id?: string });
         [query, body] = parseParts(rest());
       }
+      const ifMatch = contract.conditional ? parseIfMatch(event.headers['if-match']) : parseIfMatch(undefined);
       const result = await implementation({
-        params, query, body, caller: access?.caller, scope: access?.scope,
-        expectedVersion: expectedVersion(event.headers['if-match']),
+        params, query, body, caller: access?.caller, scope: access?.scope, ifMatch,
         headers: event.headers, requestId, event,
       } as RouteRequest<C>);
-      response = serialise(contract, result, event);
+      response = serialise(contract, result, event, params);
     } catch (error) {
       if (error instanceof DomainError) {
         response = domainErrorResponse(error, requestId);
@@ -176,10 +236,14 @@ export function httpRoute<C extends RouteContract>(contract: C, implementation: 
         logger.error('unexpected error', error as Error);
         response = internalErrorResponse(requestId);
       }
+      response.headers['cache-control'] = 'no-store';
+      if (contract.produces === 'text/html') response = asPage(response);
+      else response.headers['content-security-policy'] ??= jsonContentSecurityPolicy;
     }
-    recordOutcome(contract, response.statusCode);
+    recordOutcome(contract, response.statusCode, tally);
+    if (config.stage === 'local') response.headers['x-consumed-capacity'] = capacityHeader(tally);
     return response;
-  };
+  });
 
   const handler = middy(core)
     .use(injectLambdaContext(logger, { resetKeys: true }))

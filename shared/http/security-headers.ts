@@ -1,7 +1,22 @@
-// Security headers per route. JSON answers take middy's strict defaults; the reference page
-// (/docs) needs its own scripts, styles and same-origin fetches, and must work over plain
-// http on a laptop, so it gets a policy of its own.
+// Security headers per route. JSON answers take middy's strict defaults (plus the wrapper's
+// `default-src 'none'; frame-ancestors 'none'`); the reference page (/docs) needs its own
+// scripts, styles and same-origin fetches, and must work over plain http on a laptop, so it gets a
+// policy of its own; the API's own forms (password reset) allow exactly their one style sheet and
+// posting to themselves, nothing else.
 import type { RouteContract } from '../contract/route.js';
+import { pageStyleHash } from './html.js';
+
+/** Directives middy adds by default that these pages must not have (a falsy value other than '' drops one). */
+const withoutMiddyExtras = {
+  // sandbox would forbid scripts (docs) and form posts (reset page); trusted types would stop
+  // swagger-ui writing HTML; upgrade-insecure-requests breaks plain-http pages on a laptop.
+  sandbox: undefined,
+  'require-trusted-types-for': undefined,
+  'trusted-types': undefined,
+  'upgrade-insecure-requests': undefined,
+  'navigate-to': undefined,
+  'report-to': undefined,
+};
 
 const docsPagePolicy = {
   'default-src': "'none'",
@@ -14,17 +29,19 @@ const docsPagePolicy = {
   'base-uri': "'none'",
   'form-action': "'none'",
   'frame-ancestors': "'none'",
-  // middy merges these over its defaults, which would sandbox the page (no scripts at all),
-  // demand Trusted Types (swagger-ui writes HTML) and upgrade plain-http assets on a laptop.
-  // (a falsy value other than '' drops a directive; middy's types only admit strings)
-  sandbox: undefined,
-  'require-trusted-types-for': undefined,
-  'trusted-types': undefined,
-  'upgrade-insecure-requests': undefined,
-  'navigate-to': undefined,
-  'report-to': undefined,
+  ...withoutMiddyExtras,
 } as unknown as Record<string, string>;
 
-export function contentSecurityPolicyFor(contract: Pick<RouteContract, 'produces'>) {
-  return contract.produces === 'text/html' ? { contentSecurityPolicy: docsPagePolicy } : {};
+const formPagePolicy = {
+  'default-src': "'none'",
+  'style-src': pageStyleHash,
+  'form-action': "'self'",
+  'base-uri': "'none'",
+  'frame-ancestors': "'none'",
+  ...withoutMiddyExtras,
+} as unknown as Record<string, string>;
+
+export function contentSecurityPolicyFor(contract: Pick<RouteContract, 'produces' | 'id'>) {
+  if (contract.produces !== 'text/html') return {};
+  return { contentSecurityPolicy: contract.id === 'docs' ? docsPagePolicy : formPagePolicy };
 }

@@ -3,6 +3,7 @@
 // "Invalid input", so every issue code gets its own wording here).
 import type * as z from 'zod/mini';
 import type { FieldError } from '../domain/errors.js';
+import { isSecret } from '../contract/text.js';
 
 export type InputPart = 'path' | 'query' | 'body';
 
@@ -71,15 +72,45 @@ const formatNames: Record<string, string> = {
 const formatName = (format: string) => formatNames[format] ?? `${format} value`;
 const article = (type: string) => (/^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`);
 
+type SchemaDef = { type: string; shape?: Record<string, z.ZodMiniType>; innerType?: z.ZodMiniType; in?: z.ZodMiniType; element?: z.ZodMiniType };
+
+/** The schema that validates the value at `path` inside `schema` (objects, arrays, wrappers), if any. */
+function schemaAt(schema: z.ZodMiniType | undefined, path: readonly PropertyKey[]): z.ZodMiniType | undefined {
+  let current = schema;
+  for (let index = 0; current && index <= path.length; ) {
+    const def = (current as unknown as { _zod: { def: SchemaDef } })._zod.def;
+    if (def.innerType) current = def.innerType; // optional, nullable, default
+    else if (def.type === 'pipe') current = def.in;
+    else if (index === path.length) return current;
+    else if (def.type === 'object') current = def.shape?.[String(path[index++])];
+    else if (def.type === 'array') (current = def.element), (index += 1);
+    else return undefined;
+  }
+  return current;
+}
+
+const echoLimit = 100;
+
+/**
+ * Whether a rejected value may be shown back to the client: never a secret, nothing large, and
+ * no text another client's JSON decoder would choke on.
+ */
+function echoable(value: unknown, schema: z.ZodMiniType | undefined): boolean {
+  if (value === undefined || (typeof value === 'object' && value !== null)) return false;
+  if (schema && isSecret(schema)) return false;
+  if (typeof value !== 'string') return true;
+  return value.length <= echoLimit && value.isWellFormed() && !/[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/.test(value);
+}
+
 /** One field error per issue; an unknown property is reported at its own location. */
-export function fieldErrors(part: InputPart, issues: readonly z.core.$ZodIssue[], input: unknown): FieldError[] {
+export function fieldErrors(part: InputPart, issues: readonly z.core.$ZodIssue[], input: unknown, schema?: z.ZodMiniType): FieldError[] {
   return issues.flatMap((issue) => {
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({ location: locationOf(part, [...issue.path, key]), message: 'is not an allowed property' }));
     }
     const received = valueAt(input, issue.path);
     const error: FieldError = { location: locationOf(part, issue.path), message: messageFor(issue, received) };
-    if (received !== undefined && (typeof received !== 'object' || received === null)) error.value = received;
+    if (echoable(received, schemaAt(schema, issue.path))) error.value = received;
     return [error];
   });
 }

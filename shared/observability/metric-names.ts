@@ -13,11 +13,19 @@ export const metricNames = {
   consumedWriteCapacity: 'ConsumedWriteCapacity',
   /** DynamoDB calls slower than DYNAMODB_SLOW_MS (each also logs one `slow dynamodb call` line), dimension `operation` */
   slowDynamoDbCalls: 'SlowDynamoDbCalls',
+  /** mails the outbox projector handed to SES */
+  mailsSent: 'MailsSent',
+  /** mails given up after every attempt (each also logs `mail not sent`) */
+  mailsFailed: 'MailsFailed',
+  /** stream records a projector failed on (the record is delivered again), dimension `projector` */
+  projectionFailures: 'ProjectionFailures',
   /** workspaces whose contents the purge job finished removing */
   workspacesPurged: 'WorkspacesPurged',
 } as const;
 
 export const metricDimensions = {
+  /** the change-feed projector, e.g. `changeLog` */
+  projector: 'projector',
   /** the route's operation id, e.g. `createLoan` */
   operation: 'operation',
 } as const;

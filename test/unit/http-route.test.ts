@@ -91,7 +91,7 @@ describe('httpRoute', () => {
   });
 
   it('sends Retry-After for a rate-limited answer', async () => {
-    const handler = httpRoute(getWidget, () => { throw new DomainError('too_many_requests', 'TOO_MANY_ATTEMPTS', 'Slow down.', { retryAfter: 90 }); });
+    const handler = httpRoute(getWidget, () => { throw new DomainError('TOO_MANY_ATTEMPTS', 'Slow down.', { retryAfter: 90 }); });
     const response = await call(handler, apiEvent('GET', '/widgets/1', { params: { widget_id: '1' } }));
     expect(response.statusCode).toBe(429);
     expect(response.headers['retry-after']).toBe('90');

@@ -18,6 +18,7 @@ export interface SessionFamily {
 
 export const spentHashesKept = 20;
 
-export const loginThrottle = { maxFailures: 10, windowSeconds: 15 * 60 };
+/** Sign-in attempts per fixed 15-minute window: per email and client address, and per email from all clients. */
+export const loginThrottle = { maxPerClient: 10, maxPerEmail: 100, windowSeconds: 15 * 60 };
 
 export const resetTokenSeconds = 60 * 60;

@@ -8,6 +8,7 @@ import { emailGuardItem, userItem } from '../users/repository.js';
 import type { MemberRecord, WorkspaceRecord } from '../workspaces/model.js';
 import { workspaceCreationWrites } from '../workspaces/repository.js';
 import { loginThrottle, spentHashesKept, type SessionFamily } from './model.js';
+import { outboxItem, type OutboxMail } from '../mail/outbox.js';
 
 /** The user, their email guard and their personal workspace with its owner: all or nothing. */
 export async function createAccount(user: UserRecord, workspace: WorkspaceRecord, owner: MemberRecord): Promise<'created' | 'email-taken' | 'slug-taken'> {
@@ -84,51 +85,88 @@ export function listSessions(userId: string): Promise<SessionFamily[]> {
   });
 }
 
-export interface ThrottleState {
-  failures: number;
-  window_started_at: string;
+/** The fixed window an instant falls in, and when that window ends. */
+export function throttleWindow(now: Date): { index: number; endsAt: number } {
+  const length = loginThrottle.windowSeconds * 1000;
+  const index = Math.floor(now.getTime() / length);
+  return { index, endsAt: (index + 1) * length };
 }
 
-export async function getLoginThrottle(email: string): Promise<ThrottleState | undefined> {
-  const result = await documents.send(new GetCommand({ TableName: tableName, Key: keys.loginThrottle(email) }));
-  return result.Item as ThrottleState | undefined;
-}
-
-/** Counts one failure in the open window, or opens a new window. */
-export async function recordLoginFailure(email: string, now: Date): Promise<void> {
-  const windowStart = new Date(now.getTime() - loginThrottle.windowSeconds * 1000).toISOString();
+/** Adds one to a counter unless it reached `max`; false when it had. Atomic: parallel attempts cannot all slip through. */
+async function countUnlessAt(key: Record<string, string>, max: number, expiresAt: number): Promise<boolean> {
   try {
     await documents.send(new UpdateCommand({
       TableName: tableName,
-      Key: keys.loginThrottle(email),
-      UpdateExpression: 'ADD failures :one',
-      ConditionExpression: 'window_started_at > :windowStart',
-      ExpressionAttributeValues: { ':one': 1, ':windowStart': windowStart },
+      Key: key,
+      UpdateExpression: 'ADD attempts :one SET entity = :entity, #ttl = :ttl',
+      ConditionExpression: 'attribute_not_exists(attempts) OR attempts < :max',
+      ExpressionAttributeNames: { '#ttl': 'ttl' },
+      ExpressionAttributeValues: { ':one': 1, ':max': max, ':entity': 'LOGIN_THROTTLE', ':ttl': ttlAt(new Date(expiresAt)) },
     }));
+    return true;
   } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-    const expires = new Date(now.getTime() + loginThrottle.windowSeconds * 1000);
-    await documents.send(new PutCommand({
-      TableName: tableName,
-      Item: { ...keys.loginThrottle(email), entity: 'THROTTLE', failures: 1, window_started_at: now.toISOString(), ttl: ttlAt(expires) },
-    }));
+    if (isConditionFailure(error)) return false;
+    throw error;
   }
 }
 
-export async function clearLoginThrottle(email: string): Promise<void> {
-  await documents.send(new DeleteCommand({ TableName: tableName, Key: keys.loginThrottle(email) }));
+/**
+ * Counts a sign-in attempt before its password is checked: one for this client and email, one
+ * for the email from anywhere. Answers false (throttled) when either counter is at its limit.
+ */
+export async function countLoginAttempt(email: string, client: string, now: Date): Promise<boolean> {
+  const window = throttleWindow(now);
+  if (!(await countUnlessAt(keys.loginAttemptsOfClient(email, client, window.index), loginThrottle.maxPerClient, window.endsAt))) return false;
+  return countUnlessAt(keys.loginAttemptsOfEmail(email, window.index), loginThrottle.maxPerEmail, window.endsAt);
+}
+
+/**
+ * A successful sign-in: this client's failures are forgiven, and the attempt it made no longer
+ * counts towards the email's ceiling (other clients' failures still do).
+ */
+export async function forgiveLoginAttempts(email: string, client: string, now: Date): Promise<void> {
+  const window = throttleWindow(now);
+  await Promise.all([
+    documents.send(new DeleteCommand({ TableName: tableName, Key: keys.loginAttemptsOfClient(email, client, window.index) })),
+    documents.send(new UpdateCommand({
+      TableName: tableName,
+      Key: keys.loginAttemptsOfEmail(email, window.index),
+      UpdateExpression: 'ADD attempts :minus',
+      ConditionExpression: 'attempts > :zero',
+      ExpressionAttributeValues: { ':minus': -1, ':zero': 0 },
+    })).catch((error: unknown) => {
+      if (!isConditionFailure(error)) throw error;
+    }),
+  ]);
+}
+
+/** Forgets every attempt of this email in the current window (a password reset proves the owner). */
+export async function clearLoginAttempts(email: string, now: Date): Promise<void> {
+  const window = throttleWindow(now);
+  const counters = await queryAll<{ PK: string; SK: string }>({
+    KeyConditionExpression: 'PK = :pk',
+    ExpressionAttributeValues: { ':pk': keys.loginAttemptsOfEmail(email, window.index).PK },
+    ProjectionExpression: 'PK, SK',
+  });
+  await Promise.all(counters.map((key) => documents.send(new DeleteCommand({ TableName: tableName, Key: { PK: key.PK, SK: key.SK } }))));
 }
 
 export interface ResetToken {
-  user_id: string;
+  /** absent on the decoy written for an unknown email (see requestPasswordReset) */
+  user_id?: string;
+  created_at: string;
   expires_at: string;
 }
 
-export async function putResetToken(tokenHash: string, token: ResetToken): Promise<void> {
-  await documents.send(new PutCommand({
-    TableName: tableName,
-    Item: { ...keys.passwordReset(tokenHash), entity: 'PASSWORD_RESET', ttl: ttlAt(new Date(token.expires_at)), ...token },
-  }));
+/**
+ * Stores a reset token and the mail carrying it, together: the change feed sends the mail after
+ * the request has answered, so a known and an unknown email take the same time to answer.
+ */
+export async function storeResetRequest(tokenHash: string, token: ResetToken, mail: OutboxMail): Promise<void> {
+  await transactWrite([
+    putIfAbsent({ ...keys.passwordReset(tokenHash), entity: 'PASSWORD_RESET', ttl: ttlAt(new Date(token.expires_at)), ...token }),
+    putIfAbsent(outboxItem(mail)),
+  ]);
 }
 
 export async function getResetToken(tokenHash: string): Promise<ResetToken | undefined> {
@@ -138,20 +176,22 @@ export async function getResetToken(tokenHash: string): Promise<ResetToken | und
 
 /**
  * Spends the token and sets the password in one transaction, and moves the user's
- * `sessions_valid_after` so every session and access token issued before is refused.
- * False when the token was spent meanwhile.
+ * `sessions_valid_after` (every session and access token issued before is refused) and
+ * `credentials_changed_at` (every other reset token issued before is refused).
+ * False when the token was spent, or outdated by a later password change, meanwhile.
  */
-export async function resetPassword(tokenHash: string, userId: string, passwordHash: string, at: string): Promise<boolean> {
+export async function resetPassword(tokenHash: string, token: ResetToken & { user_id: string }, passwordHash: string, at: string): Promise<boolean> {
   try {
     await transactWrite([
-      { Delete: { TableName: tableName, Key: keys.passwordReset(tokenHash), ConditionExpression: 'attribute_exists(PK) AND user_id = :user', ExpressionAttributeValues: { ':user': userId } } },
+      { Delete: { TableName: tableName, Key: keys.passwordReset(tokenHash), ConditionExpression: 'attribute_exists(PK) AND user_id = :user', ExpressionAttributeValues: { ':user': token.user_id } } },
       {
         Update: {
           TableName: tableName,
-          Key: keys.user(userId),
-          UpdateExpression: 'SET password_hash = :hash, sessions_valid_after = :at, updated_at = :at, version = version + :one',
-          ConditionExpression: 'attribute_exists(PK)',
-          ExpressionAttributeValues: { ':hash': passwordHash, ':at': at, ':one': 1 },
+          Key: keys.user(token.user_id),
+          UpdateExpression: 'SET password_hash = :hash, sessions_valid_after = :at, credentials_changed_at = :at, updated_at = :at, version = version + :one',
+          // Any password change after this token was issued spends it (and every other one issued before).
+          ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(credentials_changed_at) OR credentials_changed_at < :issued)',
+          ExpressionAttributeValues: { ':hash': passwordHash, ':at': at, ':one': 1, ':issued': token.created_at },
         },
       },
     ]);

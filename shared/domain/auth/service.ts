@@ -3,10 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { config } from '../../config.js';
 import { logger } from '../../observability/telemetry.js';
 import { newId } from '../ids.js';
-import { passwordResetMail, sendMail } from '../mail/send.js';
+import { passwordResetMail, unaddressedMail } from '../mail/templates.js';
 import { defaultPreferences, issuedBeforeRevocation, normaliseEmail, type UserRecord } from '../users/model.js';
 import { decoyHash, hashPassword, verifyPassword } from '../users/passwords.js';
-import { findUserByEmail, getUser } from '../users/repository.js';
+import { addRevokedSessions, findUserByEmail, getUser } from '../users/repository.js';
 import { personalSlug, type MemberRecord, type WorkspaceRecord } from '../workspaces/model.js';
 import { EmailTaken, InvalidCredentials, InvalidRefreshToken, ResetTokenInvalid, TooManyAttempts } from './errors.js';
 import { loginThrottle, resetTokenSeconds, type SessionFamily } from './model.js';
@@ -64,22 +64,24 @@ async function issue(user: UserRecord, family: SessionFamily, secret: string): P
   };
 }
 
-export async function login(input: { email: string; password: string }): Promise<SessionTokens> {
+/**
+ * Signs in. Every attempt is counted before its password is checked (atomically, so parallel
+ * guesses cannot slip past the limit): at most `maxPerClient` per email and client address per
+ * window, and `maxPerEmail` per email from all clients together. Someone failing from one
+ * address therefore cannot lock the owner out from another; only a distributed attack past the
+ * higher ceiling can, and only until the window ends.
+ */
+export async function login(input: { email: string; password: string }, client: string): Promise<SessionTokens> {
   const email = normaliseEmail(input.email);
   const now = new Date();
-  const throttle = await repository.getLoginThrottle(email);
-  if (throttle && throttle.failures >= loginThrottle.maxFailures) {
-    const windowEnds = Date.parse(throttle.window_started_at) + loginThrottle.windowSeconds * 1000;
-    if (windowEnds > now.getTime()) throw TooManyAttempts((windowEnds - now.getTime()) / 1000);
+  if (!(await repository.countLoginAttempt(email, client, now))) {
+    throw TooManyAttempts((repository.throttleWindow(now).endsAt - now.getTime()) / 1000);
   }
   const user = await findUserByEmail(email);
   // Always verify a hash, so an unknown email costs as much time as a wrong password.
   const passwordMatches = await verifyPassword(input.password, user?.password_hash ?? (await decoyHash()));
-  if (!user || !passwordMatches || !user.is_active) {
-    await repository.recordLoginFailure(email, now);
-    throw InvalidCredentials();
-  }
-  if (throttle) await repository.clearLoginThrottle(email);
+  if (!user || !passwordMatches || !user.is_active) throw InvalidCredentials();
+  await repository.forgiveLoginAttempts(email, client, now);
   return startSession(user);
 }
 
@@ -114,46 +116,67 @@ export async function refresh(refreshToken: string): Promise<SessionTokens> {
   return issue(user, { ...family, generation: family.generation + 1 }, secret);
 }
 
-/** Revokes the family of a refresh token. Unknown or spent tokens change nothing and say nothing. */
+/** Access tokens live this long; a signed-out family is remembered on the user that long (plus clock skew). */
+const revokedSessionMemoryMs = (accessTokenSeconds + 60) * 1000;
+
+/**
+ * Signs a session out: its family's refresh token is revoked, and the family goes on the user's
+ * list of signed-out sessions, so its access tokens are refused from the next request (every
+ * request reads the user anyway). Unknown or spent tokens change nothing and say nothing.
+ */
 export async function logout(refreshToken: string): Promise<void> {
   const presented = parseRefreshToken(refreshToken);
   if (!presented) return;
   const family = await repository.getSession(presented.userId, presented.familyId);
   const hash = sha256(presented.secret);
   if (family && (hash === family.token_hash || family.spent_hashes.includes(hash))) {
-    await repository.revokeSession(presented.userId, presented.familyId, new Date().toISOString());
+    const now = new Date();
+    await repository.revokeSession(presented.userId, presented.familyId, now.toISOString());
+    await addRevokedSessions(presented.userId, [presented.familyId], now, revokedSessionMemoryMs);
   }
 }
 
-/** Always answers the same way; only an existing, active account gets a mail. */
+/**
+ * Always answers the same way, in the same time: a known, active account gets a token and a mail;
+ * any other email gets the same reads and the same one transaction, of a decoy token nobody holds
+ * and a mail with no recipient. The mail is sent by the change feed after the answer, so the
+ * request never waits on SES.
+ */
 export async function requestPasswordReset(email: string): Promise<void> {
-  const user = await findUserByEmail(normaliseEmail(email));
-  if (!user || !user.is_active) return;
+  const found = await findUserByEmail(normaliseEmail(email), { readEvenIfUnknown: true });
+  const user = found?.is_active ? found : undefined;
   const token = randomBytes(32).toString('base64url');
-  await repository.putResetToken(sha256(token), {
-    user_id: user.id,
-    expires_at: new Date(Date.now() + resetTokenSeconds * 1000).toISOString(),
-  });
+  const now = new Date();
   const link = `${config.appUrl}/reset-password?token=${encodeURIComponent(token)}`;
-  await sendMail(passwordResetMail(user.email, user.full_name, link));
+  await repository.storeResetRequest(sha256(token), {
+    ...(user ? { user_id: user.id } : {}),
+    created_at: now.toISOString(),
+    expires_at: new Date(now.getTime() + resetTokenSeconds * 1000).toISOString(),
+  }, { id: newId(), ...(user ? passwordResetMail(user.email, user.full_name, link) : unaddressedMail), created_at: now.toISOString() });
 }
 
+/** Sets a new password with a mailed token: signs out every session, spends every other reset token. */
 export async function confirmPasswordReset(token: string, newPassword: string): Promise<void> {
   const tokenHash = sha256(token);
   const stored = await repository.getResetToken(tokenHash);
   // DynamoDB removes expired items only eventually (DynamoDB Local never), so check the time too.
-  if (!stored || Date.parse(stored.expires_at) <= Date.now()) throw ResetTokenInvalid();
-  const done = await repository.resetPassword(tokenHash, stored.user_id, await hashPassword(newPassword), new Date().toISOString());
+  if (!stored?.user_id || Date.parse(stored.expires_at) <= Date.now()) throw ResetTokenInvalid();
+  const done = await repository.resetPassword(tokenHash, { ...stored, user_id: stored.user_id }, await hashPassword(newPassword), new Date().toISOString());
   if (!done) throw ResetTokenInvalid();
   const user = await getUser(stored.user_id);
-  if (user) await repository.clearLoginThrottle(user.email);
+  if (user) await repository.clearLoginAttempts(user.email, new Date());
 }
 
-/** Revokes every session of a user except one (the caller's own, after a password change). */
+/** Signs out every session of a user except one (the caller's own, after a password change), access tokens included. */
 export async function revokeOtherSessions(userId: string, keepFamilyId: string | undefined): Promise<void> {
-  const now = new Date().toISOString();
-  const sessions = await repository.listSessions(userId);
-  await Promise.all(sessions
-    .filter((session) => session.family_id !== keepFamilyId && !session.revoked_at)
-    .map((session) => repository.revokeSession(userId, session.family_id, now)));
+  const now = new Date();
+  const others = (await repository.listSessions(userId)).filter((session) => session.family_id !== keepFamilyId && !session.revoked_at);
+  await Promise.all(others.map((session) => repository.revokeSession(userId, session.family_id, now.toISOString())));
+  if (others.length > 0) await addRevokedSessions(userId, others.map((session) => session.family_id), now, revokedSessionMemoryMs);
+}
+
+/** Whether a reset token can still be used (the reset page shows the form only then). */
+export async function resetTokenUsable(token: string): Promise<boolean> {
+  const stored = await repository.getResetToken(sha256(token));
+  return stored?.user_id !== undefined && Date.parse(stored.expires_at) > Date.now();
 }

@@ -49,17 +49,16 @@ export function listNotifications(userId: string, limit: number, cursor?: string
     KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
     ExpressionAttributeValues: { ':pk': `USER#${userId}`, ':prefix': 'NOTIF#0' },
     ScanIndexForward: false,
-  }, { limit, cursor, partition: { name: 'PK', value: `USER#${userId}` } });
+  }, { limit, cursor, list: { list: 'notifications', partition: `USER#${userId}`, sortPrefix: 'NOTIF#0' } });
 }
 
 export function listUnread(userId: string, limit: number, cursor?: string): Promise<Page<NotificationRecord>> {
   const partition = `USER#${userId}#UNREAD`;
   return queryPage<NotificationRecord>({
-    IndexName: 'GSI2',
     KeyConditionExpression: 'GSI2PK = :pk',
     ExpressionAttributeValues: { ':pk': partition },
     ScanIndexForward: false,
-  }, { limit, cursor, partition: { name: 'GSI2PK', value: partition } });
+  }, { limit, cursor, list: { list: 'notifications.unread', index: 'GSI2', partition } });
 }
 
 export async function unreadCount(userId: string): Promise<number> {

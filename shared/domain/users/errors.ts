@@ -1,5 +1,5 @@
 import { defineError } from '../errors.js';
 
-export const UserNotFound = defineError('not_found', 'NOT_FOUND', 'No user with that id.');
-export const CannotDeactivateSelf = defineError('conflict', 'CANNOT_DEACTIVATE_SELF', 'You cannot deactivate your own account.');
-export const CurrentPasswordIncorrect = defineError('invalid', 'CURRENT_PASSWORD_INCORRECT', 'The current password is not correct.');
+export const UserNotFound = defineError('NOT_FOUND', 'No user with that id.');
+export const CannotDeactivateSelf = defineError('CANNOT_DEACTIVATE_SELF', 'You cannot deactivate your own account.');
+export const CurrentPasswordIncorrect = defineError('CURRENT_PASSWORD_INCORRECT', 'The current password is not correct.');

@@ -11,6 +11,14 @@ export interface UserRecord {
   theme: string;
   /** sessions and access tokens issued before this instant are refused (password reset, deactivation) */
   sessions_valid_after?: string;
+  /** the password last changed (change or reset): reset tokens issued before it are refused */
+  credentials_changed_at?: string;
+  /**
+   * Session families signed out while their access tokens may still be alive (≤ 15 minutes):
+   * family id → when. Every request reads the user anyway, so logout cuts the access token at
+   * no extra read. Entries older than an access token's lifetime are dropped on the next write.
+   */
+  revoked_sessions?: Record<string, string>;
   created_at: string;
   updated_at: string;
   version: number;

@@ -6,7 +6,7 @@ import type { WorkspaceRole } from '../../contract/route.js';
 import { documents } from '../../aws/dynamodb.js';
 import { keys, withoutKeys } from '../../db/keys.js';
 import { batchGet, cancellationReasons, getRecord, putIfAbsent, queryAll, queryPage, tableName, transactWrite, type TransactItem } from '../../db/table.js';
-import { updateParts } from '../../db/update.js';
+import { updateParts, versionIn } from '../../db/update.js';
 import { notificationWrites } from '../notifications/repository.js';
 import type { NotificationRecord } from '../notifications/model.js';
 import type { UserRecord } from '../users/model.js';
@@ -94,9 +94,9 @@ export type UpdateOutcome = 'updated' | 'missing' | 'version-conflict' | 'slug-t
 export async function updateWorkspace(
   current: WorkspaceRecord,
   changes: { name?: string; slug?: string; description?: string | null },
-  expectedVersion?: number,
+  expectedVersions?: readonly number[],
 ): Promise<UpdateOutcome> {
-  const update = updateParts(changes, { expectedVersion, condition: '#status = :active', values: { ':active': 'active' } });
+  const update = updateParts(changes, { expectedVersions, condition: '#status = :active', values: { ':active': 'active' } });
   update.ExpressionAttributeNames['#status'] = 'status';
   const items: TransactItem[] = [{ Update: { TableName: tableName, Key: keys.workspace(current.id), ...update } }];
   const slugChanges = changes.slug !== undefined && changes.slug !== current.slug;
@@ -111,7 +111,7 @@ export async function updateWorkspace(
     const reasons = cancellationReasons(error);
     if (!reasons) throw error;
     if (slugChanges && reasons[1] === 'ConditionalCheckFailed') return 'slug-taken';
-    if (reasons[0] === 'ConditionalCheckFailed') return expectedVersion === undefined ? 'missing' : 'version-conflict';
+    if (reasons[0] === 'ConditionalCheckFailed') return expectedVersions === undefined ? 'missing' : 'version-conflict';
     if (slugChanges && reasons[2] === 'ConditionalCheckFailed') return 'stale';
     throw error;
   }
@@ -121,7 +121,8 @@ export async function updateWorkspace(
  * Deletion, step one: the workspace stops answering at once (status `deleting`), its slug is
  * free again, and it joins the purge index that the purge-workspaces job works through.
  */
-export async function markWorkspaceDeleting(workspace: WorkspaceRecord, deletedAt: string): Promise<boolean> {
+export async function markWorkspaceDeleting(workspace: WorkspaceRecord, deletedAt: string, expectedVersions?: readonly number[]): Promise<boolean> {
+  const version = versionIn(expectedVersions, 'version');
   try {
     await transactWrite([
       {
@@ -129,11 +130,12 @@ export async function markWorkspaceDeleting(workspace: WorkspaceRecord, deletedA
           TableName: tableName,
           Key: keys.workspace(workspace.id),
           UpdateExpression: 'SET #status = :deleting, deleted_at = :at, GSI3PK = :purgePk, GSI3SK = :purgeSk, updated_at = :at, version = version + :one',
-          ConditionExpression: '#status = :active AND is_personal = :false',
+          ConditionExpression: `#status = :active AND is_personal = :false${version ? ` AND ${version.condition}` : ''}`,
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':deleting': 'deleting', ':active': 'active', ':false': false, ':at': deletedAt, ':one': 1,
             ':purgePk': keys.purgeIndex(deletedAt, workspace.id).GSI3PK, ':purgeSk': keys.purgeIndex(deletedAt, workspace.id).GSI3SK,
+            ...version?.values,
           },
         },
       },
@@ -192,14 +194,15 @@ export async function addMember(member: MemberRecord, notification: Notification
 
 /** Changes a role if it is still what the caller saw; owner changes move the owner count. */
 export async function changeRole(member: MemberRecord, role: WorkspaceRole, updatedAt: string): Promise<MembershipOutcome> {
+  // The version read is the condition: the owner count moves with the role that was really there.
   const items: TransactItem[] = [{
     Update: {
       TableName: tableName,
       Key: keys.member(member.workspace_id, member.user_id),
       UpdateExpression: 'SET #role = :role, updated_at = :at, version = version + :one',
-      ConditionExpression: '#role = :seen',
+      ConditionExpression: 'version = :seen',
       ExpressionAttributeNames: { '#role': 'role' },
-      ExpressionAttributeValues: { ':role': role, ':seen': member.role, ':at': updatedAt, ':one': 1 },
+      ExpressionAttributeValues: { ':role': role, ':seen': member.version, ':at': updatedAt, ':one': 1 },
     },
   }];
   if (member.role === 'owner' && role !== 'owner') items.push(ownerCountChange(member.workspace_id, -1));
@@ -217,9 +220,8 @@ export async function removeMember(member: MemberRecord): Promise<MembershipOutc
     Delete: {
       TableName: tableName,
       Key: keys.member(member.workspace_id, member.user_id),
-      ConditionExpression: '#role = :seen',
-      ExpressionAttributeNames: { '#role': 'role' },
-      ExpressionAttributeValues: { ':seen': member.role },
+      ConditionExpression: 'version = :seen',
+      ExpressionAttributeValues: { ':seen': member.version },
     },
   }];
   if (member.role === 'owner') items.push(ownerCountChange(member.workspace_id, -1));
@@ -234,10 +236,9 @@ export async function removeMember(member: MemberRecord): Promise<MembershipOutc
 /** Workspaces waiting to be purged, oldest deletion first. */
 export async function workspacesToPurge(limit: number): Promise<WorkspaceRecord[]> {
   const page = await queryPage<WorkspaceRecord>({
-    IndexName: 'GSI3',
     KeyConditionExpression: 'GSI3PK = :pk',
     ExpressionAttributeValues: { ':pk': 'PURGE#WS' },
-  }, { limit, partition: { name: 'GSI3PK', value: 'PURGE#WS' } });
+  }, { limit, list: { list: 'workspaces.purge', index: 'GSI3', partition: 'PURGE#WS' } });
   return page.items.map((item) => withoutKeys(item as unknown as Record<string, unknown>) as unknown as WorkspaceRecord);
 }
 
@@ -258,7 +259,7 @@ export async function purgeWorkspacePage(workspaceId: string): Promise<boolean> 
       KeyConditionExpression: 'PK = :pk',
       ExpressionAttributeValues: { ':pk': partition },
       ProjectionExpression: 'PK, SK',
-    }, { limit: 100, partition: { name: 'PK', value: partition } });
+    }, { limit: 100, list: { list: 'workspaces.purge.partition', partition } });
     const doomed = page.items.filter((item) => !(item.PK === `WS#${workspaceId}` && item.SK === 'WS'));
     if (doomed.length === 0) continue;
     for (let start = 0; start < doomed.length; start += 25) {

@@ -3,6 +3,8 @@
 import type { WorkspaceRole } from '../../contract/route.js';
 import type { Caller, WorkspaceScope } from '../../http/caller.js';
 import { DomainError, VersionConflict } from '../errors.js';
+import { lostRace, settleRace } from '../races.js';
+import type { IfMatch } from '../../http/conditional.js';
 import { newId } from '../ids.js';
 import type { NotificationRecord } from '../notifications/model.js';
 import { normaliseEmail, type UserRecord } from '../users/model.js';
@@ -25,7 +27,7 @@ export async function listMine(caller: Caller, limit: number, cursor?: string) {
   const roles = new Map(memberships.map((member) => [member.workspace_id, member.role]));
   const workspaces = (await repository.batchGetWorkspaces([...roles.keys()])).filter((workspace) => workspace.status === 'active');
   const views = workspaces.map((workspace) => workspaceView(workspace, roles.get(workspace.id)!));
-  return pageInMemory(views, (view) => `${view.name.toLowerCase()}\u0000${view.id}`, limit, cursor);
+  return pageInMemory('workspaces.mine', views, (view) => `${view.name.toLowerCase()}\u0000${view.id}`, limit, cursor);
 }
 
 export async function getBySlug(caller: Caller, slug: string) {
@@ -48,21 +50,23 @@ export async function create(caller: Caller, input: { name: string; slug: string
   return workspaceView(workspace, 'owner');
 }
 
-export async function update(scope: WorkspaceScope, changes: { name?: string; slug?: string; description?: string | null }, expectedVersion?: number) {
+export async function update(scope: WorkspaceScope, changes: { name?: string; slug?: string; description?: string | null }, ifMatch: IfMatch) {
+  const expectedVersions = ifMatch.versionsFor(scope.workspace.id);
   let current = scope.workspace;
-  let outcome = await repository.updateWorkspace(current, changes, expectedVersion);
-  // Another request changed the slug since this one read the workspace: read it again and retry.
-  for (let attempt = 1; outcome === 'stale' && attempt < 3; attempt += 1) {
-    const fresh = await repository.getWorkspace(current.id, true);
-    if (!fresh || fresh.status !== 'active') throw WorkspaceAccessDenied();
-    current = fresh;
-    outcome = await repository.updateWorkspace(current, changes, expectedVersion);
-  }
-  if (outcome === 'stale') throw VersionConflict('The workspace kept changing meanwhile; read it again.');
-  if (outcome === 'slug-taken') throw SlugTaken();
-  if (outcome === 'version-conflict') throw VersionConflict();
-  if (outcome === 'missing') throw WorkspaceAccessDenied();
-  const updated = await repository.getWorkspace(scope.workspace.id);
+  // A slug change races any other slug change (each deletes the guard of the slug it read).
+  await settleRace(async (round) => {
+    if (round > 0) {
+      const fresh = await repository.getWorkspace(current.id, true);
+      if (!fresh || fresh.status !== 'active') throw WorkspaceAccessDenied();
+      current = fresh;
+    }
+    const outcome = await repository.updateWorkspace(current, changes, expectedVersions);
+    if (outcome === 'slug-taken') throw SlugTaken();
+    if (outcome === 'version-conflict') throw VersionConflict();
+    if (outcome === 'missing') throw WorkspaceAccessDenied();
+    return outcome === 'stale' ? lostRace : outcome;
+  }, { conditional: false });
+  const updated = await repository.getWorkspace(scope.workspace.id, true);
   return workspaceView(updated!, scope.role);
 }
 
@@ -72,20 +76,24 @@ export async function update(scope: WorkspaceScope, changes: { name?: string; sl
  * guard the transaction deletes), the write is refused, so read it again and retry. A workspace
  * another request is already deleting counts as deleted.
  */
-export async function remove(scope: WorkspaceScope): Promise<void> {
+export async function remove(scope: WorkspaceScope, ifMatch: IfMatch): Promise<void> {
   if (scope.workspace.is_personal) throw PersonalWorkspace();
-  let workspace: WorkspaceRecord | undefined = scope.workspace;
-  for (let attempt = 0; attempt < 3; attempt += 1) {
-    if (await repository.markWorkspaceDeleting(workspace, new Date().toISOString())) return;
-    workspace = await repository.getWorkspace(scope.workspace.id, true);
-    if (!workspace || workspace.status !== 'active') return;
-  }
-  throw VersionConflict('The workspace kept changing while it was being deleted; try again.');
+  const expectedVersions = ifMatch.versionsFor(scope.workspace.id);
+  let workspace: WorkspaceRecord = scope.workspace;
+  await settleRace(async (round) => {
+    if (round > 0) {
+      const fresh = await repository.getWorkspace(scope.workspace.id, true);
+      if (!fresh || fresh.status !== 'active') return 'done';
+      workspace = fresh;
+    }
+    if (expectedVersions && !expectedVersions.includes(workspace.version)) throw VersionConflict();
+    return (await repository.markWorkspaceDeleting(workspace, new Date().toISOString(), expectedVersions)) ? 'done' : lostRace;
+  }, { conditional: false });
 }
 
 export async function listMembers(scope: WorkspaceScope, limit: number, cursor?: string) {
   const members = await repository.listMembers(scope.workspace.id);
-  const page = pageInMemory(members, (member) => `${member.created_at}\u0000${member.user_id}`, limit, cursor);
+  const page = pageInMemory('members', members, (member) => `${member.created_at}\u0000${member.user_id}`, limit, cursor);
   const users = await usersById(page.items.map((member) => member.user_id));
   return { ...page, items: page.items.map((member) => memberView(member, users.get(member.user_id))) };
 }
@@ -98,7 +106,7 @@ export async function getMember(scope: WorkspaceScope, userId: string) {
 
 export async function addMember(caller: Caller, scope: WorkspaceScope, input: { user_id?: string; email?: string; role: WorkspaceRole }) {
   if (!input.user_id === !input.email) {
-    throw new DomainError('invalid', 'VALIDATION_FAILED', 'Send either user_id or email.', {
+    throw new DomainError('VALIDATION_FAILED', 'Send either user_id or email.', {
       errors: [{ location: 'body', message: 'must have exactly one of user_id and email' }],
     });
   }
@@ -122,27 +130,44 @@ export async function addMember(caller: Caller, scope: WorkspaceScope, input: { 
   return memberView(member, user);
 }
 
-export async function changeRole(caller: Caller, scope: WorkspaceScope, userId: string, role: WorkspaceRole) {
-  if (userId === caller.user.id) throw CannotChangeOwnRole();
+/** Reads the member, checking an If-Match against what was read. */
+async function currentMember(scope: WorkspaceScope, userId: string, expectedVersions: number[] | undefined): Promise<MemberRecord> {
   const member = await repository.getMember(scope.workspace.id, userId);
   if (!member) throw MemberNotFound();
-  if ((member.role === 'owner' || role === 'owner') && scope.role !== 'owner') throw OwnerRequired();
-  if (member.role !== role) {
+  if (expectedVersions && !expectedVersions.includes(member.version)) throw VersionConflict();
+  return member;
+}
+
+export async function changeRole(caller: Caller, scope: WorkspaceScope, userId: string, role: WorkspaceRole, ifMatch: IfMatch) {
+  if (userId === caller.user.id) throw CannotChangeOwnRole();
+  const first = await repository.getMember(scope.workspace.id, userId);
+  if (!first) throw MemberNotFound();
+  const expectedVersions = ifMatch.versionsFor(first.id);
+  await settleRace(async (round) => {
+    const member = round === 0 ? first : await currentMember(scope, userId, expectedVersions);
+    if (round === 0 && expectedVersions && !expectedVersions.includes(member.version)) throw VersionConflict();
+    if ((member.role === 'owner' || role === 'owner') && scope.role !== 'owner') throw OwnerRequired();
+    if (member.role === role) return 'done';
     const outcome = await repository.changeRole(member, role, new Date().toISOString());
     if (outcome === 'last-owner') throw LastOwner();
-    if (outcome === 'conflict') throw VersionConflict('The member changed meanwhile; read it again.');
-  }
+    return outcome === 'conflict' ? lostRace : outcome;
+  }, { conditional: expectedVersions !== undefined });
   return getMember(scope, userId);
 }
 
 /** Leaving is open to every member; removing someone else takes an admin, an owner an owner. */
-export async function removeMember(caller: Caller, scope: WorkspaceScope, userId: string): Promise<void> {
+export async function removeMember(caller: Caller, scope: WorkspaceScope, userId: string, ifMatch: IfMatch): Promise<void> {
   const leaving = userId === caller.user.id;
   if (!leaving && !atLeast(scope.role, 'admin')) throw RoleTooLow('Removing another member needs the admin role.');
-  const member = leaving ? scope.member : await repository.getMember(scope.workspace.id, userId);
-  if (!member) throw MemberNotFound();
-  if (member.role === 'owner' && !leaving && scope.role !== 'owner') throw OwnerRequired();
-  const outcome = await repository.removeMember(member);
-  if (outcome === 'last-owner') throw LastOwner();
-  if (outcome === 'conflict') throw VersionConflict('The member changed meanwhile; read it again.');
+  const first = leaving ? scope.member : await repository.getMember(scope.workspace.id, userId);
+  if (!first) throw MemberNotFound();
+  const expectedVersions = ifMatch.versionsFor(first.id);
+  await settleRace(async (round) => {
+    const member = round === 0 ? first : await currentMember(scope, userId, expectedVersions);
+    if (round === 0 && expectedVersions && !expectedVersions.includes(member.version)) throw VersionConflict();
+    if (member.role === 'owner' && !leaving && scope.role !== 'owner') throw OwnerRequired();
+    const outcome = await repository.removeMember(member);
+    if (outcome === 'last-owner') throw LastOwner();
+    return outcome === 'conflict' ? lostRace : outcome;
+  }, { conditional: expectedVersions !== undefined });
 }

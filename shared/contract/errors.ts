@@ -1,0 +1,119 @@
+// Every error code the API answers, with its kind, in one table. The wrapper (shared/http) turns a
+// kind into its HTTP status and the OpenAPI generator lists, per route and status, the codes a
+// client can meet: both read this table, so the document cannot drift from what is answered.
+// A domain that adds an error adds its code here first; `defineError` accepts only these codes.
+
+/** Error kinds and the HTTP status each answers with. */
+export const errorKinds = {
+  bad_request: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  request_timeout: 408,
+  conflict: 409,
+  precondition_failed: 412,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  invalid: 422,
+  too_many_requests: 429,
+  headers_too_large: 431,
+  internal: 500,
+  unavailable: 503,
+} as const;
+
+export type ErrorKind = keyof typeof errorKinds;
+
+/** code → kind. Route bundles carry this small map; the descriptions below only the OpenAPI generator. */
+export const errorCodes = {
+  // the request itself
+  MALFORMED_JSON: 'bad_request',
+  BODY_REQUIRED: 'bad_request',
+  MALFORMED_PATH: 'bad_request',
+  MALFORMED_REQUEST: 'bad_request',
+  REQUEST_TIMEOUT: 'request_timeout',
+  HEADERS_TOO_LARGE: 'headers_too_large',
+  PAYLOAD_TOO_LARGE: 'payload_too_large',
+  UNSUPPORTED_MEDIA_TYPE: 'unsupported_media_type',
+  VALIDATION_FAILED: 'invalid',
+  INVALID_CURSOR: 'invalid',
+  INVALID_IF_MATCH: 'invalid',
+  VERSION_CONFLICT: 'precondition_failed',
+  ROUTE_NOT_FOUND: 'not_found',
+  METHOD_NOT_ALLOWED: 'method_not_allowed',
+  INTERNAL_ERROR: 'internal',
+  NOT_READY: 'unavailable',
+  RESOURCE_BUSY: 'unavailable',
+  NOT_FOUND: 'not_found',
+  // identity
+  UNAUTHENTICATED: 'unauthenticated',
+  USER_DEACTIVATED: 'unauthenticated',
+  INVALID_CREDENTIALS: 'unauthenticated',
+  INVALID_REFRESH_TOKEN: 'unauthenticated',
+  TOO_MANY_ATTEMPTS: 'too_many_requests',
+  EMAIL_TAKEN: 'conflict',
+  RESET_TOKEN_INVALID: 'invalid',
+  CURRENT_PASSWORD_INCORRECT: 'invalid',
+  SUPERUSER_REQUIRED: 'forbidden',
+  CANNOT_DEACTIVATE_SELF: 'conflict',
+  USER_NOT_FOUND: 'not_found',
+  // workspaces and members
+  WORKSPACE_ACCESS_DENIED: 'forbidden',
+  ROLE_TOO_LOW: 'forbidden',
+  OWNER_REQUIRED: 'forbidden',
+  SLUG_TAKEN: 'conflict',
+  PERSONAL_WORKSPACE: 'conflict',
+  ALREADY_A_MEMBER: 'conflict',
+  CANNOT_CHANGE_OWN_ROLE: 'conflict',
+  LAST_OWNER: 'conflict',
+} as const satisfies Record<string, ErrorKind>;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+/** When a client meets each code (shown in the OpenAPI document). */
+export const errorDescriptions: Record<ErrorCode, string> = {
+  // the request itself
+  MALFORMED_JSON: 'The body is not valid JSON.',
+  BODY_REQUIRED: 'The route needs a body and none was sent.',
+  MALFORMED_PATH: 'The path has a malformed %-escape, a dot segment or an empty segment.',
+  MALFORMED_REQUEST: 'The request is not valid HTTP (answered by the gateway).',
+  REQUEST_TIMEOUT: 'The request did not arrive in time (answered by the gateway).',
+  HEADERS_TOO_LARGE: 'The request line and headers exceed 10,240 bytes (answered by the gateway).',
+  PAYLOAD_TOO_LARGE: 'The body is larger than the limit.',
+  UNSUPPORTED_MEDIA_TYPE: 'The body is not of a media type the route accepts.',
+  VALIDATION_FAILED: 'The input did not match the schema; `errors[]` says where and why.',
+  INVALID_CURSOR: 'The cursor is not one this list gave out.',
+  INVALID_IF_MATCH: 'If-Match is neither a version nor an ETag of this API.',
+  VERSION_CONFLICT: 'If-Match named a version the resource no longer has.',
+  ROUTE_NOT_FOUND: 'No route has this path.',
+  METHOD_NOT_ALLOWED: 'The path exists, but not with this method.',
+  INTERNAL_ERROR: 'An unexpected error, logged with the request id.',
+  NOT_READY: 'A dependency did not answer.',
+  RESOURCE_BUSY: 'Other changes to the same resource kept winning; Retry-After says when to try again.',
+  NOT_FOUND: 'The resource does not exist here.',
+  // identity
+  UNAUTHENTICATED: 'No valid access token (missing, expired, forged or signed out).',
+  USER_DEACTIVATED: 'The account is deactivated.',
+  INVALID_CREDENTIALS: 'Unknown email, wrong password or deactivated account (one answer for all three).',
+  INVALID_REFRESH_TOKEN: 'The refresh token is unknown, spent, revoked or expired.',
+  TOO_MANY_ATTEMPTS: 'Too many attempts; Retry-After says when to try again.',
+  EMAIL_TAKEN: 'An account with this email exists.',
+  RESET_TOKEN_INVALID: 'The reset token is invalid, used or expired.',
+  CURRENT_PASSWORD_INCORRECT: 'The current password is not correct.',
+  SUPERUSER_REQUIRED: 'Only a superuser may do this.',
+  CANNOT_DEACTIVATE_SELF: 'Nobody deactivates their own account.',
+  USER_NOT_FOUND: 'No active user matches that user_id or email.',
+  // workspaces and members
+  WORKSPACE_ACCESS_DENIED: 'Not a member of this workspace (or no such workspace).',
+  ROLE_TOO_LOW: 'The caller\'s role in the workspace does not allow this.',
+  OWNER_REQUIRED: 'Only an owner may make, change or remove an owner.',
+  SLUG_TAKEN: 'Another workspace uses this slug.',
+  PERSONAL_WORKSPACE: 'A personal workspace cannot be deleted.',
+  ALREADY_A_MEMBER: 'The user is a member already.',
+  CANNOT_CHANGE_OWN_ROLE: 'Nobody changes their own role.',
+  LAST_OWNER: 'A workspace keeps at least one owner.',
+};
+
+export const kindOf = (code: ErrorCode): ErrorKind => errorCodes[code];
+
+export const statusOfCode = (code: ErrorCode): number => errorKinds[kindOf(code)];

@@ -1,0 +1,100 @@
+// The text types of the contract. Every string a client sends is one of these, so nothing that
+// breaks another member's client is ever stored: strict JSON decoders (Swift, serde_json) reject
+// lone surrogates; control characters and bidi overrides corrupt or disguise what other people
+// see; a name made only of zero-width characters looks empty. Text is normalised to NFC and
+// trimmed before its length is checked, so "café" typed two ways is one value.
+import * as z from 'zod/mini';
+
+/** C0 and C1 controls and DEL; multi-line text keeps newline and tab. */
+const controls = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/;
+const controlsBesideLineBreaks = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u2028\u2029]/;
+/** Bidi embeddings, overrides and isolates (Trojan Source); the implicit marks LRM/RLM stay allowed. */
+const bidiControls = /[\u202A-\u202E\u2066-\u2069]/;
+/** What renders as nothing: whitespace, zero-width characters, joiners, variation selectors, fillers. */
+const invisible = /[\s\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u2060-\u2064\u206A-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0]/gu;
+
+const wellFormed = z.refine<string>((text) => text.isWellFormed(), { message: 'must be well-formed Unicode text (no lone surrogates)', abort: true });
+const noBidi = z.refine<string>((text) => !bidiControls.test(text), { message: 'must not contain bidirectional override or isolate characters', abort: true });
+// (the empty string is left to minLength, so it is reported once)
+const visible = z.refine<string>((text) => text.length === 0 || text.replace(invisible, '').length > 0, { message: 'must contain a visible character', abort: true });
+
+/** Every schema made here, so a test can check that no request field is a bare z.string(). */
+const textTypes = new WeakSet<z.ZodMiniType>();
+const marked = <S extends z.ZodMiniType>(schema: S): S => {
+  textTypes.add(schema);
+  return schema;
+};
+
+/** True for a schema made by one of the functions of this file. */
+export const isTextType = (schema: z.ZodMiniType): boolean => textTypes.has(schema);
+
+const normalised = z.overwrite((text: string) => (text.isWellFormed() ? text.normalize('NFC').trim() : text));
+const normalisedLines = z.overwrite((text: string) =>
+  text.isWellFormed() ? text.normalize('NFC').replace(/\r\n?/g, '\n').trim() : text);
+
+export interface TextLimits {
+  /** characters after normalisation; 0 allows the empty string */
+  min?: number;
+  max: number;
+}
+
+/** One line of text: a title, a place on a shelf, a phone number. Empty allowed unless `min` says otherwise. */
+export function singleLine({ min = 0, max }: TextLimits) {
+  return marked(z.string().check(
+    normalised, wellFormed,
+    z.refine<string>((text) => !controls.test(text), { message: 'must be one line without control characters', abort: true }),
+    noBidi, z.minLength(min), z.maxLength(max),
+  ));
+}
+
+/** A name people see: one line, trimmed, and at least one visible character. */
+export function nameText(max: number) {
+  return marked(singleLine({ min: 1, max }).check(visible));
+}
+
+/** Free text over several lines (descriptions, notes): newlines and tabs allowed, CRLF becomes LF. */
+export function multiLine({ min = 0, max }: TextLimits) {
+  return marked(z.string().check(
+    normalisedLines, wellFormed,
+    z.refine<string>((text) => !controlsBesideLineBreaks.test(text), { message: 'must not contain control characters other than newline and tab', abort: true }),
+    noBidi, z.minLength(min), z.maxLength(max),
+  ));
+}
+
+/**
+ * A secret the client sends (a password, a token): never normalised (it is compared or hashed as
+ * sent), never echoed in an error answer, `writeOnly` in the OpenAPI document.
+ */
+export function secretText({ min = 1, max }: TextLimits) {
+  const schema = z.string().check(wellFormed, z.minLength(min), z.maxLength(max));
+  z.globalRegistry.add(schema, { writeOnly: true, format: 'password' } as never);
+  return marked(schema);
+}
+
+/** True for a schema made by `secretText`. */
+export function isSecret(schema: z.ZodMiniType): boolean {
+  return (z.globalRegistry.get(schema) as { writeOnly?: boolean } | undefined)?.writeOnly === true;
+}
+
+/** An email address: surrounding spaces are trimmed and it is lower-cased (emails compare case-insensitively). */
+export function emailText() {
+  const schema = z.pipe(
+    z.string().check(z.overwrite((text: string) => text.trim().toLowerCase()), z.maxLength(254)),
+    z.email(),
+  );
+  z.globalRegistry.add(schema, { format: 'email', maxLength: 254 } as never);
+  return marked(schema);
+}
+
+/** A machine-made ASCII value (a slug, a cursor, a short code): only what `pattern` allows. */
+export function asciiText({ min = 1, max, pattern }: TextLimits & { pattern: RegExp }) {
+  return marked(z.string().check(z.minLength(min), z.maxLength(max), z.regex(pattern)));
+}
+
+/**
+ * An integer within declared bounds (every integer input has some: versions, quantities, sizes,
+ * limits), so nothing beyond what the code and DynamoDB hold exactly ever reaches them.
+ */
+export function integer(min: number, max: number) {
+  return z.int().check(z.minimum(min), z.maximum(max));
+}
