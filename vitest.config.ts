@@ -22,6 +22,7 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/integration/global-setup.ts'],
+          setupFiles: ['test/integration/support/setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

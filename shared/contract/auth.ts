@@ -12,7 +12,7 @@ export const Session = named('Session', z.object({
   refresh_token: z.string(),
   token_type: z.literal('Bearer'),
   /** seconds until `token` expires */
-  expires_in: z.number(),
+  expires_in: z.int(),
   user: User,
 }), 'A signed-in session: a 15-minute access token and a single-use 30-day refresh token.', {
   token: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0eXAiOiJhY2Nlc3MiLCJzaWQiOiIuLi4ifQ.c2lnbmF0dXJl',

@@ -19,7 +19,7 @@ export const ProblemFieldError = named('ProblemFieldError', z.object({
 export const Problem = named('Problem', z.object({
   type: z.string(),
   title: z.string(),
-  status: z.number(),
+  status: z.int(),
   detail: z.string(),
   code: z.string(),
   instance: z.optional(z.string()),
@@ -32,11 +32,25 @@ export const Problem = named('Problem', z.object({
 export const Uuid = z.uuid();
 export const Timestamp = z.iso.datetime({ offset: true });
 
+/**
+ * Strings of answers whose format the OpenAPI document states (so generated clients type them),
+ * without re-validating on the way out what the API itself stored.
+ */
+function documented(format: 'uuid' | 'date-time' | 'email' | 'uri') {
+  const schema = z.string();
+  z.globalRegistry.add(schema, { format } as never);
+  return schema;
+}
+export const IdOut = documented('uuid');
+export const TimestampOut = documented('date-time');
+export const EmailOut = documented('email');
+export const UrlOut = documented('uri');
+
 /** Every stored entity carries these. */
 export const entityMeta = {
-  created_at: z.string(),
-  updated_at: z.string(),
-  version: z.number(),
+  created_at: TimestampOut,
+  updated_at: TimestampOut,
+  version: z.int(),
 };
 
 /**
@@ -61,3 +75,12 @@ export function pageOf<S extends z.ZodMiniType>(item: S) {
 }
 
 export const WorkspaceParams = z.object({ workspace_id: Uuid });
+
+/** A body that must carry exactly one of some optional fields: checked, and said in the OpenAPI document (`oneOf`). */
+export function exactlyOneOf<S extends z.ZodMiniObject>(schema: S, fields: readonly (keyof z.output<S> & string)[]): S {
+  const checked = schema.check(z.refine((value: Record<string, unknown>) => fields.filter((field) => value[field] !== undefined).length === 1, {
+    message: `must have exactly one of ${fields.join(' and ')}`,
+  }));
+  z.globalRegistry.add(checked, { oneOf: fields.map((field) => ({ required: [field] })) } as never);
+  return checked;
+}

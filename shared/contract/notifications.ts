@@ -1,7 +1,7 @@
 // The signed-in user's notifications (not workspace-scoped).
 import * as z from 'zod/mini';
 import { route } from './route.js';
-import { named, PageQuery, pageOf, Uuid } from './common.js';
+import { IdOut, named, PageQuery, pageOf, TimestampOut, Uuid } from './common.js';
 
 export const notificationTypes = ['LOAN_DUE_SOON', 'LOAN_OVERDUE', 'LOAN_RETURNED', 'LOW_STOCK', 'WORKSPACE_INVITE', 'MEMBER_JOINED', 'SYSTEM'] as const;
 
@@ -13,16 +13,16 @@ const notificationExample = {
 };
 
 export const Notification = named('Notification', z.object({
-  id: z.string(),
-  user_id: z.string(),
-  workspace_id: z.optional(z.string()),
+  id: IdOut,
+  user_id: IdOut,
+  workspace_id: z.optional(IdOut),
   notification_type: z.enum(notificationTypes),
   title: z.string(),
   message: z.string(),
   is_read: z.boolean(),
-  read_at: z.optional(z.string()),
+  read_at: z.optional(TimestampOut),
   metadata: z.optional(z.record(z.string(), z.unknown())),
-  created_at: z.string(),
+  created_at: TimestampOut,
 }), 'Something that happened that concerns me.', notificationExample);
 
 const NotificationParams = z.object({ id: Uuid });
@@ -40,7 +40,7 @@ export const listUnreadNotifications = route({
 
 export const countUnreadNotifications = route({
   id: 'countUnreadNotifications', method: 'GET', path: '/notifications/unread/count', domain: 'notifications', access: 'user',
-  summary: 'How many notifications I have not read', response: z.object({ count: z.number() }), status: 200,
+  summary: 'How many notifications I have not read', response: z.object({ count: z.int() }), status: 200,
   examples: { response: { count: 3 } },
 });
 

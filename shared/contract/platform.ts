@@ -7,7 +7,7 @@ const Health = named('Health', z.object({ status: z.literal('ok') }), 'The proce
 
 const DependencyStatus = z.object({
   status: z.enum(['ok', 'failed']),
-  latency_ms: z.number(),
+  latency_ms: z.int(),
   error: z.optional(z.string()),
 });
 
@@ -55,5 +55,5 @@ export const docsAsset = route({
   id: 'docsAsset', method: 'GET', path: '/docs/assets/{file}', domain: 'platform', access: 'public',
   summary: 'Script and style sheets of the reference page, served by the API itself',
   params: z.object({ file: z.enum(['swagger-ui.css', 'swagger-ui-bundle.js', 'docs.js']) }),
-  status: 200, produces: 'text/javascript', errors: ['NOT_FOUND'], grants: { table: 'none' },
+  status: 200, produces: ['text/javascript', 'text/css'], errors: ['NOT_FOUND'], grants: { table: 'none' },
 });

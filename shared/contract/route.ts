@@ -45,8 +45,8 @@ export interface RouteContract<
   /** JSON response schema; absent for 204 and for non-JSON routes */
   response?: R;
   status: number;
-  /** defaults to application/json */
-  produces?: MediaType;
+  /** defaults to application/json; a route serving files of several kinds lists them */
+  produces?: MediaType | readonly MediaType[];
   /** what the body is; defaults to application/json (an HTML form posts application/x-www-form-urlencoded) */
   consumes?: 'application/json' | 'application/x-www-form-urlencoded';
   /**

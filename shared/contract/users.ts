@@ -1,7 +1,7 @@
 // Users: the signed-in user's own account, and superuser administration.
 import * as z from 'zod/mini';
 import { route } from './route.js';
-import { entityMeta, named, PageQuery, pageOf, Uuid } from './common.js';
+import { EmailOut, entityMeta, IdOut, named, PageQuery, pageOf, Uuid } from './common.js';
 import { emailText, nameText, secretText } from './text.js';
 
 export const dateFormats = ['YYYY-MM-DD', 'DD.MM.YYYY', 'DD/MM/YYYY', 'MM/DD/YYYY'] as const;
@@ -19,8 +19,8 @@ export const userExample = {
 };
 
 export const User = named('User', z.object({
-  id: z.string(),
-  email: z.string(),
+  id: IdOut,
+  email: EmailOut,
   full_name: z.string(),
   date_format: z.string(),
   language: z.string(),

@@ -2,7 +2,7 @@
 // and the declared role; the service adds the rules the role alone cannot say (owners, self).
 import * as z from 'zod/mini';
 import { route, workspaceRoles } from './route.js';
-import { entityMeta, named, PageQuery, pageOf, Uuid, WorkspaceParams } from './common.js';
+import { EmailOut, entityMeta, exactlyOneOf, IdOut, named, PageQuery, pageOf, Uuid, WorkspaceParams } from './common.js';
 import { Email } from './users.js';
 import { asciiText, multiLine, nameText } from './text.js';
 
@@ -17,7 +17,7 @@ const workspaceExample = {
 };
 
 export const Workspace = named('Workspace', z.object({
-  id: z.string(),
+  id: IdOut,
   name: z.string(),
   slug: z.string(),
   description: z.optional(z.string()),
@@ -34,13 +34,13 @@ const memberExample = {
 };
 
 export const Member = named('Member', z.object({
-  id: z.string(),
-  workspace_id: z.string(),
-  user_id: z.string(),
+  id: IdOut,
+  workspace_id: IdOut,
+  user_id: IdOut,
   role: Role,
-  email: z.string(),
+  email: EmailOut,
   full_name: z.string(),
-  invited_by: z.optional(z.string()),
+  invited_by: z.optional(IdOut),
   ...entityMeta,
 }), 'A member of a workspace.', memberExample);
 
@@ -100,7 +100,7 @@ export const addMember = route({
   summary: 'Add a registered user by `user_id` or `email`; they are notified',
   description: 'Only an owner may add an owner.',
   params: WorkspaceParams,
-  body: z.strictObject({ user_id: z.optional(Uuid), email: z.optional(Email), role: Role }),
+  body: exactlyOneOf(z.strictObject({ user_id: z.optional(Uuid), email: z.optional(Email), role: Role }), ['user_id', 'email']),
   response: Member, status: 201, errors: ['USER_NOT_FOUND', 'ALREADY_A_MEMBER', 'OWNER_REQUIRED'], location: '/workspaces/{workspace_id}/members/{user_id}',
   examples: { body: { email: 'ada@example.com', role: 'member' }, response: memberExample },
 });

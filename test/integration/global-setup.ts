@@ -1,6 +1,6 @@
 // Starts one local runtime for the whole integration run (in memory, on free ports) and hands its
 // endpoints to the tests: `inject('apiUrl')` etc., and the same values in process.env.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -16,6 +16,8 @@ declare module 'vitest' {
     bucketName: string;
     /** everything the shared runtime prints (it runs with --verbose: a line per delivered event) */
     runtimeLog: string;
+    /** JSON lines of per-file OpenAPI conformance counts (support/conformance.ts) */
+    conformanceFile: string;
   }
 }
 
@@ -33,6 +35,9 @@ export default async function setup(project: TestProject) {
   project.provide('tableName', state.tableName);
   project.provide('bucketName', state.bucketName);
   project.provide('runtimeLog', runtimeLog);
+  const conformanceFile = join(scratch, 'conformance.jsonl');
+  writeFileSync(conformanceFile, '');
+  project.provide('conformanceFile', conformanceFile);
   Object.assign(process.env, {
     API_URL: state.api,
     DYNAMODB_ENDPOINT: state.dynamodb,
@@ -49,6 +54,14 @@ export default async function setup(project: TestProject) {
   });
 
   return async () => {
+    const perFile = readFileSync(conformanceFile, 'utf8').split('\n').filter(Boolean)
+      .map((line) => JSON.parse(line) as { checked: number; unrouted: number; undocumented: number });
+    const counts = perFile.reduce((sum, file) => ({
+      checked: sum.checked + file.checked, unrouted: sum.unrouted + file.unrouted, undocumented: sum.undocumented + file.undocumented,
+    }), { checked: 0, unrouted: 0, undocumented: 0 });
+    // An undocumented answer also failed the test that received it; this is the run's tally.
+    process.stdout.write(`openapi conformance: ${counts.checked} answers checked against the served document in ${perFile.length} files, ` +
+      `${counts.undocumented} undocumented (${counts.unrouted} answers to paths no route has, not checked)\n`);
     const exit = await runtime.stop('SIGINT');
     rmSync(scratch, { recursive: true, force: true });
     if (exit.code !== 0) throw new Error(`the local runtime exited with ${JSON.stringify(exit)}:\n${runtime.output()}`);

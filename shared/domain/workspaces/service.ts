@@ -2,7 +2,7 @@
 // sure the caller is a member with the route's role; this adds owners, self and last-owner.
 import type { WorkspaceRole } from '../../contract/route.js';
 import type { Caller, WorkspaceScope } from '../../http/caller.js';
-import { DomainError, VersionConflict } from '../errors.js';
+import { VersionConflict } from '../errors.js';
 import { lostRace, settleRace } from '../races.js';
 import type { IfMatch } from '../../http/conditional.js';
 import { newId } from '../ids.js';
@@ -105,11 +105,6 @@ export async function getMember(scope: WorkspaceScope, userId: string) {
 }
 
 export async function addMember(caller: Caller, scope: WorkspaceScope, input: { user_id?: string; email?: string; role: WorkspaceRole }) {
-  if (!input.user_id === !input.email) {
-    throw new DomainError('VALIDATION_FAILED', 'Send either user_id or email.', {
-      errors: [{ location: 'body', message: 'must have exactly one of user_id and email' }],
-    });
-  }
   if (input.role === 'owner' && scope.role !== 'owner') throw OwnerRequired();
   const user = input.user_id ? await getUser(input.user_id) : await findUserByEmail(normaliseEmail(input.email!));
   if (!user || !user.is_active) throw UserToAddNotFound();

@@ -3,6 +3,7 @@
 // share state even though they share one table and run file by file in parallel.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { expect, inject } from 'vitest';
+import { conformanceProblems } from './conformance.js';
 
 export const apiUrl = (): string => inject('apiUrl').replace(/\/+$/, '');
 
@@ -37,6 +38,9 @@ export async function call<T = any>(method: string, path: string, options: CallO
   const text = await response.text();
   let json: any;
   if (/json/i.test(response.headers.get('content-type') ?? '') && text) json = JSON.parse(text);
+  // Every answer must be one the OpenAPI document describes (support/conformance.ts).
+  const problems = await conformanceProblems({ method, url, status: response.status, headers: response.headers, text });
+  expect(problems, 'answers not described by the OpenAPI document').toEqual([]);
   return { status: response.status, headers: response.headers, json, text };
 }
 
