@@ -1,5 +1,7 @@
 // Every Lambda that is not an HTTP route, declared once. The CDK jobs stack and the local runtime
-// both read this list, so a schedule or a stream consumer is written in one place.
+// both read this list, so a schedule or a stream consumer is written in one place. Each declares
+// what it may touch (`grants`, turned into its IAM role by infra/constructs/permissions.ts) and
+// the concurrency reserved for it, so a new job states its needs where it is added.
 import type { RouteContract } from '../shared/contract/route.js';
 
 export interface FunctionEntry {
@@ -9,6 +11,32 @@ export interface FunctionEntry {
   export: string;
 }
 
+/**
+ * Access to the attachments bucket, each a separate grant: `list` is s3:ListBucket (HeadBucket,
+ * and a 404 instead of a 403 for a missing key), `read` GetObject (HeadObject, ranged reads),
+ * `write` PutObject, `delete` DeleteObject.
+ */
+export type AttachmentAccess = 'list' | 'read' | 'write' | 'delete';
+
+/** What a background Lambda may use beyond its own logs (routes declare theirs in the route table). */
+export interface FunctionGrants {
+  /** `read`: GetItem, BatchGetItem, Query; `write`: also PutItem, UpdateItem, DeleteItem, BatchWriteItem, ConditionCheckItem */
+  table: 'none' | 'read' | 'write';
+  attachments: readonly AttachmentAccess[];
+  /** SES SendEmail/SendRawEmail from the configured sender */
+  mail: boolean;
+}
+
+export interface BackgroundEntry extends FunctionEntry {
+  grants: FunctionGrants;
+  /**
+   * Concurrent executions reserved for it, out of the account's pool: a burst of API traffic
+   * cannot take them (and it cannot take more). Unset: none reserved.
+   */
+  reservedConcurrency?: number;
+}
+
+/** A job as the schedulers see it: EventBridge Scheduler in AWS, infra/local/scheduler.ts locally. */
 export interface ScheduledJob extends FunctionEntry {
   /** used by `npm run job <name>` and as the Lambda's logical name */
   name: string;
@@ -17,23 +45,50 @@ export interface ScheduledJob extends FunctionEntry {
   description: string;
 }
 
+/** A job as declared here: also what it may touch and what it reserves (the CDK app reads these). */
+export interface JobDeclaration extends ScheduledJob, BackgroundEntry {
+  /** every job reserves at least one execution, so API traffic never keeps it from running */
+  reservedConcurrency: number;
+}
+
 /** The HTTP module that implements a route: `functions/http/<domain>.ts`, export `<id>`. */
 export function routeEntry(contract: Pick<RouteContract, 'domain' | 'id'>): FunctionEntry {
   return { module: `functions/http/${contract.domain}.ts`, export: contract.id };
 }
 
-/** Reads the table's stream (NEW_AND_OLD_IMAGES) and runs the projectors. */
-export const changeFeed: FunctionEntry = { module: 'functions/streams/change-feed.ts', export: 'handler' };
+/**
+ * Reads the table's stream (NEW_AND_OLD_IMAGES) and runs the projectors; the mail outbox
+ * projector sends the product's mail (password reset, later loan reminders), hence SES.
+ * Five executions reserved: one per stream shard (parallelization factor 1) covers an on-demand
+ * table of this size, and the feed must keep up even while the API uses the rest of the account.
+ */
+export const changeFeed: BackgroundEntry = {
+  module: 'functions/streams/change-feed.ts', export: 'handler',
+  grants: { table: 'write', attachments: [], mail: true },
+  reservedConcurrency: 5,
+};
 
-/** Runs on every object created in the attachments bucket (EventBridge `Object Created`). */
-export const uploadVerifier: FunctionEntry = { module: 'functions/s3/verify-upload.ts', export: 'handler' };
+/**
+ * Runs on every object created under the pending-uploads prefix (EventBridge `Object Created`):
+ * reads the object's head and first bytes, deletes a rejected object and records the verdict. It
+ * never writes objects. Not reserved: EventBridge and Lambda retry a throttled event for hours,
+ * and what still fails lands in its failure queue, which alarms.
+ */
+export const uploadVerifier: BackgroundEntry = {
+  module: 'functions/s3/verify-upload.ts', export: 'handler',
+  grants: { table: 'write', attachments: ['list', 'read', 'delete'], mail: false },
+};
 
-export const scheduledJobs: readonly ScheduledJob[] = [
+export const scheduledJobs: readonly JobDeclaration[] = [
   {
     name: 'purge-workspaces',
     module: 'functions/jobs/purge-workspaces.ts',
     export: 'handler',
     schedule: 'rate(15 minutes)',
     description: 'Removes the contents of deleted workspaces, page by page',
+    // Deletes a deleted workspace's items and its attachment objects; sends no mail.
+    grants: { table: 'write', attachments: ['delete'], mail: false },
+    // One run at a time is all it needs (each run carries on where the last stopped).
+    reservedConcurrency: 1,
   },
 ];

@@ -51,9 +51,12 @@ export interface AppFunctionProps {
   grantLogs?: boolean;
   /**
    * Adds the AWS Parameters and Secrets Lambda Extension (a layer answering on localhost:2773,
-   * with a cache), through which shared/domain/auth/signing-key.ts reads the JWT secret.
+   * with a cache), through which shared/domain/auth/signing-key.ts reads the JWT secret. Only
+   * for functions whose grants include the secret: it costs the others cold-start time.
    */
   parametersExtension?: boolean;
+  /** executions reserved for this function (see `reservedConcurrency` in infra/functions.ts) */
+  reservedConcurrency?: number;
 }
 
 /** One extension configuration for every function that reads parameters. */
@@ -88,6 +91,7 @@ export class AppFunction extends Construct {
       logGroup: this.logGroup,
       environment: props.environment,
       ...(props.parametersExtension ? { paramsAndSecrets: parametersExtension } : {}),
+      ...(props.reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: props.reservedConcurrency }),
     });
     // The role is given, so nothing adds the managed AWSLambdaBasicExecutionRole: write access to
     // exactly this log group is granted here instead (or by the owner of a shared role).

@@ -1,26 +1,93 @@
 // The grants the app's Lambdas need, written as explicit statements: named actions on named
 // resources (the table and each of its indexes, the bucket, the mail identity, one parameter), so
-// no role holds `*` unless the service offers nothing narrower.
+// no role holds `*` unless the service offers nothing narrower. What a Lambda gets comes from its
+// declaration: `grantsOf(contract)` for a route, `grants` in infra/functions.ts for the others.
 import { Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
+import type { RouteGrants } from '../../shared/contract/route.js';
 import { tableDefinition } from '../../shared/db/table-definition.js';
+import type { AttachmentAccess, FunctionGrants } from '../functions.js';
 import { acknowledge, wildcardResourceFinding } from './nag.js';
 
-/** Item reads and writes; transactions are authorised through these same actions. */
-const tableActions = [
-  'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query',
-  'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem',
-  'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable',
-];
+/** Everything one role may be granted; routes and background functions both map to it. */
+export interface Grants extends FunctionGrants {
+  /** SES v2 GetAccount (the readiness probe) */
+  mailAccount: boolean;
+  /** the JWT signing secret (an SSM parameter) */
+  signingSecret: boolean;
+}
+
+/** What the resources are, in the stack of the role being granted. */
+export interface GrantTargets {
+  table: dynamodb.ITable;
+  /** attachments bucket name (see DataStack.bucketName) */
+  bucketName: string;
+  mailFrom: string;
+  jwtSecretParameterName: string;
+}
+
+/** A route's attachment level as separate accesses: each level includes the ones before it. */
+const attachmentLevels: Record<RouteGrants['attachments'], readonly AttachmentAccess[]> = {
+  none: [],
+  head: ['list'],
+  read: ['list', 'read'],
+  write: ['list', 'read', 'write', 'delete'],
+};
+
+const accessOrder: readonly AttachmentAccess[] = ['list', 'read', 'write', 'delete'];
+
+export function routeGrants(grants: RouteGrants): Grants {
+  return { ...grants, attachments: attachmentLevels[grants.attachments] };
+}
+
+export function backgroundGrants(grants: FunctionGrants): Grants {
+  return { ...grants, mailAccount: false, signingSecret: false };
+}
+
+function capitalised(value: string): string {
+  return value[0]!.toUpperCase() + value.slice(1);
+}
+
+/**
+ * A name for a set of grants, e.g. `TableReadSecret`: equal for equal sets (so it keys shared
+ * roles) and readable as a construct id. `LogsOnly` when the set is empty.
+ */
+export function grantsName(grants: Grants): string {
+  const attachments = accessOrder.filter((access) => grants.attachments.includes(access));
+  const parts = [
+    grants.table === 'none' ? '' : `Table${capitalised(grants.table)}`,
+    attachments.length ? `Attachments${attachments.map(capitalised).join('')}` : '',
+    grants.mail ? 'Mail' : '',
+    grants.mailAccount ? 'MailAccount' : '',
+    grants.signingSecret ? 'Secret' : '',
+  ];
+  return parts.join('') || 'LogsOnly';
+}
+
+/** Adds every statement of `grants` to the role. */
+export function grant(role: iam.Role, grants: Grants, targets: GrantTargets): void {
+  if (grants.table !== 'none') grantTableData(role, targets.table, grants.table);
+  if (grants.attachments.length) grantAttachments(role, targets.bucketName, grants.attachments);
+  if (grants.mail) grantSendMail(role, targets.mailFrom);
+  if (grants.mailAccount) grantMailAccount(role);
+  if (grants.signingSecret) grantReadParameter(role, targets.jwtSecretParameterName);
+}
+
+/** Item reads; transactions and batches are authorised through these same actions. */
+export const tableReadActions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'] as const;
+export const tableWriteActions = [
+  'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem',
+] as const;
 
 export function tableIndexArns(table: dynamodb.ITable): string[] {
   return tableDefinition.globalSecondaryIndexes.map((index) => `${table.tableArn}/index/${index.name}`);
 }
 
-export function grantTableData(role: iam.IRole, table: dynamodb.ITable): void {
-  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: tableActions, resources: [table.tableArn] }));
+export function grantTableData(role: iam.IRole, table: dynamodb.ITable, level: 'read' | 'write'): void {
+  const actions = level === 'write' ? [...tableReadActions, ...tableWriteActions] : [...tableReadActions];
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [table.tableArn] }));
   // Indexes are only ever queried (no Scan anywhere, see ARCHITECTURE.md).
   role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: tableIndexArns(table) }));
 }
@@ -30,16 +97,22 @@ export function bucketArn(scope: IConstruct, bucketName: string): string {
   return Stack.of(scope).formatArn({ service: 's3', region: '', account: '', resource: bucketName });
 }
 
+const objectActions: Partial<Record<AttachmentAccess, string>> = {
+  read: 's3:GetObject', write: 's3:PutObject', delete: 's3:DeleteObject',
+};
+
 /**
- * Objects anywhere in the attachments bucket, and `s3:ListBucket` on the bucket (HeadBucket and a
- * 404 rather than a 403 for a missing key need it). Object keys are generated per upload, so the
- * object resource must end in `/*`; that one finding is acknowledged here with its reason.
+ * `list` is `s3:ListBucket` on the bucket (HeadBucket, and a 404 rather than a 403 for a missing
+ * key); the others are object actions on the bucket's keys. Object keys are generated per upload,
+ * so the object resource must end in `/*`; that one finding is acknowledged here with its reason.
  */
-export function grantAttachments(role: iam.Role, bucketName: string): void {
+export function grantAttachments(role: iam.Role, bucketName: string, access: readonly AttachmentAccess[]): void {
   const bucket = bucketArn(role, bucketName);
+  if (access.includes('list')) role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket] }));
+  const actions = accessOrder.filter((entry) => access.includes(entry)).flatMap((entry) => objectActions[entry] ?? []);
+  if (!actions.length) return;
   const objects = `${bucket}/*`;
-  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket] }));
-  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: [objects] }));
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [objects] }));
   acknowledge(role, wildcardResourceFinding(role, objects),
     'Attachment object keys are generated per upload, so object access is granted on the keys of this one bucket (presigned URLs are then scoped to one key).');
 }
@@ -53,6 +126,13 @@ export function grantSendMail(role: iam.IRole, mailFrom: string): void {
     resources: [...new Set([domain, mailFrom])].map((identity) => stack.formatArn({ service: 'ses', resource: 'identity', resourceName: identity })),
     conditions: { StringEquals: { 'ses:FromAddress': mailFrom } },
   }));
+}
+
+/** SES v2 `GetAccount`, which the readiness probe calls (it says whether sending is paused). */
+export function grantMailAccount(role: iam.Role): void {
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ses:GetAccount'], resources: ['*'] }));
+  acknowledge(role, 'AwsSolutions-IAM5[Resource::*]',
+    'SES v2 GetAccount (the readiness probe) supports no resource-level permission; only roles whose routes declare mailAccount hold it.');
 }
 
 /** Reading the JWT signing secret (an SSM SecureString under the AWS managed key). */

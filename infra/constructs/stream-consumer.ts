@@ -8,8 +8,9 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { failureQueue, queueDepthAlarm } from './failure-queue.js';
 import { acknowledge } from './nag.js';
 
 export interface StreamConsumerProps {
@@ -46,13 +47,7 @@ export class StreamConsumer extends Construct {
 
     // Holds metadata of the records given up on (shard, sequence numbers), not the records:
     // a runbook re-reads them from the stream or the table.
-    this.failures = new sqs.Queue(this, 'Failures', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    acknowledge(this.failures, 'AwsSolutions-SQS3',
-      'This queue is itself the on-failure destination of the stream event source mapping; a dead-letter queue behind it would add nothing.');
+    this.failures = failureQueue(this, 'Failures', 'the on-failure destination of the stream event source mapping');
 
     const policy = new iam.Policy(this, 'StreamRead', {
       statements: [
@@ -86,14 +81,8 @@ export class StreamConsumer extends Construct {
     const defaultPolicy = role.node.tryFindChild('DefaultPolicy');
     if (defaultPolicy && Stack.of(defaultPolicy) === Stack.of(this)) this.mapping.node.addDependency(defaultPolicy);
 
-    this.failuresAlarm = new cloudwatch.Alarm(this, 'FailuresAlarm', {
-      alarmDescription: `Records of ${props.handler.node.path} failed after every retry; see the change-feed runbook.`,
-      metric: this.failures.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    this.failuresAlarm = queueDepthAlarm(this, 'FailuresAlarm', this.failures,
+      `Records of ${props.handler.node.path} failed after every retry; see the change-feed runbook.`);
 
     const maxIteratorAge = props.maxIteratorAge ?? Duration.minutes(5);
     this.iteratorAgeAlarm = new cloudwatch.Alarm(this, 'IteratorAgeAlarm', {

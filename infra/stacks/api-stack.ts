@@ -10,11 +10,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import type { RouteContract } from '../../shared/contract/route.js';
+import { grantsOf, type RouteContract } from '../../shared/contract/route.js';
 import { docsAssetsFolder, httpEntryName, httpEntryPrefix, shipsDocsAssets } from '../bundle.js';
 import { AppFunction, lambdaFunctionName, logGroupArnPattern } from '../constructs/app-function.js';
 import { acknowledge, wildcardResourceFinding } from '../constructs/nag.js';
-import { grantAttachments, grantReadParameter, grantSendMail, grantTableData } from '../constructs/permissions.js';
+import { grant, grantsName, routeGrants, type Grants } from '../constructs/permissions.js';
+import { importTable, type DataParameters } from './data-stack.js';
 
 /** Each route costs 5 resources (function, log group, integration, route, permission). */
 export const defaultMaxRoutesPerStack = 60;
@@ -23,18 +24,14 @@ export const defaultMaxRoutesPerStack = 60;
 const corsAllowHeaders = ['authorization', 'content-type', 'if-match', 'if-none-match', 'idempotency-key'];
 const corsExposeHeaders = ['etag', 'location', 'retry-after'];
 
-/** Routes that need more than the common grants, by operation id. */
-const extraStatements: Record<string, { statements: () => iam.PolicyStatement[]; reason: string }> = {
-  ready: {
-    statements: () => [new iam.PolicyStatement({ actions: ['ses:GetAccount'], resources: ['*'] })],
-    reason: 'The readiness probe calls SES v2 GetAccount, which supports no resource-level permission; only this route\'s own role holds it.',
-  },
-};
-
 export interface RouteFunction {
   contract: RouteContract;
   entryName: string;
   functionName: string;
+  /** what its role may do, from `grantsOf(contract)` */
+  grants: Grants;
+  /** construct id of its role in the nested stack: `Role<grants name>` */
+  roleId: string;
   /** construct id of the nested stack holding it */
   group: string;
 }
@@ -43,10 +40,11 @@ export interface ApiStackProps extends StackProps {
   routes: readonly RouteContract[];
   /** folder of a bundle by entry name (see infra/bundle.ts) */
   codeDirOf: (entryName: string) => string;
-  table: dynamodb.ITable;
+  /** the data stack's SSM parameters (weak references: see DataStack) */
+  dataParameters: DataParameters;
   /** attachments bucket name (see DataStack.bucketName) */
   bucketName: string;
-  /** variables every function gets (see shared/config.ts) */
+  /** variables every function gets (see shared/config.ts); TABLE_NAME is added from the data stack's parameter */
   environment: Record<string, string>;
   corsOrigins: readonly string[];
   mailFrom: string;
@@ -140,8 +138,12 @@ export class ApiStack extends Stack {
     });
 
     const publicUrl = props.publicUrl ?? this.api.apiEndpoint;
+    // Read from the data stack's parameters here, once; the nested stacks get the values as parameters.
+    const table = importTable(this, props.dataParameters);
     for (const [groupId, contracts] of groupRoutes(props.routes, props.maxRoutesPerStack ?? defaultMaxRoutesPerStack)) {
-      const group = new RouteGroupStack(this, groupId, { ...props, contracts, api: this.api, publicUrl });
+      const group = new RouteGroupStack(this, groupId, {
+        ...props, contracts, api: this.api, publicUrl, table, environment: { ...props.environment, TABLE_NAME: table.tableName },
+      });
       this.groups.push(group);
       for (const routeFunction of group.routeFunctions) this.routeFunctions.push({ ...routeFunction, group: groupId });
     }
@@ -154,34 +156,41 @@ interface RouteGroupProps extends ApiStackProps {
   contracts: RouteContract[];
   api: apigwv2.IHttpApi;
   publicUrl: string;
+  table: dynamodb.ITable;
+}
+
+/** The longest common start of the names (at least the domain prefix they all share). */
+function commonPrefix(names: readonly string[]): string {
+  let prefix = names[0] ?? '';
+  for (const name of names) while (!name.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  return prefix;
 }
 
 /** The Lambdas and routes of one domain (or one slice of a large domain). */
 export class RouteGroupStack extends NestedStack {
-  readonly role: iam.Role;
+  /** one role per distinct set of grants among the group's routes, by construct id */
+  readonly roles = new Map<string, iam.Role>();
   readonly routeFunctions: Omit<RouteFunction, 'group'>[] = [];
   readonly functions: lambda.Function[] = [];
 
   constructor(scope: Construct, id: string, props: RouteGroupProps) {
     super(scope, id, { description: `HTTP routes: ${props.contracts[0]?.domain ?? id}` });
 
-    // One role for the routes of the group: they all need the same data, so per-function roles
-    // would add two resources per route and no privilege separation. Routes needing more get their own.
-    this.role = this.routeRole('Role', props);
-    // The shared role writes to the log groups of its functions by their common name prefix.
-    const namePrefix = `${props.functionNamePrefix}-${httpEntryPrefix(props.contracts[0]!.domain)}`;
-    const logGroups = logGroupArnPattern(this, namePrefix);
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroups] }));
-    acknowledge(this.role, wildcardResourceFinding(this.role, logGroups),
-      `The log groups of this role's functions, all named /aws/lambda/${namePrefix}*: one pattern instead of one ARN per function keeps the role's inline policy under IAM's size limit.`);
-
-    for (const contract of props.contracts) {
+    // Routes with identical grants share a role: a role per route would add two resources per
+    // route and no privilege separation; a route needing less or more gets a role of its own kind.
+    const planned = props.contracts.map((contract) => {
       const entryName = httpEntryName(contract);
-      const functionName = lambdaFunctionName(props.functionNamePrefix, entryName);
-      const extra = extraStatements[contract.id];
-      const role = extra ? this.routeRole(`${entryName}-role`, props, extra.statements()) : this.role;
-      if (role === this.role && !functionName.startsWith(namePrefix)) throw new Error(`${functionName} does not start with ${namePrefix}`);
-      if (extra) acknowledge(role, 'AwsSolutions-IAM5[Resource::*]', extra.reason);
+      const grants = routeGrants(grantsOf(contract));
+      return { contract, entryName, functionName: lambdaFunctionName(props.functionNamePrefix, entryName), grants, roleId: `Role${grantsName(grants)}` };
+    });
+    const sharing = new Map<string, string[]>();
+    for (const { roleId, functionName } of planned) sharing.set(roleId, [...(sharing.get(roleId) ?? []), functionName]);
+    for (const [roleId, functionNames] of sharing) {
+      const grants = planned.find((entry) => entry.roleId === roleId)!.grants;
+      this.roles.set(roleId, this.routeRole(roleId, grants, functionNames, props));
+    }
+
+    for (const { contract, entryName, functionName, grants, roleId } of planned) {
       const environment: Record<string, string> = { ...props.environment, PUBLIC_URL: props.publicUrl };
       if (shipsDocsAssets(contract)) environment.DOCS_ASSETS_DIR = `/var/task/${docsAssetsFolder}`;
 
@@ -189,13 +198,14 @@ export class RouteGroupStack extends NestedStack {
         functionName,
         description: `${contract.method} ${contract.path} (${contract.id})`,
         codeDir: props.codeDirOf(entryName),
-        role,
+        role: this.roles.get(roleId)!,
         environment,
         memorySize: props.memorySize ?? 1024,
         timeout: Duration.seconds(10),
         logRetention: props.logRetention,
-        parametersExtension: true,
-        grantLogs: role !== this.role,
+        parametersExtension: grants.signingSecret,
+        // a shared role writes to its functions' log groups by name pattern (see routeRole)
+        grantLogs: sharing.get(roleId)!.length === 1,
       });
       const route = new apigwv2.HttpRoute(this, `${entryName}-route`, {
         httpApi: props.api,
@@ -205,20 +215,29 @@ export class RouteGroupStack extends NestedStack {
       acknowledge(route, 'AwsSolutions-APIG4',
         'Authorization is done in the Lambda: the middy stack verifies the JWT and the workspace role declared by the route contract (public routes take no token).');
       this.functions.push(fn);
-      this.routeFunctions.push({ contract, entryName, functionName });
+      this.routeFunctions.push({ contract, entryName, functionName, grants, roleId });
     }
   }
 
-  private routeRole(id: string, props: RouteGroupProps, extra: iam.PolicyStatement[] = []): iam.Role {
+  private routeRole(id: string, grants: Grants, functionNames: string[], props: RouteGroupProps): iam.Role {
     const role = new iam.Role(this, id, {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `HTTP route Lambdas of ${this.node.id}`,
+      description: `HTTP route Lambdas of ${this.node.id} with grants ${grantsName(grants)}`,
     });
-    grantTableData(role, props.table);
-    grantAttachments(role, props.bucketName);
-    grantSendMail(role, props.mailFrom);
-    grantReadParameter(role, props.jwtSecretParameterName);
-    for (const statement of extra) role.addToPrincipalPolicy(statement);
+    grant(role, grants, props);
+    if (functionNames.length > 1) {
+      // Write access to the log groups of the role's functions by their common name prefix: one
+      // pattern instead of one ARN per function keeps the inline policy under IAM's size limit.
+      // The prefix is at least `<prefix>-http-<domain>-`, so it may also match log groups of the
+      // domain's other functions: log writes only, never their data.
+      const namePrefix = commonPrefix(functionNames);
+      const domainPrefix = `${props.functionNamePrefix}-${httpEntryPrefix(props.contracts[0]!.domain)}`;
+      if (!namePrefix.startsWith(domainPrefix)) throw new Error(`${functionNames.join(', ')} do not share the prefix ${domainPrefix}`);
+      const logGroups = logGroupArnPattern(this, namePrefix);
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroups] }));
+      acknowledge(role, wildcardResourceFinding(role, logGroups),
+        `The log groups of this role's functions, all named /aws/lambda/${namePrefix}*: one pattern instead of one ARN per function keeps the role's inline policy under IAM's size limit.`);
+    }
     return role;
   }
 }

@@ -1,9 +1,18 @@
 // The stateful part of the app: the single table (from shared/db/table-definition.ts, the same
 // definition the local runtime uses) and the attachments bucket. Both are retained when the stack
 // goes away; everything else can be redeployed from code.
+//
+// Other stacks reach the table through SSM parameters this stack writes (weak references), not
+// CloudFormation exports: an export in use can be neither changed nor removed, so a table change
+// that alters an exported value (a new stream ARN when the stream view type changes) would fail
+// while the api and jobs stacks import it. A parameter of type `AWS::SSM::Parameter::Value<String>`
+// is resolved each time the consuming stack deploys; the deploy order (data first) makes that the
+// current value. (Plain SSM values rather than CDK's `weak` references: they need no newer
+// CloudFormation features, and an operator can read them with `aws ssm get-parameter`.)
 import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { tableDefinition } from '../../shared/db/table-definition.js';
 import { acknowledge } from '../constructs/nag.js';
@@ -17,11 +26,36 @@ export function attachmentsBucketName(scope: Construct, prefix: string): string 
   return `${prefix}-attachments-${stack.account}-${stack.region}`;
 }
 
+/** Names of the SSM parameters through which the other stacks read the table's identity. */
+export interface DataParameters {
+  tableName: string;
+  tableStreamArn: string;
+}
+
+export function dataParameters(prefix: string): DataParameters {
+  return { tableName: `/${prefix}/data/table-name`, tableStreamArn: `/${prefix}/data/table-stream-arn` };
+}
+
+/**
+ * The table as another stack sees it: its name (and stream ARN, when asked for) read from the
+ * data stack's parameters at deploy time, its ARNs built from the name in the caller's stack.
+ */
+export function importTable(scope: Construct, parameters: DataParameters, options: { stream?: boolean } = {}): dynamodb.ITable {
+  return dynamodb.Table.fromTableAttributes(scope, 'Table', {
+    tableName: ssm.StringParameter.valueForStringParameter(scope, parameters.tableName),
+    ...(options.stream ? { tableStreamArn: ssm.StringParameter.valueForStringParameter(scope, parameters.tableStreamArn) } : {}),
+  });
+}
+
+export type StreamViewType = keyof typeof dynamodb.StreamViewType;
+
 export interface DataStackProps extends StackProps {
   /** origins the PWA is served from; `*` for any (presigned URLs are the authorisation) */
   corsOrigins: readonly string[];
   /** lower-case prefix of the bucket name: `<prefix>-attachments-<account>-<region>` */
   prefix: string;
+  /** default tableDefinition.streamViewType (tests change it to prove the stacks stay updatable) */
+  streamViewType?: StreamViewType;
 }
 
 export class DataStack extends Stack {
@@ -33,6 +67,7 @@ export class DataStack extends Stack {
    */
   readonly bucketName: string;
   readonly accessLogsBucket: s3.Bucket;
+  readonly parameters: DataParameters;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -43,7 +78,7 @@ export class DataStack extends Stack {
       sortKey: { name: tableDefinition.sortKey, type: string },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       timeToLiveAttribute: tableDefinition.timeToLiveAttribute,
-      stream: dynamodb.StreamViewType[tableDefinition.streamViewType],
+      stream: dynamodb.StreamViewType[props.streamViewType ?? tableDefinition.streamViewType],
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
@@ -56,6 +91,23 @@ export class DataStack extends Stack {
         projectionType: dynamodb.ProjectionType.ALL,
       });
     }
+
+    this.parameters = dataParameters(props.prefix);
+    new ssm.StringParameter(this, 'TableNameParameter', {
+      parameterName: this.parameters.tableName,
+      stringValue: this.table.tableName,
+      description: 'Name of the Home Warehouse table, read by the api, jobs and observability stacks',
+    });
+    new ssm.StringParameter(this, 'TableStreamArnParameter', {
+      parameterName: this.parameters.tableStreamArn,
+      stringValue: this.table.tableStreamArn!,
+      description: 'ARN of the Home Warehouse table stream, read by the jobs stack (change feed)',
+    });
+    // Transitional: these three exports were imported by the api and jobs stacks before they read
+    // the parameters above. CloudFormation refuses to remove an export still imported, and this
+    // stack deploys first, so they stay (imported by nothing, so they block nothing) until every
+    // environment has deployed the parameter-based stacks once; then delete these lines.
+    for (const value of [this.table.tableArn, this.table.tableName, this.table.tableStreamArn!]) this.exportValue(value);
 
     this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,

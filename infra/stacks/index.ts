@@ -8,16 +8,19 @@ import type { RouteContract } from '../../shared/contract/route.js';
 import { loadConfig } from '../../shared/config.js';
 import { bundleFunctions, changeFeedEntryName, jobEntryName, uploadVerifierEntryName, type BundleResult } from '../bundle.js';
 import { lambdaFunctionName } from '../constructs/app-function.js';
-import { scheduledJobs, type ScheduledJob } from '../functions.js';
+import { scheduledJobs, type JobDeclaration } from '../functions.js';
 import { ApiStack } from './api-stack.js';
-import { DataStack } from './data-stack.js';
+import { DataStack, type StreamViewType } from './data-stack.js';
 import { JobsStack } from './jobs-stack.js';
 import { ObservabilityStack, type MonitoredFunction } from './observability-stack.js';
+import { flagUnsafeDefaults } from './unsafe-defaults.js';
 
 export { ApiStack, DataStack, JobsStack, ObservabilityStack };
 
 /** The defaults of shared/config.ts, so the stacks and the code agree without a second copy. */
 const configDefaults = loadConfig({});
+/** DYNAMODB_SLOW_MS unless told otherwise: shared/config.ts's default. */
+const defaultDynamodbSlowMs = 100;
 
 export interface BuildAppProps {
   /** an existing app; default a new one with `featureFlags` as context */
@@ -32,7 +35,7 @@ export interface BuildAppProps {
   /** default the route table (shared/contract) */
   routes?: readonly RouteContract[];
   /** default infra/functions.ts `scheduledJobs` */
-  jobs?: readonly ScheduledJob[];
+  jobs?: readonly JobDeclaration[];
   /**
    * Where each Lambda's package is: a bundle result, or a function from entry name to folder
    * (tests point many routes at one folder). Default: `bundleFunctions()` for these routes and jobs.
@@ -55,6 +58,12 @@ export interface BuildAppProps {
   nag?: boolean;
   /** nested stacks hold at most this many routes (default 60) */
   maxRoutesPerStack?: number;
+  /** context `stage`; `prod` refuses unsafe defaults (see unsafe-defaults.ts) instead of warning */
+  stage?: string;
+  /** context `dynamodbSlowMs`: DynamoDB calls at least this slow are logged and counted (DYNAMODB_SLOW_MS) */
+  dynamodbSlowMs?: number;
+  /** the table's stream view type (default shared/db/table-definition.ts); tests change it */
+  streamViewType?: StreamViewType;
 }
 
 export interface BuiltApp {
@@ -71,7 +80,9 @@ export const featureFlags = {
   '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
   '@aws-cdk/aws-iam:standardizedServicePrincipals': true,
   '@aws-cdk/core:enablePartitionLiterals': true,
-  // Keep CloudFormation exports between the stacks (the data stack's table, the API's id/URL).
+  // The data stack is read through SSM parameters (data-stack.ts), never through exports. What
+  // remains exported is the API's id and URL and the alarm topic: values that change only when
+  // the API or the topic is replaced, which is a deliberate migration anyway.
   '@aws-cdk/core:defaultCrossStackReferences': 'strong',
 };
 
@@ -101,18 +112,23 @@ export function buildApp(props: BuildAppProps = {}): BuiltApp {
   const bundle = props.bundle ?? bundleFunctions({ routes, jobs });
   const codeDirOf = typeof bundle === 'function' ? bundle : (name: string) => bundle.dirOf(name);
   const env = props.env ?? { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+  const stage = props.stage ?? contextString(app, 'stage');
+  const dynamodbSlowMs = props.dynamodbSlowMs ?? Number(contextString(app, 'dynamodbSlowMs') ?? defaultDynamodbSlowMs);
+  if (!Number.isInteger(dynamodbSlowMs) || dynamodbSlowMs < 1) throw new Error(`dynamodbSlowMs ${dynamodbSlowMs}: a whole number of milliseconds, at least 1`);
 
   // Acknowledged rules are also written into the templates' Metadata (cdk_nag.rules_to_suppress) for review.
   if (props.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { writeSuppressionsToCloudFormation: true }));
 
   const data = new DataStack(app, `${prefix}-data`, {
     env, corsOrigins, prefix, description: 'Home Warehouse: the single table and the attachments bucket (retained)',
+    ...(props.streamViewType === undefined ? {} : { streamViewType: props.streamViewType }),
   });
+  const { parameters: dataParameters } = data;
 
-  // The names shared/config.ts reads; Powertools reads its own two.
+  // The names shared/config.ts reads (each stack adds TABLE_NAME from the data stack's
+  // parameter); Powertools reads its own two.
   const environment: Record<string, string> = {
     STAGE: 'aws',
-    TABLE_NAME: data.table.tableName,
     BUCKET_NAME: data.bucketName,
     MAIL_FROM: mailFrom,
     JWT_SECRET_PARAMETER: jwtSecretParameterName,
@@ -121,13 +137,14 @@ export function buildApp(props: BuildAppProps = {}): BuiltApp {
     METRICS_NAMESPACE: configDefaults.metricsNamespace,
     POWERTOOLS_SERVICE_NAME: configDefaults.serviceName,
     POWERTOOLS_METRICS_NAMESPACE: configDefaults.metricsNamespace,
+    DYNAMODB_SLOW_MS: String(dynamodbSlowMs),
     ...(appUrl ? { APP_URL: appUrl } : {}),
   };
 
   const api = new ApiStack(app, `${prefix}-api`, {
     env,
     description: 'Home Warehouse: HTTP API, one Lambda per route (nested stacks by domain)',
-    routes, codeDirOf, table: data.table, bucketName: data.bucketName, environment, corsOrigins, mailFrom,
+    routes, codeDirOf, dataParameters, bucketName: data.bucketName, environment, corsOrigins, mailFrom,
     jwtSecretParameterName, functionNamePrefix: prefix, logRetention, maxRoutesPerStack: props.maxRoutesPerStack,
     ...(publicUrl === undefined ? {} : { publicUrl }),
   });
@@ -141,20 +158,27 @@ export function buildApp(props: BuildAppProps = {}): BuiltApp {
     env,
     description: 'Home Warehouse: dashboard, alarms and the alarm topic',
     api: api.api, functions: monitored, metricsNamespace: configDefaults.metricsNamespace,
-    serviceName: configDefaults.serviceName, dashboardName: `${prefix}-home-warehouse`,
+    serviceName: configDefaults.serviceName, dashboardName: `${prefix}-home-warehouse`, dataParameters,
     ...(alarmEmail === undefined ? {} : { alarmEmail }),
   });
 
   const jobsStack = new JobsStack(app, `${prefix}-jobs`, {
     env,
     description: 'Home Warehouse: change feed, upload verifier and scheduled jobs',
-    jobs, codeDirOf, table: data.table, bucketName: data.bucketName,
+    jobs, codeDirOf, dataParameters, bucketName: data.bucketName,
     environment: { ...environment, PUBLIC_URL: publicUrl ?? api.api.apiEndpoint },
-    mailFrom, functionNamePrefix: prefix, logRetention, alarmActions: [observability.alarmAction],
+    mailFrom, jwtSecretParameterName, functionNamePrefix: prefix, logRetention, alarmActions: [observability.alarmAction],
   });
 
-  // Names, not references, tie these to the data stack's bucket: keep the deploy order explicit.
+  // Names and SSM parameters, not references, tie these to the data stack: keep the deploy order
+  // explicit, so each reads the data stack's current parameters. The rest follows from references:
+  // observability after api (the API's id), jobs after both (the API's URL, the alarm topic).
   api.addStackDependency(data);
   jobsStack.addStackDependency(data);
+  observability.addStackDependency(data);
+
+  flagUnsafeDefaults({ stage, corsOrigins, mailFrom, alarmEmail }, {
+    cors: [api, data], mail: [jobsStack], alarms: [observability],
+  });
   return { app, data, api, jobs: jobsStack, observability };
 }

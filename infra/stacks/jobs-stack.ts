@@ -1,8 +1,11 @@
 // The Lambdas that are not HTTP routes (infra/functions.ts): the change feed on the table's
 // stream, the upload verifier on S3 "Object Created" events (through EventBridge, so the data
 // stack does not depend on this one), and one EventBridge Scheduler schedule per scheduled job.
+// Every asynchronous path ends in a queue with an alarm (infra/constructs/failure-queue.ts), so
+// no event is lost silently: the stream's on-failure queue, Lambda's on-failure destination of
+// the verifier and of each job, the rule's and the schedules' dead-letter queues.
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
-import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -10,23 +13,29 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { changeFeedEntryName, jobEntryName, uploadVerifierEntryName } from '../bundle.js';
 import { AppFunction, lambdaFunctionName } from '../constructs/app-function.js';
-import { acknowledge } from '../constructs/nag.js';
-import { grantAttachments, grantSendMail, grantTableData } from '../constructs/permissions.js';
+import { AsyncFailures, failureQueue, queueDepthAlarm } from '../constructs/failure-queue.js';
+import { backgroundGrants, grant, type Grants } from '../constructs/permissions.js';
 import { StreamConsumer } from '../constructs/stream-consumer.js';
-import type { ScheduledJob } from '../functions.js';
+import { changeFeed, uploadVerifier, type BackgroundEntry, type JobDeclaration } from '../functions.js';
+import { importTable, pendingUploadsPrefix, type DataParameters } from './data-stack.js';
+
+const runbook = 'runbooks/incident-response.md, "Failure queues"';
 
 export interface JobsStackProps extends StackProps {
-  jobs: readonly ScheduledJob[];
+  jobs: readonly JobDeclaration[];
   codeDirOf: (entryName: string) => string;
-  table: dynamodb.ITable;
+  /** the data stack's SSM parameters (weak references: see DataStack) */
+  dataParameters: DataParameters;
   /** attachments bucket name (see DataStack.bucketName) */
   bucketName: string;
+  /** variables every function gets (see shared/config.ts); TABLE_NAME is added from the data stack's parameter */
   environment: Record<string, string>;
   mailFrom: string;
+  jwtSecretParameterName: string;
   functionNamePrefix: string;
   logRetention: logs.RetentionDays;
   alarmActions?: cloudwatch.IAlarmAction[];
@@ -37,116 +46,177 @@ export interface BackgroundFunction {
   functionName: string;
   function: lambda.Function;
   role: iam.Role;
+  grants: Grants;
+}
+
+/** `<prefix>-jobs`: the schedule group of the app's jobs, also the dimension of their Scheduler metrics. */
+export function scheduleGroupName(prefix: string): string {
+  return `${prefix}-jobs`;
 }
 
 export class JobsStack extends Stack {
+  readonly table: dynamodb.ITable;
   readonly changeFeed: BackgroundFunction;
   readonly changeFeedConsumer: StreamConsumer;
   readonly uploadVerifier: BackgroundFunction;
+  readonly uploadVerifierFailures: AsyncFailures;
   readonly uploadRule: events.Rule;
-  readonly scheduledJobs: (BackgroundFunction & { schedule: scheduler.CfnSchedule })[] = [];
+  readonly uploadRuleDeadLetters: sqs.Queue;
+  readonly scheduledJobs: (BackgroundFunction & { schedule: scheduler.CfnSchedule; failures: AsyncFailures })[] = [];
+  readonly scheduleDeadLetters?: sqs.Queue;
+  readonly alarms: cloudwatch.Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: JobsStackProps) {
     super(scope, id, props);
+    this.table = importTable(this, props.dataParameters, { stream: true });
 
     // The change feed: reads every change of the table and projects it (change log, activity,
-    // search postings, stats, low-stock notifications). It writes to the table only.
-    this.changeFeed = this.backgroundFunction(props, changeFeedEntryName, 'Projects the table stream', {
+    // search postings, stats, notifications, the mail outbox).
+    this.changeFeed = this.backgroundFunction(props, changeFeedEntryName, 'Projects the table stream', changeFeed, {
       memorySize: 1024, timeout: Duration.seconds(60),
     });
-    grantTableData(this.changeFeed.role, props.table);
     this.changeFeedConsumer = new StreamConsumer(this, 'ChangeFeedConsumer', {
-      table: props.table,
+      table: this.table,
       handler: this.changeFeed.function,
       alarmActions: props.alarmActions,
     });
+    this.alarms.push(this.changeFeedConsumer.failuresAlarm, this.changeFeedConsumer.iteratorAgeAlarm);
 
-    // The upload verifier: checks each new object (size, type by magic bytes) and records the verdict.
-    this.uploadVerifier = this.backgroundFunction(props, uploadVerifierEntryName, 'Verifies uploaded attachments', {
+    // The upload verifier: checks each new upload (size, type by magic bytes) and records the verdict.
+    this.uploadVerifier = this.backgroundFunction(props, uploadVerifierEntryName, 'Verifies uploaded attachments', uploadVerifier, {
       memorySize: 512, timeout: Duration.seconds(30),
     });
-    grantTableData(this.uploadVerifier.role, props.table);
-    grantAttachments(this.uploadVerifier.role, props.bucketName);
-
-    const verifierFailures = new sqs.Queue(this, 'UploadEventsFailures', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+    this.uploadVerifierFailures = new AsyncFailures(this, 'UploadVerifierFailures', {
+      handler: this.uploadVerifier.function, runbook, alarmActions: props.alarmActions,
     });
-    acknowledge(verifierFailures, 'AwsSolutions-SQS3',
-      'This queue is the dead-letter queue of the upload-verifier EventBridge target; a dead-letter queue behind it would add nothing.');
+    // Events EventBridge could not deliver to the Lambda at all (missing permission, throttled
+    // past the event age); events Lambda accepted but the verifier failed on go to the queue above.
+    this.uploadRuleDeadLetters = failureQueue(this, 'UploadEventsFailures', 'the dead-letter queue of the upload-verifier EventBridge target');
     this.uploadRule = new events.Rule(this, 'UploadCreated', {
-      description: 'Runs the upload verifier for each object created in the attachments bucket',
+      description: `Runs the upload verifier for each object created under ${pendingUploadsPrefix} in the attachments bucket`,
       eventPattern: {
         source: ['aws.s3'],
         detailType: ['Object Created'],
-        detail: { bucket: { name: [props.bucketName] } },
+        // Only uploads waiting for verification: what the app writes elsewhere in the bucket
+        // (the verifier's own work included) never triggers the verifier again.
+        detail: { bucket: { name: [props.bucketName] }, object: { key: events.Match.prefix(pendingUploadsPrefix) } },
       },
       targets: [new targets.LambdaFunction(this.uploadVerifier.function, {
         retryAttempts: 8,
         maxEventAge: Duration.hours(6),
-        deadLetterQueue: verifierFailures,
+        deadLetterQueue: this.uploadRuleDeadLetters,
       })],
     });
+    this.alarms.push(
+      this.uploadVerifierFailures.alarm,
+      queueDepthAlarm(this, 'UploadEventsFailuresAlarm', this.uploadRuleDeadLetters,
+        `Upload events could not be delivered to the upload verifier; see ${runbook}.`, props.alarmActions),
+    );
 
-    // Scheduled jobs: one Lambda and one schedule each, invoked by one scheduler role.
-    if (props.jobs.length > 0) {
-      const schedulerRole = new iam.Role(this, 'SchedulerRole', {
-        assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-          conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-        }),
-        description: 'Lets EventBridge Scheduler invoke the scheduled job Lambdas',
+    if (props.jobs.length > 0) this.scheduleDeadLetters = this.schedule(props);
+  }
+
+  /** Scheduled jobs: one Lambda and one schedule each, in one schedule group, invoked by one scheduler role. */
+  private schedule(props: JobsStackProps): sqs.Queue {
+    const groupName = scheduleGroupName(props.functionNamePrefix);
+    const group = new scheduler.CfnScheduleGroup(this, 'ScheduleGroup', { name: groupName });
+    const deadLetters = failureQueue(this, 'ScheduleDeadLetters', 'the dead-letter queue of the job schedules');
+    const schedulerRole = new iam.Role(this, 'SchedulerRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+      description: 'Lets EventBridge Scheduler invoke the scheduled job Lambdas and dead-letter what it cannot deliver',
+    });
+    // The Scheduler sends dead letters with the schedule's own role.
+    deadLetters.grantSendMessages(schedulerRole);
+
+    for (const job of props.jobs) {
+      const entryName = jobEntryName(job);
+      const fn = this.backgroundFunction(props, entryName, job.description, job, { memorySize: 512, timeout: Duration.minutes(5) });
+      // Jobs are idempotent and run again at their next time: one retry after an error is enough.
+      const failures = new AsyncFailures(this, `${entryName}-failures`, {
+        handler: fn.function, retryAttempts: 1, maxEventAge: Duration.hours(1), runbook, alarmActions: props.alarmActions,
       });
-      for (const job of props.jobs) {
-        const entryName = jobEntryName(job);
-        const fn = this.backgroundFunction(props, entryName, job.description, { memorySize: 512, timeout: Duration.minutes(5) });
-        // Jobs work on the whole store (purges remove a workspace's items and attachments,
-        // reminders send mail), so they get the table, the attachments and mail.
-        grantTableData(fn.role, props.table);
-        grantAttachments(fn.role, props.bucketName);
-        grantSendMail(fn.role, props.mailFrom);
-        schedulerRole.addToPrincipalPolicy(new iam.PolicyStatement({
-          actions: ['lambda:InvokeFunction'],
-          resources: [fn.function.functionArn],
-        }));
-        const schedule = new scheduler.CfnSchedule(this, `${entryName}-schedule`, {
-          description: job.description,
-          scheduleExpression: job.schedule,
-          scheduleExpressionTimezone: 'UTC',
-          flexibleTimeWindow: { mode: 'OFF' },
-          state: 'ENABLED',
-          target: {
-            arn: fn.function.functionArn,
-            roleArn: schedulerRole.roleArn,
-            retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
-          },
-        });
-        this.scheduledJobs.push({ ...fn, schedule });
-      }
+      this.alarms.push(failures.alarm);
+      schedulerRole.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [fn.function.functionArn],
+      }));
+      const schedule = new scheduler.CfnSchedule(this, `${entryName}-schedule`, {
+        description: job.description,
+        // Ref of a schedule group is its name; the reference also orders the group first
+        groupName: group.ref,
+        scheduleExpression: job.schedule,
+        scheduleExpressionTimezone: 'UTC',
+        flexibleTimeWindow: { mode: 'OFF' },
+        state: 'ENABLED',
+        target: {
+          arn: fn.function.functionArn,
+          roleArn: schedulerRole.roleArn,
+          retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
+          deadLetterConfig: { arn: deadLetters.queueArn },
+        },
+      });
+      this.scheduledJobs.push({ ...fn, schedule, failures });
     }
+
+    this.alarms.push(queueDepthAlarm(this, 'ScheduleDeadLettersAlarm', deadLetters,
+      `The Scheduler could not invoke a job after its retries; see ${runbook}.`, props.alarmActions));
+    // Invocations the Scheduler could not make (target errors: throttled, missing permission),
+    // dropped, or not even dead-lettered, for this app's schedule group.
+    const schedulerMetric = (metricName: string) => new cloudwatch.Metric({
+      namespace: 'AWS/Scheduler', metricName, dimensionsMap: { ScheduleGroup: groupName },
+      statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5),
+    });
+    const schedulerErrors = new cloudwatch.Alarm(this, 'SchedulerErrorsAlarm', {
+      alarmDescription: `EventBridge Scheduler failed to invoke a job of ${groupName} (target errors, dropped invocations); see ${runbook}.`,
+      metric: new cloudwatch.MathExpression({
+        expression: 'errors + dropped + undeliverable',
+        usingMetrics: {
+          errors: schedulerMetric('TargetErrorCount'),
+          dropped: schedulerMetric('InvocationDroppedCount'),
+          undeliverable: schedulerMetric('InvocationsFailedToBeSentToDeadLetterCount'),
+        },
+        label: 'Scheduler target errors and dropped invocations',
+        period: Duration.minutes(5),
+      }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    for (const action of props.alarmActions ?? []) schedulerErrors.addAlarmAction(action);
+    this.alarms.push(schedulerErrors);
+    return deadLetters;
   }
 
   private backgroundFunction(
     props: JobsStackProps,
     entryName: string,
     description: string,
+    entry: BackgroundEntry,
     sizing: { memorySize: number; timeout: Duration },
   ): BackgroundFunction {
     const role = new iam.Role(this, `${entryName}-role`, {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Lambda ${entryName}`,
     });
+    const grants = backgroundGrants(entry.grants);
+    grant(role, grants, { table: this.table, bucketName: props.bucketName, mailFrom: props.mailFrom, jwtSecretParameterName: props.jwtSecretParameterName });
     const functionName = lambdaFunctionName(props.functionNamePrefix, entryName);
     const { function: fn } = new AppFunction(this, entryName, {
       functionName,
       description,
       codeDir: props.codeDirOf(entryName),
       role,
-      environment: props.environment,
+      environment: { ...props.environment, TABLE_NAME: this.table.tableName },
       memorySize: sizing.memorySize,
       timeout: sizing.timeout,
       logRetention: props.logRetention,
+      // Reserved out of the account's pool, so a burst of API traffic cannot starve the change
+      // feed or a job (infra/functions.ts says how many each gets, and why).
+      ...(entry.reservedConcurrency === undefined ? {} : { reservedConcurrency: entry.reservedConcurrency }),
     });
-    return { entryName, functionName, function: fn, role };
+    return { entryName, functionName, function: fn, role, grants };
   }
 }

@@ -11,7 +11,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
+import { tableDefinition } from '../../shared/db/table-definition.js';
 import { metricDimensions, metricNames } from '../../shared/observability/metric-names.js';
+import { importTable, type DataParameters } from './data-stack.js';
 
 /** A CloudWatch alarm built on metric math may reference at most 10 metrics. */
 export const metricsPerAlarm = 10;
@@ -31,6 +33,8 @@ export interface ObservabilityStackProps extends StackProps {
   metricsNamespace: string;
   serviceName: string;
   dashboardName: string;
+  /** the data stack's SSM parameters (weak references: see DataStack), for the table's metrics */
+  dataParameters: DataParameters;
   /** subscribed to the alarm topic when given */
   alarmEmail?: string;
   /** 5xx answers as a percentage of requests over 5 minutes; default 1 */
@@ -133,6 +137,29 @@ export class ObservabilityStack extends Stack {
       evaluationPeriods: 1,
     });
 
+    // DynamoDB throttles of the table and of each index (a throttled index also throttles the
+    // table's writes). The SDK retries them, so a few are latency; any is a capacity signal.
+    const table = importTable(this, props.dataParameters);
+    const throttleMetrics: Record<string, cloudwatch.IMetric> = {};
+    for (const [index, indexName] of [undefined, ...tableDefinition.globalSecondaryIndexes.map((gsi) => gsi.name)].entries()) {
+      const dimensionsMap = { TableName: table.tableName, ...(indexName ? { GlobalSecondaryIndexName: indexName } : {}) };
+      for (const metricName of ['ReadThrottleEvents', 'WriteThrottleEvents']) {
+        throttleMetrics[`${metricName === 'ReadThrottleEvents' ? 'r' : 'w'}${index}`] = new cloudwatch.Metric({
+          namespace: 'AWS/DynamoDB', metricName, dimensionsMap, statistic: cloudwatch.Stats.SUM, period, label: `${metricName} ${indexName ?? 'table'}`,
+        });
+      }
+    }
+    const throttles = new cloudwatch.MathExpression({
+      expression: 'SUM(METRICS())', usingMetrics: throttleMetrics, label: 'DynamoDB throttle events (table and indexes)', period,
+    });
+    this.alarm('DynamoDbThrottles', {
+      alarmDescription: 'DynamoDB throttled reads or writes of the table or an index over 5 minutes (SDK retries hide them from clients until they do not).',
+      metric: throttles,
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+
     // --- dashboard ------------------------------------------------------------------------------
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: props.dashboardName,
@@ -156,6 +183,24 @@ export class ObservabilityStack extends Stack {
         left: [appMetric(metricName)],
         width: 8,
       })),
+    );
+    // What each operation costs in DynamoDB and which are slow, summed per operation by Metrics
+    // Insights (GROUP BY), so a new operation gets its line without a redeploy.
+    const perOperation = (metricName: string) => new cloudwatch.MathExpression({
+      expression: `SELECT SUM(${metricName}) FROM "${props.metricsNamespace}" WHERE service = '${props.serviceName}' GROUP BY ${metricDimensions.operation} ORDER BY SUM() DESC LIMIT 25`,
+      usingMetrics: {},
+      label: metricName,
+      period,
+    });
+    this.dashboard.addWidgets(
+      ...[metricNames.consumedReadCapacity, metricNames.consumedWriteCapacity, metricNames.slowDynamoDbCalls].map((metricName) => new cloudwatch.GraphWidget({
+        title: `DynamoDB: ${metricName} per ${metricDimensions.operation} (sum)`,
+        left: [perOperation(metricName)],
+        width: 8,
+        height: 6,
+        legendPosition: cloudwatch.LegendPosition.RIGHT,
+      })),
+      new cloudwatch.GraphWidget({ title: 'DynamoDB throttle events (table and indexes)', left: Object.values(throttleMetrics), width: 24, height: 4 }),
     );
     for (const [group, functions] of groups) {
       this.dashboard.addWidgets(

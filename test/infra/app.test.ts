@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
@@ -17,19 +17,21 @@ import { tableDefinition } from '../../shared/db/table-definition.js';
 import { metricNames } from '../../shared/observability/metric-names.js';
 import { bundleFunctions, docsAssetFiles, docsAssetsFolder, lambdaTargets, type BundleResult } from '../../infra/bundle.js';
 import { minimumReasonLength, acknowledgements } from '../../infra/constructs/nag.js';
-import { scheduledJobs, type ScheduledJob } from '../../infra/functions.js';
+import { scheduledJobs, type JobDeclaration } from '../../infra/functions.js';
 import { buildApp, type BuiltApp } from '../../infra/stacks/index.js';
 import { pendingUploadsPrefix } from '../../infra/stacks/data-stack.js';
 import { metricsPerAlarm } from '../../infra/stacks/observability-stack.js';
 import { apiEvent, lambdaContext } from '../support/lambda.js';
+import { cfnLint, cfnLintIgnored } from './helpers.js';
 
 const resourceLimit = 400;
 const apiRouteLimit = 300;
 
 /** A job the app does not have yet, to exercise the scheduler path; its module is a real one. */
-const injectedJob: ScheduledJob = {
+const injectedJob: JobDeclaration = {
   name: 'test-nightly', module: 'functions/s3/verify-upload.ts', export: 'handler',
   schedule: 'cron(30 2 * * ? *)', description: 'Injected by the infra test',
+  grants: { table: 'read', attachments: ['read'], mail: false }, reservedConcurrency: 2,
 };
 const jobs = [...scheduledJobs, injectedJob];
 
@@ -229,6 +231,21 @@ describe('cdk-nag (AwsSolutions)', () => {
   });
 });
 
+describe('cfn-lint', () => {
+  it('finds nothing in any template of either synth, nested stacks included, beyond its reasoned ignore list', () => {
+    for (const [name, result] of [['real app', main], [`${syntheticRoutes.length}-route app`, scale]] as const) {
+      const lint = cfnLint(assemblyOf(result));
+      if (lint.skipped) {
+        log(`NOTICE: ${lint.skipped}`);
+        return;
+      }
+      const ignored = Object.entries(lint.ignored).map(([rule, count]) => `${rule} ×${count}`).join(', ') || 'none';
+      log(`${lint.version}: ${lint.templates} templates of the ${name}, ${lint.findings.length} findings; ignored (${cfnLintIgnored.join(', ')}): ${ignored}`);
+      expect(lint.findings.map((finding) => `${finding.Rule.Id} ${basename(finding.Filename)}:${finding.Location.Start.LineNumber} ${finding.Message}`)).toEqual([]);
+    }
+  });
+});
+
 describe('resource limits', () => {
   it(`keeps every template, nested ones included, at most ${resourceLimit} resources`, () => {
     for (const result of [main, scale]) {
@@ -328,16 +345,20 @@ describe('API stack', () => {
       expect(fn.Properties.MemorySize).toBeLessThanOrEqual(1024);
       expect(Object.keys(fn.Properties.Environment.Variables)).toEqual(expect.arrayContaining([
         'STAGE', 'TABLE_NAME', 'BUCKET_NAME', 'MAIL_FROM', 'JWT_SECRET_PARAMETER', 'CORS_ORIGINS', 'SERVICE_NAME',
-        'METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'PUBLIC_URL',
+        'METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'PUBLIC_URL', 'DYNAMODB_SLOW_MS',
       ]));
       expect(fn.Properties.Environment.Variables.STAGE).toBe('aws');
       // links in mail (password reset) point at the PWA, not at the API
       expect(fn.Properties.Environment.Variables.APP_URL).toBe('https://app.example.com');
-      // the JWT secret is read through the Parameters and Secrets extension (signing-key.ts)
-      expect(JSON.stringify(fn.Properties.Layers)).toContain('ParamsandsecretslayerMap');
-      expect(fn.Properties.Environment.Variables.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT).toBe('2773');
+      // the JWT secret is read through the Parameters and Secrets extension (signing-key.ts), by
+      // the functions whose grants include it (test/infra/grants.test.ts checks which)
+      const extension = JSON.stringify(fn.Properties.Layers ?? []).includes('ParamsandsecretslayerMap');
+      expect(fn.Properties.Environment.Variables.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT).toBe(extension ? '2773' : undefined);
       expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBeUndefined();
     }
+    const withExtension = functions.filter((fn) => JSON.stringify(fn.Properties.Layers ?? []).includes('ParamsandsecretslayerMap'));
+    expect(withExtension.length).toBeGreaterThan(0);
+    expect(withExtension.length).toBeLessThan(functions.length);
     const withDocs = functions.filter((fn) => fn.Properties.Environment.Variables.DOCS_ASSETS_DIR === '/var/task/swagger-ui');
     expect(withDocs.map((fn) => fn.Properties.FunctionName).sort()).toEqual(['hw-http-platform-docs', 'hw-http-platform-docs-asset']);
   });
@@ -456,9 +477,13 @@ describe('jobs stack', () => {
       .find(([, role]) => JSON.stringify(role.Properties.AssumeRolePolicyDocument).includes('scheduler.amazonaws.com'))![0];
     const schedulerPolicies = Object.values(template.findResources('AWS::IAM::Policy'))
       .filter((policy) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: schedulerRole }]));
-    const statements = schedulerPolicies.flatMap((policy) => policy.Properties.PolicyDocument.Statement as { Action: string; Resource: unknown }[]);
-    expect(new Set(statements.map((statement) => statement.Action))).toEqual(new Set(['lambda:InvokeFunction']));
-    const invocable = JSON.stringify(statements.map((statement) => statement.Resource));
+    const statements = schedulerPolicies.flatMap((policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+    // it invokes the jobs and sends what it cannot deliver to its dead-letter queue, nothing else
+    const invokes = statements.filter((statement) => statement.Action === 'lambda:InvokeFunction');
+    const others = statements.filter((statement) => statement.Action !== 'lambda:InvokeFunction');
+    expect(others.flatMap((statement) => ([] as string[]).concat(statement.Action)).filter((action) => !action.startsWith('sqs:'))).toEqual([]);
+    expect(JSON.stringify(others.map((statement) => statement.Resource))).toMatch(/ScheduleDeadLetters/);
+    const invocable = JSON.stringify(invokes.map((statement) => statement.Resource));
     for (const job of jobs) expect(invocable).toContain(lambdaIdPrefix(job.name));
   });
 
