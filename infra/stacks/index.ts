@@ -19,8 +19,6 @@ export { ApiStack, DataStack, JobsStack, ObservabilityStack };
 
 /** The defaults of shared/config.ts, so the stacks and the code agree without a second copy. */
 const configDefaults = loadConfig({});
-/** DYNAMODB_SLOW_MS unless told otherwise: shared/config.ts's default. */
-const defaultDynamodbSlowMs = 100;
 
 export interface BuildAppProps {
   /** an existing app; default a new one with `featureFlags` as context */
@@ -113,7 +111,7 @@ export function buildApp(props: BuildAppProps = {}): BuiltApp {
   const codeDirOf = typeof bundle === 'function' ? bundle : (name: string) => bundle.dirOf(name);
   const env = props.env ?? { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
   const stage = props.stage ?? contextString(app, 'stage');
-  const dynamodbSlowMs = props.dynamodbSlowMs ?? Number(contextString(app, 'dynamodbSlowMs') ?? defaultDynamodbSlowMs);
+  const dynamodbSlowMs = props.dynamodbSlowMs ?? Number(contextString(app, 'dynamodbSlowMs') ?? configDefaults.dynamodbSlowMs);
   if (!Number.isInteger(dynamodbSlowMs) || dynamodbSlowMs < 1) throw new Error(`dynamodbSlowMs ${dynamodbSlowMs}: a whole number of milliseconds, at least 1`);
 
   // Acknowledged rules are also written into the templates' Metadata (cdk_nag.rules_to_suppress) for review.
