@@ -9,6 +9,8 @@
 // as a possible side effect), and keep module-level work (SDK clients) in modules only the routes
 // that need it import. Otherwise every route of a module carries the whole module.
 import { buildSync, type Metafile } from 'esbuild';
+import { createHash } from 'node:crypto';
+import { pureSources } from './pure-sources.js';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -26,6 +28,8 @@ export type LambdaKind = 'http' | 'stream' | 's3' | 'job';
 /** Where the reference page's assets live inside the Lambda package of the docs routes. */
 export const docsAssetsFolder = 'swagger-ui';
 export const docsAssetFiles = ['swagger-ui.css', 'swagger-ui-bundle.js'] as const;
+/** Routes whose bundle keeps the contract's `DOCS:` statements (examples): the ones that serve the document. */
+const documentRouteIds: ReadonlySet<string> = new Set(['openapi']);
 /** Routes (by operation id, platform domain) whose Lambda ships the swagger-ui files. */
 const docsRouteIds: ReadonlySet<string> = new Set(['docs', 'docsAsset']);
 
@@ -155,16 +159,22 @@ export function bundleFunctions(options: BundleOptions = {}): BundleResult {
   // buildSync takes no plugins, so each virtual entry (`export { <id> as handler } from ...`) is a
   // one-line file in a temporary folder; the module it re-exports is resolved by absolute path.
   const entriesDir = mkdtempSync(join(tmpdir(), 'hw-lambda-entries-'));
+  // Inside the project, so node_modules resolve as from the sources (see infra/pure-sources.ts).
+  const sources = pureSources(projectRoot, join(projectRoot, 'dist', `lambda-src-${createHash('sha1').update(outDir).digest('hex').slice(0, 8)}`));
   try {
     const entryPoints = targets.map((target) => {
       const file = join(entriesDir, `${target.name}.mjs`);
-      const modulePath = resolve(projectRoot, target.module);
+      const modulePath = resolve(sources, target.module);
       writeFileSync(file, `export { ${target.export} as handler } from ${JSON.stringify(modulePath)};\n`);
       return { in: file, out: `${target.name}/index` };
     });
     prepareOutDir(outDir);
-    const result = buildSync({
-      entryPoints,
+    // Documentation-only statements of the contract (`DOCS:` labels: examples) are dropped from
+    // every bundle but those that serve the document, so they cost no route its cold start.
+    const documented = new Set(targets.filter((target) => target.routeId !== undefined && documentRouteIds.has(target.routeId)).map((target) => target.name));
+    const build = (points: typeof entryPoints, dropLabels: string[]) => buildSync({
+      entryPoints: points,
+      dropLabels,
       outdir: outDir,
       outExtension: { '.js': '.mjs' },
       // One self-contained file per Lambda. (Code splitting builds faster but, measured here,
@@ -184,6 +194,10 @@ export function bundleFunctions(options: BundleOptions = {}): BundleResult {
       absWorkingDir: projectRoot,
       write: true,
     });
+    const lean = entryPoints.filter((entry) => !documented.has(entry.out.split('/')[0]!));
+    const withDocs = entryPoints.filter((entry) => documented.has(entry.out.split('/')[0]!));
+    const results = [build(lean, ['DOCS']), ...(withDocs.length ? [build(withDocs, [])] : [])];
+    const result = { metafile: { inputs: Object.assign({}, ...results.map((one) => one.metafile.inputs)), outputs: Object.assign({}, ...results.map((one) => one.metafile.outputs)) } as Metafile };
 
     const swaggerDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
     const entries = targets.map((target): BundledLambda => {

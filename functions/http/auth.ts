@@ -6,6 +6,7 @@ import { rawReply, Reply } from '../../shared/http/route.js';
 import { Password } from '../../shared/contract/users.js';
 import { ResetTokenInvalid } from '../../shared/domain/auth/errors.js';
 import { resetDonePage, resetFormPage } from '../../shared/domain/auth/reset-page.js';
+import { formPage } from '../../shared/http/html.js';
 import * as z from 'zod/mini';
 
 export const register = /* @__PURE__ */ httpRoute(contract.register, ({ body }) => auth.register(body));
@@ -31,17 +32,19 @@ export const confirmPasswordReset = /* @__PURE__ */ httpRoute(contract.confirmPa
 });
 
 const html = 'text/html; charset=utf-8';
+/** The pages carry the reset token: no cache may keep them. */
+const noStore = { 'cache-control': 'no-store' };
 
 export const resetPasswordPage = /* @__PURE__ */ httpRoute(contract.resetPasswordPage, async ({ query }) => {
   if (!(await auth.resetTokenUsable(query.token))) throw ResetTokenInvalid();
-  return rawReply(resetFormPage({ token: query.token }), html);
-});
+  return rawReply(resetFormPage({ token: query.token }), html, noStore);
+}, formPage);
 
 /** The form's answer: the same rules as the JSON route; a refusal shows the form again with the reason. */
 export const resetPasswordForm = /* @__PURE__ */ httpRoute(contract.resetPasswordForm, async ({ body }) => {
-  const again = (error: string) => rawReply(resetFormPage({ token: body.token, error }), html, {}, 422);
+  const again = (error: string) => rawReply(resetFormPage({ token: body.token, error }), html, { ...noStore, 'x-problem-code': 'VALIDATION_FAILED' }, 422);
   if (!z.safeParse(Password, body.new_password).success) return again('The password must be 8 to 128 characters long.');
   if (body.new_password !== body.confirm_password) return again('The two passwords differ; type the same one twice.');
   await auth.confirmPasswordReset(body.token, body.new_password);
-  return rawReply(resetDonePage(), html);
-});
+  return rawReply(resetDonePage(), html, noStore);
+}, formPage);

@@ -4,7 +4,7 @@ import { routeTable } from '../../shared/contract/index.js';
 import { openApiDocument } from '../../shared/contract/openapi.js';
 import { httpRoute, rawReply, Reply } from '../../shared/http/route.js';
 import { checkReadiness } from '../../shared/domain/platform/readiness.js';
-import { readDocsAsset, docsPageHtml } from '../../shared/domain/platform/docs-page.js';
+import { docsPage, docsPageHtml, readDocsAsset } from '../../shared/domain/platform/docs-page.js';
 
 export const health = /* @__PURE__ */ httpRoute(contract.health, () => ({ status: 'ok' as const }));
 
@@ -24,7 +24,7 @@ export const ready = /* @__PURE__ */ httpRoute(contract.ready, async () => {
 let document: ReturnType<typeof openApiDocument> | undefined;
 export const openapi = /* @__PURE__ */ httpRoute(contract.openapi, () => (document ??= openApiDocument(routeTable, { version: '1.0.0' })));
 
-export const docs = /* @__PURE__ */ httpRoute(contract.docs, () => rawReply(docsPageHtml, 'text/html; charset=utf-8'));
+export const docs = /* @__PURE__ */ httpRoute(contract.docs, () => rawReply(docsPageHtml, 'text/html; charset=utf-8'), docsPage);
 
 export const docsAsset = /* @__PURE__ */ httpRoute(contract.docsAsset, async ({ params }) => {
   const asset = await readDocsAsset(params.file);

@@ -4,19 +4,29 @@ import * as z from 'zod/mini';
 import { asciiText, integer } from './text.js';
 
 /** Registers a schema under a component name so the OpenAPI document refers to it by `$ref`. */
-export function named<S extends z.ZodMiniType>(id: string, schema: S, description?: string, example?: unknown): S {
-  z.globalRegistry.add(schema, { id, description, ...(example === undefined ? {} : { examples: [example] }) });
+export function named<S extends z.ZodMiniType>(id: string, schema: S, description?: string): S {
+  z.globalRegistry.add(schema, { id, description });
   return schema;
 }
 
-export const ProblemFieldError = named('ProblemFieldError', z.object({
+/**
+ * Gives a named schema its example (shown in the OpenAPI document). Called in `DOCS:` statements,
+ * which the Lambda bundles drop (see route.ts `document`).
+ */
+export function example<S extends z.ZodMiniType>(schema: S, value: z.input<S>): void {
+  const meta = z.globalRegistry.get(schema) as { examples?: unknown[] } | undefined;
+  if (!meta) throw new Error('example() needs a schema registered with named()');
+  meta.examples = [value];
+}
+
+export const ProblemFieldError = /* @__PURE__ */ named('ProblemFieldError', z.object({
   location: z.string(),
   message: z.string(),
   value: z.optional(z.unknown()),
 }), 'One validation failure: where (`body.name`, `query.limit`, `path.id`) and why.');
 
 /** RFC 9457 problem details, with the machine-readable `code` every error carries. */
-export const Problem = named('Problem', z.object({
+export const Problem = /* @__PURE__ */ named('Problem', z.object({
   type: z.string(),
   title: z.string(),
   status: z.int(),
@@ -24,13 +34,14 @@ export const Problem = named('Problem', z.object({
   code: z.string(),
   instance: z.optional(z.string()),
   errors: z.optional(z.array(ProblemFieldError)),
-}), 'Every error answer (`application/problem+json`).', {
+}), 'Every error answer (`application/problem+json`).');
+DOCS: example(Problem, {
   type: 'about:blank', title: 'Unprocessable Content', status: 422, detail: 'The request did not match the schema.',
   code: 'VALIDATION_FAILED', errors: [{ location: 'body.name', message: 'is required' }],
 });
 
-export const Uuid = z.uuid();
-export const Timestamp = z.iso.datetime({ offset: true });
+export const Uuid = /* @__PURE__ */ z.uuid();
+export const Timestamp = /* @__PURE__ */ z.iso.datetime({ offset: true });
 
 /**
  * Strings of answers whose format the OpenAPI document states (so generated clients type them),
@@ -41,10 +52,10 @@ function documented(format: 'uuid' | 'date-time' | 'email' | 'uri') {
   z.globalRegistry.add(schema, { format } as never);
   return schema;
 }
-export const IdOut = documented('uuid');
-export const TimestampOut = documented('date-time');
-export const EmailOut = documented('email');
-export const UrlOut = documented('uri');
+export const IdOut = /* @__PURE__ */ documented('uuid');
+export const TimestampOut = /* @__PURE__ */ documented('date-time');
+export const EmailOut = /* @__PURE__ */ documented('email');
+export const UrlOut = /* @__PURE__ */ documented('uri');
 
 /** Every stored entity carries these. */
 export const entityMeta = {
@@ -57,24 +68,31 @@ export const entityMeta = {
  * Cursor paging: `limit` (1–100, default 50) and the opaque `cursor` from `next_cursor`.
  * The earlier API's `page` is refused with a message that points to `cursor`.
  */
-export const PageQuery = z.object({
+export const PageQuery = /* @__PURE__ */ z.object({
   limit: z._default(z.pipe(z.coerce.number(), integer(1, 100)), 50),
   /** opaque: base64url of a position this list gave out */
   cursor: z.optional(asciiText({ max: 2048, pattern: /^[A-Za-z0-9_-]+$/ })),
   page: z.optional(z.unknown().check(z.refine(() => false, 'is not supported: pass `cursor` (from `next_cursor`) instead'))),
 });
 
-/** A page of a list; named `<Item>Page` (with an example page) when the item schema is named. */
+/** A page of a list; named `<Item>Page` (its example: a page of the item's example) when the item schema is named. */
 export function pageOf<S extends z.ZodMiniType>(item: S) {
   const page = z.object({ items: z.array(item), next_cursor: z.optional(z.string()) });
   const meta = z.globalRegistry.get(item);
   if (!meta?.id) return page;
-  const example = (meta.examples as unknown[] | undefined)?.[0];
-  return named(`${meta.id}Page`, page, `One page of ${meta.id} items; pass next_cursor back as cursor for the next.`,
-    example === undefined ? undefined : { items: [example], next_cursor: 'eyJQSyI6Ii4uLiJ9' });
+  z.globalRegistry.add(page, {
+    id: `${meta.id}Page`,
+    description: `One page of ${meta.id} items; pass next_cursor back as cursor for the next.`,
+    // read when the document is generated, after DOCS statements gave the item its example
+    get examples() {
+      const itemExample = (meta.examples as unknown[] | undefined)?.[0];
+      return itemExample === undefined ? undefined : [{ items: [itemExample], next_cursor: 'eyJsIjoiLi4uIn0' }];
+    },
+  } as never);
+  return page;
 }
 
-export const WorkspaceParams = z.object({ workspace_id: Uuid });
+export const WorkspaceParams = /* @__PURE__ */ z.object({ workspace_id: Uuid });
 
 /** A body that must carry exactly one of some optional fields: checked, and said in the OpenAPI document (`oneOf`). */
 export function exactlyOneOf<S extends z.ZodMiniObject>(schema: S, fields: readonly (keyof z.output<S> & string)[]): S {

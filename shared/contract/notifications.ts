@@ -1,7 +1,7 @@
 // The signed-in user's notifications (not workspace-scoped).
 import * as z from 'zod/mini';
-import { route } from './route.js';
-import { IdOut, named, PageQuery, pageOf, TimestampOut, Uuid } from './common.js';
+import { document, route } from './route.js';
+import { example, IdOut, named, pageOf, PageQuery, TimestampOut, Uuid } from './common.js';
 
 export const notificationTypes = ['LOAN_DUE_SOON', 'LOAN_OVERDUE', 'LOAN_RETURNED', 'LOW_STOCK', 'WORKSPACE_INVITE', 'MEMBER_JOINED', 'SYSTEM'] as const;
 
@@ -12,7 +12,7 @@ const notificationExample = {
   metadata: { role: 'member', invited_by: '0193a5e2-7c1a-7b3e-9f00-cccccccccccc' }, created_at: '2026-11-26T09:00:00.000Z',
 };
 
-export const Notification = named('Notification', z.object({
+export const Notification = /* @__PURE__ */ named('Notification', z.object({
   id: IdOut,
   user_id: IdOut,
   workspace_id: z.optional(IdOut),
@@ -23,38 +23,39 @@ export const Notification = named('Notification', z.object({
   read_at: z.optional(TimestampOut),
   metadata: z.optional(z.record(z.string(), z.unknown())),
   created_at: TimestampOut,
-}), 'Something that happened that concerns me.', notificationExample);
+}), 'Something that happened that concerns me.');
+DOCS: example(Notification, notificationExample);
 
-const NotificationParams = z.object({ id: Uuid });
+const NotificationParams = /* @__PURE__ */ z.object({ id: Uuid });
 
-export const listNotifications = route({
+export const listNotifications = /* @__PURE__ */ route({
   id: 'listNotifications', method: 'GET', path: '/notifications', domain: 'notifications', access: 'user',
   summary: 'My notifications, newest first', query: PageQuery, response: pageOf(Notification), status: 200,
-  examples: { response: { items: [notificationExample] } },
 });
+DOCS: document(listNotifications, { response: { items: [notificationExample] } });
 
-export const listUnreadNotifications = route({
+export const listUnreadNotifications = /* @__PURE__ */ route({
   id: 'listUnreadNotifications', method: 'GET', path: '/notifications/unread', domain: 'notifications', access: 'user',
   summary: 'My unread notifications, newest first', query: PageQuery, response: pageOf(Notification), status: 200,
 });
 
-export const countUnreadNotifications = route({
+export const countUnreadNotifications = /* @__PURE__ */ route({
   id: 'countUnreadNotifications', method: 'GET', path: '/notifications/unread/count', domain: 'notifications', access: 'user',
   summary: 'How many notifications I have not read', response: z.object({ count: z.int() }), status: 200,
-  examples: { response: { count: 3 } },
 });
+DOCS: document(countUnreadNotifications, { response: { count: 3 } });
 
-export const getNotification = route({
+export const getNotification = /* @__PURE__ */ route({
   id: 'getNotification', method: 'GET', path: '/notifications/{id}', domain: 'notifications', access: 'user',
   summary: 'One of my notifications', params: NotificationParams, response: Notification, status: 200, errors: ['NOT_FOUND'],
 });
 
-export const markNotificationRead = route({
+export const markNotificationRead = /* @__PURE__ */ route({
   id: 'markNotificationRead', method: 'POST', path: '/notifications/{id}/read', domain: 'notifications', access: 'user',
   summary: 'Mark one notification read (idempotent)', params: NotificationParams, status: 204, errors: ['NOT_FOUND'],
 });
 
-export const markAllNotificationsRead = route({
+export const markAllNotificationsRead = /* @__PURE__ */ route({
   id: 'markAllNotificationsRead', method: 'POST', path: '/notifications/read-all', domain: 'notifications', access: 'user',
   summary: 'Mark every notification read', status: 204,
 });

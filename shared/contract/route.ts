@@ -61,6 +61,7 @@ export interface RouteContract<
    * OpenAPI generator adds those: validation, authentication, access, conditional requests).
    */
   errors?: readonly ErrorCode[];
+  /** set by `document(route, …)` in a `DOCS:` statement beside the declaration; for the OpenAPI document only */
   examples?: { body?: z.infer<B>; response?: z.infer<R> };
   /** what the route's Lambda may touch beyond its logs, where it differs from the defaults of `grantsOf` */
   grants?: Partial<RouteGrants>;
@@ -93,6 +94,15 @@ export function grantsOf(contract: Pick<RouteContract, 'method' | 'access' | 'gr
     mailAccount: declared.mailAccount ?? false,
     signingSecret: declared.signingSecret ?? contract.access !== 'public',
   };
+}
+
+/**
+ * Attaches request and response examples to a route for the OpenAPI document. Contract modules
+ * call it in statements labelled `DOCS:`, which infra/bundle.ts drops from every Lambda bundle but
+ * the one serving the document (esbuild `dropLabels`): examples cost route cold starts nothing.
+ */
+export function document<C extends RouteContract>(contract: C, examples: NonNullable<C['examples']>): void {
+  (contract as RouteContract).examples = examples as RouteContract['examples'];
 }
 
 /** Identity helper that keeps the schema types of a declaration for the handler. */

@@ -13,10 +13,10 @@ const bidiControls = /[\u202A-\u202E\u2066-\u2069]/;
 /** What renders as nothing: whitespace, zero-width characters, joiners, variation selectors, fillers. */
 const invisible = /[\s\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u2060-\u2064\u206A-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0]/gu;
 
-const wellFormed = z.refine<string>((text) => text.isWellFormed(), { message: 'must be well-formed Unicode text (no lone surrogates)', abort: true });
-const noBidi = z.refine<string>((text) => !bidiControls.test(text), { message: 'must not contain bidirectional override or isolate characters', abort: true });
+const wellFormed = /* @__PURE__ */ z.refine<string>((text) => text.isWellFormed(), { message: 'must be well-formed Unicode text (no lone surrogates)', abort: true });
+const noBidi = /* @__PURE__ */ z.refine<string>((text) => !bidiControls.test(text), { message: 'must not contain bidirectional override or isolate characters', abort: true });
 // (the empty string is left to minLength, so it is reported once)
-const visible = z.refine<string>((text) => text.length === 0 || text.replace(invisible, '').length > 0, { message: 'must contain a visible character', abort: true });
+const visible = /* @__PURE__ */ z.refine<string>((text) => text.length === 0 || text.replace(invisible, '').length > 0, { message: 'must contain a visible character', abort: true });
 
 /** Every schema made here, so a test can check that no request field is a bare z.string(). */
 const textTypes = new WeakSet<z.ZodMiniType>();
@@ -28,8 +28,8 @@ const marked = <S extends z.ZodMiniType>(schema: S): S => {
 /** True for a schema made by one of the functions of this file. */
 export const isTextType = (schema: z.ZodMiniType): boolean => textTypes.has(schema);
 
-const normalised = z.overwrite((text: string) => (text.isWellFormed() ? text.normalize('NFC').trim() : text));
-const normalisedLines = z.overwrite((text: string) =>
+const normalised = /* @__PURE__ */ z.overwrite((text: string) => (text.isWellFormed() ? text.normalize('NFC').trim() : text));
+const normalisedLines = /* @__PURE__ */ z.overwrite((text: string) =>
   text.isWellFormed() ? text.normalize('NFC').replace(/\r\n?/g, '\n').trim() : text);
 
 export interface TextLimits {

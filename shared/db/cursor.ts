@@ -16,6 +16,11 @@ export interface KeyList {
   partition: string;
   /** the Query's `begins_with` bound on the sort key, if any */
   sortPrefix?: string;
+  /**
+   * On an index: whether the table's own key in a position belongs with its index key (an item
+   * of this list has exactly that key), so a position cannot name another partition's item.
+   */
+  tableKeyFits?: (position: Record<string, string>) => boolean;
 }
 
 /** The key attributes of a position: the index's keys, then the table's (what LastEvaluatedKey holds). */
@@ -63,6 +68,7 @@ export function decodeKeyCursor(list: KeyList, cursor: string | undefined): Reco
   }
   if (key[names.partition] !== list.partition) throw InvalidCursor();
   if (list.sortPrefix !== undefined && !(key[names.sort] as string).startsWith(list.sortPrefix)) throw InvalidCursor();
+  if (list.index && !list.tableKeyFits?.(key as Record<string, string>)) throw InvalidCursor();
   return key as Record<string, string>;
 }
 

@@ -1,4 +1,32 @@
-// Identifiers: UUIDv7, so ids sort by creation time (sort keys of notifications rely on it).
-import { v7 } from 'uuid';
+// Identifiers: UUIDv7 (RFC 9562), so ids sort by creation time (sort keys of notifications, the
+// activity log and movements rely on it). Made here with node:crypto rather than the `uuid`
+// package, which weighed 1.4 KB on every route's cold start for these few lines. Within one
+// millisecond, a counter in the 12 `rand_a` bits keeps ids of one process increasing
+// (RFC 9562 §6.2, method 1); the counter starts at a random value below 2^11 so it rarely overflows,
+// and when it does the timestamp moves on by one millisecond.
+import { randomBytes } from 'node:crypto';
 
-export const newId = (): string => v7();
+let lastMs = 0;
+let counter = 0;
+
+export function newId(): string {
+  let ms = Date.now();
+  if (ms <= lastMs) {
+    counter += 1;
+    if (counter > 0xfff) {
+      lastMs += 1;
+      counter = 0;
+    }
+    ms = lastMs;
+  } else {
+    lastMs = ms;
+    counter = randomBytes(2).readUInt16BE() & 0x7ff;
+  }
+  const bytes = randomBytes(16);
+  bytes.writeUIntBE(ms, 0, 6);
+  bytes[6] = 0x70 | (counter >> 8);
+  bytes[7] = counter & 0xff;
+  bytes[8] = 0x80 | (bytes[8]! & 0x3f);
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

@@ -4,6 +4,7 @@
 // too (same status and code as the problem+json they replace), so a person never sees raw JSON.
 import { createHash } from 'node:crypto';
 import { escapeHtml } from '../domain/mail/templates.js';
+import type { PageOptions } from './route.js';
 
 export { escapeHtml };
 
@@ -15,7 +16,7 @@ button{margin-top:1.5rem;font:inherit;padding:.6rem 1.2rem;border:0;border-radiu
 button:focus,input:focus{outline:3px solid #f59e0b;outline-offset:1px}.error{color:#b91c1c}.hint{color:#4b4b4b;font-size:.9rem}`;
 
 /** For the pages' content security policy: the only style allowed is this one. */
-export const pageStyleHash = `'sha256-${createHash('sha256').update(style).digest('base64')}'`;
+const pageStyleHash = `'sha256-${createHash('sha256').update(style).digest('base64')}'`;
 
 export function page(title: string, body: string): string {
   return `<!doctype html>
@@ -36,6 +37,15 @@ ${body}
 </html>
 `;
 }
+
+/**
+ * What the form pages give httpRoute: their policy (only their own style sheet, posting to
+ * themselves, never framed) and errors rendered as pages.
+ */
+export const formPage: PageOptions = {
+  contentSecurityPolicy: `default-src 'none'; style-src ${pageStyleHash}; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
+  errorPage: (problem) => problemPage(problem),
+};
 
 /** An error as a page: what went wrong, and for validation errors each field's message. */
 export function problemPage(problem: { title: string; detail: string; errors?: { location: string; message: string }[] }): string {

@@ -4,9 +4,6 @@
 // serialisation with ETags, CORS, security headers, structured logs with the request id as
 // correlation id, EMF metrics, and the one error map.
 import middy from '@middy/core';
-import httpCors from '@middy/http-cors';
-import httpHeaderNormalizer from '@middy/http-header-normalizer';
-import httpSecurityHeaders from '@middy/http-security-headers';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -23,8 +20,7 @@ import { logger, metrics } from '../observability/telemetry.js';
 import { metricDimensions, metricNames } from '../observability/metric-names.js';
 import { domainErrorResponse, internalErrorResponse, problemResponse, type HttpResponse } from './problem.js';
 import { fieldErrors, type InputPart } from './validation.js';
-import { contentSecurityPolicyFor } from './security-headers.js';
-import { problemPage } from './html.js';
+import { withSecurityHeaders } from './security-headers.js';
 
 type Infer<S> = [NonNullable<S>] extends [z.ZodMiniType] ? z.output<NonNullable<S>> : undefined;
 type ResponseOf<C> = C extends RouteContract<z.ZodMiniType, z.ZodMiniType, z.ZodMiniType, infer R> ? z.input<R> : never;
@@ -135,9 +131,6 @@ function cacheControlOf(contract: RouteContract, status: number): string {
   return contract.access === 'public' ? 'no-cache' : 'private, no-cache';
 }
 
-/** JSON is never a document to render or frame (the HTML routes get their own policy from middy). */
-const jsonContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
-
 function serialise(contract: RouteContract, result: unknown, event: APIGatewayProxyEventV2, params: unknown): HttpResponse {
   const reply = result instanceof Reply ? result : new Reply(contract.status, result);
   const headers: Record<string, string> = { ...reply.options.headers };
@@ -154,7 +147,6 @@ function serialise(contract: RouteContract, result: unknown, event: APIGatewayPr
     const shaped = contract.response && reply.status < 300 ? z.parse(contract.response, reply.body) : reply.body;
     body = JSON.stringify(shaped);
     headers['content-type'] = reply.options.contentType ?? jsonType;
-    headers['content-security-policy'] ??= jsonContentSecurityPolicy;
   }
   if (reply.status >= 200 && reply.status < 300) {
     // Every successful answer with a body carries its ETag, writes included, so a client can send
@@ -183,13 +175,20 @@ function recordOutcome(contract: RouteContract, statusCode: number, tally: Capac
   if (tally.slowCalls > 0) metrics.addMetric(metricNames.slowDynamoDbCalls, MetricUnit.Count, tally.slowCalls);
 }
 
-/** An error of an HTML route as a page a person can read (same status; the code stays in a header). */
-function asPage(response: HttpResponse): HttpResponse {
-  const problem = JSON.parse(response.body ?? '{}') as Parameters<typeof problemPage>[0] & { code?: string };
+/** The HTML routes' own needs, passed by their handler module so JSON routes do not carry them. */
+export interface PageOptions {
+  /** the page's content security policy */
+  contentSecurityPolicy: string;
+  /** renders an error as a page a person can read (same status; the code goes in X-Problem-Code) */
+  errorPage(problem: { title: string; detail: string; errors?: { location: string; message: string }[] }): string;
+}
+
+function asPage(response: HttpResponse, page: PageOptions): HttpResponse {
+  const problem = JSON.parse(response.body ?? '{}') as Parameters<PageOptions['errorPage']>[0] & { code?: string };
   return {
     statusCode: response.statusCode,
     headers: { ...response.headers, 'content-type': 'text/html; charset=utf-8', ...(problem.code ? { 'x-problem-code': problem.code } : {}) },
-    body: problemPage(problem),
+    body: page.errorPage(problem),
   };
 }
 
@@ -199,7 +198,7 @@ const capacityHeader = (tally: CapacityTally) => `read=${Number(tally.read.toFix
 // Building a handler has no effect but its result. Handlers call it as
 // `/* @__PURE__ */ httpRoute(...)` so esbuild drops the routes a bundle does not export: each route's
 // bundle holds only what its own handler reaches (see infra/bundle.ts and the code-rules test).
-export function httpRoute<C extends RouteContract>(contract: C, implementation: Implementation<C>): RouteHandler {
+export function httpRoute<C extends RouteContract>(contract: C, implementation: Implementation<C>, page?: PageOptions): RouteHandler {
   const core = (event: APIGatewayProxyEventV2): Promise<HttpResponse> => withCapacityTally(async (tally) => {
     const requestId = event.requestContext?.requestId ?? 'unknown';
     // Set here rather than through `correlationIdPath`, which would pull JMESPath into every bundle.
@@ -237,9 +236,12 @@ export function httpRoute<C extends RouteContract>(contract: C, implementation: 
         response = internalErrorResponse(requestId);
       }
       response.headers['cache-control'] = 'no-store';
-      if (contract.produces === 'text/html') response = asPage(response);
-      else response.headers['content-security-policy'] ??= jsonContentSecurityPolicy;
+      if (page) response = asPage(response, page);
     }
+    response.headers = withSecurityHeaders(response.headers, {
+      origin: event.headers?.origin,
+      contentSecurityPolicy: page && /^text\/html/i.test(response.headers['content-type'] ?? '') ? page.contentSecurityPolicy : undefined,
+    });
     recordOutcome(contract, response.statusCode, tally);
     if (config.stage === 'local') response.headers['x-consumed-capacity'] = capacityHeader(tally);
     return response;
@@ -247,10 +249,7 @@ export function httpRoute<C extends RouteContract>(contract: C, implementation: 
 
   const handler = middy(core)
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics, { captureColdStartMetric: true }))
-    .use(httpHeaderNormalizer())
-    .use(httpSecurityHeaders(contentSecurityPolicyFor(contract)))
-    .use(httpCors({ origins: config.corsOrigins, maxAge: 300, exposeHeaders: 'ETag, Location, Retry-After' }));
+    .use(logMetrics(metrics, { captureColdStartMetric: true }));
 
   return Object.assign(handler as unknown as (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpResponse>, { contract });
 }

@@ -1,47 +1,51 @@
-// Security headers per route. JSON answers take middy's strict defaults (plus the wrapper's
-// `default-src 'none'; frame-ancestors 'none'`); the reference page (/docs) needs its own
-// scripts, styles and same-origin fetches, and must work over plain http on a laptop, so it gets a
-// policy of its own; the API's own forms (password reset) allow exactly their one style sheet and
-// posting to themselves, nothing else.
-import type { RouteContract } from '../contract/route.js';
-import { pageStyleHash } from './html.js';
+// The headers every answer carries: security headers in the spirit of helmet (as @middy/http-
+// security-headers sets them, written here as one constant because the plugins cost every route
+// ~8 KB of cold start for a handful of fixed strings), a content security policy, and CORS.
+// JSON answers take `default-src 'none'; frame-ancestors 'none'`: never a document to render or
+// frame. The few HTML pages bring their own policy (see `PageOptions` in route.ts).
+import { config } from '../config.js';
 
-/** Directives middy adds by default that these pages must not have (a falsy value other than '' drops one). */
-const withoutMiddyExtras = {
-  // sandbox would forbid scripts (docs) and form posts (reset page); trusted types would stop
-  // swagger-ui writing HTML; upgrade-insecure-requests breaks plain-http pages on a laptop.
-  sandbox: undefined,
-  'require-trusted-types-for': undefined,
-  'trusted-types': undefined,
-  'upgrade-insecure-requests': undefined,
-  'navigate-to': undefined,
-  'report-to': undefined,
+const everyAnswer: Readonly<Record<string, string>> = {
+  'strict-transport-security': 'max-age=15552000; includeSubDomains; preload',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'cross-origin-resource-policy': 'same-origin',
+  'cross-origin-opener-policy': 'same-origin',
+  'origin-agent-cluster': '?1',
+  'x-permitted-cross-domain-policies': 'none',
+  'x-dns-prefetch-control': 'off',
+  'x-download-options': 'noopen',
 };
 
-const docsPagePolicy = {
-  'default-src': "'none'",
-  'script-src': "'self'",
-  // swagger-ui sets inline styles on its elements
-  'style-src': "'self' 'unsafe-inline'",
-  'img-src': "'self' data:",
-  'font-src': "'self' data:",
-  'connect-src': "'self'",
-  'base-uri': "'none'",
-  'form-action': "'none'",
-  'frame-ancestors': "'none'",
-  ...withoutMiddyExtras,
-} as unknown as Record<string, string>;
+/** What a page (HTML) may not use: every powerful browser feature. */
+const pagesOnly: Readonly<Record<string, string>> = {
+  'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), hid=(), fullscreen=(), display-capture=(), clipboard-read=(), clipboard-write=()',
+};
 
-const formPagePolicy = {
-  'default-src': "'none'",
-  'style-src': pageStyleHash,
-  'form-action': "'self'",
-  'base-uri': "'none'",
-  'frame-ancestors': "'none'",
-  ...withoutMiddyExtras,
-} as unknown as Record<string, string>;
+export const jsonContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
 
-export function contentSecurityPolicyFor(contract: Pick<RouteContract, 'produces' | 'id'>) {
-  if (contract.produces !== 'text/html') return {};
-  return { contentSecurityPolicy: contract.id === 'docs' ? docsPagePolicy : formPagePolicy };
+/** Headers the PWA may read (it sends If-Match / If-None-Match with ETags, follows Location, waits Retry-After). */
+const exposedHeaders = 'ETag, Location, Retry-After';
+
+function corsHeaders(origin: string | undefined): Record<string, string> {
+  const origins = config.corsOrigins;
+  if (origins.includes('*')) return { 'access-control-allow-origin': '*', 'access-control-expose-headers': exposedHeaders };
+  if (origin && origins.includes(origin)) return { 'access-control-allow-origin': origin, 'access-control-expose-headers': exposedHeaders, vary: 'origin' };
+  return { vary: 'origin' };
+}
+
+/** Adds the security, content-security and CORS headers to an answer (a handler's own values win). */
+export function withSecurityHeaders(
+  headers: Record<string, string>,
+  request: { origin: string | undefined; contentSecurityPolicy: string | undefined },
+): Record<string, string> {
+  const html = /^text\/html/i.test(headers['content-type'] ?? '');
+  return {
+    ...everyAnswer,
+    ...(html ? pagesOnly : {}),
+    'content-security-policy': request.contentSecurityPolicy ?? jsonContentSecurityPolicy,
+    ...corsHeaders(request.origin),
+    ...headers,
+  };
 }

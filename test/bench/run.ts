@@ -5,18 +5,21 @@
 //   npm run bench -- --json FILE           also write every figure to FILE: [{ name, value, unit, baseline, ratio }]
 //   npm run bench -- --only <section>      one section (repeatable): bundles, overhead, auth
 //   npm run bench -- --runs N              fresh-process imports per representative bundle (default 7)
+//   npm run bench -- --compare FILE        report growth against an earlier run's --json FILE (largest per-route growth)
 //
 // Over-budget figures are flagged, never failed. The exit code is 1 only when a section could not
 // measure (an error), after printing what it did measure.
+import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { figures, summaryTable, writeJson } from './report.js';
 import { sections } from './sections/index.js';
 
-const usage = `Usage: npm run bench [-- --json FILE] [--only SECTION]... [--runs N]
+const usage = `Usage: npm run bench [-- --json FILE] [--compare FILE] [--only SECTION]... [--runs N]
 Sections: ${sections.map((section) => section.name).join(', ')}`;
 
 interface Options {
   json?: string;
+  compare?: string;
   only: string[];
   runs: number;
 }
@@ -36,6 +39,7 @@ function parseArgs(argv: readonly string[]): Options {
       process.stdout.write(`${usage}\n`);
       process.exit(0);
     } else if (flag === '--json') options.json = take();
+    else if (flag === '--compare') options.compare = take();
     else if (flag === '--only') options.only.push(...take().split(','));
     else if (flag === '--runs') {
       const runs = Number(take());
@@ -63,6 +67,7 @@ async function main() {
     process.stderr.write(`${(error as Error).message}\n`);
     process.exit(2);
   }
+  const previous = options.compare ? (JSON.parse(readFileSync(options.compare, 'utf8')) as { name: string; value: number; unit: string }[]) : undefined;
   const selected = sections.filter((section) => options.only.length === 0 || options.only.includes(section.name));
   const started = performance.now();
   const failed: string[] = [];
@@ -72,7 +77,7 @@ async function main() {
     say();
     say(`== ${section.name}: ${section.title}`);
     try {
-      await section.run({ runs: options.runs, log: say });
+      await section.run({ runs: options.runs, log: say, ...(previous ? { previous } : {}) });
       say(`-- ${section.name} done in ${((performance.now() - sectionStarted) / 1000).toFixed(1)} s`);
     } catch (error) {
       failed.push(section.name);

@@ -179,6 +179,46 @@ describe('bundleFunctions', () => {
     expect(again.entries).toBe(bundle.entries);
   });
 
+  /** Runs one bundled route in a fresh Node process with an API Gateway event; answers its response. */
+  function invokeBundle(entryName: string, path: string) {
+    const eventFile = join(mkdtempSync(join(tmpdir(), 'hw-infra-event-')), 'event.json');
+    writeFileSync(eventFile, JSON.stringify({ event: apiEvent('GET', path), context: lambdaContext(entryName) }));
+    const script = [
+      `const { handler } = await import(${JSON.stringify(pathToFileURL(join(bundle.dirOf(entryName), 'index.mjs')).href)});`,
+      `const { event, context } = JSON.parse(await (await import('node:fs/promises')).readFile(${JSON.stringify(eventFile)}, 'utf8'));`,
+      `context.getRemainingTimeInMillis = () => 10000;`,
+      `const response = await handler(event, context);`,
+      `process.stdout.write('\\nRESULT ' + JSON.stringify(response) + '\\n');`,
+    ].join('\n');
+    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      env: { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', STAGE: 'aws' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    const line = output.split('\n').find((candidate) => candidate.startsWith('RESULT '));
+    return JSON.parse(line!.slice('RESULT '.length)) as { statusCode: number; body: string };
+  }
+
+  it('keeps the contract\'s examples (DOCS statements) in the document\'s bundle only, which serves them', () => {
+    const response = invokeBundle('http-platform-openapi', '/openapi.json');
+    expect(response.statusCode).toBe(200);
+    const document = JSON.parse(response.body) as { components: { schemas: Record<string, { examples?: unknown[] }> } };
+    expect(document.components.schemas.User?.examples?.length).toBe(1);
+    expect(document.components.schemas.Workspace?.examples?.length).toBe(1);
+    const example = 'Ada Lovelace';
+    expect(readFileSync(join(bundle.dirOf('http-platform-openapi'), 'index.mjs'), 'utf8')).toContain(example);
+    for (const entry of bundle.entries.filter((candidate) => candidate.kind === 'http' && candidate.routeId !== 'openapi')) {
+      expect(readFileSync(join(entry.dir, 'index.mjs'), 'utf8'), entry.name).not.toContain(example);
+    }
+  });
+
+  it('carries only the declarations a route reaches: other routes of its contract module are left out', () => {
+    const code = readFileSync(join(bundle.dirOf('http-workspaces-get-workspace'), 'index.mjs'), 'utf8');
+    expect(code).toContain('One workspace');
+    expect(code).not.toContain('Delete a workspace and everything in it');
+    expect(code).not.toContain('Members of a workspace, oldest first');
+  });
+
   it('runs in a plain Node process: the health bundle answers 200', () => {
     const eventFile = join(mkdtempSync(join(tmpdir(), 'hw-infra-event-')), 'health-event.json');
     writeFileSync(eventFile, JSON.stringify({ event: apiEvent('GET', '/health'), context: lambdaContext('health') }));

@@ -65,12 +65,6 @@ async function requestResetToken(email: string, nth: number): Promise<string> {
 const formBody = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 const formHeaders = { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' };
 const postResetForm = (fields: Record<string, string>) => call('POST', '/reset-password', { rawBody: formBody(fields), headers: formHeaders });
-/**
- * The same POST without `call`'s OpenAPI conformance check: the re-shown form's 422 lacks the
- * X-Problem-Code header the document requires (a product bug, pinned by its own it.fails test),
- * and the behaviour around it is tested here regardless.
- */
-const postResetFormUnchecked = (fields: Record<string, string>) => rawCall('POST', '/reset-password', { rawBody: formBody(fields), headers: formHeaders });
 const getResetPage = (token: string) => call('GET', '/reset-password', { query: { token }, headers: { accept: 'text/html' } });
 
 /** A user added to `count` workspaces of `owner`: `count` MEMBER_JOINED notifications, all unread. */
@@ -235,7 +229,7 @@ describe('defect 1: a cursor that is not a position of its own list answers 422 
   // Product bug: the unread list checks only its index partition (GSI2PK), not the table keys nor
   // the sort-key prefix, so these positions reach DynamoDB and answer a page (no leak: the Query
   // still reads the caller's own partition).
-  it.fails('GET /notifications/unread refuses a cursor whose table key is another user\'s notification (own unread partition)', async () => {
+  it('GET /notifications/unread refuses a cursor whose table key is another user\'s notification (own unread partition)', async () => {
     const owner = await signUp();
     const user = await signUp();
     const other = await signUp();
@@ -247,7 +241,7 @@ describe('defect 1: a cursor that is not a position of its own list answers 422 
     await expectCursorsRefused('/notifications/unread', user.token, [{ name: 'another user\'s PK and SK beside my GSI2PK', cursor: crafted }]);
   });
 
-  it.fails('GET /notifications/unread refuses a cursor whose index sort key is outside NOTIF#', async () => {
+  it('GET /notifications/unread refuses a cursor whose index sort key is outside NOTIF#', async () => {
     const owner = await signUp();
     const user = await signUp();
     await joinWorkspaces(owner, user, 2);
@@ -923,7 +917,7 @@ describe('defect 7: reset tokens are spent together, logout and password changes
   // Product bug: GET /reset-password checks only that the token exists and has not expired
   // (resetTokenUsable), not that no later password change outdated it, so it shows the form for a
   // token the form's POST then refuses.
-  it.fails('the reset page of a token outdated by another reset answers 422, like its POST', async () => {
+  it('the reset page of a token outdated by another reset answers 422, like its POST', async () => {
     const user = await register();
     const older = await requestResetToken(user.email, 1);
     const newer = await requestResetToken(user.email, 2);
@@ -1024,14 +1018,14 @@ describe('defect 7: reset tokens are spent together, logout and password changes
     expectFormPage(page.text, token);
     expectPageSecurity(page);
 
-    const mismatch = await postResetFormUnchecked({ token, new_password: 'one long password', confirm_password: 'another long password' });
+    const mismatch = await postResetForm({ token, new_password: 'one long password', confirm_password: 'another long password' });
     expect(mismatch.status).toBe(422);
     expect(mismatch.headers.get('content-type')).toMatch(/^text\/html/);
     expect(mismatch.text).toMatch(/role="alert"[^>]*>[^<]*differ/);
     expectFormPage(mismatch.text, token);
     expectPageSecurity(mismatch);
 
-    const short = await postResetFormUnchecked({ token, new_password: 'seven77', confirm_password: 'seven77' });
+    const short = await postResetForm({ token, new_password: 'seven77', confirm_password: 'seven77' });
     expect(short.status).toBe(422);
     expect(short.text).toMatch(/role="alert"[^>]*>[^<]*8 to 128/);
     expectFormPage(short.text, token);
@@ -1068,7 +1062,7 @@ describe('defect 7: reset tokens are spent together, logout and password changes
   // Product bug: the form shown again (422) for mismatched or too-short passwords is a rawReply
   // without the X-Problem-Code header that the served OpenAPI document requires of every 422 of
   // POST /reset-password (the error pages made from a problem carry it).
-  it.fails('the reset form shown again for mismatched or too-short passwords (422) is an answer the OpenAPI document describes', async () => {
+  it('the reset form shown again for mismatched or too-short passwords (422) is an answer the OpenAPI document describes', async () => {
     const user = await register();
     const token = await requestResetToken(user.email, 1);
     for (const [newPassword, confirmPassword] of [['one long password', 'another long password'], ['seven77', 'seven77']]) {

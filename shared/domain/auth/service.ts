@@ -175,8 +175,10 @@ export async function revokeOtherSessions(userId: string, keepFamilyId: string |
   if (others.length > 0) await addRevokedSessions(userId, others.map((session) => session.family_id), now, revokedSessionMemoryMs);
 }
 
-/** Whether a reset token can still be used (the reset page shows the form only then). */
+/** Whether a reset token can still be used (the reset page shows the form only then): the same checks confirming makes. */
 export async function resetTokenUsable(token: string): Promise<boolean> {
   const stored = await repository.getResetToken(sha256(token));
-  return stored?.user_id !== undefined && Date.parse(stored.expires_at) > Date.now();
+  if (stored?.user_id === undefined || Date.parse(stored.expires_at) <= Date.now()) return false;
+  const user = await getUser(stored.user_id, true);
+  return user !== undefined && (user.credentials_changed_at === undefined || user.credentials_changed_at < stored.created_at);
 }

@@ -58,7 +58,14 @@ export function listUnread(userId: string, limit: number, cursor?: string): Prom
     KeyConditionExpression: 'GSI2PK = :pk',
     ExpressionAttributeValues: { ':pk': partition },
     ScanIndexForward: false,
-  }, { limit, cursor, list: { list: 'notifications.unread', index: 'GSI2', partition } });
+  }, {
+    limit, cursor,
+    list: {
+      list: 'notifications.unread', index: 'GSI2', partition, sortPrefix: 'NOTIF#',
+      // an unread notification is indexed under its own sort key, in its user's partition
+      tableKeyFits: (position) => position.PK === `USER#${userId}` && position.SK === position.GSI2SK,
+    },
+  });
 }
 
 export async function unreadCount(userId: string): Promise<number> {

@@ -65,7 +65,14 @@ export function listUsers(limit: number, cursor?: string): Promise<Page<UserReco
     KeyConditionExpression: 'GSI1PK = :users',
     ExpressionAttributeValues: { ':users': 'USERS' },
     ScanIndexForward: false,
-  }, { limit, cursor, list: { list: 'users', index: 'GSI1', partition: 'USERS' } });
+  }, {
+    limit, cursor,
+    list: {
+      list: 'users', index: 'GSI1', partition: 'USERS',
+      // a user is indexed as `<created_at>#<id>` and stored under USER#<id> / USER
+      tableKeyFits: (position) => position.SK === 'USER' && position.GSI1SK!.endsWith(`#${position.PK!.slice('USER#'.length)}`) && position.PK!.startsWith('USER#'),
+    },
+  });
 }
 
 /**

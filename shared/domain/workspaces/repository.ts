@@ -238,7 +238,7 @@ export async function workspacesToPurge(limit: number): Promise<WorkspaceRecord[
   const page = await queryPage<WorkspaceRecord>({
     KeyConditionExpression: 'GSI3PK = :pk',
     ExpressionAttributeValues: { ':pk': 'PURGE#WS' },
-  }, { limit, list: { list: 'workspaces.purge', index: 'GSI3', partition: 'PURGE#WS' } });
+  }, { limit, list: { list: 'workspaces.purge', index: 'GSI3', partition: 'PURGE#WS', tableKeyFits: (position) => position.SK === 'WS' } });
   return page.items.map((item) => withoutKeys(item as unknown as Record<string, unknown>) as unknown as WorkspaceRecord);
 }
 

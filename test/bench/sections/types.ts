@@ -4,6 +4,8 @@ export interface BenchContext {
   runs: number;
   /** prints one line of progress or detail (the bench may print; product code may not) */
   log(line?: string): void;
+  /** figures of an earlier run (`--compare FILE`, the JSON of `--json`), to report growth against */
+  previous?: readonly { name: string; value: number; unit: string }[];
 }
 
 export interface BenchSection {
