@@ -1,0 +1,202 @@
+// What every answer to a fuzz request must be, whatever the request was:
+// - never a 5xx;
+// - every 4xx is application/problem+json whose `code` is one of shared/contract/errors.ts, with the
+//   status that code has (a route that produces text/html answers an HTML page with the code in
+//   `X-Problem-Code`);
+// - documented in the served OpenAPI document (checked by `call`, or by http.ts for raw requests);
+// - nothing half-written: a write the API refused left every partition of every tenant as it was;
+// - no secret echoed: no value the request sent in a `writeOnly` / `format: password` field, and
+//   no password or token the world holds, appears in the answer;
+// - tenant isolation: no answer to tenant A carries tenant B's marked strings or ids, except
+//   what A itself sent and what A legitimately learnt (a user of B it made a member).
+import { errorCodes, statusOfCode, type ErrorCode } from '../../../../shared/contract/errors.js';
+import type { RouteContract } from '../../../../shared/contract/index.js';
+import { partition, queryAll } from '../table.js';
+import { secretPrefix } from './generate.js';
+import type { Answer } from './http.js';
+
+export interface Finding {
+  oracle: 'server error' | 'problem shape' | 'undocumented answer' | 'half-written refusal' | 'secret echoed' | 'tenant leak' | 'transport';
+  detail: string;
+}
+
+const isErrorCode = (code: unknown): code is ErrorCode => typeof code === 'string' && code in errorCodes;
+
+const producesHtml = (route: RouteContract) =>
+  route.produces === 'text/html' || (Array.isArray(route.produces) && route.produces.includes('text/html'));
+
+/** Never a 5xx; every 4xx a problem with a known code and its own status. */
+export function checkStatusAndProblem(route: RouteContract, answer: Answer): Finding[] {
+  const findings: Finding[] = [];
+  if (answer.status >= 500) findings.push({ oracle: 'server error', detail: `answered ${answer.status}` });
+  if (answer.status < 400) return findings;
+  const contentType = (answer.headers.get('content-type') ?? '').toLowerCase();
+  if (contentType.startsWith('application/problem+json')) {
+    let body: any = answer.json;
+    if (body === undefined) {
+      try {
+        body = JSON.parse(answer.text);
+      } catch {
+        return [...findings, { oracle: 'problem shape', detail: 'problem+json body is not JSON' }];
+      }
+    }
+    if (!isErrorCode(body?.code)) findings.push({ oracle: 'problem shape', detail: `code ${JSON.stringify(body?.code)} is not in shared/contract/errors.ts` });
+    else if (statusOfCode(body.code) !== answer.status) findings.push({ oracle: 'problem shape', detail: `code ${body.code} belongs to ${statusOfCode(body.code)}, answered ${answer.status}` });
+    if (body?.status !== answer.status) findings.push({ oracle: 'problem shape', detail: `body.status ${JSON.stringify(body?.status)} ≠ HTTP ${answer.status}` });
+    return findings;
+  }
+  if (producesHtml(route) && contentType.startsWith('text/html')) {
+    const code = answer.headers.get('x-problem-code');
+    if (!isErrorCode(code)) findings.push({ oracle: 'problem shape', detail: `HTML error page without a known X-Problem-Code (${JSON.stringify(code)})` });
+    else if (statusOfCode(code) !== answer.status) findings.push({ oracle: 'problem shape', detail: `X-Problem-Code ${code} belongs to ${statusOfCode(code)}, answered ${answer.status}` });
+    return findings;
+  }
+  findings.push({ oracle: 'problem shape', detail: `a ${answer.status} answered as ${contentType || '(no content-type)'}, not application/problem+json` });
+  return findings;
+}
+
+// ---- secrets
+
+/** The forms a text takes inside an answer: as is, JSON-escaped, HTML-escaped, URL-encoded. */
+function forms(text: string): string[] {
+  const json = JSON.stringify(text).slice(1, -1);
+  const html = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  const htmlHex = html.replace(/&#39;/g, '&#x27;');
+  let url = text;
+  try {
+    url = encodeURIComponent(text);
+  } catch {
+    // a lone surrogate cannot be URL-encoded
+  }
+  return [...new Set([text, json, html, htmlHex, url])];
+}
+
+export interface SecretSent {
+  /** where the request carried it: `body.password`, `query.token`, `authorization` */
+  where: string;
+  value: string;
+  /** a secret the world issued (a real reset token): the reset page may carry it in its form */
+  real?: boolean;
+}
+
+/**
+ * Why a secret may appear: the reset page's form carries the reset token of the link the user
+ * opened in a hidden field (it posts it back), when the token is real, and only that token.
+ */
+const mayCarry = (route: RouteContract, secret: SecretSent, answer: Answer) =>
+  secret.real === true && secret.where.endsWith('.token') && producesHtml(route) && (answer.headers.get('content-type') ?? '').startsWith('text/html');
+
+/**
+ * `elsewhere`: the request's body and target. A secret of the world the request carried there but not
+ * in a secret field (a token as a property name, in a non-secret field) may come back where the
+ * API says what it refused (`body.<name>`, a non-secret `value`): the contract cannot know it is one.
+ */
+export function checkSecrets(route: RouteContract, answer: Answer, sent: SecretSent[], worldSecrets: Map<string, string>, elsewhere = ''): Finding[] {
+  const findings: Finding[] = [];
+  const text = answer.text;
+  const echoed: SecretSent[] = [];
+  for (const secret of sent) {
+    // only distinctive values: generated secrets carry the prefix, the world's are long and random
+    if (!(secret.value.includes(secretPrefix) || secret.value.length >= 12)) continue;
+    if (mayCarry(route, secret, answer)) continue;
+    // a long generated secret is also caught when only its start comes back (a truncated echo);
+    // the world's tokens are structured (`rt1.<user>.<family>.…`), so only the whole token counts
+    const probe = secret.value.length > 200 && secret.value.startsWith(secretPrefix) ? [secret.value.slice(0, 64)] : [secret.value];
+    if (probe.some((value) => forms(value).some((form) => text.includes(form)))) echoed.push(secret);
+  }
+  // a short secret found only inside a longer one that was echoed is that one's echo
+  for (const secret of echoed) {
+    if (echoed.some((other) => other !== secret && other.value.length > secret.value.length && other.value.includes(secret.value))) continue;
+    findings.push({ oracle: 'secret echoed', detail: `the value sent in ${secret.where} (${JSON.stringify(secret.value.slice(0, 40))}${secret.value.length > 40 ? '…' : ''}) is in the answer` });
+  }
+  if (sent.some((secret) => secret.value.includes(secretPrefix) && !mayCarry(route, secret, answer)) && text.includes(secretPrefix) && findings.length === 0) {
+    findings.push({ oracle: 'secret echoed', detail: `part of a secret sent (prefix ${secretPrefix}) is in the answer` });
+  }
+  for (const [value, what] of worldSecrets) {
+    if (!(value.includes(secretPrefix) || value.length >= 12) || !text.includes(value)) continue;
+    if (sent.some((secret) => secret.value === value && mayCarry(route, secret, answer))) continue;
+    if (elsewhere.includes(value) && !sent.some((secret) => secret.value === value)) continue;
+    findings.push({ oracle: 'secret echoed', detail: `${what} is in the answer` });
+  }
+  return findings;
+}
+
+// ---- tenant isolation
+
+/**
+ * Tenant B's strings and ids must not reach tenant A. `sentByA`: every string of A's request (an
+ * id A put in its path may come back); `disclosed`: what A learnt legitimately.
+ */
+export function checkIsolation(answer: Answer, marker: string, bStrings: Map<string, string>, bIds: Map<string, string>, sentByA: string[], disclosed: Set<string>): Finding[] {
+  const text = answer.text.toLowerCase();
+  if (!text) return [];
+  const sent = sentByA.map((value) => value.toLowerCase());
+  const allowed = (value: string) => disclosed.has(value) || sent.some((one) => one.includes(value));
+  const findings: Finding[] = [];
+  for (const [value, what] of [...bStrings, ...bIds]) {
+    if (text.includes(value.toLowerCase()) && !allowed(value.toLowerCase())) findings.push({ oracle: 'tenant leak', detail: `tenant B's ${what} (${value}) is in an answer to tenant A` });
+  }
+  if (findings.length === 0 && text.includes(marker)) {
+    // any other string of B (a derived one: a description built from B's name)
+    let rest = text;
+    for (const value of [...disclosed, ...sent]) if (value.includes(marker)) rest = rest.split(value).join('');
+    if (rest.includes(marker)) {
+      const at = rest.indexOf(marker);
+      findings.push({ oracle: 'tenant leak', detail: `tenant B's marker is in an answer to tenant A: …${answer.text.slice(Math.max(0, at - 60), at + 60)}…` });
+    }
+  }
+  return findings;
+}
+
+// ---- nothing half-written
+
+type Item = Record<string, any>;
+export type Snapshot = Map<string, string>;
+
+/**
+ * Items a refused request may change, with the reason. Throttle counters, outbox mails and reset
+ * tokens are not even read: they live in partitions of their own (THROTTLE#…, OUTBOX#…, RESET#…).
+ */
+export const volatile: { why: string; applies: (route: RouteContract, key: string) => boolean }[] = [
+  {
+    why: 'THROTTLE#LOGIN#… counters: a refused sign-in is counted before the password is checked (on purpose); not snapshotted',
+    applies: (_route, key) => key.startsWith('THROTTLE#'),
+  },
+  {
+    why: 'OUTBOX#… and RESET#…: a password-reset request always answers 202 and writes a token and a mail (a decoy for an unknown email); not snapshotted',
+    applies: (_route, key) => key.startsWith('OUTBOX#') || key.startsWith('RESET#'),
+  },
+  {
+    why: 'SESSION#… of a user on /auth/refresh: presenting a spent refresh token is refused (401) and revokes its whole family, on purpose',
+    applies: (route, key) => route.id === 'refresh' && /^USER#[^|]+\|SESSION#/.test(key),
+  },
+];
+
+const stable = (item: Item) => JSON.stringify(Object.keys(item).sort().map((key) => [key, item[key]]));
+
+export async function snapshot(partitions: string[], indexes: { index: string; pk: string }[]): Promise<Snapshot> {
+  const result: Snapshot = new Map();
+  const base = await Promise.all(partitions.map((pk) => partition(pk)));
+  for (const items of base) for (const item of items) result.set(`${item.PK}|${item.SK}`, stable(item));
+  const indexed = await Promise.all(indexes.map(({ index, pk }) => queryAll({
+    IndexName: index, KeyConditionExpression: `${index}PK = :pk`, ExpressionAttributeValues: { ':pk': pk },
+  })));
+  indexes.forEach(({ index }, position) => {
+    for (const item of indexed[position]!) result.set(`${index}:${item.PK}|${item.SK}`, stable(item));
+  });
+  return result;
+}
+
+export function checkUnchanged(route: RouteContract, before: Snapshot, after: Snapshot): Finding[] {
+  const changes: string[] = [];
+  for (const [key, value] of after) {
+    const ignored = volatile.some((rule) => rule.applies(route, key.replace(/^GSI\d:/, '')));
+    if (ignored) continue;
+    if (!before.has(key)) changes.push(`added ${key}: ${value.slice(0, 300)}`);
+    else if (before.get(key) !== value) changes.push(`changed ${key}: ${before.get(key)!.slice(0, 300)} → ${value.slice(0, 300)}`);
+  }
+  for (const key of before.keys()) {
+    if (!after.has(key) && !volatile.some((rule) => rule.applies(route, key.replace(/^GSI\d:/, '')))) changes.push(`removed ${key}`);
+  }
+  return changes.length ? [{ oracle: 'half-written refusal', detail: changes.join('; ') }] : [];
+}
