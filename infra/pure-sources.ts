@@ -18,7 +18,10 @@ const sourceFolders = ['functions', 'shared'];
 const isDeclarative = (path: string) => /^shared\/(contract\/[^/]+|config)\.ts$/.test(path);
 
 /** Contract helpers that only build a value from their arguments (see shared/contract). */
-const helpers = new Set(['route', 'named', 'pageOf', 'exactlyOneOf', 'documented', 'emailText', 'secretText', 'nameText', 'multiLine', 'asciiText', 'singleLine', 'integer']);
+const helpers = new Set([
+  'route', 'named', 'pageOf', 'exactlyOneOf', 'documented', 'emailText', 'secretText', 'nameText', 'multiLine', 'asciiText', 'singleLine', 'integer',
+  'shortCodeText', 'colourText', 'urlText', 'catalogRoutes', 'catalogRecord',
+]);
 
 /** `z.object(…)`, `z.iso.datetime(…)`, but not `z.globalRegistry.add(…)`; a helper by name; `.check(…)` on one of those. */
 function buildsAValue(callee: ts.Expression): boolean {

@@ -38,6 +38,10 @@ const Environment = z.object({
   /** Milliseconds a single AWS call may take before it is abandoned (then retried). */
   AWS_REQUEST_TIMEOUT_MS: integer(3_000, 100),
   AWS_MAX_ATTEMPTS: integer(3, 1),
+  /** δ of the change log (SYNC.md): readers never return entries younger than this; milliseconds. */
+  SYNC_SETTLE_MS: integer(5_000, 100),
+  /** How long the change log keeps entries; an older `modified_since` answers resync_required. */
+  CHANGE_LOG_RETENTION_DAYS: integer(30, 1),
   /** DynamoDB calls at least this slow log one `slow dynamodb call` line and count as SlowDynamoDbCalls. */
   DYNAMODB_SLOW_MS: integer(100, 1),
 });
@@ -63,6 +67,7 @@ function toConfig(env: z.infer<typeof Environment>) {
     metricsNamespace: env.METRICS_NAMESPACE,
     aws: { requestTimeoutMs: env.AWS_REQUEST_TIMEOUT_MS, maxAttempts: env.AWS_MAX_ATTEMPTS },
     dynamodbSlowMs: env.DYNAMODB_SLOW_MS,
+    sync: { settleMs: env.SYNC_SETTLE_MS, retentionDays: env.CHANGE_LOG_RETENTION_DAYS },
   };
 }
 

@@ -94,6 +94,12 @@ export function pageOf<S extends z.ZodMiniType>(item: S) {
 
 export const WorkspaceParams = /* @__PURE__ */ z.object({ workspace_id: Uuid });
 
+/** A query flag: `true` or `false` (absent: false). */
+export const Flag = /* @__PURE__ */ z._default(z.pipe(z.enum(['true', 'false']), z.transform((value: 'true' | 'false') => value === 'true')), false);
+
+/** A list of a workspace's entities: a page, and `include_archived=true` to see archived ones too (after the others). */
+export const ListQuery = /* @__PURE__ */ z.object({ ...PageQuery.def.shape, include_archived: Flag });
+
 /** A body that must carry exactly one of some optional fields: checked, and said in the OpenAPI document (`oneOf`). */
 export function exactlyOneOf<S extends z.ZodMiniObject>(schema: S, fields: readonly (keyof z.output<S> & string)[]): S {
   const checked = schema.check(z.refine((value: Record<string, unknown>) => fields.filter((field) => value[field] !== undefined).length === 1, {

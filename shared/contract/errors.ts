@@ -66,6 +66,18 @@ export const errorCodes = {
   ALREADY_A_MEMBER: 'conflict',
   CANNOT_CHANGE_OWN_ROLE: 'conflict',
   LAST_OWNER: 'conflict',
+  // the catalog (shared/domain/catalog and the entities declared on it)
+  REFERENCE_NOT_FOUND: 'invalid',
+  TREE_CYCLE: 'invalid',
+  TREE_TOO_DEEP: 'invalid',
+  SHORT_CODE_TAKEN: 'conflict',
+  COMPANY_NAME_TAKEN: 'conflict',
+  LABEL_NAME_TAKEN: 'conflict',
+  CATEGORY_HAS_CHILDREN: 'conflict',
+  LOCATION_HAS_CHILDREN: 'conflict',
+  LOCATION_HAS_CONTAINERS: 'conflict',
+  FAVORITE_TARGET_NOT_FOUND: 'not_found',
+  SHORT_CODE_NOT_FOUND: 'not_found',
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorCode = keyof typeof errorCodes;
@@ -112,6 +124,17 @@ export const errorDescriptions: Record<ErrorCode, string> = {
   ALREADY_A_MEMBER: 'The user is a member already.',
   CANNOT_CHANGE_OWN_ROLE: 'Nobody changes their own role.',
   LAST_OWNER: 'A workspace keeps at least one owner.',
+  REFERENCE_NOT_FOUND: 'A field names an entity (a parent, a location) that does not exist in this workspace; `errors[]` says which.',
+  TREE_CYCLE: 'The new parent is the entity itself or one of its descendants.',
+  TREE_TOO_DEEP: 'The new place is deeper than a tree may grow (20 levels).',
+  SHORT_CODE_TAKEN: 'Another location, container or item of the workspace has this short code.',
+  COMPANY_NAME_TAKEN: 'Another company of the workspace (archived ones included) has this name.',
+  LABEL_NAME_TAKEN: 'Another label of the workspace (archived ones included) has this name.',
+  CATEGORY_HAS_CHILDREN: 'The category has child categories (archived ones included); move or delete them first.',
+  LOCATION_HAS_CHILDREN: 'The location has child locations (archived ones included); move or delete them first.',
+  LOCATION_HAS_CONTAINERS: 'Containers are at the location (archived ones included); move or delete them first.',
+  FAVORITE_TARGET_NOT_FOUND: 'The thing to mark as a favorite does not exist in this workspace.',
+  SHORT_CODE_NOT_FOUND: 'No location, container or item of this workspace has this short code.',
 };
 
 export const kindOf = (code: ErrorCode): ErrorKind => errorCodes[code];

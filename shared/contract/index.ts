@@ -5,13 +5,29 @@ import * as auth from './auth.js';
 import * as users from './users.js';
 import * as workspaces from './workspaces.js';
 import * as notifications from './notifications.js';
+import * as categories from './categories.js';
+import * as locations from './locations.js';
+import * as containers from './containers.js';
+import * as companies from './companies.js';
+import * as labels from './labels.js';
+import * as borrowers from './borrowers.js';
+import * as favorites from './favorites.js';
+import * as activity from './activity.js';
+import * as sync from './sync.js';
+import * as lookup from './lookup.js';
 
 /** Only route declarations; each module also exports its schemas. */
 const routesOf = (module: Record<string, unknown>) =>
   Object.values(module).filter((value): value is RouteContract =>
     typeof value === 'object' && value !== null && 'method' in value && 'path' in value && 'access' in value);
 
-export const routeTable: readonly RouteContract[] = [platform, auth, users, workspaces, notifications].flatMap(routesOf);
+export const routeTable: readonly RouteContract[] = [
+  platform, auth, users, workspaces, notifications, categories, locations, containers, companies, labels, borrowers,
+  favorites, activity, sync, lookup,
+].flatMap(routesOf);
 
-export { platform, auth, users, workspaces, notifications };
+export {
+  platform, auth, users, workspaces, notifications, categories, locations, containers, companies, labels, borrowers,
+  favorites, activity, sync, lookup,
+};
 export * from './route.js';

@@ -98,3 +98,22 @@ export function asciiText({ min = 1, max, pattern }: TextLimits & { pattern: Reg
 export function integer(min: number, max: number) {
   return z.int().check(z.minimum(min), z.maximum(max));
 }
+
+/** A short code a person reads off a label: 1–8 of A–Z and 0–9, any case in, upper case stored. */
+export function shortCodeText() {
+  const schema = z.pipe(z.string().check(z.overwrite((text: string) => text.trim().toUpperCase())), z.string().check(z.regex(/^[A-Z0-9]{1,8}$/)));
+  z.globalRegistry.add(schema, { pattern: '^[A-Za-z0-9]{1,8}$', description: 'Up to 8 letters and digits, any case (stored upper case).' } as never);
+  return marked(schema);
+}
+
+/** A colour as `#rrggbb`. */
+export function colourText() {
+  return asciiText({ min: 7, max: 7, pattern: /^#[0-9A-Fa-f]{6}$/ });
+}
+
+/** A web address (http or https), as people paste them. */
+export function urlText() {
+  const schema = z.pipe(z.string().check(z.overwrite((text: string) => text.trim()), z.maxLength(2048)), z.url({ protocol: /^https?$/ }));
+  z.globalRegistry.add(schema, { format: 'uri', maxLength: 2048 } as never);
+  return marked(schema);
+}

@@ -30,6 +30,39 @@ export const keys = {
   /** sparse: present only while the notification is unread */
   unreadIndex: (userId: string, notificationId: string) => ({ GSI2PK: `USER#${userId}#UNREAD`, GSI2SK: `NOTIF#${notificationId}` }),
   notificationCounter: (userId: string) => ({ PK: `USER#${userId}`, SK: 'NOTIF#COUNT' }),
+
+  // ---- a workspace's content (catalog entities, later items, inventory, loans)
+
+  /** every entity of a workspace lives in its partition, sorted by type then id (UUIDv7: creation order) */
+  entity: (workspaceId: string, type: string, id: string) => ({ PK: `WS#${workspaceId}`, SK: `${type}#${id}` }),
+  /**
+   * The entity's collection by name: active ones first (`0#`), then archived (`1#`), each by
+   * folded name; a list of active ones is `begins_with 0#`.
+   */
+  collectionIndex: (workspaceId: string, type: string, archived: boolean, sortName: string, id: string) =>
+    ({ GSI1PK: `WS#${workspaceId}#${type}`, GSI1SK: `${archived ? 1 : 0}#${sortName}#${id}` }),
+  /** the entity under what it links to (a category's parent, a container's location), same order */
+  parentIndex: (workspaceId: string, type: string, parentId: string | undefined, archived: boolean, sortName: string, id: string) =>
+    ({ GSI2PK: `WS#${workspaceId}#${type}#IN#${parentId ?? 'ROOT'}`, GSI2SK: `${archived ? 1 : 0}#${sortName}#${id}` }),
+  /** a unique value in a workspace (a label's name, a short code), written with its entity */
+  uniqueGuard: (workspaceId: string, kind: string, value: string) => ({ PK: `WS#${workspaceId}#UNIQUE`, SK: `${kind}#${value}` }),
+  /** who deleted what and when; written by the delete itself, oldest first, kept 90 days */
+  tombstone: (workspaceId: string, deletedAt: string, type: string, id: string) => ({ PK: `WS#${workspaceId}#TOMBSTONES`, SK: `${deletedAt}#${type}#${id}` }),
+  /** a user's favorite, in the workspace's favorites partition (purged with it) */
+  favorite: (workspaceId: string, userId: string, type: string, targetId: string) => ({ PK: `WS#${workspaceId}#FAVORITES`, SK: `USER#${userId}#${type}#${targetId}` }),
+  /** the favorites pointing at one target (removed with it) */
+  favoriteTargetIndex: (workspaceId: string, type: string, targetId: string, userId: string) => ({ GSI1PK: `WS#${workspaceId}#FAVORITES#${type}#${targetId}`, GSI1SK: `USER#${userId}` }),
+
+  // ---- projections of the change feed (functions/streams/projectors/)
+
+  /** the change log (SYNC.md): ordered by the time the log learned of a change */
+  changeLogEntry: (workspaceId: string, loggedAt: string, eventId: string) => ({ PK: `WS#${workspaceId}#CHANGES`, SK: `${loggedAt}#${eventId}` }),
+  /** one per stream record projected into the change log, so a replayed record adds nothing */
+  changeLogEvent: (workspaceId: string, eventId: string) => ({ PK: `WS#${workspaceId}#CHANGES#EVENTS`, SK: eventId }),
+  /** the activity log, newest last; keyed by the stream record, so a replay writes the same key */
+  activity: (workspaceId: string, occurredAt: string, eventId: string) => ({ PK: `WS#${workspaceId}#ACTIVITY`, SK: `${occurredAt}#${eventId}` }),
+  activityByUserIndex: (workspaceId: string, userId: string, sortKey: string) => ({ GSI1PK: `WS#${workspaceId}#ACTIVITY#USER#${userId}`, GSI1SK: sortKey }),
+  activityByEntityIndex: (workspaceId: string, type: string, entityId: string, sortKey: string) => ({ GSI2PK: `WS#${workspaceId}#ACTIVITY#${type}#${entityId}`, GSI2SK: sortKey }),
 } as const;
 
 /** Key attributes never leave the repository layer. */

@@ -1,6 +1,9 @@
 // Every projector of the change feed, in the order they run for each change. The change-feed
 // handler, the local runtime (through that handler) and the tests read this one list.
 import type { Projector } from '../../../shared/stream/projector.js';
+import { activity } from './activity.js';
+import { changeLog } from './change-log.js';
+import { favoriteCleanup } from './favorite-cleanup.js';
 import { mail } from './mail.js';
 
-export const projectors: readonly Projector[] = [mail];
+export const projectors: readonly Projector[] = [changeLog, activity, favoriteCleanup, mail];

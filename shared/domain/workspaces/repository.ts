@@ -246,7 +246,10 @@ export async function workspacesToPurge(limit: number): Promise<WorkspaceRecord[
  * Every partition that holds a workspace's data. Domains that add a partition of their own
  * add it here, so the purge reaches it.
  */
-export const workspacePartitions = (workspaceId: string) => [`WS#${workspaceId}`, `WS#${workspaceId}#UNIQUE`];
+export const workspacePartitions = (workspaceId: string) => [
+  `WS#${workspaceId}`, `WS#${workspaceId}#UNIQUE`, `WS#${workspaceId}#TOMBSTONES`, `WS#${workspaceId}#FAVORITES`,
+  `WS#${workspaceId}#CHANGES`, `WS#${workspaceId}#CHANGES#EVENTS`, `WS#${workspaceId}#ACTIVITY`,
+];
 
 /**
  * Deletes one page (up to 100 items) of a workspace's data, the workspace item last. Answers

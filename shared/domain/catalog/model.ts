@@ -1,0 +1,88 @@
+// One lifecycle for every entity of a workspace's catalog (categories, locations, containers,
+// companies, labels, borrowers; items, inventory after them): an entity is a declaration of what
+// makes it different (its type, its editable fields, what must be unique, what it links to, what
+// forbids its deletion), and the engine in this folder does the rest: create with guards, get,
+// list by name with cursors, PATCH with If-Match, archive, restore, delete with rules and a
+// tombstone. The engine never learns an entity's name: a new need is a new option here.
+import type { ErrorCode } from '../../contract/errors.js';
+
+/** The stored shape every catalog entity shares. */
+export interface CatalogRecord {
+  id: string;
+  workspace_id: string;
+  name: string;
+  is_archived: boolean;
+  created_at: string;
+  updated_at: string;
+  version: number;
+  created_by: string;
+  updated_by: string;
+  [field: string]: unknown;
+}
+
+/** A value that must be unique in the workspace (archived entities included), kept by a guard item. */
+export interface UniqueRule {
+  field: string;
+  /** the guard's kind; entities sharing a kind share the namespace (short codes of locations, containers and items) */
+  kind: string;
+  code: ErrorCode;
+  /** how the guard's value is normalised: names compare case- and accent-insensitively, codes upper-cased */
+  normalise: 'name' | 'code';
+}
+
+/**
+ * A link to another entity of the same workspace (a category's parent, a container's location).
+ * The target must exist when the link is made; the target counts its linked entities in
+ * `counter`, in the same transaction, so a delete rule on the target is one condition.
+ */
+export interface LinkRule {
+  field: string;
+  /** the entity type linked to */
+  to: string;
+  /** the attribute on the target counting what links to it */
+  counter: string;
+  /** a link to the same type forming a tree: cycles are refused, also under concurrent moves */
+  tree?: boolean;
+}
+
+/** What forbids a delete (or, for entities that only archive, an archive): a counter above zero. */
+export interface DeleteRule {
+  counter: string;
+  code: ErrorCode;
+  message: string;
+}
+
+export interface EntityDefinition {
+  /** activity, change log, tombstones, keys: `CATEGORY` */
+  type: string;
+  /** in messages: `category` */
+  label: string;
+  /** fields a client sets (create) and changes (PATCH); `name` is always one */
+  fields: readonly string[];
+  /** fields PATCH may clear with `null` */
+  optional: readonly string[];
+  unique?: readonly UniqueRule[];
+  links?: readonly LinkRule[];
+  /** a short code (≤ 8 of [A-Z0-9], unique across the workspace's scannable things), generated when absent */
+  shortCode?: { field: string };
+  deleteRules?: readonly DeleteRule[];
+  /** `archive`: DELETE archives (borrowers keep their loan history) */
+  deletes?: 'hard' | 'archive';
+  /** the deepest a tree may grow (links with `tree`); a deeper move is refused */
+  maxDepth?: number;
+}
+
+export function defineEntity<const D extends EntityDefinition>(definition: D): D {
+  return definition;
+}
+
+/** The code namespace every scannable thing's short code shares, so a code resolves to one thing. */
+export const shortCodeKind = 'SHORTCODE';
+
+/** Folded for sorting and comparing: NFKD, accents dropped, lower case (so "Émile" sorts beside "emile"). */
+export function foldName(name: string): string {
+  return name.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().slice(0, 200);
+}
+
+export const normalisedUnique = (rule: Pick<UniqueRule, 'normalise'>, value: string) =>
+  rule.normalise === 'name' ? foldName(value) : value.toUpperCase();

@@ -1,0 +1,355 @@
+// The catalog engine: the lifecycle every catalog entity shares, written once. An entity's service
+// is `catalogService(definition)` plus whatever is its own (a category's children, a location's
+// breadcrumb). Every write is one transaction whose conditions carry the invariants (unique values,
+// links to existing entities, counters that forbid deletes, no cycles, the version an If-Match
+// names); a transaction lost to a concurrent write is read again and retried (shared/domain/races.ts).
+import { randomBytes } from 'node:crypto';
+import type { WorkspaceScope } from '../../http/caller.js';
+import type { IfMatch } from '../../http/conditional.js';
+import { keys } from '../../db/keys.js';
+import { cancellationReasons, tableName, transactWrite, type Page, type TransactItem } from '../../db/table.js';
+import { DomainError, VersionConflict } from '../errors.js';
+import { newId } from '../ids.js';
+import { lostRace, settleRace } from '../races.js';
+import { CatalogNotFound, ReferenceNotFound, TreeCycle, TreeTooDeep } from './errors.js';
+import { shortCodeKind, type CatalogRecord, type EntityDefinition, type LinkRule } from './model.js';
+import * as repository from './repository.js';
+
+/** What a client sends to create or change an entity: its fields, `null` clearing an optional one. */
+export type EntityInput = Record<string, unknown>;
+
+export interface ListQuery {
+  limit: number;
+  cursor?: string;
+  include_archived?: boolean;
+}
+
+/** One transaction item and what its failure would mean. */
+interface Step {
+  item: TransactItem;
+  /** `entity`: the entity's own condition; `guard:<field>`; `link:<field>`; `ancestor`; `workspace` */
+  cause: string;
+}
+
+const defaultMaxDepth = 20;
+/** 31 characters nobody confuses reading a label aloud or typing it: no 0/O, 1/I/L. */
+const shortCodeAlphabet = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+
+/** 8 characters of that alphabet (31^8 ≈ 8.5·10^11 codes), drawn without bias. */
+function newShortCode(): string {
+  let code = '';
+  while (code.length < 8) {
+    for (const byte of randomBytes(16)) {
+      if (byte < 248 && code.length < 8) code += shortCodeAlphabet[byte % 31];
+    }
+  }
+  return code;
+}
+
+/**
+ * The lifecycle of one entity. `R` is what its records look like to callers (the contract's answer
+ * shape); the engine itself only relies on the fields every catalog record has.
+ */
+export function catalogService<R extends { id: string } = CatalogRecord>(definition: EntityDefinition) {
+  const { type } = definition;
+  const links = definition.links ?? [];
+  const maxDepth = definition.maxDepth ?? defaultMaxDepth;
+  const notFound = () => CatalogNotFound(`No ${definition.label} with that id in this workspace.`);
+
+  async function get(scope: WorkspaceScope, id: string, consistent = false): Promise<CatalogRecord> {
+    return (await repository.getEntity(definition, scope.workspace.id, id, consistent)) ?? Promise.reject(notFound());
+  }
+
+  /**
+   * Touches that make (`delta` 1) or unmake (-1) the record's links. For a tree link made, the new
+   * parent and each of its ancestors must keep the version read while walking up to the root,
+   * so two concurrent moves cannot close a cycle neither of them saw.
+   */
+  async function linkTouches(workspaceId: string, record: Record<string, unknown>, delta: 1 | -1, self?: string): Promise<repository.Touch[]> {
+    const touches: repository.Touch[] = [];
+    for (const link of links) {
+      const target = repository.linkOf(record, link);
+      if (!target) continue;
+      touches.push({ key: keys.entity(workspaceId, link.to, target), type: link.to, adds: { [link.counter]: delta } });
+      if (link.tree && delta === 1) touches.push(...(await ancestry(workspaceId, link, target, self)));
+    }
+    return touches;
+  }
+
+  /** The chain from `parentId` up to the root, each at the version read; refuses a cycle through `self`. */
+  async function ancestry(workspaceId: string, link: LinkRule, parentId: string, self: string | undefined): Promise<repository.Touch[]> {
+    const chain: repository.Touch[] = [];
+    for (let current: string | undefined = parentId; current !== undefined;) {
+      if (current === self) throw TreeCycle(`A ${definition.label} cannot be placed inside itself or one of its own descendants.`, fieldError(link, 'is this one or one of its descendants'));
+      if (chain.length >= maxDepth) throw TreeTooDeep(`${definition.label} trees are at most ${maxDepth} levels deep.`, fieldError(link, `is already ${maxDepth} levels deep`));
+      const ancestor = await repository.getEntity({ type: link.to }, workspaceId, current, true);
+      if (!ancestor) throw ReferenceNotFound(`No ${definition.label} with that id in this workspace.`, fieldError(link));
+      chain.push({ key: keys.entity(workspaceId, link.to, current), type: link.to, versionIs: ancestor.version });
+      current = repository.linkOf(ancestor, link);
+    }
+    return chain;
+  }
+
+  const fieldError = (link: LinkRule, message = `is not a ${link.to.toLowerCase()} of this workspace`) =>
+    ({ errors: [{ location: `body.${link.field}`, message }] });
+
+  /** Runs the steps as one transaction; answers the cause of the first failed condition, if any. */
+  async function run(steps: Step[]): Promise<string | undefined> {
+    try {
+      await transactWrite(steps.map((step) => step.item));
+      return undefined;
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      if (!reasons) throw error;
+      const failed = reasons.findIndex((reason) => reason === 'ConditionalCheckFailed');
+      if (failed < 0) throw error;
+      return steps[failed]!.cause;
+    }
+  }
+
+  /** Turns a failed guard or link into the client's error. */
+  function refusal(cause: string): DomainError | undefined {
+    if (cause.startsWith('guard:')) {
+      const field = cause.slice('guard:'.length);
+      const rule = definition.unique?.find((candidate) => candidate.field === field);
+      const message = field === definition.shortCode?.field ? 'This short code is taken by another thing in this workspace.'
+        : `Another ${definition.label} already has this ${field.replace(/_/g, ' ')}.`;
+      return new DomainError(rule?.code ?? 'SHORT_CODE_TAKEN', message, { errors: [{ location: `body.${field}`, message: 'is taken' }] });
+    }
+    if (cause.startsWith('link:')) {
+      const link = links.find((candidate) => candidate.field === cause.slice('link:'.length))!;
+      return ReferenceNotFound(`No ${link.to.toLowerCase()} with that id in this workspace.`, fieldError(link));
+    }
+    if (cause === 'workspace') return new DomainError('WORKSPACE_ACCESS_DENIED', 'The workspace is being deleted.');
+    return undefined;
+  }
+
+  /**
+   * A touch that checks a version failed because an ancestor moved (walk again: a vanished one is
+   * then found missing); one that only counts failed because the linked entity is gone.
+   */
+  const touchSteps = (touches: repository.Touch[]): Step[] =>
+    repository.mergeTouches(touches).map((touch) => ({
+      item: repository.touchItem(touch),
+      cause: touch.versionIs !== undefined ? 'ancestor'
+        : `link:${links.find((link) => link.to === touch.type && touch.adds?.[link.counter] !== undefined)?.field ?? links[0]?.field}`,
+    }));
+
+  const guardSteps = (workspaceId: string, record: Record<string, unknown>, id: string): Step[] =>
+    repository.guardsOf(definition, record).map((guard) => ({ item: repository.guardPut(workspaceId, guard.kind, guard.value, type, id), cause: `guard:${guard.field}` }));
+
+  async function create(scope: WorkspaceScope, actorId: string, input: EntityInput): Promise<CatalogRecord> {
+    const workspaceId = scope.workspace.id;
+    const given = definition.shortCode ? input[definition.shortCode.field] : undefined;
+    // A generated short code that collides is drawn again (a given one is the client's to change);
+    // an ancestor that moved meanwhile is walked again.
+    for (let attempt = 0; attempt < 10; attempt += 1) {
+      const now = new Date().toISOString();
+      const record: CatalogRecord = {
+        ...Object.fromEntries(definition.fields.filter((field) => input[field] !== undefined && input[field] !== null).map((field) => [field, input[field]])),
+        ...(definition.shortCode ? { [definition.shortCode.field]: given ?? newShortCode() } : {}),
+        id: newId(), workspace_id: workspaceId, name: input.name as string, is_archived: false,
+        created_at: now, updated_at: now, version: 1, created_by: actorId, updated_by: actorId,
+      };
+      const steps: Step[] = [
+        { item: { Put: { TableName: tableName, Item: repository.entityItem(definition, record), ConditionExpression: 'attribute_not_exists(PK)' } }, cause: 'entity' },
+        ...guardSteps(workspaceId, record, record.id),
+        ...touchSteps(await linkTouches(workspaceId, record, 1, record.id)),
+        { item: repository.workspaceActive(workspaceId), cause: 'workspace' },
+      ];
+      const cause = await run(steps);
+      if (cause === undefined) return record;
+      if (cause === `guard:${definition.shortCode?.field}` && given === undefined) continue;
+      if (cause === 'ancestor') continue;
+      throw refusal(cause) ?? new Error(`create ${type}: unexpected cancellation at ${cause}`);
+    }
+    throw new DomainError('RESOURCE_BUSY', `The ${definition.label} could not be placed: its place kept changing; try again.`, { retryAfter: 1 });
+  }
+
+  /**
+   * Applies `changes` (fields sent; `null` clears) on top of what was read, as one transaction
+   * conditional on the version read. With `rules`, their counters must also be zero at commit.
+   */
+  async function change(
+    scope: WorkspaceScope, actorId: string, id: string, ifMatch: IfMatch | undefined,
+    apply: (current: CatalogRecord) => EntityInput | undefined, rules: readonly { counter: string }[] = [],
+  ): Promise<CatalogRecord> {
+    const workspaceId = scope.workspace.id;
+    const accepted = ifMatch?.versionsFor(id);
+    return settleRace(async () => {
+      const current = await get(scope, id, true);
+      if (accepted && !accepted.includes(current.version)) throw VersionConflict();
+      const changes = apply(current);
+      if (!changes) return current; // nothing to change (archiving what is archived)
+      const now = new Date().toISOString();
+      const next: CatalogRecord = { ...current, updated_at: now, updated_by: actorId, version: current.version + 1 };
+      for (const [field, value] of Object.entries(changes)) {
+        if (value === null) delete next[field];
+        else next[field] = value;
+      }
+      const set = Object.fromEntries(Object.entries(next).filter(([field, value]) => current[field] !== value || ['updated_at', 'updated_by', 'version'].includes(field)));
+      const removed = Object.keys(current).filter((field) => !(field in next));
+      const index = repository.indexAttributes(definition, next);
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = { ':seen': current.version };
+      const assignments = Object.entries({ ...set, ...index }).map(([field, value], position) => {
+        names[`#f${position}`] = field;
+        values[`:v${position}`] = value;
+        return `#f${position} = :v${position}`;
+      });
+      const removals = removed.map((field, position) => {
+        names[`#r${position}`] = field;
+        return `#r${position}`;
+      });
+      names['#version'] = 'version';
+      const zero = counterConditions(rules, names, values);
+      const steps: Step[] = [{
+        item: {
+          Update: {
+            TableName: tableName, Key: keys.entity(workspaceId, type, id),
+            UpdateExpression: `SET ${assignments.join(', ')}${removals.length ? ` REMOVE ${removals.join(', ')}` : ''}`,
+            ConditionExpression: ['attribute_exists(PK)', '#version = :seen', ...zero].join(' AND '),
+            ExpressionAttributeNames: names, ExpressionAttributeValues: values,
+          },
+        },
+        cause: 'entity',
+      }];
+      // unique values that changed: the old guard goes, the new one must be free
+      const before = new Map(repository.guardsOf(definition, current).map((guard) => [guard.field, guard]));
+      for (const guard of repository.guardsOf(definition, next)) {
+        const old = before.get(guard.field);
+        if (old?.value === guard.value) continue;
+        if (old) steps.push({ item: repository.guardDelete(workspaceId, old.kind, old.value, id), cause: 'entity' });
+        steps.push({ item: repository.guardPut(workspaceId, guard.kind, guard.value, type, id), cause: `guard:${guard.field}` });
+      }
+      for (const old of before.values()) {
+        if (!repository.guardsOf(definition, next).some((guard) => guard.field === old.field)) {
+          steps.push({ item: repository.guardDelete(workspaceId, old.kind, old.value, id), cause: 'entity' });
+        }
+      }
+      // links that changed: the old target counts one less, the new one (which must exist) one more
+      const touches: repository.Touch[] = [];
+      for (const link of links) {
+        const from = repository.linkOf(current, link);
+        const to = repository.linkOf(next, link);
+        if (from === to) continue;
+        if (from) touches.push({ key: keys.entity(workspaceId, link.to, from), type: link.to, adds: { [link.counter]: -1 } });
+        if (to) touches.push(...(await linkTouches(workspaceId, { [link.field]: to }, 1, id)));
+      }
+      steps.push(...touchSteps(touches));
+      const cause = await run(steps);
+      if (cause === undefined) return next;
+      if (cause === 'entity' || cause === 'ancestor') return lostRace;
+      throw refusal(cause) ?? new Error(`change ${type}: unexpected cancellation at ${cause}`);
+    }, { conditional: accepted !== undefined });
+  }
+
+  /** Fields of a PATCH that the definition allows, with `null` only for the optional ones. */
+  function patchOf(input: EntityInput): EntityInput {
+    return Object.fromEntries(Object.entries(input).filter(([field, value]) =>
+      definition.fields.includes(field) && value !== undefined && (value !== null || definition.optional.includes(field))));
+  }
+
+  async function update(scope: WorkspaceScope, actorId: string, id: string, input: EntityInput, ifMatch: IfMatch): Promise<CatalogRecord> {
+    const changes = patchOf(input);
+    return change(scope, actorId, id, ifMatch, (current) =>
+      Object.entries(changes).some(([field, value]) => current[field] !== (value ?? undefined)) ? changes : undefined);
+  }
+
+  /** Archive or restore; archiving what is archived (or restoring what is not) changes nothing. */
+  async function setArchived(scope: WorkspaceScope, actorId: string, id: string, archived: boolean, ifMatch?: IfMatch): Promise<CatalogRecord> {
+    if (archived && definition.deletes === 'archive' && (definition.deleteRules?.length ?? 0) > 0) {
+      return archiveGuarded(scope, actorId, id, ifMatch);
+    }
+    return change(scope, actorId, id, ifMatch, (current) => (current.is_archived === archived ? undefined : { is_archived: archived }));
+  }
+
+  /** An archive that the delete rules may forbid (a borrower with active loans). */
+  async function archiveGuarded(scope: WorkspaceScope, actorId: string, id: string, ifMatch?: IfMatch): Promise<CatalogRecord> {
+    const current = await get(scope, id, true);
+    refuseByRules(current);
+    return change(scope, actorId, id, ifMatch, (latest) => {
+      refuseByRules(latest);
+      return latest.is_archived ? undefined : { is_archived: true };
+    }, definition.deleteRules);
+  }
+
+  /** `(counter absent or 0)` for each rule, for a condition expression. */
+  function counterConditions(rules: readonly { counter: string }[], names: Record<string, string>, values: Record<string, unknown>): string[] {
+    if (rules.length > 0) values[':zero'] = 0;
+    return rules.map((rule, position) => {
+      names[`#z${position}`] = rule.counter;
+      return `(attribute_not_exists(#z${position}) OR #z${position} = :zero)`;
+    });
+  }
+
+  function refuseByRules(record: CatalogRecord): void {
+    for (const rule of definition.deleteRules ?? []) {
+      if (Number(record[rule.counter] ?? 0) > 0) throw new DomainError(rule.code, rule.message);
+    }
+  }
+
+  /**
+   * Hard delete: refused (409) while a delete rule's counter is above zero; otherwise the entity,
+   * its guards and its links' counts go in one transaction with the tombstone saying who and when.
+   */
+  async function remove(scope: WorkspaceScope, actorId: string, id: string, ifMatch: IfMatch): Promise<void> {
+    if (definition.deletes === 'archive') {
+      await setArchived(scope, actorId, id, true, ifMatch);
+      return;
+    }
+    const workspaceId = scope.workspace.id;
+    const accepted = ifMatch.versionsFor(id);
+    await settleRace(async () => {
+      const current = await get(scope, id, true);
+      if (accepted && !accepted.includes(current.version)) throw VersionConflict();
+      refuseByRules(current);
+      const names: Record<string, string> = { '#version': 'version' };
+      const values: Record<string, unknown> = { ':seen': current.version };
+      const zero = counterConditions(definition.deleteRules ?? [], names, values);
+      const steps: Step[] = [
+        {
+          item: {
+            Delete: {
+              TableName: tableName, Key: keys.entity(workspaceId, type, id),
+              ConditionExpression: ['attribute_exists(PK)', '#version = :seen', ...zero].join(' AND '),
+              ExpressionAttributeNames: names, ExpressionAttributeValues: values,
+            },
+          },
+          cause: 'entity',
+        },
+        ...repository.guardsOf(definition, current).map((guard) => ({ item: repository.guardDelete(workspaceId, guard.kind, guard.value, id), cause: 'entity' })),
+        ...touchSteps(await linkTouches(workspaceId, current, -1)),
+        {
+          item: repository.tombstonePut({
+            id: newId(), workspace_id: workspaceId, entity_type: type, entity_id: id, entity_name: current.name, deleted_at: new Date().toISOString(), deleted_by: actorId,
+          }),
+          cause: 'tombstone',
+        },
+      ];
+      const cause = await run(steps);
+      if (cause === undefined) return 'deleted';
+      if (cause === 'entity') return lostRace; // changed, or something linked to it meanwhile: read again
+      throw refusal(cause) ?? new Error(`delete ${type}: unexpected cancellation at ${cause}`);
+    }, { conditional: accepted !== undefined });
+  }
+
+  async function list(scope: WorkspaceScope, query: ListQuery): Promise<Page<CatalogRecord>> {
+    return repository.listEntities(definition, scope.workspace.id, { includeArchived: query.include_archived === true, limit: query.limit, cursor: query.cursor });
+  }
+
+  return {
+    definition,
+    get: get as unknown as (scope: WorkspaceScope, id: string, consistent?: boolean) => Promise<R & CatalogRecord>,
+    list: list as unknown as (scope: WorkspaceScope, query: ListQuery) => Promise<Page<R>>,
+    create: create as unknown as (scope: WorkspaceScope, actorId: string, input: EntityInput) => Promise<R>,
+    update: update as unknown as (scope: WorkspaceScope, actorId: string, id: string, input: EntityInput, ifMatch: IfMatch) => Promise<R>,
+    remove,
+    archive: async (scope: WorkspaceScope, actorId: string, id: string, ifMatch: IfMatch) => void (await setArchived(scope, actorId, id, true, ifMatch)),
+    restore: async (scope: WorkspaceScope, actorId: string, id: string, ifMatch: IfMatch) => void (await setArchived(scope, actorId, id, false, ifMatch)),
+  };
+}
+
+export type CatalogService<R extends { id: string } = CatalogRecord> = ReturnType<typeof catalogService<R>>;
+
+export { shortCodeKind };

@@ -1,0 +1,20 @@
+// Reading up a tree of catalog entities (categories, locations): from one entity to its root.
+import type { WorkspaceScope } from '../../http/caller.js';
+import type { CatalogRecord } from './model.js';
+import { linkOf } from './repository.js';
+import type { CatalogService } from './service.js';
+
+/** The entity and its ancestors, root first (at most the tree's depth limit of reads). */
+export async function breadcrumbOf<R extends { id: string }>(service: CatalogService<R>, scope: WorkspaceScope, id: string): Promise<CatalogRecord[]> {
+  const link = service.definition.links?.find((candidate) => candidate.tree);
+  if (!link) throw new Error(`${service.definition.type} is not a tree`);
+  const chain: CatalogRecord[] = [await service.get(scope, id)];
+  const limit = service.definition.maxDepth ?? 20;
+  for (let parent = linkOf(chain[0]!, link); parent !== undefined && chain.length <= limit;) {
+    const ancestor = await service.get(scope, parent).catch(() => undefined);
+    if (!ancestor) break; // a parent deleted meanwhile ends the path
+    chain.unshift(ancestor);
+    parent = linkOf(ancestor, link);
+  }
+  return chain;
+}

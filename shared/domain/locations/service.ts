@@ -1,0 +1,17 @@
+// Locations: the catalog lifecycle, plus the breadcrumb a label or a screen shows ("House › Garage › Shelf 2").
+import type { WorkspaceScope } from '../../http/caller.js';
+import type { z } from 'zod/mini';
+import type { Location } from '../../contract/locations.js';
+import { catalogService } from '../catalog/service.js';
+import { breadcrumbOf } from '../catalog/tree.js';
+import { locationDefinition } from './model.js';
+
+export const locations = catalogService<LocationRecord>(locationDefinition);
+
+export async function breadcrumb(scope: WorkspaceScope, id: string) {
+  const chain = await breadcrumbOf(locations, scope, id);
+  return { breadcrumb: chain.map((location) => ({ id: location.id, name: location.name, short_code: location.short_code as string })) };
+}
+
+/** A location as callers see it (the contract's answer). */
+export type LocationRecord = z.output<typeof Location>;
