@@ -188,6 +188,8 @@ async function main() {
 
   // The change feed: the table's stream → the change-feed handler
   const feed = functionName(changeFeed);
+  // The local on-failure queue: records the change feed gave up on after its retries.
+  const streamFailures = join(workDir, 'stream-failures.jsonl');
   const streams = new DynamoDBStreamsClient({
     endpoint: dynamodb.endpoint,
     region,
@@ -203,7 +205,7 @@ async function main() {
     region,
     deliver: (event) => invoke(changeFeed, event),
     checkpointFile: options.inMemory ? undefined : join(options.dataDir, 'stream-checkpoint.json'),
-    failureFile: join(workDir, 'stream-failures.jsonl'),
+    failureFile: streamFailures,
     log: (line) => warn(`[${feed}] ${line}`),
     onBatch: (report) => {
       const records = report.records
@@ -240,7 +242,7 @@ async function main() {
   say(`  S3 (s3rver)     ${s3.endpoint}  data ${where(s3Dir)}  bucket ${options.bucketName}`);
   say(`  SES (local)     ${ses.endpoint}  sent mail: ${ses.inbox}`);
   say(`  API             ${api.url}  reference: ${api.url.replace(/\/$/, '')}/docs`);
-  say(`  change feed     table stream → ${changeFeed.module}`);
+  say(`  change feed     table stream → ${changeFeed.module}; records given up on go to ${where(streamFailures)}`);
   const upcoming = scheduler.upcoming();
   say(
     `  scheduler       ${upcoming.length === 0 ? 'no jobs declared' : upcoming.map((job) => `${job.name} next at ${job.at.toISOString()}`).join(', ')}`,

@@ -3,9 +3,5 @@
 import { defineEntity } from '../catalog/model.js';
 
 export const borrowerDefinition = defineEntity({
-  type: 'BORROWER',
-  label: 'borrower',
-  fields: ['name', 'email', 'phone', 'notes'],
-  optional: ['email', 'phone', 'notes'],
-  deletes: 'archive',
+  type: 'BORROWER', label: 'borrower', fields: ['name', 'email', 'phone', 'notes'], optional: ['email', 'phone', 'notes'], deletes: 'archive',
 });

@@ -79,6 +79,15 @@ export function defineEntity<const D extends EntityDefinition>(definition: D): D
 /** The code namespace every scannable thing's short code shares, so a code resolves to one thing. */
 export const shortCodeKind = 'SHORTCODE';
 
+/** A name unique among the entity's kind in the workspace (archived ones included), without case or accents. */
+export const uniqueName = (kind: string, code: ErrorCode): UniqueRule => ({ field: 'name', kind, code, normalise: 'name' });
+
+/** A short code (`short_code`): generated when absent, unique across everything scannable in the workspace. */
+export const scannable = {
+  shortCode: { field: 'short_code' },
+  unique: [{ field: 'short_code', kind: shortCodeKind, code: 'SHORT_CODE_TAKEN', normalise: 'code' }],
+} as const satisfies Pick<EntityDefinition, 'shortCode' | 'unique'>;
+
 /** Folded for sorting and comparing: NFKD, accents dropped, lower case (so "Émile" sorts beside "emile"). */
 export function foldName(name: string): string {
   return name.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().slice(0, 200);

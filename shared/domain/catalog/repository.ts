@@ -41,39 +41,34 @@ export async function getEntity(definition: Pick<EntityDefinition, 'type'>, work
 
 const idOfSortKey = (sortKey: string | undefined) => sortKey?.slice(sortKey.lastIndexOf('#') + 1);
 
+export interface ListOptions {
+  includeArchived: boolean;
+  limit: number;
+  cursor?: string;
+}
+
 /** The collection by name (GSI1): active ones, or all with the archived ones after them. */
-export function listEntities(
-  definition: Pick<EntityDefinition, 'type'>,
-  workspaceId: string,
-  options: { includeArchived: boolean; limit: number; cursor?: string },
-): Promise<Page<CatalogRecord>> {
+export function listEntities(definition: Pick<EntityDefinition, 'type'>, workspaceId: string, options: ListOptions): Promise<Page<CatalogRecord>> {
   const partition = keys.collectionIndex(workspaceId, definition.type, false, '', '').GSI1PK;
-  const list: KeyList = {
-    list: `${definition.type}.${options.includeArchived ? 'all' : 'active'}`, index: 'GSI1', partition,
-    ...(options.includeArchived ? {} : { sortPrefix: '0#' }),
-    tableKeyFits: (position) => position.PK === `WS#${workspaceId}` && position.SK === `${definition.type}#${idOfSortKey(position.GSI1SK)}`,
-  };
-  return queryPage<CatalogRecord>({
-    KeyConditionExpression: options.includeArchived ? 'GSI1PK = :pk' : 'GSI1PK = :pk AND begins_with(GSI1SK, :active)',
-    ExpressionAttributeValues: { ':pk': partition, ...(options.includeArchived ? {} : { ':active': '0#' }) },
-  }, { limit: options.limit, cursor: options.cursor, list }).then(stripKeys);
+  return listByName(definition.type, workspaceId, 'GSI1', partition, options);
 }
 
 /** What links to `parentId` through the definition's first link (GSI2); `undefined` lists the roots of a tree. */
-export function listLinked(
-  definition: Pick<EntityDefinition, 'type'>,
-  workspaceId: string,
-  parentId: string | undefined,
-  options: { includeArchived: boolean; limit: number; cursor?: string },
-): Promise<Page<CatalogRecord>> {
+export function listLinked(definition: Pick<EntityDefinition, 'type'>, workspaceId: string, parentId: string | undefined, options: ListOptions): Promise<Page<CatalogRecord>> {
   const partition = keys.parentIndex(workspaceId, definition.type, parentId, false, '', '').GSI2PK;
+  return listByName(definition.type, workspaceId, 'GSI2', partition, options);
+}
+
+/** One page of an index partition sorted `0#<name>#<id>` (active) then `1#…` (archived). */
+function listByName(type: string, workspaceId: string, index: 'GSI1' | 'GSI2', partition: string, options: ListOptions): Promise<Page<CatalogRecord>> {
+  const [pk, sk] = [`${index}PK`, `${index}SK`];
   const list: KeyList = {
-    list: `${definition.type}.in.${options.includeArchived ? 'all' : 'active'}`, index: 'GSI2', partition,
+    list: `${type}.${index}.${options.includeArchived ? 'all' : 'active'}`, index, partition,
     ...(options.includeArchived ? {} : { sortPrefix: '0#' }),
-    tableKeyFits: (position) => position.PK === `WS#${workspaceId}` && position.SK === `${definition.type}#${idOfSortKey(position.GSI2SK)}`,
+    tableKeyFits: (position) => position.PK === `WS#${workspaceId}` && position.SK === `${type}#${idOfSortKey(position[sk])}`,
   };
   return queryPage<CatalogRecord>({
-    KeyConditionExpression: options.includeArchived ? 'GSI2PK = :pk' : 'GSI2PK = :pk AND begins_with(GSI2SK, :active)',
+    KeyConditionExpression: options.includeArchived ? `${pk} = :pk` : `${pk} = :pk AND begins_with(${sk}, :active)`,
     ExpressionAttributeValues: { ':pk': partition, ...(options.includeArchived ? {} : { ':active': '0#' }) },
   }, { limit: options.limit, cursor: options.cursor, list }).then(stripKeys);
 }
