@@ -8,7 +8,7 @@
 // the served OpenAPI document; nothing half-written by a refused write; no secret echoed; nothing
 // of tenant B in an answer to tenant A.
 //
-//   npx vitest run --project integration test/integration/fuzz.test.ts      (default: ~400 requests)
+//   npx vitest run --project integration test/integration/fuzz.test.ts      (default: ~500 requests)
 //   FUZZ_RUNS=5000 npx vitest run --project integration test/integration/fuzz.test.ts   (a soak)
 //   FUZZ_SEED=123 …                                                        (replay a run's generation)
 //
@@ -24,7 +24,7 @@ import { describeRequest } from './support/fuzz/request.js';
 import { describeExchange, execute, requestArbitrary, type Exchange } from './support/fuzz/run.js';
 import { upkeep, World } from './support/fuzz/world.js';
 
-const totalRuns = Number(process.env.FUZZ_RUNS ?? 400);
+const totalRuns = Number(process.env.FUZZ_RUNS ?? 500);
 const seed = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : (Date.now() ^ Math.floor(Math.random() * 2 ** 31)) | 0;
 const runsPerRoute = Math.max(3, Math.ceil(totalRuns / routeTable.length));
 
@@ -54,6 +54,12 @@ const knownBugs: KnownBug[] = [
     oracle: 'undocumented answer', routes: ['docs', 'resetPasswordPage', 'resetPasswordForm'],
     matches: (_finding, exchange) => isProblemJson(exchange) && (exchange.answer?.status ?? 0) >= 400,
     note: 'errors made before the handler (431 HEADERS_TOO_LARGE, 413 over 10 MB) are problem+json, but the document gives HTML routes only text/html errors with X-Problem-Code',
+  },
+  {
+    id: 'cursor-before-since-500',
+    oracle: 'server error', routes: ['listRecentActivity', 'listDeleted'],
+    matches: (_finding, exchange) => /[?&]cursor=/.test(exchange.outgoing.target) && /[?&]since=/.test(exchange.outgoing.target),
+    note: 'a real next_cursor sent with a `since` later than its position: the Query\'s key condition is `SK > :since` and DynamoDB refuses an ExclusiveStartKey outside it (ValidationException → 500); the cursor check does not know the range',
   },
   {
     id: 'if-match-over-100-versions-500',
@@ -163,8 +169,7 @@ describe.sequential('fuzz every route of the route table', () => {
     it(`${route.id}: ${route.method} ${route.path} (${route.access})`, async () => {
       stats.routes.add(route.id);
       const inputs = inputsOf(document, route);
-      await world.refreshPools();
-      await world.heal(true);
+      await world.prepare(route);
       await fc.assert(fc.asyncProperty(requestArbitrary(inputs, document), async (request) => {
         const exchange = await execute(world, inputs, document, request);
         record(route, exchange);

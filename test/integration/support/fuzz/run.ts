@@ -8,7 +8,7 @@ import { conformanceOf, encodeSegment, hasDotSegment, rawSend, sendThroughCall, 
 import { mutationsOf } from './mutate.js';
 import { checkIsolation, checkSecrets, checkStatusAndProblem, checkUnchanged, snapshot, type Finding, type SecretSent } from './oracles.js';
 import { describeRequest, jsonText, stringsIn, type FuzzRequest } from './request.js';
-import { callersFor, correlate, worldHint, type ResolveContext, type World } from './world.js';
+import { callersFor, correlate, dropParameter, worldHint, type ResolveContext, type World } from './world.js';
 
 /** Valid requests of a route (about a third), and near-valid ones: the valid one with one mutation. */
 export function requestArbitrary(inputs: RouteInputs, document: OpenApiDocument): fc.Arbitrary<FuzzRequest> {
@@ -99,7 +99,10 @@ export async function execute(world: World, inputs: RouteInputs, document: OpenA
   for (const [name, value] of Object.entries(request.rawParams ?? {})) rawParams[name] = await world.resolve(value, context);
   const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => (name in rawParams ? rawParams[name]! : encodeSegment(params[name] ?? '')));
   const pairs: [string, string][] = [];
-  for (const [name, value] of request.query) pairs.push([name, await world.resolve(value, context)]);
+  for (const [name, value] of request.query) {
+    const resolved = await world.resolve(value, context);
+    if (resolved !== dropParameter) pairs.push([name, resolved]);
+  }
   let queryText = new URLSearchParams(pairs).toString();
   if (request.rawQuery) queryText = queryText ? `${queryText}&${request.rawQuery}` : request.rawQuery;
   const target = queryText ? `${path}?${queryText}` : path;

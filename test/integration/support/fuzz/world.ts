@@ -63,6 +63,9 @@ export interface ResolveContext {
   resource?: { etag: string; version: number; id: string } | null;
 }
 
+/** A query value that resolves to this is not sent at all. */
+export const dropParameter = '\u0000(left out)';
+
 const ids = (count: number) => Array.from({ length: count }, (_, index) => index);
 const encodeCursor = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 
@@ -199,21 +202,35 @@ export class World {
 
   /** A real `next_cursor` of every list route, for each caller that may read it. */
   private async harvestCursors() {
-    for (const route of routeTable) {
-      if (route.method !== 'GET' || !route.query) continue;
-      const params = new Set([...route.path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!));
-      if ([...params].some((name) => name !== 'workspace_id')) continue;
-      const path = route.path.replace('{workspace_id}', this.workspaces['A.main'].id);
-      const callers: PrincipalKey[] = route.access === 'superuser' ? ['S'] : route.access === 'public' ? ['A.owner'] : ['A.owner', 'A.viewer'];
-      for (const caller of callers) {
-        const answer = await this.api('GET', `${path}?limit=1`, { token: this.people[caller].token });
-        const cursor = answer.json?.next_cursor;
-        if (typeof cursor === 'string') this.cursors.set(`${route.id}|${caller}`, cursor);
-      }
-    }
+    for (const route of routeTable) await this.harvestCursorsOf(route);
     // a cursor of B's own list: a position in another tenant's partition
     const bList = await this.api('GET', '/workspaces/' + this.workspaces['B.main'].id + '/members?limit=1', { token: this.people['B.owner'].token });
     if (typeof bList.json?.next_cursor === 'string') this.cursors.set('listMembers|B.owner', bList.json.next_cursor);
+  }
+
+  private async harvestCursorsOf(route: RouteContract) {
+    if (route.method !== 'GET' || !route.query) return;
+    const params = new Set([...route.path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!));
+    if ([...params].some((name) => name !== 'workspace_id')) return;
+    const path = route.path.replace('{workspace_id}', this.workspaces['A.main'].id);
+    const callers: PrincipalKey[] = route.access === 'superuser' ? ['S'] : route.access === 'public' ? ['A.owner'] : ['A.owner', 'A.viewer'];
+    for (const caller of callers) {
+      if (this.cursors.has(`${route.id}|${caller}`)) continue;
+      const answer = await this.api('GET', `${path}?limit=1`, { token: this.people[caller].token });
+      const cursor = answer.json?.next_cursor;
+      if (typeof cursor === 'string') this.cursors.set(`${route.id}|${caller}`, cursor);
+    }
+  }
+
+  /** Before a route's turn: the world whole, fresh notification pools, reset tokens, and a real cursor of its list if it has one by now. */
+  async prepare(route: RouteContract) {
+    await this.heal();
+    if (this.resetTokens.length === 0 && route.access === 'public') {
+      this.lastResetMail = Date.now();
+      await this.replenishResetTokens();
+    }
+    await Promise.all(aPeople.map((key) => this.refreshNotifications(key)));
+    await this.harvestCursorsOf(route);
   }
 
   // ---- HTTP for the world's own upkeep (not fuzz requests: not counted, not checked)
@@ -369,9 +386,13 @@ export class World {
     }
   }
 
+  /** Ids of things tenant A's own requests created or read (newest first): real ids for routes the seeding knows nothing of. */
+  harvested: string[] = [];
+
   /** Every id tenant A has (for uuid fields the world knows nothing more specific about). */
   aIds(): string[] {
     return [
+      ...this.harvested,
       ...aPeople.map((key) => this.people[key].id),
       ...(['A.main', 'A.personal', 'A.side', 'A.other'] as const).map((key) => this.workspaces[key].id),
       ...this.memberIds.values(),
@@ -404,7 +425,8 @@ export class World {
     const own = this.cursors.get(`${context.route.id}|${callerKey}`)
       ?? [...this.cursors].find(([key]) => key.startsWith(`${context.route.id}|`))?.[1];
     const foreign = [...this.cursors].find(([key]) => !key.startsWith(`${context.route.id}|`))?.[1] ?? encodeCursor({ l: 'users', k: { GSI1PK: 'USERS', GSI1SK: 'x', PK: 'USER#x', SK: 'USER' } });
-    if (transform === 'real') return own ?? foreign;
+    // no page of this list has been seen yet: a first page (the parameter is left out)
+    if (transform === 'real') return own ?? dropParameter;
     if (transform === 'foreign') return foreign;
     const base = JSON.parse(Buffer.from(own ?? foreign, 'base64url').toString('utf8')) as Record<string, any>;
     const position = (base.k && typeof base.k === 'object' ? base.k : undefined) as Record<string, unknown> | undefined;
@@ -533,6 +555,17 @@ export class World {
       this.needsHeal = true;
     }
     if (status === 401 && (principalCallers as readonly string[]).includes(context.caller)) this.needsHeal = true;
+    // a real next page of this list, as this caller reads it
+    if (ok && typeof json?.next_cursor === 'string' && (principalCallers as readonly string[]).includes(context.caller)) {
+      this.cursors.set(`${context.route.id}|${context.caller}`, json.next_cursor);
+    }
+    // ids in tenant A's successful answers: entities of any domain, for the next routes' `{…_id}`
+    if (ok && context.caller !== 'S' && json && typeof json === 'object') {
+      const found = [json, ...(Array.isArray(json.items) ? json.items : [])]
+        .map((item: { id?: unknown }) => item?.id)
+        .filter((id: unknown): id is string => typeof id === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id) && !this.bIds.has(id));
+      this.harvested = [...new Set([...found, ...this.harvested])].slice(0, 60);
+    }
   }
 
   /**
@@ -615,7 +648,7 @@ export class World {
       if (answer.status === 200) workspace.slug = answer.json.slug;
     }
     // 4. reset tokens to spend (not more often than every ten seconds, should mail be slow)
-    if (this.resetTokens.length === 0 && (force || Date.now() - this.lastResetMail > 10_000)) {
+    if (this.resetTokens.length === 0 && Date.now() - this.lastResetMail > 10_000) {
       this.lastResetMail = Date.now();
       await this.replenishResetTokens();
       done.push('mailed A.member new reset tokens');
@@ -623,10 +656,6 @@ export class World {
     return done;
   }
 
-  /** Refreshes the notification pools (cheap; before each route). */
-  async refreshPools() {
-    await Promise.all(aPeople.map((key) => this.refreshNotifications(key)));
-  }
 }
 
 // ---- where generated values come from the world
