@@ -38,7 +38,7 @@ const noStore = { 'cache-control': 'no-store' };
 export const resetPasswordPage = /* @__PURE__ */ httpRoute(contract.resetPasswordPage, async ({ query }) => {
   if (!(await auth.resetTokenUsable(query.token))) throw ResetTokenInvalid();
   return rawReply(resetFormPage({ token: query.token }), html, noStore);
-}, formPage);
+}, { page: formPage });
 
 /** The form's answer: the same rules as the JSON route; a refusal shows the form again with the reason. */
 export const resetPasswordForm = /* @__PURE__ */ httpRoute(contract.resetPasswordForm, async ({ body }) => {
@@ -47,4 +47,4 @@ export const resetPasswordForm = /* @__PURE__ */ httpRoute(contract.resetPasswor
   if (body.new_password !== body.confirm_password) return again('The two passwords differ; type the same one twice.');
   await auth.confirmPasswordReset(body.token, body.new_password);
   return rawReply(resetDonePage(), html, noStore);
-}, formPage);
+}, { page: formPage });

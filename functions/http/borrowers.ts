@@ -5,7 +5,7 @@ import { borrowers } from '../../shared/domain/borrowers/service.js';
 
 export const listBorrowers = /* @__PURE__ */ httpRoute(contract.listBorrowers, ({ scope, query }) => borrowers.list(scope, query));
 
-export const getBorrower = /* @__PURE__ */ httpRoute(contract.getBorrower, ({ scope, params }) => borrowers.get(scope, params.id));
+export const getBorrower = /* @__PURE__ */ httpRoute(contract.getBorrower, ({ scope, params }) => borrowers.get(scope, params.id), { prefetch: borrowers.prefetch });
 
 export const createBorrower = /* @__PURE__ */ httpRoute(contract.createBorrower, ({ scope, caller, body }) => borrowers.create(scope, caller.user.id, body));
 

@@ -6,7 +6,7 @@ import { breadcrumb, listChildren, listRoots } from '../../shared/domain/categor
 
 export const listCategories = /* @__PURE__ */ httpRoute(contract.listCategories, ({ scope, query }) => categories.list(scope, query));
 
-export const getCategory = /* @__PURE__ */ httpRoute(contract.getCategory, ({ scope, params }) => categories.get(scope, params.id));
+export const getCategory = /* @__PURE__ */ httpRoute(contract.getCategory, ({ scope, params }) => categories.get(scope, params.id), { prefetch: categories.prefetch });
 
 export const createCategory = /* @__PURE__ */ httpRoute(contract.createCategory, ({ scope, caller, body }) => categories.create(scope, caller.user.id, body));
 

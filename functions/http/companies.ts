@@ -5,7 +5,7 @@ import { companies } from '../../shared/domain/companies/service.js';
 
 export const listCompanies = /* @__PURE__ */ httpRoute(contract.listCompanies, ({ scope, query }) => companies.list(scope, query));
 
-export const getCompany = /* @__PURE__ */ httpRoute(contract.getCompany, ({ scope, params }) => companies.get(scope, params.id));
+export const getCompany = /* @__PURE__ */ httpRoute(contract.getCompany, ({ scope, params }) => companies.get(scope, params.id), { prefetch: companies.prefetch });
 
 export const createCompany = /* @__PURE__ */ httpRoute(contract.createCompany, ({ scope, caller, body }) => companies.create(scope, caller.user.id, body));
 

@@ -5,7 +5,7 @@ import { containers } from '../../shared/domain/containers/service.js';
 
 export const listContainers = /* @__PURE__ */ httpRoute(contract.listContainers, ({ scope, query }) => containers.list(scope, query));
 
-export const getContainer = /* @__PURE__ */ httpRoute(contract.getContainer, ({ scope, params }) => containers.get(scope, params.id));
+export const getContainer = /* @__PURE__ */ httpRoute(contract.getContainer, ({ scope, params }) => containers.get(scope, params.id), { prefetch: containers.prefetch });
 
 export const createContainer = /* @__PURE__ */ httpRoute(contract.createContainer, ({ scope, caller, body }) => containers.create(scope, caller.user.id, body));
 

@@ -5,7 +5,7 @@ import { labels } from '../../shared/domain/labels/service.js';
 
 export const listLabels = /* @__PURE__ */ httpRoute(contract.listLabels, ({ scope, query }) => labels.list(scope, query));
 
-export const getLabel = /* @__PURE__ */ httpRoute(contract.getLabel, ({ scope, params }) => labels.get(scope, params.id));
+export const getLabel = /* @__PURE__ */ httpRoute(contract.getLabel, ({ scope, params }) => labels.get(scope, params.id), { prefetch: labels.prefetch });
 
 export const createLabel = /* @__PURE__ */ httpRoute(contract.createLabel, ({ scope, caller, body }) => labels.create(scope, caller.user.id, body));
 

@@ -6,7 +6,7 @@ import { breadcrumb } from '../../shared/domain/locations/service.js';
 
 export const listLocations = /* @__PURE__ */ httpRoute(contract.listLocations, ({ scope, query }) => locations.list(scope, query));
 
-export const getLocation = /* @__PURE__ */ httpRoute(contract.getLocation, ({ scope, params }) => locations.get(scope, params.id));
+export const getLocation = /* @__PURE__ */ httpRoute(contract.getLocation, ({ scope, params }) => locations.get(scope, params.id), { prefetch: locations.prefetch });
 
 export const createLocation = /* @__PURE__ */ httpRoute(contract.createLocation, ({ scope, caller, body }) => locations.create(scope, caller.user.id, body));
 

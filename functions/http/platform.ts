@@ -24,7 +24,7 @@ export const ready = /* @__PURE__ */ httpRoute(contract.ready, async () => {
 let document: ReturnType<typeof openApiDocument> | undefined;
 export const openapi = /* @__PURE__ */ httpRoute(contract.openapi, () => (document ??= openApiDocument(routeTable, { version: '1.0.0' })));
 
-export const docs = /* @__PURE__ */ httpRoute(contract.docs, () => rawReply(docsPageHtml, 'text/html; charset=utf-8'), docsPage);
+export const docs = /* @__PURE__ */ httpRoute(contract.docs, () => rawReply(docsPageHtml, 'text/html; charset=utf-8'), { page: docsPage });
 
 export const docsAsset = /* @__PURE__ */ httpRoute(contract.docsAsset, async ({ params }) => {
   const asset = await readDocsAsset(params.file);

@@ -23,6 +23,8 @@ export interface WorkspaceScope {
   workspace: WorkspaceRecord;
   member: MemberRecord;
   role: WorkspaceRole;
+  /** the item the route asked to read with the authorisation (`null`: it does not exist) */
+  prefetched?: Record<string, unknown> | null;
 }
 
 function bearerToken(headers: Record<string, string | undefined>): string | undefined {
@@ -43,6 +45,7 @@ export async function authorize(
   contract: Pick<RouteContract, 'access'>,
   headers: Record<string, string | undefined>,
   params: { workspace_id?: string } | undefined,
+  prefetch?: { PK: string; SK: string },
 ): Promise<{ caller: Caller; scope?: WorkspaceScope }> {
   const token = bearerToken(headers);
   const claims = token ? await verifyAccessToken(token) : undefined;
@@ -56,11 +59,14 @@ export async function authorize(
 
   const workspaceId = params?.workspace_id;
   if (!workspaceId) throw new Error(`Workspace route without {workspace_id}`);
-  const access = await loadAccess(claims.userId, workspaceId);
+  const access = await loadAccess(claims.userId, workspaceId, prefetch);
   const user = checkUser(access.user, claims);
   // A missing workspace answers like a foreign one: ids are not probed this way.
   if (!access.workspace || access.workspace.status !== 'active' || !access.member) throw WorkspaceAccessDenied();
   const required = contract.access as WorkspaceRole;
   if (!atLeast(access.member.role, required)) throw RoleTooLow(`This needs the ${required} role; you are ${access.member.role}.`);
-  return { caller: { user, sessionId: claims.sessionId }, scope: { workspace: access.workspace, member: access.member, role: access.member.role } };
+  return {
+    caller: { user, sessionId: claims.sessionId },
+    scope: { workspace: access.workspace, member: access.member, role: access.member.role, ...(prefetch ? { prefetched: access.also ?? null } : {}) },
+  };
 }

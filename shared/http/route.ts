@@ -175,7 +175,17 @@ function recordOutcome(contract: RouteContract, statusCode: number, tally: Capac
   if (tally.slowCalls > 0) metrics.addMetric(metricNames.slowDynamoDbCalls, MetricUnit.Count, tally.slowCalls);
 }
 
-/** The HTML routes' own needs, passed by their handler module so JSON routes do not carry them. */
+/**
+ * What a route adds to the wrapper, passed by its handler module: the HTML routes' page needs, or
+ * the key of an item the route reads anyway, fetched with the authorisation in one BatchGetItem
+ * (a GET of one entity then costs one round trip, not two).
+ */
+export interface RouteOptions {
+  page?: PageOptions;
+  prefetch?: (params: Record<string, string>) => { PK: string; SK: string };
+}
+
+/** The HTML routes' own needs. */
 export interface PageOptions {
   /** the page's content security policy */
   contentSecurityPolicy: string;
@@ -198,7 +208,8 @@ const capacityHeader = (tally: CapacityTally) => `read=${Number(tally.read.toFix
 // Building a handler has no effect but its result. Handlers call it as
 // `/* @__PURE__ */ httpRoute(...)` so esbuild drops the routes a bundle does not export: each route's
 // bundle holds only what its own handler reaches (see infra/bundle.ts and the code-rules test).
-export function httpRoute<C extends RouteContract>(contract: C, implementation: Implementation<C>, page?: PageOptions): RouteHandler {
+export function httpRoute<C extends RouteContract>(contract: C, implementation: Implementation<C>, options: RouteOptions = {}): RouteHandler {
+  const { page, prefetch } = options;
   const core = (event: APIGatewayProxyEventV2): Promise<HttpResponse> => withCapacityTally(async (tally) => {
     const requestId = event.requestContext?.requestId ?? 'unknown';
     // Set here rather than through `correlationIdPath`, which would pull JMESPath into every bundle.
@@ -218,7 +229,7 @@ export function httpRoute<C extends RouteContract>(contract: C, implementation: 
         [params, query, body] = parseParts([path, ...rest()]);
       } else {
         [params] = parseParts([path]);
-        access = await authorize(contract, event.headers, params as { workspace_id?: string });
+        access = await authorize(contract, event.headers, params as { workspace_id?: string }, prefetch?.(params as Record<string, string>));
         [query, body] = parseParts(rest());
       }
       const ifMatch = contract.conditional ? parseIfMatch(event.headers['if-match']) : parseIfMatch(undefined);

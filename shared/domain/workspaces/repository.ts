@@ -49,16 +49,28 @@ export interface Access {
   user?: UserRecord;
   workspace?: WorkspaceRecord;
   member?: MemberRecord;
+  /** the item of `also`, when asked for: `null` when it does not exist */
+  also?: Record<string, unknown> | null;
 }
 
-/** The caller, the workspace and the caller's membership: one BatchGetItem, three key reads. */
-export async function loadAccess(userId: string, workspaceId: string): Promise<Access> {
-  const items = await batchGet<Record<string, unknown>>([keys.user(userId), keys.workspace(workspaceId), keys.member(workspaceId, userId)]);
-  const byEntity = new Map(items.map((item) => [item.entity as string, withoutKeys(item)]));
+/**
+ * The caller, the workspace and the caller's membership: one BatchGetItem, three key reads. A
+ * route that reads one item of the workspace anyway (GET of an entity) passes its key as `also`
+ * and gets it in the same round trip.
+ */
+export async function loadAccess(userId: string, workspaceId: string, also?: { PK: string; SK: string }): Promise<Access> {
+  const wanted = [keys.user(userId), keys.workspace(workspaceId), keys.member(workspaceId, userId), ...(also ? [also] : [])];
+  const items = await batchGet<Record<string, unknown>>(wanted);
+  const found = (key: { PK: string; SK: string }) => {
+    const item = items.find((candidate) => candidate.PK === key.PK && candidate.SK === key.SK);
+    return item ? withoutKeys(item) : undefined;
+  };
+  const extra = also ? found(also) : undefined;
   return {
-    user: byEntity.get('USER') as unknown as UserRecord | undefined,
-    workspace: byEntity.get('WORKSPACE') as unknown as WorkspaceRecord | undefined,
-    member: byEntity.get('MEMBER') as unknown as MemberRecord | undefined,
+    user: found(wanted[0]!) as unknown as UserRecord | undefined,
+    workspace: found(wanted[1]!) as unknown as WorkspaceRecord | undefined,
+    member: found(wanted[2]!) as unknown as MemberRecord | undefined,
+    ...(also ? { also: extra === undefined ? null : { ...extra, entity: items.find((item) => item.PK === also.PK && item.SK === also.SK)?.entity } } : {}),
   };
 }
 

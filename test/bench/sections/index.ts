@@ -6,13 +6,18 @@ import type { BenchSection } from './types.js';
 export const sections: readonly BenchSection[] = [
   {
     name: 'bundles',
-    title: 'Bundle size and import time vs the DynamoDB document client floor',
+    title: 'Bundle size and import time vs the brief floor (and the document client alone)',
     run: async (context) => (await import('./bundles.js')).run(context),
   },
   {
     name: 'overhead',
     title: 'GET /health through the local API server vs a bare node:http server',
     run: async (context) => (await import('./request-overhead.js')).run(context),
+  },
+  {
+    name: 'catalog',
+    title: 'Catalog routes\' consumed capacity vs their access patterns, and the change feed\'s writes per change',
+    run: async (context) => (await import('./catalog.js')).run(context),
   },
   {
     name: 'auth',

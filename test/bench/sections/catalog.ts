@@ -1,0 +1,168 @@
+// Issue 7: what the catalog routes cost, and what the change feed writes per change. Starts the real
+// local runtime (in memory), seeds a workspace over HTTP, then:
+// - reads each route's consumed capacity from the local-only `x-consumed-capacity` header (the same
+//   sums the route emits as EMF metrics in AWS) and compares it with its access pattern's floor,
+//   made directly against the same DynamoDB Local: the authorizer's BatchGetItem of user, workspace
+//   and membership plus the one GetItem or Query the pattern needs;
+// - times GET /categories/{id} against a raw BatchGetItem of the four keys it reads;
+// - runs each projector of the change feed on a create, an update and a delete record in this
+//   process (the same table) and tallies the write capacity each one consumed.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { runtimePorts, startRuntime, type RuntimeProcess } from '../../integration/runtime-process.js';
+import { keepAliveGetter, timeInterleaved } from '../loop.js';
+import { record, table } from '../report.js';
+import { medianOfRuns, summarize, type LatencySummary } from '../stats.js';
+import type { BenchContext } from './types.js';
+
+const seeded = 60;
+
+async function callJson(method: string, url: string, token: string | undefined, body?: unknown) {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (token) headers.authorization = `Bearer ${token}`;
+  const response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(15_000) });
+  const text = await response.text();
+  if (response.status >= 300) throw new Error(`${method} ${url} answered ${response.status}: ${text.slice(0, 300)}`);
+  const capacity = /read=([\d.]+), write=([\d.]+)/.exec(response.headers.get('x-consumed-capacity') ?? '');
+  return { json: text ? JSON.parse(text) : undefined, read: Number(capacity?.[1] ?? NaN), write: Number(capacity?.[2] ?? NaN) };
+}
+
+const rcu = (consumed: { CapacityUnits?: number } | { CapacityUnits?: number }[] | undefined) =>
+  (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
+
+export async function run({ log }: BenchContext) {
+  const runtime: RuntimeProcess = await startRuntime({ env: { ...(await runtimePorts()) }, args: ['--in-memory'], timeoutMs: 120_000 });
+  const { state } = runtime;
+  const client = new DynamoDBClient({ endpoint: state.dynamodb, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  const documents = DynamoDBDocumentClient.from(client);
+  const api = state.api.replace(/\/+$/, '');
+  let failure: unknown;
+  try {
+    const email = `bench-${randomBytes(6).toString('hex')}@example.com`;
+    const password = `bench ${randomBytes(12).toString('base64url')}`;
+    const user = (await callJson('POST', `${api}/auth/register`, undefined, { email, full_name: 'Bench', password })).json;
+    const token = (await callJson('POST', `${api}/auth/login`, undefined, { email, password })).json.token as string;
+    const workspaceId = (await callJson('POST', `${api}/workspaces`, token, { name: 'Bench', slug: `bench-${randomBytes(4).toString('hex')}` })).json.id as string;
+    const base = `${api}/workspaces/${workspaceId}`;
+    for (let index = 0; index < seeded; index += 1) await callJson('POST', `${base}/categories`, token, { name: `Category ${String(index).padStart(3, '0')}` });
+    const location = (await callJson('POST', `${base}/locations`, token, { name: 'Garage' })).json;
+    const category = (await callJson('POST', `${base}/categories`, token, { name: 'Bench category', description: 'measured' })).json;
+    log(`seeded a workspace with ${seeded + 1} categories and a location`);
+
+    // The access patterns' floors, made directly: authorisation (3 keys) + the pattern's own read.
+    const accessKeys = [{ PK: `USER#${user.id}`, SK: 'USER' }, { PK: `WS#${workspaceId}`, SK: 'WS' }, { PK: `WS#${workspaceId}`, SK: `MEMBER#${user.id}` }];
+    const authorise = rcu((await documents.send(new BatchGetCommand({ RequestItems: { [state.tableName]: { Keys: accessKeys } }, ReturnConsumedCapacity: 'TOTAL' }))).ConsumedCapacity);
+    const getFloor = authorise + rcu((await documents.send(new GetCommand({ TableName: state.tableName, Key: { PK: `WS#${workspaceId}`, SK: `CATEGORY#${category.id}` }, ReturnConsumedCapacity: 'TOTAL' }))).ConsumedCapacity);
+    const listFloor = (limit: number) => documents.send(new QueryCommand({
+      TableName: state.tableName, IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk AND begins_with(GSI1SK, :active)',
+      ExpressionAttributeValues: { ':pk': `WS#${workspaceId}#CATEGORY`, ':active': '0#' }, Limit: limit, ReturnConsumedCapacity: 'TOTAL',
+    })).then((result) => authorise + rcu(result.ConsumedCapacity));
+
+    const rows: string[][] = [];
+    const capacity = async (name: string, method: string, path: string, floor: number | undefined, body?: unknown) => {
+      const answer = await callJson(method, `${base}${path}`, token, body);
+      const read = record(`capacity.catalog.${name}.read`, answer.read, 'RCU', floor ?? null);
+      const write = record(`capacity.catalog.${name}.write`, answer.write, 'WCU');
+      rows.push([`${method} ${path.replace(category.id, '{id}').replace(location.id, '{id}')}`, String(read.value), floor === undefined ? '-' : String(floor), read.ratio === null ? '-' : `${read.ratio.toFixed(2)}×`, String(write.value)]);
+      return answer;
+    };
+    await capacity('get', 'GET', `/categories/${category.id}`, getFloor);
+    await capacity('list-50', 'GET', '/categories?limit=50', await listFloor(50));
+    await capacity('list-10', 'GET', '/categories?limit=10', await listFloor(10));
+    await capacity('create', 'POST', '/categories', undefined, { name: 'Created in bench' });
+    await capacity('create-container', 'POST', '/containers', undefined, { name: 'Crate', location_id: location.id });
+    await capacity('update', 'PATCH', `/categories/${category.id}`, undefined, { description: 'changed' });
+    await capacity('archive', 'POST', `/categories/${category.id}/archive`, undefined);
+    const doomed = (await callJson('POST', `${base}/labels`, token, { name: 'Doomed' })).json;
+    await capacity('delete', 'DELETE', `/labels/${doomed.id}`, undefined);
+    log(table(['route', '>RCU', '>floor RCU', '>ratio', '>WCU'], rows));
+    log('floor = the authorizer\'s BatchGetItem of 3 keys + the pattern\'s own GetItem or Query (same limit), made directly; RCU/WCU as DynamoDB Local reports them');
+
+    // Latency of a catalog get against the raw reads it needs.
+    const rawGet = async () => {
+      const result = await documents.send(new BatchGetCommand({ RequestItems: { [state.tableName]: { Keys: [...accessKeys, { PK: `WS#${workspaceId}`, SK: `CATEGORY#${category.id}` }] } } }));
+      if ((result.Responses?.[state.tableName]?.length ?? 0) !== 4) throw new Error('raw BatchGetItem found fewer than 4 items');
+    };
+    const getter = keepAliveGetter(`${base}/categories/${category.id}`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
+    try {
+      const routeRuns: LatencySummary[] = [];
+      const rawRuns: LatencySummary[] = [];
+      for (let repetition = 0; repetition < 3; repetition += 1) {
+        const [routeLatencies, rawLatencies] = await timeInterleaved([getter.get, rawGet], { warmup: 50, count: 300 });
+        routeRuns.push(summarize(routeLatencies!));
+        rawRuns.push(summarize(rawLatencies!));
+      }
+      const [routeP, rawP] = [medianOfRuns(routeRuns), medianOfRuns(rawRuns)];
+      const p50 = record('catalog.get.p50', routeP.p50, 'ms', rawP.p50);
+      record('catalog.get.p90', routeP.p90, 'ms', rawP.p90);
+      log(`GET /categories/{id} p50 ${routeP.p50.toFixed(2)} ms vs raw BatchGetItem of its 4 keys ${rawP.p50.toFixed(2)} ms: ${p50.ratio!.toFixed(2)}×`);
+    } finally {
+      getter.close();
+    }
+
+    await projectorCosts(state, workspaceId, log);
+  } catch (error) {
+    failure = error;
+  } finally {
+    client.destroy();
+    const exit = await runtime.stop('SIGINT', 30_000).catch((error: unknown) => ({ code: -1, error }));
+    if (exit.code !== 0) failure ??= new Error(`the local runtime exited with ${JSON.stringify(exit)}`);
+  }
+  if (failure) throw failure;
+}
+
+/** Each projector's write capacity on a create, an update and a delete of one entity, projected in this process. */
+async function projectorCosts(state: RuntimeProcess['state'], workspaceId: string, log: BenchContext['log']) {
+  Object.assign(process.env, {
+    DYNAMODB_ENDPOINT: state.dynamodb, TABLE_NAME: state.tableName, AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true',
+  });
+  const { projectors } = await import('../../../functions/streams/projectors/index.js');
+  const { toChange } = await import('../../../shared/stream/change.js');
+  const { withCapacityTally } = await import('../../../shared/observability/capacity.js');
+  const now = new Date().toISOString();
+  const entity = {
+    PK: `WS#${workspaceId}`, SK: 'COMPANY#0193a5e2-7c1a-7b3e-9f00-00000000be01', entity: 'COMPANY', id: '0193a5e2-7c1a-7b3e-9f00-00000000be01',
+    workspace_id: workspaceId, name: 'Bench Ltd', is_archived: false, created_at: now, updated_at: now, version: 1, created_by: 'bench', updated_by: 'bench',
+  };
+  const changed = { ...entity, name: 'Bench Ltd (renamed)', version: 2 };
+  const tombstone = {
+    PK: `WS#${workspaceId}#TOMBSTONES`, SK: `${now}#COMPANY#${entity.id}`, entity: 'TOMBSTONE', id: randomUUID(), workspace_id: workspaceId,
+    entity_type: 'COMPANY', entity_id: entity.id, entity_name: entity.name, deleted_at: now, deleted_by: 'bench',
+  };
+  const streamRecord = (eventName: 'INSERT' | 'MODIFY', keyOf: { PK: string; SK: string }, newImage: object, oldImage?: object): DynamoDBRecord => ({
+    eventID: randomUUID(), eventName, eventSource: 'aws:dynamodb', awsRegion: 'us-east-1',
+    dynamodb: {
+      Keys: marshall({ PK: keyOf.PK, SK: keyOf.SK }) as never, NewImage: marshall(newImage) as never,
+      ...(oldImage ? { OldImage: marshall(oldImage) as never } : {}), SequenceNumber: '1', StreamViewType: 'NEW_AND_OLD_IMAGES',
+    },
+  });
+  const cases: [string, DynamoDBRecord][] = [
+    ['create', streamRecord('INSERT', entity, entity)],
+    ['update', streamRecord('MODIFY', entity, changed, entity)],
+    ['delete', streamRecord('INSERT', tombstone, tombstone)],
+  ];
+  const rows: string[][] = [];
+  for (const [name, streamed] of cases) {
+    const change = toChange(streamed);
+    let total = 0;
+    for (const projector of projectors) {
+      if (!projector.wants(change)) continue;
+      const tally = await withCapacityTally(async (current) => {
+        await projector.project(change);
+        return current;
+      });
+      total += tally.write;
+      record(`change-feed.${name}.${projector.name}.write`, tally.write, 'WCU');
+      rows.push([name, projector.name, String(tally.write), String(tally.read)]);
+    }
+    record(`change-feed.${name}.write`, total, 'WCU');
+  }
+  log();
+  log(table(['change', 'projector', '>WCU', '>RCU'], rows));
+  log('write capacity of each projector of the change feed per stream record (DynamoDB Local\'s report; transactions count 2 per item)');
+}
