@@ -90,6 +90,8 @@ export function errorCodesOf(contract: RouteContract): ErrorCode[] {
   if (contract.body || contract.query || contract.params) codes.add('VALIDATION_FAILED');
   if (contract.query && 'cursor' in ((contract.query as unknown as { def?: { shape?: object } }).def?.shape ?? {})) codes.add('INVALID_CURSOR');
   if (contract.conditional) codes.add('INVALID_IF_MATCH').add('VERSION_CONFLICT');
+  // writes run transactions, which may lose to others past their retries (shared/db/table.ts)
+  if (contract.method !== 'GET') codes.add('RESOURCE_BUSY');
   if (contract.access !== 'public') codes.add('UNAUTHENTICATED').add('USER_DEACTIVATED');
   if (contract.access === 'superuser') codes.add('SUPERUSER_REQUIRED');
   if (isWorkspaceRoute(contract)) {

@@ -37,13 +37,14 @@ export const keys = {
   entity: (workspaceId: string, type: string, id: string) => ({ PK: `WS#${workspaceId}`, SK: `${type}#${id}` }),
   /**
    * The entity's collection by name: active ones first (`0#`), then archived (`1#`), each by
-   * folded name; a list of active ones is `begins_with 0#`.
+   * folded name; a list of active ones is `begins_with 0#`. The name ends with U+0001, lower than
+   * any character a name may hold (text types refuse controls), so "Shelf" sorts before "Shelf 2".
    */
   collectionIndex: (workspaceId: string, type: string, archived: boolean, sortName: string, id: string) =>
-    ({ GSI1PK: `WS#${workspaceId}#${type}`, GSI1SK: `${archived ? 1 : 0}#${sortName}#${id}` }),
+    ({ GSI1PK: `WS#${workspaceId}#${type}`, GSI1SK: nameSortKey(archived, sortName, id) }),
   /** the entity under what it links to (a category's parent, a container's location), same order */
   parentIndex: (workspaceId: string, type: string, parentId: string | undefined, archived: boolean, sortName: string, id: string) =>
-    ({ GSI2PK: `WS#${workspaceId}#${type}#IN#${parentId ?? 'ROOT'}`, GSI2SK: `${archived ? 1 : 0}#${sortName}#${id}` }),
+    ({ GSI2PK: `WS#${workspaceId}#${type}#IN#${parentId ?? 'ROOT'}`, GSI2SK: nameSortKey(archived, sortName, id) }),
   /** a unique value in a workspace (a label's name, a short code), written with its entity */
   uniqueGuard: (workspaceId: string, kind: string, value: string) => ({ PK: `WS#${workspaceId}#UNIQUE`, SK: `${kind}#${value}` }),
   /** who deleted what and when; written by the delete itself, oldest first, kept 90 days */
@@ -64,6 +65,12 @@ export const keys = {
   activityByUserIndex: (workspaceId: string, userId: string, sortKey: string) => ({ GSI1PK: `WS#${workspaceId}#ACTIVITY#USER#${userId}`, GSI1SK: sortKey }),
   activityByEntityIndex: (workspaceId: string, type: string, entityId: string, sortKey: string) => ({ GSI2PK: `WS#${workspaceId}#ACTIVITY#${type}#${entityId}`, GSI2SK: sortKey }),
 } as const;
+
+/** `<0|1>#<folded name><U+0001><id>`: see `keys.collectionIndex`. */
+export const nameSortKey = (archived: boolean, sortName: string, id: string) => `${archived ? 1 : 0}#${sortName}\u0001${id}`;
+
+/** The id at the end of a name sort key. */
+export const idOfNameSortKey = (sortKey: string | undefined) => sortKey?.slice(sortKey.lastIndexOf('\u0001') + 1);
 
 /** Key attributes never leave the repository layer. */
 export const keyAttributes = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK', 'ttl', 'entity'] as const;

@@ -6,6 +6,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { config } from '../config.js';
 import { documents } from '../aws/dynamodb.js';
 import { withoutKeys } from './keys.js';
+import { DomainError } from '../domain/errors.js';
 import { decodeKeyCursor, encodeKeyCursor, type KeyList } from './cursor.js';
 
 export const tableName = config.tableName;
@@ -97,9 +98,10 @@ export async function batchGet<T>(keyList: Record<string, string>[], consistent 
 /**
  * TransactWriteItems that survives contention: DynamoDB cancels a transaction with
  * `TransactionConflict` when another one touches the same item at that moment, and the SDK does
- * not retry that. We do, a few times with jitter, under one ClientRequestToken so a retry of a
- * transaction that did commit is a no-op. Any other cancellation (a failed condition) is the
- * caller's to read with `cancellationReasons`.
+ * not retry that. We do, with growing jittered pauses (about 1.3 s in all), under one
+ * ClientRequestToken so a retry of a transaction that did commit is a no-op; a conflict that
+ * outlasts them answers 503 RESOURCE_BUSY with Retry-After, never a 500. Any other cancellation
+ * (a failed condition) is the caller's to read with `cancellationReasons`.
  */
 export async function transactWrite(items: NonNullable<TransactWriteCommandInput['TransactItems']>): Promise<void> {
   const token = randomUUID();
@@ -108,9 +110,11 @@ export async function transactWrite(items: NonNullable<TransactWriteCommandInput
       await documents.send(new TransactWriteCommand({ TransactItems: items, ClientRequestToken: token }));
       return;
     } catch (error) {
-      const conflicted = cancellationReasons(error)?.includes('TransactionConflict');
-      if (!conflicted || attempt >= 3) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt + Math.random() * 30));
+      const reasons = cancellationReasons(error);
+      const conflicted = reasons?.includes('TransactionConflict') && !reasons.includes('ConditionalCheckFailed');
+      if (!conflicted) throw error;
+      if (attempt >= 6) throw new DomainError('RESOURCE_BUSY', 'Other changes to the same things kept winning; try again.', { retryAfter: 1 });
+      await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt + Math.random() * 40));
     }
   }
 }

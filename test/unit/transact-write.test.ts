@@ -30,9 +30,10 @@ describe('transactWrite', () => {
     expect(send).toHaveBeenCalledTimes(1);
   });
 
-  it('gives up after a bounded number of conflicts', async () => {
+  it('gives up after a bounded number of conflicts, as 503 RESOURCE_BUSY with Retry-After (never a 500)', async () => {
     const send = vi.spyOn(documents, 'send').mockRejectedValue(cancelled('TransactionConflict') as never);
-    await expect(transactWrite([put])).rejects.toThrow();
-    expect(send).toHaveBeenCalledTimes(4);
+    const error = await transactWrite([put]).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'RESOURCE_BUSY', details: { retryAfter: 1 } });
+    expect(send).toHaveBeenCalledTimes(7);
   });
 });

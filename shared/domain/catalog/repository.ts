@@ -4,7 +4,7 @@
 // condition of one transaction; the service reads the reasons of a cancelled one.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../../aws/dynamodb.js';
-import { keys, ttlAt, withoutKeys } from '../../db/keys.js';
+import { idOfNameSortKey, keys, ttlAt, withoutKeys } from '../../db/keys.js';
 import type { KeyList } from '../../db/cursor.js';
 import { queryPage, tableName, type Page, type TransactItem } from '../../db/table.js';
 import { foldName, normalisedUnique, type CatalogRecord, type EntityDefinition, type LinkRule } from './model.js';
@@ -39,7 +39,6 @@ export async function getEntity(definition: Pick<EntityDefinition, 'type'>, work
   return result.Item?.entity === definition.type ? (withoutKeys(result.Item) as CatalogRecord) : undefined;
 }
 
-const idOfSortKey = (sortKey: string | undefined) => sortKey?.slice(sortKey.lastIndexOf('#') + 1);
 
 export interface ListOptions {
   includeArchived: boolean;
@@ -65,7 +64,7 @@ function listByName(type: string, workspaceId: string, index: 'GSI1' | 'GSI2', p
   const list: KeyList = {
     list: `${type}.${index}.${options.includeArchived ? 'all' : 'active'}`, index, partition,
     ...(options.includeArchived ? {} : { sortPrefix: '0#' }),
-    tableKeyFits: (position) => position.PK === `WS#${workspaceId}` && position.SK === `${type}#${idOfSortKey(position[sk])}`,
+    tableKeyFits: (position) => position.PK === `WS#${workspaceId}` && position.SK === `${type}#${idOfNameSortKey(position[sk])}`,
   };
   return queryPage<CatalogRecord>({
     KeyConditionExpression: options.includeArchived ? `${pk} = :pk` : `${pk} = :pk AND begins_with(${sk}, :active)`,

@@ -73,17 +73,51 @@ export function catalogService<R extends { id: string } = CatalogRecord>(definit
   /**
    * Touches that make (`delta` 1) or unmake (-1) the record's links. For a tree link made, the new
    * parent and each of its ancestors must keep the version read while walking up to the root,
-   * so two concurrent moves cannot close a cycle neither of them saw.
+   * so two concurrent moves cannot close a cycle neither of them saw; and the tree may not grow
+   * deeper than `maxDepth` levels with what sits below `self` (a moved subtree) counted.
    */
-  async function linkTouches(workspaceId: string, record: Record<string, unknown>, delta: 1 | -1, self?: string): Promise<repository.Touch[]> {
+  async function linkTouches(workspaceId: string, record: Record<string, unknown>, delta: 1 | -1, self?: string, moved = false): Promise<repository.Touch[]> {
     const touches: repository.Touch[] = [];
     for (const link of links) {
       const target = repository.linkOf(record, link);
       if (!target) continue;
       touches.push({ key: keys.entity(workspaceId, link.to, target), type: link.to, adds: { [link.counter]: delta } });
-      if (link.tree && delta === 1) touches.push(...(await ancestry(workspaceId, link, target, self)));
+      if (link.tree && delta === 1) {
+        const chain = await ancestry(workspaceId, link, target, self);
+        const below = moved && self ? await levelsBelow(workspaceId, self, maxDepth - chain.length - 1, link) : 0;
+        if (chain.length + 1 + below > maxDepth) throw tooDeep(link);
+        touches.push(...chain);
+      }
     }
     return touches;
+  }
+
+  const tooDeep = (link: LinkRule) =>
+    TreeTooDeep(`${definition.label} trees are at most ${maxDepth} levels deep.`, fieldError(link, `would make the tree deeper than ${maxDepth} levels`));
+
+  /**
+   * How many levels hang below `id` (0 for a leaf), counted level by level through the children
+   * index (one Query per node, the nodes of a level in parallel); it stops counting past `limit`.
+   */
+  async function levelsBelow(workspaceId: string, id: string, limit: number, link: LinkRule): Promise<number> {
+    let level = [id];
+    for (let depth = 0; ; depth += 1) {
+      const children = (await Promise.all(level.map((parent) => allChildren(workspaceId, parent)))).flat();
+      if (children.length === 0) return depth;
+      if (depth + 1 > limit) throw tooDeep(link);
+      level = children;
+    }
+  }
+
+  async function allChildren(workspaceId: string, parent: string): Promise<string[]> {
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await repository.listLinked(definition, workspaceId, parent, { includeArchived: true, limit: 100, ...(cursor ? { cursor } : {}) });
+      ids.push(...page.items.map((child) => child.id));
+      cursor = page.next_cursor;
+    } while (cursor);
+    return ids;
   }
 
   /** The chain from `parentId` up to the root, each at the version read; refuses a cycle through `self`. */
@@ -91,7 +125,7 @@ export function catalogService<R extends { id: string } = CatalogRecord>(definit
     const chain: repository.Touch[] = [];
     for (let current: string | undefined = parentId; current !== undefined;) {
       if (current === self) throw TreeCycle(`A ${definition.label} cannot be placed inside itself or one of its own descendants.`, fieldError(link, 'is this one or one of its descendants'));
-      if (chain.length >= maxDepth) throw TreeTooDeep(`${definition.label} trees are at most ${maxDepth} levels deep.`, fieldError(link, `is already ${maxDepth} levels deep`));
+      if (chain.length >= maxDepth) throw tooDeep(link);
       const ancestor = await repository.getEntity({ type: link.to }, workspaceId, current, true);
       if (!ancestor) throw ReferenceNotFound(`No ${definition.label} with that id in this workspace.`, fieldError(link));
       chain.push({ key: keys.entity(workspaceId, link.to, current), type: link.to, versionIs: ancestor.version });
@@ -246,7 +280,7 @@ export function catalogService<R extends { id: string } = CatalogRecord>(definit
         const to = repository.linkOf(next, link);
         if (from === to) continue;
         if (from) touches.push({ key: keys.entity(workspaceId, link.to, from), type: link.to, adds: { [link.counter]: -1 } });
-        if (to) touches.push(...(await linkTouches(workspaceId, { [link.field]: to }, 1, id)));
+        if (to) touches.push(...(await linkTouches(workspaceId, { [link.field]: to }, 1, id, true)));
       }
       steps.push(...touchSteps(touches));
       const cause = await run(steps);

@@ -9,7 +9,8 @@ export async function breadcrumbOf<R extends { id: string }>(service: CatalogSer
   const link = service.definition.links?.find((candidate) => candidate.tree);
   if (!link) throw new Error(`${service.definition.type} is not a tree`);
   const chain: CatalogRecord[] = [await service.get(scope, id)];
-  const limit = service.definition.maxDepth ?? 20;
+  // Moves keep trees within maxDepth; the cap only bounds the reads should data ever say otherwise.
+  const limit = 2 * (service.definition.maxDepth ?? 20);
   for (let parent = linkOf(chain[0]!, link); parent !== undefined && chain.length <= limit;) {
     const ancestor = await service.get(scope, parent).catch(() => undefined);
     if (!ancestor) break; // a parent deleted meanwhile ends the path

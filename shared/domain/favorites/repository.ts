@@ -1,30 +1,45 @@
 // Favorites live in their workspace's favorites partition, a user's under `USER#<id>#` (so the
 // workspace's purge reaches them), and under their target in GSI1 (so a deleted target's
 // favorites are found and removed).
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../../aws/dynamodb.js';
 import { keys, withoutKeys } from '../../db/keys.js';
-import { isConditionFailure, queryAll, tableName } from '../../db/table.js';
+import { cancellationReasons, isConditionFailure, queryAll, tableName, transactWrite } from '../../db/table.js';
 import { targetOf, type FavoriteRecord, type FavoriteType } from './model.js';
 
 const keyOf = (favorite: Pick<FavoriteRecord, 'workspace_id' | 'user_id' | 'favorite_type'>, targetId: string) =>
   keys.favorite(favorite.workspace_id, favorite.user_id, favorite.favorite_type, targetId);
 
-/** Adds the favorite unless it is there: true when added. */
-export async function addFavorite(favorite: FavoriteRecord): Promise<boolean> {
+/**
+ * Adds the favorite unless it is there, on condition that its target still exists (a delete
+ * racing the toggle cannot leave a favorite of nothing): `added`, `exists` or `no-target`.
+ */
+export async function addFavorite(favorite: FavoriteRecord): Promise<'added' | 'exists' | 'no-target'> {
   try {
-    await documents.send(new PutCommand({
-      TableName: tableName,
-      Item: {
-        ...keyOf(favorite, targetOf(favorite)),
-        ...keys.favoriteTargetIndex(favorite.workspace_id, favorite.favorite_type, targetOf(favorite), favorite.user_id),
-        entity: 'FAVORITE', ...favorite,
+    await transactWrite([
+      {
+        Put: {
+          TableName: tableName,
+          Item: {
+            ...keyOf(favorite, targetOf(favorite)),
+            ...keys.favoriteTargetIndex(favorite.workspace_id, favorite.favorite_type, targetOf(favorite), favorite.user_id),
+            entity: 'FAVORITE', ...favorite,
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
       },
-      ConditionExpression: 'attribute_not_exists(PK)',
-    }));
-    return true;
+      {
+        ConditionCheck: {
+          TableName: tableName, Key: keys.entity(favorite.workspace_id, favorite.favorite_type, targetOf(favorite)),
+          ConditionExpression: 'attribute_exists(PK)',
+        },
+      },
+    ]);
+    return 'added';
   } catch (error) {
-    if (isConditionFailure(error)) return false;
+    const reasons = cancellationReasons(error);
+    if (reasons?.[0] === 'ConditionalCheckFailed') return 'exists';
+    if (reasons?.[1] === 'ConditionalCheckFailed') return 'no-target';
     throw error;
   }
 }
