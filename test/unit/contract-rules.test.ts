@@ -34,9 +34,11 @@ function offenders(schema: z.ZodMiniType, at: string): string[] {
       return Object.entries(def.shape ?? {}).flatMap(([name, inner]) => offenders(inner, `${at}.${name}`));
     case 'optional': case 'nullable': case 'default': case 'prefault': case 'nonoptional': case 'readonly':
       return offenders(def.innerType!, at);
-    case 'pipe':
-      // z.coerce / transforms: the output side is what is checked
-      return offenders(def.out!, at);
+    case 'pipe': {
+      // coerced numbers are checked on their output side, flags (enum → boolean) on their input side
+      const checkedOut = offenders(def.out!, at);
+      return checkedOut.length === 0 ? [] : offenders(def.in!, at);
+    }
     case 'array':
       return offenders(def.element!, `${at}[]`);
     case 'union':
