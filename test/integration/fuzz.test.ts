@@ -133,7 +133,7 @@ describe.sequential('fuzz every route of the route table', () => {
 
   beforeAll(async () => {
     stats.started = performance.now();
-    world = await World.create();
+    world = await World.create(document);
   }, 180_000);
 
   afterAll(() => printSummary());

@@ -154,10 +154,19 @@ type Item = Record<string, any>;
 export type Snapshot = Map<string, string>;
 
 /**
- * Items a refused request may change, with the reason. Throttle counters, outbox mails and reset
- * tokens are not even read: they live in partitions of their own (THROTTLE#…, OUTBOX#…, RESET#…).
+ * Items a refused request may change, with the reason. Throttle counters, outbox mails, reset
+ * tokens and the change feed's projections are not even read: they live in partitions of their
+ * own (THROTTLE#…, OUTBOX#…, RESET#…, WS#…#ACTIVITY, WS#…#CHANGES…).
  */
-export const volatile: { why: string; applies: (route: RouteContract, key: string) => boolean }[] = [
+export const volatile: { why: string; applies: (route: RouteContract, key: string, change: 'added' | 'changed' | 'removed') => boolean }[] = [
+  {
+    why: 'WS#…#ACTIVITY and WS#…#CHANGES…: the activity log and the change log are projections the change feed writes after a successful write, whenever it gets to it; not snapshotted',
+    applies: (_route, key) => /^WS#[^#|]+#(ACTIVITY|CHANGES)/.test(key),
+  },
+  {
+    why: 'WS#…#FAVORITES removals: the change feed removes the favorites of a deleted entity after the delete succeeded, possibly while a later request is refused; additions and changes still count',
+    applies: (_route, key, change) => change === 'removed' && /^WS#[^#|]+#FAVORITES\|/.test(key),
+  },
   {
     why: 'THROTTLE#LOGIN#… counters: a refused sign-in is counted before the password is checked (on purpose); not snapshotted',
     applies: (_route, key) => key.startsWith('THROTTLE#'),
@@ -189,14 +198,14 @@ export async function snapshot(partitions: string[], indexes: { index: string; p
 
 export function checkUnchanged(route: RouteContract, before: Snapshot, after: Snapshot): Finding[] {
   const changes: string[] = [];
+  const ignored = (key: string, change: 'added' | 'changed' | 'removed') => volatile.some((rule) => rule.applies(route, key.replace(/^GSI\d:/, ''), change));
   for (const [key, value] of after) {
-    const ignored = volatile.some((rule) => rule.applies(route, key.replace(/^GSI\d:/, '')));
-    if (ignored) continue;
-    if (!before.has(key)) changes.push(`added ${key}: ${value.slice(0, 300)}`);
-    else if (before.get(key) !== value) changes.push(`changed ${key}: ${before.get(key)!.slice(0, 300)} → ${value.slice(0, 300)}`);
+    if (!before.has(key)) {
+      if (!ignored(key, 'added')) changes.push(`added ${key}: ${value.slice(0, 300)}`);
+    } else if (before.get(key) !== value && !ignored(key, 'changed')) {
+      changes.push(`changed ${key}: ${before.get(key)!.slice(0, 300)} → ${value.slice(0, 300)}`);
+    }
   }
-  for (const key of before.keys()) {
-    if (!after.has(key) && !volatile.some((rule) => rule.applies(route, key.replace(/^GSI\d:/, '')))) changes.push(`removed ${key}`);
-  }
+  for (const key of before.keys()) if (!after.has(key) && !ignored(key, 'removed')) changes.push(`removed ${key}`);
   return changes.length ? [{ oracle: 'half-written refusal', detail: changes.join('; ') }] : [];
 }

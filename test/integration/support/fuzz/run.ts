@@ -178,7 +178,7 @@ export async function execute(world: World, inputs: RouteInputs, document: OpenA
     exchange.checked.unchanged = true;
   }
 
-  await world.observe({ context, status: answer.status, json: answer.json, method: request.method, body: bodyValue, authorization: headers.authorization });
+  await world.observe({ context, status: answer.status, json: answer.json, method: request.method, body: bodyValue, authorization: headers.authorization, location: answer.headers.get('location') });
   exchange.upkeep = await world.heal();
   return exchange;
 }

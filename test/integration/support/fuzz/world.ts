@@ -21,10 +21,15 @@ import { inject } from 'vitest';
 import { routeTable, type RouteContract } from '../../../../shared/contract/index.js';
 import { addMember, createWorkspace, signUp, waitForMail, mailTo, type SignedInUser } from '../api.js';
 import { getItem, makeSuperuser, queryAll, tableName } from '../table.js';
-import type { Hint } from './generate.js';
+import { arbitraryOf, inputsOf, type Hint, type OpenApiDocument } from './generate.js';
 import { encodeSegment, rawSend, type Answer } from './http.js';
 import type { CursorTransform } from './mutate.js';
-import { principalCallers, type CallerKey, type PrincipalKey } from './request.js';
+import { principalCallers, stringsIn, type CallerKey, type PrincipalKey } from './request.js';
+
+/** The ids of an answer: the entity's and its page's items'. */
+const stringsOfIds = (json: any): string[] => (json && typeof json === 'object'
+  ? [json, ...(Array.isArray(json.items) ? json.items : [])].map((item: { id?: unknown }) => item?.id).filter((id: unknown): id is string => typeof id === 'string')
+  : []);
 
 export type PersonKey = PrincipalKey | 'B.owner' | 'B.member';
 const aPeople = ['A.owner', 'A.viewer', 'A.member'] as const;
@@ -61,7 +66,29 @@ export interface ResolveContext {
   used: Set<string>;
   /** the resource a conditional request targets, read once */
   resource?: { etag: string; version: number; id: string } | null;
+  /** whose entities `⟦pool:…⟧` names (B only while the world seeds B) */
+  tenant?: 'A' | 'B';
 }
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The collection an id belongs to, from where it appears: the literal segment before `{param}` in a
+ * route path (`/workspaces/{workspace_id}/categories/{id}` → `categories`), or the last literal
+ * segment of a list or create path.
+ */
+export function collectionOf(path: string, param?: string): string {
+  const segments = path.split('/').filter(Boolean);
+  const at = param ? segments.indexOf(`{${param}}`) : segments.length;
+  for (let index = at - 1; index >= 0; index -= 1) if (!segments[index]!.startsWith('{')) return segments[index]!;
+  return '';
+}
+
+/** A field name as the stem of a collection (`parent_category_id` → `categor`), to find its pool by prefix. */
+export const stemOf = (name: string) => {
+  const stem = name.replace(/_ids?$/, '').replace(/^(parent|default|current)_/, '');
+  return stem.length > 4 ? stem.slice(0, stem.length - 1) : stem;
+};
 
 /** A query value that resolves to this is not sent at all. */
 export const dropParameter = '\u0000(left out)';
@@ -105,9 +132,13 @@ export class World {
     this.marker = `zqxb-${randomBytes(5).toString('hex')}`;
   }
 
-  static async create(): Promise<World> {
+  private document?: OpenApiDocument;
+
+  static async create(document: OpenApiDocument): Promise<World> {
     const world = new World();
+    world.document = document;
     await world.seed();
+    await world.seedEntities(document, ['A', 'B']);
     return world;
   }
 
@@ -365,6 +396,14 @@ export class World {
       }
       case 'reset':
         return pick(this.resetTokens, name.split('.').at(-1), 'q0fC3yM1c8TzX2rN5bV7wK9pL4hJ6gD0sA1eF3iU5oY');
+      case 'pool':
+      case 'bpool': {
+        // pool:categories.3 — an id of that collection (B's for bpool, or while B is being seeded)
+        const at = name.lastIndexOf('.');
+        const tenant = kind === 'bpool' || context.tenant === 'B' ? 'B' : 'A';
+        const list = this.poolFor(tenant, name.slice(0, at));
+        return list.length ? pick(list, name.slice(at + 1), '') : pick(tenant === 'B' ? [...this.bIds.keys()] : this.aIds(), name.slice(at + 1), '0193a5e2-7c1a-7b3e-9f00-000000000002');
+      }
       case 'anyid': {
         const [side, index] = name.split('.');
         const pool = side === 'B' ? [...this.bIds.keys()] : this.aIds();
@@ -388,6 +427,22 @@ export class World {
 
   /** Ids of things tenant A's own requests created or read (newest first): real ids for routes the seeding knows nothing of. */
   harvested: string[] = [];
+  /** tenant A's and tenant B's entity ids by collection (`categories`, `locations`, …), newest first */
+  readonly pools = { A: new Map<string, string[]>(), B: new Map<string, string[]>() };
+
+  private addToPool(tenant: 'A' | 'B', collection: string, ids: string[]) {
+    if (!collection || ids.length === 0) return;
+    const pool = this.pools[tenant];
+    pool.set(collection, [...new Set([...ids, ...(pool.get(collection) ?? [])])].slice(0, 40));
+  }
+
+  /** The pool a key names: the collection itself, or the one whose name starts with the stem. */
+  private poolFor(tenant: 'A' | 'B', key: string): string[] {
+    const pool = this.pools[tenant];
+    if (pool.has(key)) return pool.get(key)!;
+    const match = [...pool.keys()].find((collection) => key.length >= 3 && collection.startsWith(key));
+    return match ? pool.get(match)! : [];
+  }
 
   /** Every id tenant A has (for uuid fields the world knows nothing more specific about). */
   aIds(): string[] {
@@ -487,6 +542,8 @@ export class World {
     for (const workspace of Object.values(this.workspaces)) {
       pks.add(`WS#${workspace.id}`);
       pks.add(`WS#${workspace.id}#UNIQUE`);
+      pks.add(`WS#${workspace.id}#TOMBSTONES`);
+      pks.add(`WS#${workspace.id}#FAVORITES`);
       pks.add(`UNIQUE#SLUG#${workspace.slug}`);
     }
     for (const key of everyone) {
@@ -522,7 +579,7 @@ export class World {
   // ---- after each request: follow what it changed, and put back what the fuzz needs
 
   /** What the answer to a request means for the world. */
-  async observe(exchange: { context: ResolveContext; status: number; json?: any; method: string; body?: unknown; authorization?: string }) {
+  async observe(exchange: { context: ResolveContext; status: number; json?: any; method: string; body?: unknown; authorization?: string; location?: string | null }) {
     const { context, status, json } = exchange;
     const ok = status >= 200 && status < 300;
     // spare refresh tokens: adopt the rotated one, replace a spent or signed-out one
@@ -560,12 +617,90 @@ export class World {
       this.cursors.set(`${context.route.id}|${context.caller}`, json.next_cursor);
     }
     // ids in tenant A's successful answers: entities of any domain, for the next routes' `{…_id}`
-    if (ok && context.caller !== 'S' && json && typeof json === 'object') {
-      const found = [json, ...(Array.isArray(json.items) ? json.items : [])]
-        .map((item: { id?: unknown }) => item?.id)
-        .filter((id: unknown): id is string => typeof id === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id) && !this.bIds.has(id));
-      this.harvested = [...new Set([...found, ...this.harvested])].slice(0, 60);
+    if (ok && context.caller !== 'S') this.harvest('A', context.route, json, exchange.location);
+  }
+
+  /** Ids of a successful answer into the pools: the created resource's Location, the entity, a page's items. */
+  private harvest(tenant: 'A' | 'B', route: RouteContract, json: any, location?: string | null) {
+    if (location) {
+      const segments = location.split('?')[0]!.split('/').filter(Boolean);
+      segments.forEach((segment, index) => {
+        if (index > 0 && uuidPattern.test(segment) && !uuidPattern.test(segments[index - 1]!)) this.addToPool(tenant, segments[index - 1]!, [segment]);
+      });
     }
+    if (!json || typeof json !== 'object') return;
+    const found = [json, ...(Array.isArray(json.items) ? json.items : [])]
+      .map((item: { id?: unknown }) => item?.id)
+      .filter((id: unknown): id is string => typeof id === 'string' && uuidPattern.test(id) && (tenant === 'B' || !this.bIds.has(id)));
+    if (tenant === 'A') this.harvested = [...new Set([...found, ...this.harvested])].slice(0, 60);
+    const params = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!);
+    const last = params.at(-1);
+    // an entity read at its own path, or a page of a collection
+    if (last && last !== 'workspace_id' && route.path.endsWith(`{${last}}`)) this.addToPool(tenant, collectionOf(route.path, last), found.slice(0, 1));
+    else if (Array.isArray(json.items)) this.addToPool(tenant, collectionOf(route.path), found.slice(1));
+  }
+
+  /**
+   * Entities of every collection a workspace can hold, created through the API for both tenants,
+   * so routes of any domain get real ids from the start (and B's are there to be tried by A).
+   * B's text fields carry B's marker. What the document cannot say (a reference that must
+   * exist) is tried a few times with other generated bodies; what never succeeds is left out.
+   */
+  async seedEntities(document: OpenApiDocument, tenants: readonly ('A' | 'B')[]) {
+    const creates = routeTable.filter((route) => route.method === 'POST' && route.status === 201
+      && /^\/workspaces\/\{workspace_id\}\/[a-z-]+$/.test(route.path) && !route.path.endsWith('/members'));
+    for (const tenant of tenants) {
+      this.pools[tenant].clear();
+      const owner = this.people[tenant === 'A' ? 'A.owner' : 'B.owner'];
+      const workspace = this.workspaces[tenant === 'A' ? 'A.main' : 'B.main'];
+      for (const route of creates) {
+        const inputs = inputsOf(document, route);
+        if (!inputs.body) continue;
+        const samples = fc.sample(arbitraryOf(inputs.body.schema, { route, location: 'body', name: '', pointer: 'body' }, { document, hint: worldHint }), { numRuns: 8, seed: 7 });
+        for (const [attempt, sample] of samples.entries()) {
+          const context: ResolveContext = { route, caller: tenant === 'A' ? 'A.owner' : 'none', used: new Set(), tenant };
+          let body = await this.resolveValue(sample, context);
+          if (tenant === 'B') body = this.marked(body, inputs.body.schema, `${route.id}${attempt}`, document);
+          const answer = await this.api('POST', route.path.replace('{workspace_id}', workspace.id), { token: owner.token, body });
+          if (answer.status !== 201) continue;
+          this.harvest(tenant, route, answer.json, answer.headers.get('location'));
+          if (tenant === 'B') {
+            for (const id of stringsOfIds(answer.json)) this.bIds.set(id, `B's ${route.id} entity`);
+            for (const text of stringsIn(body)) if (text.toLowerCase().includes(this.marker)) this.bStrings.set(text.toLowerCase(), `B's ${route.id} text`);
+          }
+          break;
+        }
+      }
+    }
+  }
+
+  private async resolveValue(value: unknown, context: ResolveContext): Promise<unknown> {
+    if (typeof value === 'string') return this.resolve(value, context);
+    if (Array.isArray(value)) return Promise.all(value.map((item) => this.resolveValue(item, context)));
+    if (value && typeof value === 'object') {
+      const copy: Record<string, unknown> = {};
+      for (const [key, inner] of Object.entries(value)) copy[key] = await this.resolveValue(inner, context);
+      return copy;
+    }
+    return value;
+  }
+
+  /** B's version of a body: each free-text field (no format, enum or pattern, room for the marker) says it is B's. */
+  private marked(body: unknown, schema: Record<string, any>, tag: string, document: OpenApiDocument): unknown {
+    if (!body || typeof body !== 'object' || Array.isArray(body)) return body;
+    const properties = (schema.properties ?? {}) as Record<string, Record<string, any>>;
+    const copy = { ...(body as Record<string, unknown>) };
+    for (const [name, value] of Object.entries(copy)) {
+      const property = properties[name] ?? {};
+      const branches = [property, ...((property.anyOf ?? property.oneOf ?? []) as Record<string, any>[])];
+      const text = branches.find((branch) => branch.type === 'string');
+      if (typeof value !== 'string' || !text || text.format || text.enum || text.pattern || property.format || property.pattern) continue;
+      const marker = `zqxB-${this.marker.slice(5)}-${tag}-${name}`;
+      const max = typeof text.maxLength === 'number' ? text.maxLength : 200;
+      if (max >= this.marker.length + 1) copy[name] = marker.slice(0, max);
+    }
+    void document;
+    return copy;
   }
 
   /**
@@ -617,6 +752,8 @@ export class World {
     const mine = await this.api('GET', `/workspaces/${main.id}`, { token: owner.token });
     if (mine.status !== 200 || mine.json?.role !== 'owner') {
       await this.createMain();
+      // its entities went with the old one: new ones, for the routes still to come
+      if (this.document) await this.seedEntities(this.document, ['A']);
       upkeep.workspacesRecreated += 1;
       done.push(`created A.main again (${mine.status} ${mine.json?.code ?? mine.json?.role ?? ''})`);
       await this.refreshNotifications('A.viewer');
@@ -691,6 +828,31 @@ export const worldHint: Hint = ({ route, location, name, schema, pointer }) => {
       arbitrary: fc.oneof(
         { arbitrary: fc.nat(5).map((index) => `⟦notif:caller.${index}⟧`), weight: 8 },
         { arbitrary: fc.nat(3).map((index) => `⟦notif:B.${index}⟧`), weight: 1 },
+        { arbitrary: randomUuid, weight: 1 },
+      ),
+    };
+  }
+  if (uuid && location === 'path') {
+    // an entity of a collection: A's of that collection, B's of it, any of A's, random
+    const collection = collectionOf(route.path, name);
+    return {
+      exclusive: true,
+      arbitrary: fc.oneof(
+        { arbitrary: fc.nat(8).map((index) => `⟦pool:${collection}.${index}⟧`), weight: 8 },
+        { arbitrary: fc.nat(3).map((index) => `⟦bpool:${collection}.${index}⟧`), weight: 1 },
+        { arbitrary: fc.nat(30).map((index) => `⟦anyid:A.${index}⟧`), weight: 1 },
+        { arbitrary: randomUuid, weight: 1 },
+      ),
+    };
+  }
+  if (uuid && /_id$/.test(name) && location === 'body') {
+    // a reference (parent_category_id, location_id): an entity of the collection it names
+    const stem = stemOf(name);
+    return {
+      exclusive: true,
+      arbitrary: fc.oneof(
+        { arbitrary: fc.nat(8).map((index) => `⟦pool:${stem}.${index}⟧`), weight: 6 },
+        { arbitrary: fc.nat(3).map((index) => `⟦bpool:${stem}.${index}⟧`), weight: 1 },
         { arbitrary: randomUuid, weight: 1 },
       ),
     };
