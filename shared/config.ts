@@ -44,6 +44,10 @@ const Environment = z.object({
   CHANGE_LOG_RETENTION_DAYS: integer(30, 1),
   /** DynamoDB calls at least this slow log one `slow dynamodb call` line and count as SlowDynamoDbCalls. */
   DYNAMODB_SLOW_MS: integer(100, 1),
+  /** Barcode lookup (GET /barcode/{barcode}): base URLs of the providers, asked in this order, and how long each may take. */
+  BARCODE_OFF_URL: z._default(z.url(), 'https://world.openfoodfacts.org'),
+  BARCODE_UPCITEMDB_URL: z._default(z.url(), 'https://api.upcitemdb.com'),
+  BARCODE_TIMEOUT_MS: integer(2_500, 100),
 });
 
 export type Config = ReturnType<typeof toConfig>;
@@ -68,6 +72,7 @@ function toConfig(env: z.infer<typeof Environment>) {
     aws: { requestTimeoutMs: env.AWS_REQUEST_TIMEOUT_MS, maxAttempts: env.AWS_MAX_ATTEMPTS },
     dynamodbSlowMs: env.DYNAMODB_SLOW_MS,
     sync: { settleMs: env.SYNC_SETTLE_MS, retentionDays: env.CHANGE_LOG_RETENTION_DAYS },
+    barcode: { openFoodFactsUrl: env.BARCODE_OFF_URL, upcItemDbUrl: env.BARCODE_UPCITEMDB_URL, timeoutMs: env.BARCODE_TIMEOUT_MS },
   };
 }
 

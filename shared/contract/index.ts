@@ -15,6 +15,8 @@ import * as favorites from './favorites.js';
 import * as activity from './activity.js';
 import * as sync from './sync.js';
 import * as lookup from './lookup.js';
+import * as qr from './qr.js';
+import * as barcode from './barcode.js';
 
 /** Only route declarations; each module also exports its schemas. */
 const routesOf = (module: Record<string, unknown>) =>
@@ -23,11 +25,11 @@ const routesOf = (module: Record<string, unknown>) =>
 
 export const routeTable: readonly RouteContract[] = [
   platform, auth, users, workspaces, notifications, categories, locations, containers, companies, labels, borrowers,
-  favorites, activity, sync, lookup,
+  favorites, activity, sync, lookup, qr, barcode,
 ].flatMap(routesOf);
 
 export {
   platform, auth, users, workspaces, notifications, categories, locations, containers, companies, labels, borrowers,
-  favorites, activity, sync, lookup,
+  favorites, activity, sync, lookup, qr, barcode,
 };
 export * from './route.js';

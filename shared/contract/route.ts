@@ -20,7 +20,7 @@ export type WorkspaceRole = (typeof workspaceRoles)[number];
 export type Access = 'public' | 'user' | 'superuser' | WorkspaceRole;
 
 /** What the route answers when it does not answer JSON (docs page, its assets). */
-export type MediaType = 'application/json' | 'text/html' | 'text/javascript' | 'text/css';
+export type MediaType = 'application/json' | 'text/html' | 'text/javascript' | 'text/css' | 'image/png' | 'image/svg+xml' | 'application/pdf' | 'text/csv';
 
 export interface RouteContract<
   P extends z.ZodMiniType = z.ZodMiniType,
@@ -65,6 +65,12 @@ export interface RouteContract<
   examples?: { body?: z.infer<B>; response?: z.infer<R> };
   /** what the route's Lambda may touch beyond its logs, where it differs from the defaults of `grantsOf` */
   grants?: Partial<RouteGrants>;
+  /**
+   * API Gateway throttling of this route alone, in place of the stage's default (requests per
+   * second across all clients, steady `rate` and `burst`): for public routes that cost more than
+   * they look (calls to other services). infra/stacks/api-stack.ts applies it as a route setting.
+   */
+  throttle?: { rate: number; burst: number };
 }
 
 /**

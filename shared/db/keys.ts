@@ -35,16 +35,14 @@ export const keys = {
 
   /** every entity of a workspace lives in its partition, sorted by type then id (UUIDv7: creation order) */
   entity: (workspaceId: string, type: string, id: string) => ({ PK: `WS#${workspaceId}`, SK: `${type}#${id}` }),
-  /**
-   * The entity's collection by name: active ones first (`0#`), then archived (`1#`), each by
-   * folded name; a list of active ones is `begins_with 0#`. The name ends with U+0001, lower than
-   * any character a name may hold (text types refuse controls), so "Shelf" sorts before "Shelf 2".
-   */
-  collectionIndex: (workspaceId: string, type: string, archived: boolean, sortName: string, id: string) =>
-    ({ GSI1PK: `WS#${workspaceId}#${type}`, GSI1SK: nameSortKey(archived, sortName, id) }),
-  /** the entity under what it links to (a category's parent, a container's location), same order */
-  parentIndex: (workspaceId: string, type: string, parentId: string | undefined, archived: boolean, sortName: string, id: string) =>
-    ({ GSI2PK: `WS#${workspaceId}#${type}#IN#${parentId ?? 'ROOT'}`, GSI2SK: nameSortKey(archived, sortName, id) }),
+  /** an entity's place in one of the indexes that list it (see the partitions and sort keys below) */
+  entityIndex: (index: string, partition: string, sortKey: string) => ({ [`${index}PK`]: partition, [`${index}SK`]: sortKey }),
+  /** an entity type's whole collection (GSI1) */
+  collectionPartition: (workspaceId: string, type: string) => `WS#${workspaceId}#${type}`,
+  /** the entities of a type linked to one target (a category's children, a container's… by its location); `ROOT` for tree roots */
+  linkPartition: (workspaceId: string, type: string, targetId: string | undefined) => `WS#${workspaceId}#${type}#IN#${targetId ?? 'ROOT'}`,
+  /** the entities of a type with one value of a looked-up field (items by barcode) */
+  lookupPartition: (workspaceId: string, type: string, field: string, value: string) => `WS#${workspaceId}#${type}#${field.toUpperCase()}#${value}`,
   /** a unique value in a workspace (a label's name, a short code), written with its entity */
   uniqueGuard: (workspaceId: string, kind: string, value: string) => ({ PK: `WS#${workspaceId}#UNIQUE`, SK: `${kind}#${value}` }),
   /** who deleted what and when; written by the delete itself, oldest first, kept 90 days */
@@ -64,16 +62,30 @@ export const keys = {
   activity: (workspaceId: string, occurredAt: string, eventId: string) => ({ PK: `WS#${workspaceId}#ACTIVITY`, SK: `${occurredAt}#${eventId}` }),
   activityByUserIndex: (workspaceId: string, userId: string, sortKey: string) => ({ GSI1PK: `WS#${workspaceId}#ACTIVITY#USER#${userId}`, GSI1SK: sortKey }),
   activityByEntityIndex: (workspaceId: string, type: string, entityId: string, sortKey: string) => ({ GSI2PK: `WS#${workspaceId}#ACTIVITY#${type}#${entityId}`, GSI2SK: sortKey }),
+
+  // ---- barcode lookup (shared/domain/barcode): what the providers said, and lookups per client
+
+  /** what the providers said about one barcode, found or not, until its `expires_at` (and `ttl`) */
+  barcodeCache: (barcode: string) => ({ PK: `BARCODE#${barcode}`, SK: 'CACHE' }),
+  /** lookups from one client address in one fixed window, counted before anything else is done */
+  barcodeLookupsOfClient: (client: string, window: number) => ({ PK: `THROTTLE#BARCODE#${client}`, SK: `WINDOW#${window}` }),
 } as const;
 
-/** `<0|1>#<folded name><U+0001><id>`: see `keys.collectionIndex`. */
+/**
+ * By name: active ones first (`0#`), then archived (`1#`), each by folded name; the active ones are
+ * `begins_with 0#`. The name ends with U+0001, lower than any character a name may hold (text types
+ * refuse controls), so "Shelf" sorts before "Shelf 2".
+ */
 export const nameSortKey = (archived: boolean, sortName: string, id: string) => `${archived ? 1 : 0}#${sortName}\u0001${id}`;
 
-/** The id at the end of a name sort key. */
-export const idOfNameSortKey = (sortKey: string | undefined) => sortKey?.slice(sortKey.lastIndexOf('\u0001') + 1);
+/** Newest first (read backwards): active ones under `1#` come before archived ones under `0#`; ids are UUIDv7. */
+export const newestSortKey = (archived: boolean, id: string) => `${archived ? 0 : 1}#\u0001${id}`;
+
+/** The id at the end of an index sort key. */
+export const idOfSortKey = (sortKey: string | undefined) => sortKey?.slice(sortKey.lastIndexOf('\u0001') + 1);
 
 /** Key attributes never leave the repository layer. */
-export const keyAttributes = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK', 'ttl', 'entity'] as const;
+export const keyAttributes = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK', 'GSI4PK', 'GSI4SK', 'ttl', 'entity'] as const;
 
 export function withoutKeys<T extends Record<string, unknown>>(item: T): Omit<T, (typeof keyAttributes)[number]> {
   const copy: Record<string, unknown> = { ...item };

@@ -15,6 +15,9 @@ export const tableDefinition = {
     { name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
     { name: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
     { name: 'GSI3', partitionKey: 'GSI3PK', sortKey: 'GSI3SK' },
+    // Added before the first deploy (DynamoDB creates one index per table update: add later ones
+    // one deploy at a time).
+    { name: 'GSI4', partitionKey: 'GSI4PK', sortKey: 'GSI4SK' },
   ] satisfies IndexDefinition[],
   /** Items with a past epoch-seconds value here are removed by DynamoDB (not by DynamoDB Local). */
   timeToLiveAttribute: 'ttl',

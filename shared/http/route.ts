@@ -52,8 +52,8 @@ export class Reply {
   ) {}
 }
 
-/** A non-JSON body (HTML page, script): sent as is with its media type. */
-export const rawReply = (body: string, contentType: string, headers: Record<string, string> = {}, status = 200) =>
+/** A non-JSON body (HTML page, script, an image): sent as is with its media type; bytes go base64-encoded, as API Gateway wants them. */
+export const rawReply = (body: string | Uint8Array, contentType: string, headers: Record<string, string> = {}, status = 200) =>
   new Reply(status, body, { contentType, raw: true, headers });
 
 export type Implementation<C extends RouteContract> = (
@@ -139,8 +139,10 @@ function serialise(contract: RouteContract, result: unknown, event: APIGatewayPr
     return { statusCode: reply.status, headers };
   }
   let body: string;
+  let binary = false;
   if (reply.options.raw) {
-    body = String(reply.body);
+    binary = reply.body instanceof Uint8Array;
+    body = binary ? Buffer.from(reply.body as Uint8Array).toString('base64') : String(reply.body);
     headers['content-type'] = reply.options.contentType ?? 'text/plain; charset=utf-8';
   } else {
     // The response schema strips what is not part of the contract (keys, internal attributes).
@@ -164,7 +166,7 @@ function serialise(contract: RouteContract, result: unknown, event: APIGatewayPr
       return { statusCode: 304, headers: { etag, 'cache-control': headers['cache-control']! } };
     }
   }
-  return { statusCode: reply.status, headers, body };
+  return { statusCode: reply.status, headers, body, ...(binary ? { isBase64Encoded: true } : {}) };
 }
 
 function recordOutcome(contract: RouteContract, statusCode: number, tally: CapacityTally) {

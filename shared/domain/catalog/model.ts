@@ -10,7 +10,8 @@ import type { ErrorCode } from '../../contract/errors.js';
 export interface CatalogRecord {
   id: string;
   workspace_id: string;
-  name: string;
+  /** every entity listed by name has one (inventory rows have none) */
+  name?: string;
   is_archived: boolean;
   created_at: string;
   updated_at: string;
@@ -39,10 +40,24 @@ export interface LinkRule {
   field: string;
   /** the entity type linked to */
   to: string;
-  /** the attribute on the target counting what links to it */
+  /** the attribute on the target counting what links to it (archived ones included: delete rules rely on it) */
   counter: string;
   /** a link to the same type forming a tree: cycles are refused, also under concurrent moves */
   tree?: boolean;
+  /** the index listing the entities linked to one target (default: GSI2 for the first link, none for the others) */
+  index?: 'GSI2' | 'GSI3';
+  /** the order of that list: by folded name (default) or newest first */
+  order?: 'name' | 'newest';
+  /** amounts added up on the target while this entity is active (inventory quantities into an item's total) */
+  sums?: readonly { from: string; into: string }[];
+  /** a field the target must have equal to this entity's (a container must be at the inventory row's location) */
+  agree?: { field: string; code: ErrorCode; message: string };
+}
+
+/** A field whose exact value finds entities (items by barcode): indexed, not unique. */
+export interface LookupRule {
+  field: string;
+  index: 'GSI4';
 }
 
 /** What forbids a delete (or, for entities that only archive, an archive): a counter above zero. */
@@ -66,8 +81,11 @@ export interface EntityDefinition {
   /** a short code (≤ 8 of [A-Z0-9], unique across the workspace's scannable things), generated when absent */
   shortCode?: { field: string };
   deleteRules?: readonly DeleteRule[];
-  /** `archive`: DELETE archives (borrowers keep their loan history) */
-  deletes?: 'hard' | 'archive';
+  /** `archive`: DELETE archives (borrowers keep their loan history); `never`: no delete at all (inventory) */
+  deletes?: 'hard' | 'archive' | 'never';
+  /** listed by folded name in GSI1 (default true; inventory rows, which have no name, are not) */
+  byName?: boolean;
+  lookups?: readonly LookupRule[];
   /** the deepest a tree may grow (links with `tree`); a deeper move is refused */
   maxDepth?: number;
 }

@@ -1,13 +1,13 @@
 // The catalog engine's storage: one item per entity in its workspace's partition, indexed by name
-// (GSI1) and under what it links to (GSI2); guard items for unique values; counters on link
-// targets; a tombstone per delete. Every write that could break an invariant carries it as a
+// (GSI1), under what it links to (GSI2, GSI3) and by looked-up values (GSI4); guard items for
+// unique values; counters and sums on link targets; a tombstone per delete. Every write that could break an invariant carries it as a
 // condition of one transaction; the service reads the reasons of a cancelled one.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../../aws/dynamodb.js';
-import { idOfNameSortKey, keys, ttlAt, withoutKeys } from '../../db/keys.js';
+import { idOfSortKey, keys, nameSortKey, newestSortKey, ttlAt, withoutKeys } from '../../db/keys.js';
 import type { KeyList } from '../../db/cursor.js';
 import { queryPage, tableName, type Page, type TransactItem } from '../../db/table.js';
-import { foldName, normalisedUnique, type CatalogRecord, type EntityDefinition, type LinkRule } from './model.js';
+import { foldName, normalisedUnique, type CatalogRecord, type EntityDefinition, type LinkRule, type LookupRule } from './model.js';
 
 /** Tombstones are kept this long (sync clients that stayed away longer resynchronise). */
 export const tombstoneDays = 90;
@@ -15,20 +15,35 @@ export const tombstoneDays = 90;
 /** The value of a link field (undefined when unset). */
 export const linkOf = (record: Record<string, unknown>, link: LinkRule) => record[link.field] as string | undefined;
 
-/** The stored item of an entity: the record, its keys and index attributes. */
-export function entityItem(definition: EntityDefinition, record: CatalogRecord): Record<string, unknown> {
-  const sortName = foldName(record.name);
-  const parent = definition.links?.[0];
-  return {
-    ...keys.entity(record.workspace_id, definition.type, record.id),
-    ...keys.collectionIndex(record.workspace_id, definition.type, record.is_archived, sortName, record.id),
-    ...(parent ? keys.parentIndex(record.workspace_id, definition.type, linkOf(record, parent), record.is_archived, sortName, record.id) : {}),
-    entity: definition.type,
-    ...record,
-  };
+/** The index a link lists its entities in: its own, else GSI2 for the first link. */
+export function linkIndex(definition: EntityDefinition, link: LinkRule): 'GSI2' | 'GSI3' | undefined {
+  return link.index ?? (definition.links?.[0] === link ? 'GSI2' : undefined);
 }
 
-/** The index attributes that follow the name, the archived flag and the first link. */
+/**
+ * The stored item of an entity: the record, its key, and its place in each index that lists it:
+ * by name in its collection (GSI1), under each listed link's target, by each looked-up value.
+ */
+export function entityItem(definition: EntityDefinition, record: CatalogRecord): Record<string, unknown> {
+  const ws = record.workspace_id;
+  const byName = (archived: boolean) => nameSortKey(archived, foldName(record.name ?? ''), record.id);
+  const indexes: Record<string, unknown>[] = [];
+  if (definition.byName !== false) indexes.push(keys.entityIndex('GSI1', keys.collectionPartition(ws, definition.type), byName(record.is_archived)));
+  for (const link of definition.links ?? []) {
+    const index = linkIndex(definition, link);
+    const target = linkOf(record, link);
+    if (!index || (!target && !link.tree)) continue;
+    const sortKey = link.order === 'newest' ? newestSortKey(record.is_archived, record.id) : byName(record.is_archived);
+    indexes.push(keys.entityIndex(index, keys.linkPartition(ws, definition.type, target), sortKey));
+  }
+  for (const lookup of definition.lookups ?? []) {
+    const value = record[lookup.field];
+    if (typeof value === 'string' && value !== '') indexes.push(keys.entityIndex(lookup.index, keys.lookupPartition(ws, definition.type, lookup.field, value), byName(record.is_archived)));
+  }
+  return { ...keys.entity(ws, definition.type, record.id), ...Object.assign({}, ...indexes), entity: definition.type, ...record };
+}
+
+/** The index attributes of a record (what `entityItem` adds besides its key). */
 export function indexAttributes(definition: EntityDefinition, record: CatalogRecord): Record<string, string> {
   const { PK: _pk, SK: _sk, entity: _entity, ...rest } = entityItem(definition, record);
   return Object.fromEntries(Object.entries(rest).filter(([name]) => /^GSI\dPK$|^GSI\dSK$/.test(name))) as Record<string, string>;
@@ -39,7 +54,6 @@ export async function getEntity(definition: Pick<EntityDefinition, 'type'>, work
   return result.Item?.entity === definition.type ? (withoutKeys(result.Item) as CatalogRecord) : undefined;
 }
 
-
 export interface ListOptions {
   includeArchived: boolean;
   limit: number;
@@ -48,27 +62,40 @@ export interface ListOptions {
 
 /** The collection by name (GSI1): active ones, or all with the archived ones after them. */
 export function listEntities(definition: Pick<EntityDefinition, 'type'>, workspaceId: string, options: ListOptions): Promise<Page<CatalogRecord>> {
-  const partition = keys.collectionIndex(workspaceId, definition.type, false, '', '').GSI1PK;
-  return listByName(definition.type, workspaceId, 'GSI1', partition, options);
+  return listIndex(definition.type, workspaceId, 'GSI1', keys.collectionPartition(workspaceId, definition.type), 'name', options);
 }
 
-/** What links to `parentId` through the definition's first link (GSI2); `undefined` lists the roots of a tree. */
-export function listLinked(definition: Pick<EntityDefinition, 'type'>, workspaceId: string, parentId: string | undefined, options: ListOptions): Promise<Page<CatalogRecord>> {
-  const partition = keys.parentIndex(workspaceId, definition.type, parentId, false, '', '').GSI2PK;
-  return listByName(definition.type, workspaceId, 'GSI2', partition, options);
+/**
+ * What links to `targetId` through `link` (a category's children, an item's inventory), in the
+ * link's index and order; `undefined` lists the roots of a tree.
+ */
+export function listLinked(definition: EntityDefinition, link: LinkRule, workspaceId: string, targetId: string | undefined, options: ListOptions): Promise<Page<CatalogRecord>> {
+  const index = linkIndex(definition, link);
+  if (!index) throw new Error(`${definition.type}.${link.field} is not listed in an index`);
+  return listIndex(definition.type, workspaceId, index, keys.linkPartition(workspaceId, definition.type, targetId), link.order ?? 'name', options);
 }
 
-/** One page of an index partition sorted `0#<name>#<id>` (active) then `1#…` (archived). */
-function listByName(type: string, workspaceId: string, index: 'GSI1' | 'GSI2', partition: string, options: ListOptions): Promise<Page<CatalogRecord>> {
+/** The entities with one value of a looked-up field (items with a barcode), by name. */
+export function listByLookup(definition: EntityDefinition, lookup: LookupRule, workspaceId: string, value: string, options: ListOptions): Promise<Page<CatalogRecord>> {
+  return listIndex(definition.type, workspaceId, lookup.index, keys.lookupPartition(workspaceId, definition.type, lookup.field, value), 'name', options);
+}
+
+/**
+ * One page of an index partition: by name (`0#…` active, then `1#…` archived) or newest first
+ * (read backwards: `1#…` active, then `0#…` archived).
+ */
+function listIndex(type: string, workspaceId: string, index: string, partition: string, order: 'name' | 'newest', options: ListOptions): Promise<Page<CatalogRecord>> {
   const [pk, sk] = [`${index}PK`, `${index}SK`];
+  const active = order === 'name' ? '0#' : '1#';
   const list: KeyList = {
-    list: `${type}.${index}.${options.includeArchived ? 'all' : 'active'}`, index, partition,
-    ...(options.includeArchived ? {} : { sortPrefix: '0#' }),
-    tableKeyFits: (position) => position.PK === `WS#${workspaceId}` && position.SK === `${type}#${idOfNameSortKey(position[sk])}`,
+    list: `${type}.${index}.${options.includeArchived ? 'all' : 'active'}`, index: index as KeyList['index'], partition,
+    ...(options.includeArchived ? {} : { sortPrefix: active }),
+    tableKeyFits: (position) => position.PK === `WS#${workspaceId}` && position.SK === `${type}#${idOfSortKey(position[sk])}`,
   };
   return queryPage<CatalogRecord>({
     KeyConditionExpression: options.includeArchived ? `${pk} = :pk` : `${pk} = :pk AND begins_with(${sk}, :active)`,
-    ExpressionAttributeValues: { ':pk': partition, ...(options.includeArchived ? {} : { ':active': '0#' }) },
+    ExpressionAttributeValues: { ':pk': partition, ...(options.includeArchived ? {} : { ':active': active }) },
+    ScanIndexForward: order === 'name',
   }, { limit: options.limit, cursor: options.cursor, list }).then(stripKeys);
 }
 
@@ -109,7 +136,8 @@ export interface Touch {
   type: string;
   adds?: Record<string, number>;
   versionIs?: number;
-  /** counters that must be zero (a delete rule on the entity itself is expressed by the caller) */
+  /** fields the target must hold with these values (a container at the inventory row's location) */
+  agrees?: Record<string, unknown>;
 }
 
 export function mergeTouches(touches: Touch[]): Touch[] {
@@ -123,6 +151,7 @@ export function mergeTouches(touches: Touch[]): Touch[] {
     }
     for (const [counter, delta] of Object.entries(touch.adds ?? {})) seen.adds![counter] = (seen.adds![counter] ?? 0) + delta;
     if (touch.versionIs !== undefined) seen.versionIs = touch.versionIs;
+    if (touch.agrees) seen.agrees = { ...seen.agrees, ...touch.agrees };
   }
   return [...merged.values()];
 }
@@ -137,6 +166,11 @@ export function touchItem(touch: Touch): TransactItem {
     values[':seen'] = touch.versionIs;
     conditions.push('#version = :seen');
   }
+  Object.entries(touch.agrees ?? {}).forEach(([field, value], index) => {
+    names[`#a${index}`] = field;
+    values[`:a${index}`] = value;
+    conditions.push(`#a${index} = :a${index}`);
+  });
   const adds = Object.entries(touch.adds ?? {}).filter(([, delta]) => delta !== 0);
   if (adds.length === 0) {
     return { ConditionCheck: { TableName: tableName, Key: touch.key, ConditionExpression: conditions.join(' AND '), ExpressionAttributeNames: names, ExpressionAttributeValues: values } };

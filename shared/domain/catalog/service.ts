@@ -55,6 +55,7 @@ export function catalogService<R extends { id: string } = CatalogRecord>(definit
   const links = definition.links ?? [];
   const maxDepth = definition.maxDepth ?? defaultMaxDepth;
   const notFound = () => CatalogNotFound(`No ${definition.label} with that id in this workspace.`);
+  const treeLink = links.find((link) => link.tree);
 
   /** One entity; when the route prefetched it with the authorisation (`prefetch`), no second read. */
   async function get(scope: WorkspaceScope, id: string, consistent = false): Promise<CatalogRecord> {
@@ -70,27 +71,48 @@ export function catalogService<R extends { id: string } = CatalogRecord>(definit
   /** For httpRoute's `prefetch` option: the key a GET of one entity reads, from its path. */
   const prefetch = (params: Record<string, string>) => keys.entity(params.workspace_id!, type, params.id!);
 
+  /** What an active entity adds to its link target's sums (nothing while archived). */
+  const amounts = (link: LinkRule, record: Record<string, unknown> | undefined) =>
+    Object.fromEntries((link.sums ?? []).map((sum) => [sum.into, record && record.is_archived !== true ? Number(record[sum.from] ?? 0) : 0]));
+
   /**
-   * Touches that make (`delta` 1) or unmake (-1) the record's links. For a tree link made, the new
-   * parent and each of its ancestors must keep the version read while walking up to the root,
-   * so two concurrent moves cannot close a cycle neither of them saw; and the tree may not grow
-   * deeper than `maxDepth` levels with what sits below `self` (a moved subtree) counted.
+   * What going from `before` to `after` (a create has no `before`, a delete no `after`) does to the
+   * targets of the entity's links: a target left counts one less and loses the entity's sums, a new
+   * target (which must exist, and agree where the link says so) counts one more and gains them; a
+   * target kept sees only the sums move. For a tree link made, the new parent and each of its
+   * ancestors must keep the version read while walking up to the root, so two concurrent moves
+   * cannot close a cycle neither of them saw, and the tree may not grow deeper than `maxDepth`
+   * levels with what sits below `self` counted.
    */
-  async function linkTouches(workspaceId: string, record: Record<string, unknown>, delta: 1 | -1, self?: string, moved = false): Promise<repository.Touch[]> {
+  async function linkTouches(workspaceId: string, before: Record<string, unknown> | undefined, after: Record<string, unknown> | undefined, self: string): Promise<repository.Touch[]> {
     const touches: repository.Touch[] = [];
     for (const link of links) {
-      const target = repository.linkOf(record, link);
-      if (!target) continue;
-      touches.push({ key: keys.entity(workspaceId, link.to, target), type: link.to, adds: { [link.counter]: delta } });
-      if (link.tree && delta === 1) {
-        const chain = await ancestry(workspaceId, link, target, self);
-        const below = moved && self ? await levelsBelow(workspaceId, self, maxDepth - chain.length - 1, link) : 0;
-        if (chain.length + 1 + below > maxDepth) throw tooDeep(link);
-        touches.push(...chain);
+      const from = before ? repository.linkOf(before, link) : undefined;
+      const to = after ? repository.linkOf(after, link) : undefined;
+      const was = amounts(link, before);
+      const is = amounts(link, after);
+      const agrees = link.agree && after && to ? { [link.agree.field]: after[link.agree.field] } : undefined;
+      if (from && from === to) {
+        const moved = Object.fromEntries(Object.entries(is).map(([into, amount]) => [into, amount - (was[into] ?? 0)]).filter(([, delta]) => delta !== 0));
+        const agreeChanged = link.agree && before![link.agree.field] !== after![link.agree.field];
+        if (Object.keys(moved).length || agreeChanged) touches.push({ key: keys.entity(workspaceId, link.to, to), type: link.to, adds: moved, ...(agreeChanged ? { agrees } : {}) });
+        continue;
+      }
+      if (from) touches.push({ key: keys.entity(workspaceId, link.to, from), type: link.to, adds: { [link.counter]: -1, ...negate(was) } });
+      if (to) {
+        touches.push({ key: keys.entity(workspaceId, link.to, to), type: link.to, adds: { [link.counter]: 1, ...is }, ...(agrees ? { agrees } : {}) });
+        if (link.tree) {
+          const chain = await ancestry(workspaceId, link, to, self);
+          const below = before ? await levelsBelow(workspaceId, self, maxDepth - chain.length - 1, link) : 0;
+          if (chain.length + 1 + below > maxDepth) throw tooDeep(link);
+          touches.push(...chain);
+        }
       }
     }
     return touches;
   }
+
+  const negate = (values: Record<string, number>) => Object.fromEntries(Object.entries(values).map(([name, value]) => [name, -value]));
 
   const tooDeep = (link: LinkRule) =>
     TreeTooDeep(`${definition.label} trees are at most ${maxDepth} levels deep.`, fieldError(link, `would make the tree deeper than ${maxDepth} levels`));
@@ -113,7 +135,7 @@ export function catalogService<R extends { id: string } = CatalogRecord>(definit
     const ids: string[] = [];
     let cursor: string | undefined;
     do {
-      const page = await repository.listLinked(definition, workspaceId, parent, { includeArchived: true, limit: 100, ...(cursor ? { cursor } : {}) });
+      const page = await repository.listLinked(definition, treeLink!, workspaceId, parent, { includeArchived: true, limit: 100, ...(cursor ? { cursor } : {}) });
       ids.push(...page.items.map((child) => child.id));
       cursor = page.next_cursor;
     } while (cursor);
@@ -151,8 +173,8 @@ export function catalogService<R extends { id: string } = CatalogRecord>(definit
     }
   }
 
-  /** Turns a failed guard or link into the client's error. */
-  function refusal(cause: string): DomainError | undefined {
+  /** Turns a failed guard or link into the client's error (a link that exists but does not agree says so). */
+  async function refusal(cause: string, workspaceId?: string, record?: Record<string, unknown>): Promise<DomainError | undefined> {
     if (cause.startsWith('guard:')) {
       const field = cause.slice('guard:'.length);
       const rule = definition.unique?.find((candidate) => candidate.field === field);
@@ -162,6 +184,10 @@ export function catalogService<R extends { id: string } = CatalogRecord>(definit
     }
     if (cause.startsWith('link:')) {
       const link = links.find((candidate) => candidate.field === cause.slice('link:'.length))!;
+      const target = link.agree && workspaceId && record ? repository.linkOf(record, link) : undefined;
+      if (target && (await repository.getEntity({ type: link.to }, workspaceId!, target, true))) {
+        return new DomainError(link.agree!.code, link.agree!.message, { errors: [{ location: `body.${link.field}`, message: link.agree!.message }] });
+      }
       return ReferenceNotFound(`No ${link.to.toLowerCase()} with that id in this workspace.`, fieldError(link));
     }
     if (cause === 'workspace') return new DomainError('WORKSPACE_ACCESS_DENIED', 'The workspace is being deleted.');
@@ -198,14 +224,14 @@ export function catalogService<R extends { id: string } = CatalogRecord>(definit
       const steps: Step[] = [
         { item: { Put: { TableName: tableName, Item: repository.entityItem(definition, record), ConditionExpression: 'attribute_not_exists(PK)' } }, cause: 'entity' },
         ...guardSteps(workspaceId, record, record.id),
-        ...touchSteps(await linkTouches(workspaceId, record, 1, record.id)),
+        ...touchSteps(await linkTouches(workspaceId, undefined, record, record.id)),
         { item: repository.workspaceActive(workspaceId), cause: 'workspace' },
       ];
       const cause = await run(steps);
       if (cause === undefined) return record;
       if (cause === `guard:${definition.shortCode?.field}` && given === undefined) continue;
       if (cause === 'ancestor') continue;
-      throw refusal(cause) ?? new Error(`create ${type}: unexpected cancellation at ${cause}`);
+      throw (await refusal(cause, workspaceId, record)) ?? new Error(`create ${type}: unexpected cancellation at ${cause}`);
     }
     throw new DomainError('RESOURCE_BUSY', `The ${definition.label} could not be placed: its place kept changing; try again.`, { retryAfter: 1 });
   }
@@ -273,20 +299,12 @@ export function catalogService<R extends { id: string } = CatalogRecord>(definit
           steps.push({ item: repository.guardDelete(workspaceId, old.kind, old.value, id), cause: 'entity' });
         }
       }
-      // links that changed: the old target counts one less, the new one (which must exist) one more
-      const touches: repository.Touch[] = [];
-      for (const link of links) {
-        const from = repository.linkOf(current, link);
-        const to = repository.linkOf(next, link);
-        if (from === to) continue;
-        if (from) touches.push({ key: keys.entity(workspaceId, link.to, from), type: link.to, adds: { [link.counter]: -1 } });
-        if (to) touches.push(...(await linkTouches(workspaceId, { [link.field]: to }, 1, id, true)));
-      }
-      steps.push(...touchSteps(touches));
+      // links: counters and sums move between targets (see linkTouches)
+      steps.push(...touchSteps(await linkTouches(workspaceId, current, next, id)));
       const cause = await run(steps);
       if (cause === undefined) return next;
       if (cause === 'entity' || cause === 'ancestor') return lostRace;
-      throw refusal(cause) ?? new Error(`change ${type}: unexpected cancellation at ${cause}`);
+      throw (await refusal(cause, workspaceId, next)) ?? new Error(`change ${type}: unexpected cancellation at ${cause}`);
     }, { conditional: accepted !== undefined });
   }
 
@@ -365,10 +383,10 @@ export function catalogService<R extends { id: string } = CatalogRecord>(definit
           cause: 'entity',
         },
         ...repository.guardsOf(definition, current).map((guard) => ({ item: repository.guardDelete(workspaceId, guard.kind, guard.value, id), cause: 'entity' })),
-        ...touchSteps(await linkTouches(workspaceId, current, -1)),
+        ...touchSteps(await linkTouches(workspaceId, current, undefined, id)),
         {
           item: repository.tombstonePut({
-            id: newId(), workspace_id: workspaceId, entity_type: type, entity_id: id, entity_name: current.name, deleted_at: new Date().toISOString(), deleted_by: actorId,
+            id: newId(), workspace_id: workspaceId, entity_type: type, entity_id: id, entity_name: current.name ?? '', deleted_at: new Date().toISOString(), deleted_by: actorId,
           }),
           cause: 'tombstone',
         },
@@ -376,18 +394,36 @@ export function catalogService<R extends { id: string } = CatalogRecord>(definit
       const cause = await run(steps);
       if (cause === undefined) return 'deleted';
       if (cause === 'entity') return lostRace; // changed, or something linked to it meanwhile: read again
-      throw refusal(cause) ?? new Error(`delete ${type}: unexpected cancellation at ${cause}`);
+      throw (await refusal(cause)) ?? new Error(`delete ${type}: unexpected cancellation at ${cause}`);
     }, { conditional: accepted !== undefined });
   }
 
+  const listOptions = (query: ListQuery) => ({ includeArchived: query.include_archived === true, limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) });
+
   async function list(scope: WorkspaceScope, query: ListQuery): Promise<Page<CatalogRecord>> {
-    return repository.listEntities(definition, scope.workspace.id, { includeArchived: query.include_archived === true, limit: query.limit, cursor: query.cursor });
+    return repository.listEntities(definition, scope.workspace.id, listOptions(query));
+  }
+
+  /** The entities linked through `field` to `targetId` (`undefined`: a tree's roots), in the link's order. */
+  async function listLinked(scope: WorkspaceScope, field: string, targetId: string | undefined, query: ListQuery): Promise<Page<CatalogRecord>> {
+    const link = links.find((candidate) => candidate.field === field);
+    if (!link) throw new Error(`${type} has no link ${field}`);
+    return repository.listLinked(definition, link, scope.workspace.id, targetId, listOptions(query));
+  }
+
+  /** The entities whose looked-up `field` is `value` (items by barcode), by name. */
+  async function listByLookup(scope: WorkspaceScope, field: string, value: string, query: ListQuery): Promise<Page<CatalogRecord>> {
+    const lookup = definition.lookups?.find((candidate) => candidate.field === field);
+    if (!lookup) throw new Error(`${type} has no lookup ${field}`);
+    return repository.listByLookup(definition, lookup, scope.workspace.id, value, listOptions(query));
   }
 
   return {
     definition, prefetch,
     get: get as unknown as (scope: WorkspaceScope, id: string, consistent?: boolean) => Promise<R & CatalogRecord>,
     list: list as unknown as (scope: WorkspaceScope, query: ListQuery) => Promise<Page<R>>,
+    listLinked: listLinked as unknown as (scope: WorkspaceScope, field: string, targetId: string | undefined, query: ListQuery) => Promise<Page<R>>,
+    listByLookup: listByLookup as unknown as (scope: WorkspaceScope, field: string, value: string, query: ListQuery) => Promise<Page<R>>,
     create: create as unknown as (scope: WorkspaceScope, actorId: string, input: EntityInput) => Promise<R>,
     update: update as unknown as (scope: WorkspaceScope, actorId: string, id: string, input: EntityInput, ifMatch: IfMatch) => Promise<R>,
     remove,

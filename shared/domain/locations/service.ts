@@ -10,7 +10,7 @@ export const locations = catalogService<LocationRecord>(locationDefinition);
 
 export async function breadcrumb(scope: WorkspaceScope, id: string) {
   const chain = await breadcrumbOf(locations, scope, id);
-  return { breadcrumb: chain.map((location) => ({ id: location.id, name: location.name, short_code: location.short_code as string })) };
+  return { breadcrumb: chain.map((location) => ({ id: location.id, name: location.name ?? '', short_code: location.short_code as string })) };
 }
 
 /** A location as callers see it (the contract's answer). */

@@ -1,0 +1,42 @@
+// The barcode cache (one item per barcode) and the per-client lookup counter (one item per client
+// address and window). See shared/db/README.md, "Barcode lookup".
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { documents } from '../../aws/dynamodb.js';
+import { keys, ttlAt, withoutKeys } from '../../db/keys.js';
+import { isConditionFailure, tableName } from '../../db/table.js';
+import { lookupThrottle, type CachedLookup } from './model.js';
+
+/** The cached answer for a barcode, unless there is none or it expired. */
+export async function getCached(barcode: string, now: Date): Promise<CachedLookup | undefined> {
+  const result = await documents.send(new GetCommand({ TableName: tableName, Key: keys.barcodeCache(barcode) }));
+  const cached = result.Item ? (withoutKeys(result.Item) as unknown as CachedLookup) : undefined;
+  return cached && cached.expires_at > now.getTime() ? cached : undefined;
+}
+
+export async function putCached(lookup: CachedLookup): Promise<void> {
+  await documents.send(new PutCommand({
+    TableName: tableName,
+    Item: { ...keys.barcodeCache(lookup.barcode), entity: 'BARCODE_CACHE', ttl: ttlAt(new Date(lookup.expires_at)), ...lookup },
+  }));
+}
+
+/**
+ * Counts one lookup from `client` in the window unless it already counted the maximum; false
+ * when it had. Atomic (a conditional ADD), so parallel lookups cannot all slip through.
+ */
+export async function countLookup(client: string, window: { index: number; endsAt: number }): Promise<boolean> {
+  try {
+    await documents.send(new UpdateCommand({
+      TableName: tableName,
+      Key: keys.barcodeLookupsOfClient(client, window.index),
+      UpdateExpression: 'ADD attempts :one SET entity = :entity, #ttl = :ttl',
+      ConditionExpression: 'attribute_not_exists(attempts) OR attempts < :max',
+      ExpressionAttributeNames: { '#ttl': 'ttl' },
+      ExpressionAttributeValues: { ':one': 1, ':max': lookupThrottle.maxPerClient, ':entity': 'BARCODE_THROTTLE', ':ttl': ttlAt(new Date(window.endsAt)) },
+    }));
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
