@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { runtimePorts, startRuntime } from './runtime-process.js';
+import { freePorts, runtimePorts, startRuntime } from './runtime-process.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -25,7 +25,12 @@ export default async function setup(project: TestProject) {
   const scratch = mkdtempSync(join(tmpdir(), 'integration-runtime-'));
   const runtimeLog = join(scratch, 'runtime.log');
   writeFileSync(runtimeLog, '');
-  const runtime = await startRuntime({ env: { ...(await runtimePorts()) }, args: ['--in-memory', '--verbose'], logFile: runtimeLog });
+  // Tests reach no service beyond this machine: the barcode providers of the shared runtime are
+  // ports nothing listens on (a lookup answers found: false with source_error). barcode.test.ts
+  // runs its own runtime against local providers.
+  const [offPort, upcItemDbPort] = await freePorts(2);
+  const providers = { BARCODE_OFF_URL: `http://127.0.0.1:${offPort}`, BARCODE_UPCITEMDB_URL: `http://127.0.0.1:${upcItemDbPort}` };
+  const runtime = await startRuntime({ env: { ...(await runtimePorts()), ...providers }, args: ['--in-memory', '--verbose'], logFile: runtimeLog });
   const { state } = runtime;
 
   project.provide('apiUrl', state.api);

@@ -55,16 +55,18 @@ export function throttleWindow(now: Date): { index: number; endsAt: number } {
 
 /** C0 and C1 controls, line and paragraph separators, bidi embeddings, overrides and isolates. */
 const unsafe = /[\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]+/g;
+/** What renders as nothing (as in shared/contract/text.ts): text made only of these is no text. */
+const invisible = /[\s\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u2060-\u2064\u206A-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0]/gu;
 
 /**
  * Text from a provider as the API's own text types would have stored it (shared/contract/text.ts):
  * well-formed, NFC, one line without controls or bidi overrides, trimmed, at most `max` characters.
- * What another service says reaches our clients too. Empty → undefined.
+ * What another service says reaches our clients too. Nothing visible → undefined.
  */
 export function cleanText(value: unknown, max = 500): string | undefined {
   if (typeof value !== 'string') return undefined;
   const text = value.toWellFormed().normalize('NFC').replace(unsafe, ' ').replace(/\s+/g, ' ').trim();
-  if (text === '') return undefined;
+  if (text.replace(invisible, '') === '') return undefined;
   const characters = [...text];
   return characters.length > max ? characters.slice(0, max).join('').trimEnd() : text;
 }

@@ -1,6 +1,6 @@
 // The barcode cache (one item per barcode) and the per-client lookup counter (one item per client
 // address and window). See shared/db/README.md, "Barcode lookup".
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../../aws/dynamodb.js';
 import { keys, ttlAt, withoutKeys } from '../../db/keys.js';
 import { isConditionFailure, tableName } from '../../db/table.js';
@@ -13,10 +13,24 @@ export async function getCached(barcode: string, now: Date): Promise<CachedLooku
   return cached && cached.expires_at > now.getTime() ? cached : undefined;
 }
 
+/** Optional fields of a cached answer, removed when the new answer has none. */
+const optionalFields = ['brand', 'category', 'image_url', 'source'] as const;
+
+/**
+ * Keeps an answer (replacing what was kept). Written with UpdateItem, not PutItem: the route
+ * carries UpdateItem for its counter anyway, and PutItem's client code would add ~1 KB to its
+ * cold start (README, "Cold starts").
+ */
 export async function putCached(lookup: CachedLookup): Promise<void> {
-  await documents.send(new PutCommand({
+  const item: Record<string, unknown> = { ...lookup, entity: 'BARCODE_CACHE', ttl: ttlAt(new Date(lookup.expires_at)) };
+  const set = Object.keys(item).filter((field) => item[field] !== undefined);
+  const remove = optionalFields.filter((field) => item[field] === undefined);
+  await documents.send(new UpdateCommand({
     TableName: tableName,
-    Item: { ...keys.barcodeCache(lookup.barcode), entity: 'BARCODE_CACHE', ttl: ttlAt(new Date(lookup.expires_at)), ...lookup },
+    Key: keys.barcodeCache(lookup.barcode),
+    UpdateExpression: `SET ${set.map((field) => `#${field} = :${field}`).join(', ')}${remove.length ? ` REMOVE ${remove.map((field) => `#${field}`).join(', ')}` : ''}`,
+    ExpressionAttributeNames: Object.fromEntries([...set, ...remove].map((field) => [`#${field}`, field])),
+    ExpressionAttributeValues: Object.fromEntries(set.map((field) => [`:${field}`, item[field]])),
   }));
 }
 
