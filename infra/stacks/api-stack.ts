@@ -147,8 +147,28 @@ export class ApiStack extends Stack {
       this.groups.push(group);
       for (const routeFunction of group.routeFunctions) this.routeFunctions.push({ ...routeFunction, group: groupId });
     }
+    this.throttleRoutes();
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint, description: 'Base URL of the HTTP API ($default stage)' });
+  }
+
+  /**
+   * Routes that declare `throttle` (shared/contract/route.ts) get it as a route setting of the
+   * stage, in place of the stage's default. A route setting names a route that must exist when the
+   * stage is deployed, so the stage waits for the nested stacks holding those routes.
+   */
+  private throttleRoutes() {
+    const throttled = this.routeFunctions.filter((routeFunction) => routeFunction.contract.throttle);
+    if (throttled.length === 0) return;
+    const stage = this.stage.node.defaultChild as apigwv2.CfnStage;
+    // `RouteSettings` is untyped JSON in the L1 construct: CloudFormation's own property names.
+    stage.routeSettings = Object.fromEntries(throttled.map(({ contract }) => [`${contract.method} ${contract.path}`, {
+      ThrottlingRateLimit: contract.throttle!.rate,
+      ThrottlingBurstLimit: contract.throttle!.burst,
+    }]));
+    for (const group of this.groups) {
+      if (throttled.some((routeFunction) => routeFunction.group === group.node.id)) this.stage.node.addDependency(group);
+    }
   }
 }
 
