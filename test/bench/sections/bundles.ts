@@ -196,16 +196,21 @@ const share = (bytes: number, total: number) => `${((bytes / total) * 100).toFix
 /** Imports of every bundle; the representatives get `runs`, the others `min(runs, quickRuns)`. */
 const quickRuns = 3;
 
-/** Clients only some routes need; such a route is held to the brief floor plus that client. */
-const extraClients: Record<string, string> = {
-  s3: `import { S3Client } from '@aws-sdk/client-s3';\nexport const s3 = new S3Client({});\n`,
-  ses: `import { SESClient } from '@aws-sdk/client-ses';\nexport const ses = new SESClient({});\n`,
+/**
+ * What only some routes need (an AWS client, the QR encoder); such a route is held to the brief
+ * floor plus what it bundles of these. `input` finds it among a bundle's esbuild inputs.
+ */
+const extras: Record<string, { source: string; input: string; what: string }> = {
+  s3: { source: `import { S3Client } from '@aws-sdk/client-s3';\nexport const s3 = new S3Client({});\n`, input: '@aws-sdk/client-s3/', what: 'the s3 client' },
+  ses: { source: `import { SESClient } from '@aws-sdk/client-ses';\nexport const ses = new SESClient({});\n`, input: '@aws-sdk/client-ses/', what: 'the ses client' },
+  // the matrix encoder only: the QR routes render PNG and SVG themselves (shared/domain/qr)
+  qrcode: { source: `import { create } from 'qrcode/lib/core/qrcode.js';\nexport const qrcode = create;\n`, input: 'node_modules/qrcode/lib/core/', what: 'the qrcode core' },
 };
 
-/** Bytes a client adds to the brief floor (built the same way), so routes needing it are fairly compared. */
-function clientAllowance(source: string, name: string, floorBytes: number): number {
+/** Bytes one of `extras` adds to the brief floor (built the same way), so routes needing it are fairly compared. */
+function extraAllowance(source: string, name: string, floorBytes: number): number {
   const file = join(benchDir, `floor-${name}`, 'index.mjs');
-  const combined = briefFloorSource + source.replace(/^export const (\w+) =/m, 'const $1 =') + `export const keep_${name} = typeof ${name === 's3' ? 's3' : 'ses'};\n`;
+  const combined = briefFloorSource + source.replace(/^export const (\w+) =/m, 'const $1 =') + `export const keep_${name} = typeof ${name};\n`;
   return buildBaseline(combined, file).bytes - floorBytes;
 }
 
@@ -283,11 +288,11 @@ export async function run({ runs, log, previous }: BenchContext) {
   let oversize = 0;
   let overInit = 0;
   let overInitCpu = 0;
-  // A route that bundles the S3 or SES client is held to the brief floor plus that client.
-  const allowance = Object.fromEntries(Object.entries(extraClients).map(([name, source]) => [name, clientAllowance(source, name, baseline.bytes)]));
+  // A route that bundles the S3 or SES client, or the qrcode core, is held to the brief floor plus that.
+  const allowance = Object.fromEntries(Object.entries(extras).map(([name, extra]) => [name, extraAllowance(extra.source, name, baseline.bytes)]));
   const clientsOf = (entry: BundledLambda) => {
     const inputs = Object.keys(bundle.metafile.outputs[relative(projectRoot, join(lambdaDir, entry.name, 'index.mjs')).split(sep).join('/')]?.inputs ?? {});
-    return Object.keys(extraClients).filter((name) => inputs.some((input) => input.includes(`@aws-sdk/client-${name}/`)));
+    return Object.keys(extras).filter((name) => inputs.some((input) => input.includes(extras[name]!.input)));
   };
   for (const entry of entries) {
     const { own, paired } = samples.get(entry.name)!;
@@ -336,7 +341,7 @@ export async function run({ runs, log, previous }: BenchContext) {
   log(
     `init = median wall time of \`await import(index.mjs)\` in a fresh process; floor ms = median of the baseline runs paired with those runs; ` +
       `cpu = the same ratio on CPU time (less sensitive to other load on the machine). Budget for HTTP routes: size ≤ ${sizeBudget}× and init ≤ ${initBudget}× ` +
-      `the brief floor (plus ${Object.entries(allowance).map(([name, bytes]) => `${kb(bytes)} for the ${name} client`).join(', ')} where a route needs it). ` +
+      `the brief floor (plus ${Object.entries(allowance).map(([name, bytes]) => `${kb(bytes)} for ${extras[name]!.what}`).join(', ')} where a route needs it). ` +
       `Over the size budget: ${oversize}/${routes} routes; over the init budget: ${overInit}/${routes} by wall time, ${overInitCpu}/${routes} by CPU time (flagged, not failed).`,
   );
   if (previous) reportGrowth(entries, previous, log);
