@@ -42,6 +42,8 @@ export const resetPasswordPage = /* @__PURE__ */ httpRoute(contract.resetPasswor
 
 /** The form's answer: the same rules as the JSON route; a refusal shows the form again with the reason. */
 export const resetPasswordForm = /* @__PURE__ */ httpRoute(contract.resetPasswordForm, async ({ body }) => {
+  // The token first: only a usable one ever goes back into a page.
+  if (!(await auth.resetTokenUsable(body.token))) throw ResetTokenInvalid();
   const again = (error: string) => rawReply(resetFormPage({ token: body.token, error }), html, { ...noStore, 'x-problem-code': 'VALIDATION_FAILED' }, 422);
   if (!z.safeParse(Password, body.new_password).success) return again('The password must be 8 to 128 characters long.');
   if (body.new_password !== body.confirm_password) return again('The two passwords differ; type the same one twice.');

@@ -68,8 +68,15 @@ export const entityMeta = {
  * Cursor paging: `limit` (1–100, default 50) and the opaque `cursor` from `next_cursor`.
  * The earlier API's `page` is refused with a message that points to `cursor`.
  */
+/** `limit`: a query string coerced to an integer of 1–100 (documented as such, not as the string it arrives as). */
+function pageLimit() {
+  const schema = z._default(z.pipe(z.coerce.number(), integer(1, 100)), 50);
+  z.globalRegistry.add(schema, { type: 'integer', minimum: 1, maximum: 100 } as never);
+  return schema;
+}
+
 export const PageQuery = /* @__PURE__ */ z.object({
-  limit: z._default(z.pipe(z.coerce.number(), integer(1, 100)), 50),
+  limit: pageLimit(),
   /** opaque: base64url of a position this list gave out */
   cursor: z.optional(asciiText({ max: 2048, pattern: /^[A-Za-z0-9_-]+$/ })),
   page: z.optional(z.unknown().check(z.refine(() => false, 'is not supported: pass `cursor` (from `next_cursor`) instead'))),

@@ -102,6 +102,9 @@ export function errorCodesOf(contract: RouteContract): ErrorCode[] {
   return [...codes];
 }
 
+/** Codes API Gateway (and the local server) may answer before a route runs, always as problem+json. */
+const answeredBeforeTheRoute: ReadonlySet<ErrorCode> = new Set(['HEADERS_TOO_LARGE', 'MALFORMED_PATH', 'PAYLOAD_TOO_LARGE']);
+
 const mediaTypesOf = (contract: RouteContract): readonly MediaType[] =>
   contract.produces === undefined ? ['application/json'] : typeof contract.produces === 'string' ? [contract.produces] : contract.produces;
 
@@ -137,9 +140,18 @@ function errorResponses(contract: RouteContract): Record<string, unknown> {
     if (status === 429) headers['Retry-After'] = headerRef('Retry-After');
     if (status === 503) headers['Retry-After'] = { description: 'Seconds to wait, when the cause is passing (RESOURCE_BUSY).', schema: { type: 'integer', minimum: 0 } };
     const problem = { allOf: [{ $ref: '#/components/schemas/Problem' }, { type: 'object', properties: { code: { type: 'string', enum: codes } } }] };
-    responses[String(status)] = html
-      ? { description, headers: { ...headers, 'X-Problem-Code': headerRef('X-Problem-Code') }, content: { 'text/html': { schema: { type: 'string' } } } }
-      : { description, headers, content: { 'application/problem+json': { schema: problem } } };
+    const json = { 'application/problem+json': { schema: problem } };
+    if (!html) {
+      responses[String(status)] = { description, headers, content: json };
+    } else if (codes.some((code) => answeredBeforeTheRoute.has(code))) {
+      // the gateway answers these before the route's page can: problem+json, without X-Problem-Code
+      responses[String(status)] = {
+        description, headers: { ...headers, 'X-Problem-Code': { description: 'The code, when the answer is a page.', schema: { type: 'string' } } },
+        content: { 'text/html': { schema: { type: 'string' } }, ...json },
+      };
+    } else {
+      responses[String(status)] = { description, headers: { ...headers, 'X-Problem-Code': headerRef('X-Problem-Code') }, content: { 'text/html': { schema: { type: 'string' } } } };
+    }
   }
   return responses;
 }

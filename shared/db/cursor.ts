@@ -16,6 +16,8 @@ export interface KeyList {
   partition: string;
   /** the Query's `begins_with` bound on the sort key, if any */
   sortPrefix?: string;
+  /** the Query's `> bound` on the sort key (activity since, tombstones since), if any */
+  sortAbove?: string;
   /**
    * On an index: whether the table's own key in a position belongs with its index key (an item
    * of this list has exactly that key), so a position cannot name another partition's item.
@@ -68,6 +70,7 @@ export function decodeKeyCursor(list: KeyList, cursor: string | undefined): Reco
   }
   if (key[names.partition] !== list.partition) throw InvalidCursor();
   if (list.sortPrefix !== undefined && !(key[names.sort] as string).startsWith(list.sortPrefix)) throw InvalidCursor();
+  if (list.sortAbove !== undefined && !((key[names.sort] as string) > list.sortAbove)) throw InvalidCursor();
   if (list.index && !list.tableKeyFits?.(key as Record<string, string>)) throw InvalidCursor();
   return key as Record<string, string>;
 }

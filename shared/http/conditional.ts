@@ -9,6 +9,8 @@ import { DomainError, VersionConflict } from '../domain/errors.js';
 
 /** Versions are counters; anything larger than this is not one we gave out. */
 const maxVersion = 2 ** 31 - 1;
+/** At most this many versions in one If-Match list. */
+const maxTags = 100;
 
 interface Tag {
   /** the resource id the ETag names; absent for a bare version */
@@ -50,7 +52,8 @@ export function parseIfMatch(header: string | undefined): IfMatch {
   if (!value || value === '*') return anyVersion;
   if (value.length > 2048) throw invalid(value);
   const tags = value.split(',').map((element) => element.trim()).filter(Boolean).map((element) => parseTag(element, value));
-  if (tags.length === 0) throw invalid(value);
+  // DynamoDB takes at most 100 values in one IN condition; no client needs more
+  if (tags.length === 0 || new Set(tags.map((tag) => tag.version)).size > maxTags) throw invalid(value);
   return {
     conditional: true,
     versionsFor(id: string) {

@@ -52,7 +52,7 @@ export function listActivity(workspaceId: string, query: ActivityQuery, by?: { u
   }, {
     limit: query.limit, cursor: query.cursor,
     list: {
-      list: `activity.${index ?? 'all'}`, partition, ...(index ? { index } : {}),
+      list: `activity.${index ?? 'all'}`, partition, sortAbove: query.after, ...(index ? { index } : {}),
       // an entry sits in its workspace's log under the same sort key as in the index
       ...(index ? { tableKeyFits: (position: Record<string, string>) => position.PK === keys.activity(workspaceId, '', '').PK && position.SK === position[sk] } : {}),
     },

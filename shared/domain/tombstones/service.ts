@@ -13,6 +13,6 @@ export async function deletedSince(scope: WorkspaceScope, query: { since?: strin
   const page = await queryPage<Tombstone>({
     KeyConditionExpression: 'PK = :pk AND SK > :since',
     ExpressionAttributeValues: { ':pk': partition, ':since': since },
-  }, { limit: query.limit, cursor: query.cursor, list: { list: 'tombstones', partition } });
+  }, { limit: query.limit, cursor: query.cursor, list: { list: 'tombstones', partition, sortAbove: since } });
   return { ...page, items: page.items.map((item) => withoutKeys(item as unknown as Record<string, unknown>) as unknown as Tombstone), since: requested };
 }

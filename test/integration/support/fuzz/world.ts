@@ -716,6 +716,13 @@ export class World {
         for (const text of [b.id, b.email.toLowerCase(), b.fullName.toLowerCase()]) this.disclosed.add(text);
       }
     }
+    // A wrote a string of B into its own data (a borrower whose email is B's): A authored that
+    // string, so it may come back to A later in anything derived from it (activity, lists)
+    if (!(aPeople as readonly string[]).includes(exchange.caller)) return;
+    for (const [value] of [...this.bStrings, ...this.bIds]) {
+      const lower = value.toLowerCase();
+      if (exchange.bodyStrings.some((text) => text.toLowerCase().includes(lower))) this.disclosed.add(lower);
+    }
   }
 
   /** Puts back what the fuzz relies on; answers what it had to do. */
