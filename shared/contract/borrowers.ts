@@ -29,7 +29,7 @@ export const {
   domain: 'borrowers', singular: 'Borrower', plural: 'Borrowers', segment: 'borrowers', noun: 'borrower', record: Borrower,
   create: z.strictObject({ name: Name, email: z.optional(z.nullable(emailText())), phone: z.optional(z.nullable(Phone)), notes: z.optional(z.nullable(Notes)) }),
   update: z.strictObject({ name: z.optional(Name), email: z.optional(z.nullable(emailText())), phone: z.optional(z.nullable(Phone)), notes: z.optional(z.nullable(Notes)) }),
-  deleteArchives: true,
+  deletes: 'archive',
 });
 DOCS: document(createBorrower, { body: { name: 'Grace Hopper', email: 'grace@example.com' }, response: borrowerExample });
 DOCS: document(updateBorrower, { body: { phone: null }, response: { ...borrowerExample, version: 2 } });

@@ -34,8 +34,8 @@ interface CatalogSpec<R extends z.ZodMiniType, C extends z.ZodMiniType, U extend
   update: U;
   /** codes beyond the common ones, per operation */
   errors?: { create?: readonly ErrorCode[]; update?: readonly ErrorCode[]; delete?: readonly ErrorCode[]; archive?: readonly ErrorCode[] };
-  /** DELETE archives instead (borrowers): no separate archive route */
-  deleteArchives?: boolean;
+  /** `archive`: DELETE archives (borrowers), no separate archive route; `never`: no DELETE (items, inventory) */
+  deletes?: 'hard' | 'archive' | 'never';
 }
 
 type CollectionParams = z.ZodMiniObject<{ workspace_id: z.ZodMiniUUID }>;
@@ -82,13 +82,15 @@ export function catalogRoutes<R extends z.ZodMiniType, C extends z.ZodMiniType, 
       summary: `Bring an archived ${noun} back (restoring an active one changes nothing)`,
       params: EntityParams, status: 204, errors: ['NOT_FOUND', 'RESOURCE_BUSY'],
     }),
-    [`delete${spec.singular}`]: route({
-      id: `delete${spec.singular}`, method: 'DELETE', path: one, domain, access: 'member', conditional: true,
-      summary: spec.deleteArchives ? `Archive a ${noun} (kept for its history)` : `Delete a ${noun} for good (a tombstone tells offline clients)`,
-      params: EntityParams, status: 204, errors: ['NOT_FOUND', 'RESOURCE_BUSY', ...(spec.errors?.delete ?? [])],
-    }),
   };
-  if (!spec.deleteArchives) {
+  if (spec.deletes !== 'never') {
+    routes[`delete${spec.singular}`] = route({
+      id: `delete${spec.singular}`, method: 'DELETE', path: one, domain, access: 'member', conditional: true,
+      summary: spec.deletes === 'archive' ? `Archive a ${noun} (kept for its history)` : `Delete a ${noun} for good (a tombstone tells offline clients)`,
+      params: EntityParams, status: 204, errors: ['NOT_FOUND', 'RESOURCE_BUSY', ...(spec.errors?.delete ?? [])],
+    });
+  }
+  if (spec.deletes !== 'archive') {
     routes[`archive${spec.singular}`] = route({
       id: `archive${spec.singular}`, method: 'POST', path: `${one}/archive`, domain, access: 'member', conditional: true,
       summary: `Archive a ${noun}: hidden from lists unless asked for (archiving an archived one changes nothing)`,

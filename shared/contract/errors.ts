@@ -78,6 +78,13 @@ export const errorCodes = {
   LOCATION_HAS_CONTAINERS: 'conflict',
   FAVORITE_TARGET_NOT_FOUND: 'not_found',
   SHORT_CODE_NOT_FOUND: 'not_found',
+  // items, inventory and movements
+  ITEM_SKU_TAKEN: 'conflict',
+  LOCATION_HAS_INVENTORY: 'conflict',
+  CONTAINER_HAS_INVENTORY: 'conflict',
+  CONTAINER_NOT_AT_LOCATION: 'invalid',
+  MOVE_QUANTITY_EXCEEDS_ROW: 'invalid',
+  INVENTORY_ARCHIVED: 'conflict',
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorCode = keyof typeof errorCodes;
@@ -135,6 +142,12 @@ export const errorDescriptions: Record<ErrorCode, string> = {
   LOCATION_HAS_CONTAINERS: 'Containers are at the location (archived ones included); move or delete them first.',
   FAVORITE_TARGET_NOT_FOUND: 'The thing to mark as a favorite does not exist in this workspace.',
   SHORT_CODE_NOT_FOUND: 'No location, container or item of this workspace has this short code.',
+  ITEM_SKU_TAKEN: 'Another item of the workspace (archived ones included) has this SKU (compared without case).',
+  LOCATION_HAS_INVENTORY: 'Inventory rows are at the location (archived ones included); move them first.',
+  CONTAINER_HAS_INVENTORY: 'Inventory rows are in the container (archived ones included); move them first.',
+  CONTAINER_NOT_AT_LOCATION: 'The container is not at the location given.',
+  MOVE_QUANTITY_EXCEEDS_ROW: 'A move of more than the row holds.',
+  INVENTORY_ARCHIVED: 'The inventory row is archived; restore it first.',
 };
 
 export const kindOf = (code: ErrorCode): ErrorKind => errorCodes[code];

@@ -17,6 +17,7 @@ import * as sync from './sync.js';
 import * as lookup from './lookup.js';
 import * as qr from './qr.js';
 import * as barcode from './barcode.js';
+import * as items from './items.js';
 
 /** Only route declarations; each module also exports its schemas. */
 const routesOf = (module: Record<string, unknown>) =>
@@ -25,11 +26,11 @@ const routesOf = (module: Record<string, unknown>) =>
 
 export const routeTable: readonly RouteContract[] = [
   platform, auth, users, workspaces, notifications, categories, locations, containers, companies, labels, borrowers,
-  favorites, activity, sync, lookup, qr, barcode,
+  favorites, activity, sync, lookup, qr, barcode, items,
 ].flatMap(routesOf);
 
 export {
   platform, auth, users, workspaces, notifications, categories, locations, containers, companies, labels, borrowers,
-  favorites, activity, sync, lookup, qr, barcode,
+  favorites, activity, sync, lookup, qr, barcode, items,
 };
 export * from './route.js';

@@ -4,6 +4,7 @@
 // forbids its deletion), and the engine in this folder does the rest: create with guards, get,
 // list by name with cursors, PATCH with If-Match, archive, restore, delete with rules and a
 // tombstone. The engine never learns an entity's name: a new need is a new option here.
+import { randomBytes } from 'node:crypto';
 import type { ErrorCode } from '../../contract/errors.js';
 
 /** The stored shape every catalog entity shares. */
@@ -78,8 +79,10 @@ export interface EntityDefinition {
   optional: readonly string[];
   unique?: readonly UniqueRule[];
   links?: readonly LinkRule[];
-  /** a short code (≤ 8 of [A-Z0-9], unique across the workspace's scannable things), generated when absent */
-  shortCode?: { field: string };
+  /** values made when a create leaves them out (a short code, a SKU); a made value that clashes with a unique one is made again */
+  generated?: readonly { field: string; make: () => string }[];
+  /** fields an answer shows that the record does not store (an item's `obsidian_uri`), and defaults (`label_ids: []`) */
+  view?: (record: Record<string, unknown>) => Record<string, unknown>;
   deleteRules?: readonly DeleteRule[];
   /** `archive`: DELETE archives (borrowers keep their loan history); `never`: no delete at all (inventory) */
   deletes?: 'hard' | 'archive' | 'never';
@@ -100,11 +103,28 @@ export const shortCodeKind = 'SHORTCODE';
 /** A name unique among the entity's kind in the workspace (archived ones included), without case or accents. */
 export const uniqueName = (kind: string, code: ErrorCode): UniqueRule => ({ field: 'name', kind, code, normalise: 'name' });
 
+/** 31 characters nobody confuses reading a label aloud or typing it: no 0/O, 1/I/L. */
+const shortCodeAlphabet = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+
+/** 8 characters of that alphabet (31^8 ≈ 8.5·10^11 codes), drawn without bias. */
+export function newShortCode(): string {
+  let code = '';
+  while (code.length < 8) {
+    for (const byte of randomBytes(16)) {
+      if (byte < 248 && code.length < 8) code += shortCodeAlphabet[byte % 31];
+    }
+  }
+  return code;
+}
+
+/** The short code rule: unique across everything scannable in the workspace. */
+export const shortCodeRule: UniqueRule = { field: 'short_code', kind: shortCodeKind, code: 'SHORT_CODE_TAKEN', normalise: 'code' };
+
 /** A short code (`short_code`): generated when absent, unique across everything scannable in the workspace. */
 export const scannable = {
-  shortCode: { field: 'short_code' },
-  unique: [{ field: 'short_code', kind: shortCodeKind, code: 'SHORT_CODE_TAKEN', normalise: 'code' }],
-} as const satisfies Pick<EntityDefinition, 'shortCode' | 'unique'>;
+  generated: [{ field: 'short_code', make: newShortCode }],
+  unique: [shortCodeRule],
+} as const satisfies Pick<EntityDefinition, 'generated' | 'unique'>;
 
 /** Folded for sorting and comparing: NFKD, accents dropped, lower case (so "Émile" sorts beside "emile"). */
 export function foldName(name: string): string {

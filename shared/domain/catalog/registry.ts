@@ -7,9 +7,10 @@ import { containerDefinition } from '../containers/model.js';
 import { companyDefinition } from '../companies/model.js';
 import { labelDefinition } from '../labels/model.js';
 import { borrowerDefinition } from '../borrowers/model.js';
+import { itemDefinition } from '../items/model.js';
 
 export const catalogDefinitions: readonly EntityDefinition[] = [
-  categoryDefinition, locationDefinition, containerDefinition, companyDefinition, labelDefinition, borrowerDefinition,
+  categoryDefinition, locationDefinition, containerDefinition, companyDefinition, labelDefinition, borrowerDefinition, itemDefinition,
 ];
 
 const byType = new Map(catalogDefinitions.map((definition) => [definition.type, definition]));
@@ -20,7 +21,8 @@ export const definitionOf = (type: string | undefined): EntityDefinition | undef
 export function internalAttributes(definition: EntityDefinition): ReadonlySet<string> {
   return new Set([
     'PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK', 'GSI4PK', 'GSI4SK', 'entity', 'ttl', 'created_by', 'updated_by',
-    ...catalogDefinitions.flatMap((other) => (other.links ?? []).filter((link) => link.to === definition.type).map((link) => link.counter)),
+    ...catalogDefinitions.flatMap((other) => (other.links ?? []).filter((link) => link.to === definition.type)
+      .flatMap((link) => [link.counter, ...(link.sums ?? []).map((sum) => sum.into)])),
     ...(definition.deleteRules ?? []).map((rule) => rule.counter),
   ]);
 }
@@ -28,5 +30,6 @@ export function internalAttributes(definition: EntityDefinition): ReadonlySet<st
 /** The entity as its API answer shows it (what the change log carries to sync clients). */
 export function publicView(definition: EntityDefinition, image: Record<string, unknown>): Record<string, unknown> {
   const hidden = internalAttributes(definition);
-  return Object.fromEntries(Object.entries(image).filter(([name]) => !hidden.has(name)));
+  const shown = Object.fromEntries(Object.entries(image).filter(([name]) => !hidden.has(name)));
+  return definition.view ? { ...shown, ...definition.view(shown) } : shown;
 }

@@ -138,6 +138,8 @@ export interface Touch {
   versionIs?: number;
   /** fields the target must hold with these values (a container at the inventory row's location) */
   agrees?: Record<string, unknown>;
+  /** a target being left: if it went meanwhile, the write is retried (and the target skipped) */
+  leaving?: boolean;
 }
 
 export function mergeTouches(touches: Touch[]): Touch[] {

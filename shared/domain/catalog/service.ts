@@ -3,7 +3,6 @@
 // breadcrumb). Every write is one transaction whose conditions carry the invariants (unique values,
 // links to existing entities, counters that forbid deletes, no cycles, the version an If-Match
 // names); a transaction lost to a concurrent write is read again and retried (shared/domain/races.ts).
-import { randomBytes } from 'node:crypto';
 import type { WorkspaceScope } from '../../http/caller.js';
 import type { IfMatch } from '../../http/conditional.js';
 import { keys } from '../../db/keys.js';
@@ -32,19 +31,6 @@ interface Step {
 }
 
 const defaultMaxDepth = 20;
-/** 31 characters nobody confuses reading a label aloud or typing it: no 0/O, 1/I/L. */
-const shortCodeAlphabet = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
-
-/** 8 characters of that alphabet (31^8 ≈ 8.5·10^11 codes), drawn without bias. */
-function newShortCode(): string {
-  let code = '';
-  while (code.length < 8) {
-    for (const byte of randomBytes(16)) {
-      if (byte < 248 && code.length < 8) code += shortCodeAlphabet[byte % 31];
-    }
-  }
-  return code;
-}
 
 /**
  * The lifecycle of one entity. `R` is what its records look like to callers (the contract's answer
@@ -57,8 +43,12 @@ export function catalogService<R extends { id: string } = CatalogRecord>(definit
   const notFound = () => CatalogNotFound(`No ${definition.label} with that id in this workspace.`);
   const treeLink = links.find((link) => link.tree);
 
-  /** One entity; when the route prefetched it with the authorisation (`prefetch`), no second read. */
-  async function get(scope: WorkspaceScope, id: string, consistent = false): Promise<CatalogRecord> {
+  /** The record as answers show it: with the definition's derived fields and defaults. */
+  const present = <T extends Record<string, unknown>>(record: T): T => (definition.view ? { ...record, ...definition.view(record) } : record);
+  const presentPage = (page: Page<CatalogRecord>): Page<CatalogRecord> => ({ ...page, items: page.items.map(present) });
+
+  /** One entity as stored; when the route prefetched it with the authorisation (`prefetch`), no second read. */
+  async function read(scope: WorkspaceScope, id: string, consistent = false): Promise<CatalogRecord> {
     const prefetched = scope.prefetched;
     if (!consistent && prefetched !== undefined && (prefetched === null || prefetched.id === id)) {
       if (prefetched?.entity !== type) throw notFound();
@@ -67,6 +57,8 @@ export function catalogService<R extends { id: string } = CatalogRecord>(definit
     }
     return (await repository.getEntity(definition, scope.workspace.id, id, consistent)) ?? Promise.reject(notFound());
   }
+
+  const get = async (scope: WorkspaceScope, id: string, consistent = false) => present(await read(scope, id, consistent));
 
   /** For httpRoute's `prefetch` option: the key a GET of one entity reads, from its path. */
   const prefetch = (params: Record<string, string>) => keys.entity(params.workspace_id!, type, params.id!);
@@ -98,7 +90,10 @@ export function catalogService<R extends { id: string } = CatalogRecord>(definit
         if (Object.keys(moved).length || agreeChanged) touches.push({ key: keys.entity(workspaceId, link.to, to), type: link.to, adds: moved, ...(agreeChanged ? { agrees } : {}) });
         continue;
       }
-      if (from) touches.push({ key: keys.entity(workspaceId, link.to, from), type: link.to, adds: { [link.counter]: -1, ...negate(was) } });
+      // A target deleted meanwhile (its links are being cleared by the change feed) is no longer counted.
+      if (from && (await repository.getEntity({ type: link.to }, workspaceId, from, true))) {
+        touches.push({ key: keys.entity(workspaceId, link.to, from), type: link.to, adds: { [link.counter]: -1, ...negate(was) }, leaving: true });
+      }
       if (to) {
         touches.push({ key: keys.entity(workspaceId, link.to, to), type: link.to, adds: { [link.counter]: 1, ...is }, ...(agrees ? { agrees } : {}) });
         if (link.tree) {
@@ -178,7 +173,7 @@ export function catalogService<R extends { id: string } = CatalogRecord>(definit
     if (cause.startsWith('guard:')) {
       const field = cause.slice('guard:'.length);
       const rule = definition.unique?.find((candidate) => candidate.field === field);
-      const message = field === definition.shortCode?.field ? 'This short code is taken by another thing in this workspace.'
+      const message = rule?.kind === shortCodeKind ? 'This short code is taken by another thing in this workspace.'
         : `Another ${definition.label} already has this ${field.replace(/_/g, ' ')}.`;
       return new DomainError(rule?.code ?? 'SHORT_CODE_TAKEN', message, { errors: [{ location: `body.${field}`, message: 'is taken' }] });
     }
@@ -201,7 +196,7 @@ export function catalogService<R extends { id: string } = CatalogRecord>(definit
   const touchSteps = (touches: repository.Touch[]): Step[] =>
     repository.mergeTouches(touches).map((touch) => ({
       item: repository.touchItem(touch),
-      cause: touch.versionIs !== undefined ? 'ancestor'
+      cause: touch.versionIs !== undefined || touch.leaving ? 'ancestor'
         : `link:${links.find((link) => link.to === touch.type && touch.adds?.[link.counter] !== undefined)?.field ?? links[0]?.field}`,
     }));
 
@@ -210,14 +205,14 @@ export function catalogService<R extends { id: string } = CatalogRecord>(definit
 
   async function create(scope: WorkspaceScope, actorId: string, input: EntityInput): Promise<CatalogRecord> {
     const workspaceId = scope.workspace.id;
-    const given = definition.shortCode ? input[definition.shortCode.field] : undefined;
-    // A generated short code that collides is drawn again (a given one is the client's to change);
-    // an ancestor that moved meanwhile is walked again.
+    // A generated value that collides (a short code, a SKU) is made again (a given one is the
+    // client's to change); an ancestor that moved meanwhile is walked again.
+    const generated = (definition.generated ?? []).filter((rule) => input[rule.field] === undefined || input[rule.field] === null);
     for (let attempt = 0; attempt < 10; attempt += 1) {
       const now = new Date().toISOString();
       const record: CatalogRecord = {
         ...Object.fromEntries(definition.fields.filter((field) => input[field] !== undefined && input[field] !== null).map((field) => [field, input[field]])),
-        ...(definition.shortCode ? { [definition.shortCode.field]: given ?? newShortCode() } : {}),
+        ...Object.fromEntries(generated.map((rule) => [rule.field, rule.make()])),
         id: newId(), workspace_id: workspaceId, name: input.name as string, is_archived: false,
         created_at: now, updated_at: now, version: 1, created_by: actorId, updated_by: actorId,
       };
@@ -228,8 +223,8 @@ export function catalogService<R extends { id: string } = CatalogRecord>(definit
         { item: repository.workspaceActive(workspaceId), cause: 'workspace' },
       ];
       const cause = await run(steps);
-      if (cause === undefined) return record;
-      if (cause === `guard:${definition.shortCode?.field}` && given === undefined) continue;
+      if (cause === undefined) return present(record);
+      if (generated.some((rule) => cause === `guard:${rule.field}`)) continue;
       if (cause === 'ancestor') continue;
       throw (await refusal(cause, workspaceId, record)) ?? new Error(`create ${type}: unexpected cancellation at ${cause}`);
     }
@@ -247,7 +242,7 @@ export function catalogService<R extends { id: string } = CatalogRecord>(definit
     const workspaceId = scope.workspace.id;
     const accepted = ifMatch?.versionsFor(id);
     return settleRace(async () => {
-      const current = await get(scope, id, true);
+      const current = await read(scope, id, true);
       if (accepted && !accepted.includes(current.version)) throw VersionConflict();
       const changes = apply(current);
       if (!changes) return current; // nothing to change (archiving what is archived)
@@ -302,7 +297,7 @@ export function catalogService<R extends { id: string } = CatalogRecord>(definit
       // links: counters and sums move between targets (see linkTouches)
       steps.push(...touchSteps(await linkTouches(workspaceId, current, next, id)));
       const cause = await run(steps);
-      if (cause === undefined) return next;
+      if (cause === undefined) return present(next);
       if (cause === 'entity' || cause === 'ancestor') return lostRace;
       throw (await refusal(cause, workspaceId, next)) ?? new Error(`change ${type}: unexpected cancellation at ${cause}`);
     }, { conditional: accepted !== undefined });
@@ -330,7 +325,7 @@ export function catalogService<R extends { id: string } = CatalogRecord>(definit
 
   /** An archive that the delete rules may forbid (a borrower with active loans). */
   async function archiveGuarded(scope: WorkspaceScope, actorId: string, id: string, ifMatch?: IfMatch): Promise<CatalogRecord> {
-    const current = await get(scope, id, true);
+    const current = await read(scope, id, true);
     refuseByRules(current);
     return change(scope, actorId, id, ifMatch, (latest) => {
       refuseByRules(latest);
@@ -365,7 +360,7 @@ export function catalogService<R extends { id: string } = CatalogRecord>(definit
     const workspaceId = scope.workspace.id;
     const accepted = ifMatch.versionsFor(id);
     await settleRace(async () => {
-      const current = await get(scope, id, true);
+      const current = await read(scope, id, true);
       if (accepted && !accepted.includes(current.version)) throw VersionConflict();
       refuseByRules(current);
       const names: Record<string, string> = { '#version': 'version' };
@@ -401,21 +396,21 @@ export function catalogService<R extends { id: string } = CatalogRecord>(definit
   const listOptions = (query: ListQuery) => ({ includeArchived: query.include_archived === true, limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) });
 
   async function list(scope: WorkspaceScope, query: ListQuery): Promise<Page<CatalogRecord>> {
-    return repository.listEntities(definition, scope.workspace.id, listOptions(query));
+    return presentPage(await repository.listEntities(definition, scope.workspace.id, listOptions(query)));
   }
 
   /** The entities linked through `field` to `targetId` (`undefined`: a tree's roots), in the link's order. */
   async function listLinked(scope: WorkspaceScope, field: string, targetId: string | undefined, query: ListQuery): Promise<Page<CatalogRecord>> {
     const link = links.find((candidate) => candidate.field === field);
     if (!link) throw new Error(`${type} has no link ${field}`);
-    return repository.listLinked(definition, link, scope.workspace.id, targetId, listOptions(query));
+    return presentPage(await repository.listLinked(definition, link, scope.workspace.id, targetId, listOptions(query)));
   }
 
   /** The entities whose looked-up `field` is `value` (items by barcode), by name. */
   async function listByLookup(scope: WorkspaceScope, field: string, value: string, query: ListQuery): Promise<Page<CatalogRecord>> {
     const lookup = definition.lookups?.find((candidate) => candidate.field === field);
     if (!lookup) throw new Error(`${type} has no lookup ${field}`);
-    return repository.listByLookup(definition, lookup, scope.workspace.id, value, listOptions(query));
+    return presentPage(await repository.listByLookup(definition, lookup, scope.workspace.id, value, listOptions(query)));
   }
 
   return {
@@ -434,4 +429,3 @@ export function catalogService<R extends { id: string } = CatalogRecord>(definit
 
 export type CatalogService<R extends { id: string } = CatalogRecord> = ReturnType<typeof catalogService<R>>;
 
-export { shortCodeKind };
