@@ -36,6 +36,8 @@ interface CatalogSpec<R extends z.ZodMiniType, C extends z.ZodMiniType, U extend
   errors?: { create?: readonly ErrorCode[]; update?: readonly ErrorCode[]; delete?: readonly ErrorCode[]; archive?: readonly ErrorCode[] };
   /** `archive`: DELETE archives (borrowers), no separate archive route; `never`: no DELETE (items, inventory) */
   deletes?: 'hard' | 'archive' | 'never';
+  /** false: no list of the whole collection (inventory rows are listed by item, location or container) */
+  listed?: boolean;
 }
 
 type CollectionParams = z.ZodMiniObject<{ workspace_id: z.ZodMiniUUID }>;
@@ -57,12 +59,6 @@ export function catalogRoutes<R extends z.ZodMiniType, C extends z.ZodMiniType, 
   const one = `${collection}/{id}`;
   const { domain, noun, record } = spec;
   const routes: Record<string, RouteContract> = {
-    [`list${spec.plural}`]: route({
-      id: `list${spec.plural}`, method: 'GET', path: collection, domain, access: 'viewer',
-      summary: `The workspace's ${spec.segment.replace(/-/g, ' ')} by name`,
-      description: `Active ones by name; with \`include_archived=true\` the archived ones too, after them (by name).`,
-      params: z.object({ workspace_id: Uuid }), query: ListQuery, response: pageOf(record), status: 200,
-    }),
     [`get${spec.singular}`]: route({
       id: `get${spec.singular}`, method: 'GET', path: one, domain, access: 'viewer',
       summary: `One ${noun}`, params: EntityParams, response: record, status: 200, errors: ['NOT_FOUND'],
@@ -83,6 +79,14 @@ export function catalogRoutes<R extends z.ZodMiniType, C extends z.ZodMiniType, 
       params: EntityParams, status: 204, errors: ['NOT_FOUND', 'RESOURCE_BUSY'],
     }),
   };
+  if (spec.listed !== false) {
+    routes[`list${spec.plural}`] = route({
+      id: `list${spec.plural}`, method: 'GET', path: collection, domain, access: 'viewer',
+      summary: `The workspace's ${spec.segment.replace(/-/g, ' ')} by name`,
+      description: `Active ones by name; with \`include_archived=true\` the archived ones too, after them (by name).`,
+      params: z.object({ workspace_id: Uuid }), query: ListQuery, response: pageOf(record), status: 200,
+    });
+  }
   if (spec.deletes !== 'never') {
     routes[`delete${spec.singular}`] = route({
       id: `delete${spec.singular}`, method: 'DELETE', path: one, domain, access: 'member', conditional: true,

@@ -47,7 +47,7 @@ export const Timestamp = /* @__PURE__ */ z.iso.datetime({ offset: true });
  * Strings of answers whose format the OpenAPI document states (so generated clients type them),
  * without re-validating on the way out what the API itself stored.
  */
-function documented(format: 'uuid' | 'date-time' | 'email' | 'uri') {
+function documented(format: 'uuid' | 'date-time' | 'date' | 'email' | 'uri') {
   const schema = z.string();
   z.globalRegistry.add(schema, { format } as never);
   return schema;
@@ -56,6 +56,7 @@ export const IdOut = /* @__PURE__ */ documented('uuid');
 export const TimestampOut = /* @__PURE__ */ documented('date-time');
 export const EmailOut = /* @__PURE__ */ documented('email');
 export const UrlOut = /* @__PURE__ */ documented('uri');
+export const DateOut = /* @__PURE__ */ documented('date');
 
 /** Every stored entity carries these. */
 export const entityMeta = {

@@ -35,7 +35,7 @@ export const {
     name: z.optional(Name), location_id: z.optional(Uuid), description: z.optional(z.nullable(Description)),
     capacity: z.optional(z.nullable(Capacity)), short_code: z.optional(shortCodeText()),
   }),
-  errors: { create: ['REFERENCE_NOT_FOUND', 'SHORT_CODE_TAKEN'], update: ['REFERENCE_NOT_FOUND', 'SHORT_CODE_TAKEN'] },
+  errors: { create: ['REFERENCE_NOT_FOUND', 'SHORT_CODE_TAKEN'], update: ['REFERENCE_NOT_FOUND', 'SHORT_CODE_TAKEN'], delete: ['CONTAINER_HAS_INVENTORY'] },
 });
 DOCS: document(createContainer, { body: { name: 'Blue crate', location_id: containerExample.location_id, capacity: '40 l' }, response: containerExample });
 DOCS: document(updateContainer, { body: { capacity: null }, response: { ...containerExample, version: 2 } });

@@ -18,6 +18,8 @@ import * as lookup from './lookup.js';
 import * as qr from './qr.js';
 import * as barcode from './barcode.js';
 import * as items from './items.js';
+import * as inventory from './inventory.js';
+import * as movements from './movements.js';
 
 /** Only route declarations; each module also exports its schemas. */
 const routesOf = (module: Record<string, unknown>) =>
@@ -26,11 +28,11 @@ const routesOf = (module: Record<string, unknown>) =>
 
 export const routeTable: readonly RouteContract[] = [
   platform, auth, users, workspaces, notifications, categories, locations, containers, companies, labels, borrowers,
-  favorites, activity, sync, lookup, qr, barcode, items,
+  favorites, activity, sync, lookup, qr, barcode, items, inventory, movements,
 ].flatMap(routesOf);
 
 export {
   platform, auth, users, workspaces, notifications, categories, locations, containers, companies, labels, borrowers,
-  favorites, activity, sync, lookup, qr, barcode, items,
+  favorites, activity, sync, lookup, qr, barcode, items, inventory, movements,
 };
 export * from './route.js';

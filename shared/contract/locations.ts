@@ -40,7 +40,7 @@ export const {
   errors: {
     create: ['REFERENCE_NOT_FOUND', 'TREE_TOO_DEEP', 'SHORT_CODE_TAKEN'],
     update: ['REFERENCE_NOT_FOUND', 'TREE_CYCLE', 'TREE_TOO_DEEP', 'SHORT_CODE_TAKEN'],
-    delete: ['LOCATION_HAS_CHILDREN', 'LOCATION_HAS_CONTAINERS'],
+    delete: ['LOCATION_HAS_CHILDREN', 'LOCATION_HAS_CONTAINERS', 'LOCATION_HAS_INVENTORY'],
   },
 });
 DOCS: document(createLocation, { body: { name: 'Garage shelf', parent_location: locationExample.parent_location, zone: 'North wall', shelf: '2' }, response: locationExample });

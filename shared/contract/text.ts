@@ -117,3 +117,18 @@ export function urlText() {
   z.globalRegistry.add(schema, { format: 'uri', maxLength: 2048 } as never);
   return marked(schema);
 }
+
+/**
+ * A calendar date: `YYYY-MM-DD`, or an RFC 3339 date-time of which the date as written is kept
+ * (what clients of the earlier API send for dates). Stored and answered as `YYYY-MM-DD`.
+ */
+export function calendarDate() {
+  const schema = z.pipe(
+    z.string().check(z.maxLength(40), z.refine((text) => dateOnly.safeParse(text).success || dateTime.safeParse(text).success, 'must be a date (YYYY-MM-DD) or an RFC 3339 date-time')),
+    z.transform((text: string) => text.slice(0, 10)),
+  );
+  z.globalRegistry.add(schema, { type: 'string', maxLength: 40, description: 'A date: YYYY-MM-DD, or an RFC 3339 date-time whose date part is kept.' } as never);
+  return marked(schema);
+}
+const dateOnly = /* @__PURE__ */ z.iso.date();
+const dateTime = /* @__PURE__ */ z.iso.datetime({ offset: true });

@@ -52,6 +52,17 @@ export const keys = {
   /** the favorites pointing at one target (removed with it) */
   favoriteTargetIndex: (workspaceId: string, type: string, targetId: string, userId: string) => ({ GSI1PK: `WS#${workspaceId}#FAVORITES#${type}#${targetId}`, GSI1SK: `USER#${userId}` }),
 
+  // ---- movements of inventory (shared/domain/movements): written by the move itself
+
+  /** a movement, in its workspace's movements partition, oldest first (UUIDv7 sort keys) */
+  movement: (workspaceId: string, id: string) => ({ PK: `WS#${workspaceId}#MOVES`, SK: id }),
+  /** a movement's second index posting (the row split off, the location moved to), when it has one */
+  movementPosting: (workspaceId: string, id: string) => ({ PK: `WS#${workspaceId}#MOVES#POSTINGS`, SK: id }),
+  /** the movements of one inventory row (GSI2) */
+  movementsOfInventoryIndex: (workspaceId: string, inventoryId: string, id: string) => ({ GSI2PK: `WS#${workspaceId}#MOVES#INV#${inventoryId}`, GSI2SK: id }),
+  /** the movements out of or into one location (GSI3) */
+  movementsOfLocationIndex: (workspaceId: string, locationId: string, id: string) => ({ GSI3PK: `WS#${workspaceId}#MOVES#LOC#${locationId}`, GSI3SK: id }),
+
   // ---- projections of the change feed (functions/streams/projectors/)
 
   /** the change log (SYNC.md): ordered by the time the log learned of a change */

@@ -39,15 +39,24 @@ export async function queryPage<T>(
   input: Omit<QueryCommandInput, 'TableName' | 'Limit' | 'ExclusiveStartKey' | 'IndexName'>,
   options: { limit: number; cursor?: string; list: KeyList },
 ): Promise<Page<T>> {
-  const result = await documents.send(new QueryCommand({
-    ...input,
-    TableName: tableName,
-    ...(options.list.index ? { IndexName: options.list.index } : {}),
-    Limit: options.limit,
-    ExclusiveStartKey: decodeKeyCursor(options.list, options.cursor),
-  }));
-  const next = encodeKeyCursor(options.list, result.LastEvaluatedKey);
-  return { items: (result.Items ?? []) as T[], ...(next ? { next_cursor: next } : {}) };
+  const items: T[] = [];
+  let start = decodeKeyCursor(options.list, options.cursor);
+  // A filter (inventory rows of one status) drops items after `Limit` counted them: read on, from
+  // where the last read stopped, until the page is full or the partition ends. Each read asks only
+  // for what the page still lacks, so the cursor stays exactly behind the last item answered.
+  do {
+    const result = await documents.send(new QueryCommand({
+      ...input,
+      TableName: tableName,
+      ...(options.list.index ? { IndexName: options.list.index } : {}),
+      Limit: options.limit - items.length,
+      ExclusiveStartKey: start,
+    }));
+    items.push(...((result.Items ?? []) as T[]));
+    start = result.LastEvaluatedKey;
+  } while (input.FilterExpression && start && items.length < options.limit);
+  const next = encodeKeyCursor(options.list, start);
+  return { items, ...(next ? { next_cursor: next } : {}) };
 }
 
 /** Every item of a Query, page by page (for small, bounded partitions such as a user's sessions). */

@@ -4,9 +4,11 @@
 // from the tombstone the delete wrote in its own transaction, which alone knows who deleted.
 import type { EntityDefinition } from '../domain/catalog/model.js';
 import { definitionOf, publicView } from '../domain/catalog/registry.js';
+import { movementOfItem, type MovementRecord } from '../domain/movements/model.js';
 import type { Change, Item } from './change.js';
 
-export type EntityAction = 'CREATE' | 'UPDATE' | 'ARCHIVE' | 'RESTORE' | 'DELETE';
+/** `MOVE`: an inventory row moved, or made by a split (a movement was written with it; see `movementOf`). */
+export type EntityAction = 'CREATE' | 'UPDATE' | 'ARCHIVE' | 'RESTORE' | 'DELETE' | 'MOVE';
 
 export interface EntityChange {
   workspaceId: string;
@@ -22,6 +24,8 @@ export interface EntityChange {
   before?: Item;
   after?: Item;
   version?: number;
+  /** fields answers derive and nothing stores (an inventory row's `available_quantity`): never a change of their own */
+  derived?: readonly string[];
 }
 
 export function entityChangeOf(change: Change): EntityChange | undefined {
@@ -40,20 +44,23 @@ export function entityChangeOf(change: Change): EntityChange | undefined {
   const after = change.newImage;
   const before = change.oldImage;
   if (before && before.version === after.version) return undefined; // bookkeeping, not a change anyone made
-  const action: EntityAction = !before ? 'CREATE'
-    : before.is_archived !== after.is_archived ? (after.is_archived ? 'ARCHIVE' : 'RESTORE')
-      : 'UPDATE';
+  const moved = after.last_movement_id !== undefined && after.last_movement_id !== before?.last_movement_id;
+  const action: EntityAction = moved ? 'MOVE'
+    : !before ? 'CREATE'
+      : before.is_archived !== after.is_archived ? (after.is_archived ? 'ARCHIVE' : 'RESTORE')
+        : 'UPDATE';
   return {
-    workspaceId: after.workspace_id as string, definition, entityId: after.id as string, entityName: after.name as string,
+    workspaceId: after.workspace_id as string, definition, entityId: after.id as string, entityName: (after.name as string | undefined) ?? '',
     action, actorId: after.updated_by as string | undefined, at: after.updated_at as string,
     ...(before ? { before: publicView(definition, before) } : {}), after: publicView(definition, after), version: after.version as number,
+    derived: Object.keys(definition.view?.(after) ?? {}).filter((field) => !(field in after) && !(before && field in before)),
   };
 }
 
 /** The fields a person changed, old and new (bookkeeping fields left out). */
 export function fieldChanges(change: EntityChange): Record<string, { old?: unknown; new?: unknown }> | undefined {
   if (!change.before || !change.after) return undefined;
-  const ignored = new Set(['updated_at', 'version']);
+  const ignored = new Set(['updated_at', 'version', ...(change.derived ?? [])]);
   const names = new Set([...Object.keys(change.before), ...Object.keys(change.after)]);
   const changes: Record<string, { old?: unknown; new?: unknown }> = {};
   for (const name of names) {
@@ -63,4 +70,10 @@ export function fieldChanges(change: EntityChange): Record<string, { old?: unkno
     if (JSON.stringify(old) !== JSON.stringify(next)) changes[name] = { ...(old === undefined ? {} : { old }), ...(next === undefined ? {} : { new: next }) };
   }
   return Object.keys(changes).length ? changes : undefined;
+}
+
+/** A movement written (by a move, with the rows it moved): what the activity log and the change log show of a move. */
+export function movementOf(change: Change): MovementRecord | undefined {
+  if (change.entity !== 'MOVEMENT' || change.operation !== 'INSERT' || !change.newImage) return undefined;
+  return movementOfItem(change.newImage);
 }

@@ -4,6 +4,8 @@ import type { Projector } from '../../../shared/stream/projector.js';
 import { activity } from './activity.js';
 import { changeLog } from './change-log.js';
 import { favoriteCleanup } from './favorite-cleanup.js';
+import { linkCleanup } from './link-cleanup.js';
+import { lowStock } from './low-stock.js';
 import { mail } from './mail.js';
 
-export const projectors: readonly Projector[] = [changeLog, activity, favoriteCleanup, mail];
+export const projectors: readonly Projector[] = [changeLog, activity, favoriteCleanup, linkCleanup, lowStock, mail];

@@ -46,7 +46,7 @@ export interface LinkRule {
   /** a link to the same type forming a tree: cycles are refused, also under concurrent moves */
   tree?: boolean;
   /** the index listing the entities linked to one target (default: GSI2 for the first link, none for the others) */
-  index?: 'GSI2' | 'GSI3';
+  index?: 'GSI2' | 'GSI3' | 'GSI4';
   /** the order of that list: by folded name (default) or newest first */
   order?: 'name' | 'newest';
   /** amounts added up on the target while this entity is active (inventory quantities into an item's total) */
@@ -91,6 +91,10 @@ export interface EntityDefinition {
   lookups?: readonly LookupRule[];
   /** the deepest a tree may grow (links with `tree`); a deeper move is refused */
   maxDepth?: number;
+  /** stored attributes no answer shows (an inventory row's `on_loan`, its `last_movement_id`) */
+  hidden?: readonly string[];
+  /** for entities without a name: the linked entity whose name activity entries show (an inventory row's item) */
+  nameFrom?: { field: string; type: string };
 }
 
 export function defineEntity<const D extends EntityDefinition>(definition: D): D {

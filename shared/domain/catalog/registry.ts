@@ -8,9 +8,10 @@ import { companyDefinition } from '../companies/model.js';
 import { labelDefinition } from '../labels/model.js';
 import { borrowerDefinition } from '../borrowers/model.js';
 import { itemDefinition } from '../items/model.js';
+import { inventoryDefinition } from '../inventory/model.js';
 
 export const catalogDefinitions: readonly EntityDefinition[] = [
-  categoryDefinition, locationDefinition, containerDefinition, companyDefinition, labelDefinition, borrowerDefinition, itemDefinition,
+  categoryDefinition, locationDefinition, containerDefinition, companyDefinition, labelDefinition, borrowerDefinition, itemDefinition, inventoryDefinition,
 ];
 
 const byType = new Map(catalogDefinitions.map((definition) => [definition.type, definition]));
@@ -24,6 +25,7 @@ export function internalAttributes(definition: EntityDefinition): ReadonlySet<st
     ...catalogDefinitions.flatMap((other) => (other.links ?? []).filter((link) => link.to === definition.type)
       .flatMap((link) => [link.counter, ...(link.sums ?? []).map((sum) => sum.into)])),
     ...(definition.deleteRules ?? []).map((rule) => rule.counter),
+    ...(definition.hidden ?? []),
   ]);
 }
 
@@ -31,5 +33,6 @@ export function internalAttributes(definition: EntityDefinition): ReadonlySet<st
 export function publicView(definition: EntityDefinition, image: Record<string, unknown>): Record<string, unknown> {
   const hidden = internalAttributes(definition);
   const shown = Object.fromEntries(Object.entries(image).filter(([name]) => !hidden.has(name)));
-  return definition.view ? { ...shown, ...definition.view(shown) } : shown;
+  // derived fields may rest on hidden ones (what is available rests on what is on loan)
+  return definition.view ? { ...shown, ...definition.view(image) } : shown;
 }

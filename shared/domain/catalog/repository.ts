@@ -16,7 +16,7 @@ export const tombstoneDays = 90;
 export const linkOf = (record: Record<string, unknown>, link: LinkRule) => record[link.field] as string | undefined;
 
 /** The index a link lists its entities in: its own, else GSI2 for the first link. */
-export function linkIndex(definition: EntityDefinition, link: LinkRule): 'GSI2' | 'GSI3' | undefined {
+export function linkIndex(definition: EntityDefinition, link: LinkRule): 'GSI2' | 'GSI3' | 'GSI4' | undefined {
   return link.index ?? (definition.links?.[0] === link ? 'GSI2' : undefined);
 }
 
@@ -58,6 +58,8 @@ export interface ListOptions {
   includeArchived: boolean;
   limit: number;
   cursor?: string;
+  /** only entities with these values (a filter: what it drops is still read and paid for) */
+  where?: Record<string, string | number | boolean>;
 }
 
 /** The collection by name (GSI1): active ones, or all with the archived ones after them. */
@@ -92,10 +94,19 @@ function listIndex(type: string, workspaceId: string, index: string, partition: 
     ...(options.includeArchived ? {} : { sortPrefix: active }),
     tableKeyFits: (position) => position.PK === `WS#${workspaceId}` && position.SK === `${type}#${idOfSortKey(position[sk])}`,
   };
+  const where = Object.entries(options.where ?? {});
+  const filter = where.length ? {
+    FilterExpression: where.map((_, position) => `#w${position} = :w${position}`).join(' AND '),
+    ExpressionAttributeNames: Object.fromEntries(where.map(([field], position) => [`#w${position}`, field])),
+  } : {};
   return queryPage<CatalogRecord>({
     KeyConditionExpression: options.includeArchived ? `${pk} = :pk` : `${pk} = :pk AND begins_with(${sk}, :active)`,
-    ExpressionAttributeValues: { ':pk': partition, ...(options.includeArchived ? {} : { ':active': active }) },
+    ExpressionAttributeValues: {
+      ':pk': partition, ...(options.includeArchived ? {} : { ':active': active }),
+      ...Object.fromEntries(where.map(([, value], position) => [`:w${position}`, value])),
+    },
     ScanIndexForward: order === 'name',
+    ...filter,
   }, { limit: options.limit, cursor: options.cursor, list }).then(stripKeys);
 }
 

@@ -13,6 +13,7 @@ import { lostRace, settleRace } from '../races.js';
 import { CatalogNotFound, ReferenceNotFound, TreeCycle, TreeTooDeep } from './errors.js';
 import { shortCodeKind, type CatalogRecord, type EntityDefinition, type LinkRule } from './model.js';
 import * as repository from './repository.js';
+import type { ListOptions } from './repository.js';
 
 /** What a client sends to create or change an entity: its fields, `null` clearing an optional one. */
 export type EntityInput = Record<string, unknown>;
@@ -21,6 +22,24 @@ export interface ListQuery {
   limit: number;
   cursor?: string;
   include_archived?: boolean;
+}
+
+/** Transaction items, and the touches of other entities they need (merged before they are written). */
+interface Writes {
+  steps: Step[];
+  touches: repository.Touch[];
+}
+
+/** What `changeWith` writes together: see there. */
+export interface Plan {
+  /** the entity's fields to change (`null` clears) */
+  changes?: EntityInput;
+  /** new entities of the same type, from inputs like a create's */
+  creates?: EntityInput[];
+  /** stored, not client-set attributes written on the entity and on each one created (a row's `last_movement_id`) */
+  stamp?: Record<string, unknown>;
+  /** items of other kinds, made once the new entities have ids (the movement naming the row split off) */
+  writes?: (created: CatalogRecord[], next: CatalogRecord) => TransactItem[];
 }
 
 /** One transaction item and what its failure would mean. */
@@ -203,25 +222,44 @@ export function catalogService<R extends { id: string } = CatalogRecord>(definit
   const guardSteps = (workspaceId: string, record: Record<string, unknown>, id: string): Step[] =>
     repository.guardsOf(definition, record).map((guard) => ({ item: repository.guardPut(workspaceId, guard.kind, guard.value, type, id), cause: `guard:${guard.field}` }));
 
+  /** A new record from a client's input (generated values made afresh on every call). */
+  function newRecord(workspaceId: string, actorId: string, input: EntityInput, generated: readonly { field: string; make: () => string }[]): CatalogRecord {
+    const now = new Date().toISOString();
+    return {
+      ...Object.fromEntries(definition.fields.filter((field) => input[field] !== undefined && input[field] !== null).map((field) => [field, input[field]])),
+      ...Object.fromEntries(generated.map((rule) => [rule.field, rule.make()])),
+      id: newId(), workspace_id: workspaceId, ...(typeof input.name === 'string' ? { name: input.name } : {}), is_archived: false,
+      created_at: now, updated_at: now, version: 1, created_by: actorId, updated_by: actorId,
+    };
+  }
+
+  /**
+   * The writes that create `record`: the entity and its guards, and what its links count and add
+   * up (touches, merged by the caller with any other write's: one transaction item per key).
+   */
+  async function createSteps(workspaceId: string, record: CatalogRecord): Promise<Writes> {
+    return {
+      steps: [
+        { item: { Put: { TableName: tableName, Item: repository.entityItem(definition, record), ConditionExpression: 'attribute_not_exists(PK)' } }, cause: 'entity' },
+        ...guardSteps(workspaceId, record, record.id),
+      ],
+      touches: await linkTouches(workspaceId, undefined, record, record.id),
+    };
+  }
+
+  /** Writes as one transaction's items, the touches of all of them merged. */
+  const together = (...writes: Writes[]): Step[] => [...writes.flatMap((write) => write.steps), ...touchSteps(writes.flatMap((write) => write.touches))];
+
+  const generatedFor = (input: EntityInput) => (definition.generated ?? []).filter((rule) => input[rule.field] === undefined || input[rule.field] === null);
+
   async function create(scope: WorkspaceScope, actorId: string, input: EntityInput): Promise<CatalogRecord> {
     const workspaceId = scope.workspace.id;
     // A generated value that collides (a short code, a SKU) is made again (a given one is the
     // client's to change); an ancestor that moved meanwhile is walked again.
-    const generated = (definition.generated ?? []).filter((rule) => input[rule.field] === undefined || input[rule.field] === null);
+    const generated = generatedFor(input);
     for (let attempt = 0; attempt < 10; attempt += 1) {
-      const now = new Date().toISOString();
-      const record: CatalogRecord = {
-        ...Object.fromEntries(definition.fields.filter((field) => input[field] !== undefined && input[field] !== null).map((field) => [field, input[field]])),
-        ...Object.fromEntries(generated.map((rule) => [rule.field, rule.make()])),
-        id: newId(), workspace_id: workspaceId, name: input.name as string, is_archived: false,
-        created_at: now, updated_at: now, version: 1, created_by: actorId, updated_by: actorId,
-      };
-      const steps: Step[] = [
-        { item: { Put: { TableName: tableName, Item: repository.entityItem(definition, record), ConditionExpression: 'attribute_not_exists(PK)' } }, cause: 'entity' },
-        ...guardSteps(workspaceId, record, record.id),
-        ...touchSteps(await linkTouches(workspaceId, undefined, record, record.id)),
-        { item: repository.workspaceActive(workspaceId), cause: 'workspace' },
-      ];
+      const record = newRecord(workspaceId, actorId, input, generated);
+      const steps: Step[] = [...together(await createSteps(workspaceId, record)), { item: repository.workspaceActive(workspaceId), cause: 'workspace' }];
       const cause = await run(steps);
       if (cause === undefined) return present(record);
       if (generated.some((rule) => cause === `guard:${rule.field}`)) continue;
@@ -232,6 +270,69 @@ export function catalogService<R extends { id: string } = CatalogRecord>(definit
   }
 
   /**
+   * The writes that take `current` to `next`: the entity's update (conditional on the version read,
+   * and with `rules`, on their counters being zero at commit), its guards, its links' counts and sums.
+   */
+  async function changeSteps(workspaceId: string, current: CatalogRecord, next: CatalogRecord, rules: readonly { counter: string }[] = []): Promise<Writes> {
+    const id = current.id;
+    const set = Object.fromEntries(Object.entries(next).filter(([field, value]) => current[field] !== value || ['updated_at', 'updated_by', 'version'].includes(field)));
+    const removed = Object.keys(current).filter((field) => !(field in next));
+    // index keys are written only when they move (each index entry rewritten costs write capacity)
+    const before = repository.indexAttributes(definition, current);
+    const after = repository.indexAttributes(definition, next);
+    const index = Object.fromEntries(Object.entries(after).filter(([name, value]) => before[name] !== value));
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':seen': current.version };
+    const assignments = Object.entries({ ...set, ...index }).map(([field, value], position) => {
+      names[`#f${position}`] = field;
+      values[`:v${position}`] = value;
+      return `#f${position} = :v${position}`;
+    });
+    // fields cleared, and index entries the record no longer has (a link cleared)
+    const removals = [...removed, ...Object.keys(before).filter((name) => !(name in after))].map((field, position) => {
+      names[`#r${position}`] = field;
+      return `#r${position}`;
+    });
+    names['#version'] = 'version';
+    const zero = counterConditions(rules, names, values);
+    const steps: Step[] = [{
+      item: {
+        Update: {
+          TableName: tableName, Key: keys.entity(workspaceId, type, id),
+          UpdateExpression: `SET ${assignments.join(', ')}${removals.length ? ` REMOVE ${removals.join(', ')}` : ''}`,
+          ConditionExpression: ['attribute_exists(PK)', '#version = :seen', ...zero].join(' AND '),
+          ExpressionAttributeNames: names, ExpressionAttributeValues: values,
+        },
+      },
+      cause: 'entity',
+    }];
+    // unique values that changed: the old guard goes, the new one must be free
+    const guardsBefore = new Map(repository.guardsOf(definition, current).map((guard) => [guard.field, guard]));
+    const guardsAfter = repository.guardsOf(definition, next);
+    for (const guard of guardsAfter) {
+      const old = guardsBefore.get(guard.field);
+      if (old?.value === guard.value) continue;
+      if (old) steps.push({ item: repository.guardDelete(workspaceId, old.kind, old.value, id), cause: 'entity' });
+      steps.push({ item: repository.guardPut(workspaceId, guard.kind, guard.value, type, id), cause: `guard:${guard.field}` });
+    }
+    for (const old of guardsBefore.values()) {
+      if (!guardsAfter.some((guard) => guard.field === old.field)) steps.push({ item: repository.guardDelete(workspaceId, old.kind, old.value, id), cause: 'entity' });
+    }
+    // links: counters and sums move between targets (see linkTouches)
+    return { steps, touches: await linkTouches(workspaceId, current, next, id) };
+  }
+
+  /** `current` with `changes` applied (`null` clears a field) and its bookkeeping moved on. */
+  function applied(current: CatalogRecord, changes: EntityInput, actorId: string): CatalogRecord {
+    const next: CatalogRecord = { ...current, updated_at: new Date().toISOString(), updated_by: actorId, version: current.version + 1 };
+    for (const [field, value] of Object.entries(changes)) {
+      if (value === null) delete next[field];
+      else next[field] = value;
+    }
+    return next;
+  }
+
+  /**
    * Applies `changes` (fields sent; `null` clears) on top of what was read, as one transaction
    * conditional on the version read. With `rules`, their counters must also be zero at commit.
    */
@@ -239,68 +340,59 @@ export function catalogService<R extends { id: string } = CatalogRecord>(definit
     scope: WorkspaceScope, actorId: string, id: string, ifMatch: IfMatch | undefined,
     apply: (current: CatalogRecord) => EntityInput | undefined, rules: readonly { counter: string }[] = [],
   ): Promise<CatalogRecord> {
+    const outcome = await changeWith(scope, actorId, id, ifMatch, (current) => {
+      const changes = apply(current);
+      return changes ? { changes } : undefined;
+    }, rules);
+    return outcome.record;
+  }
+
+  /**
+   * One entity's change written with other writes as one transaction (a split: the row's quantity
+   * lowered, a new row made from it, and the movement recording both). `plan` sees the entity as
+   * read (consistently) and answers its changes, new entities of the same type and items of other
+   * kinds; it may refuse by throwing, and answers nothing when there is nothing to do. A lost race
+   * reads again and plans again.
+   */
+  async function changeWith(
+    scope: WorkspaceScope, actorId: string, id: string, ifMatch: IfMatch | undefined,
+    plan: (current: CatalogRecord) => Plan | undefined,
+    rules: readonly { counter: string }[] = [],
+  ): Promise<{ record: CatalogRecord; created: CatalogRecord[] }> {
     const workspaceId = scope.workspace.id;
     const accepted = ifMatch?.versionsFor(id);
     return settleRace(async () => {
       const current = await read(scope, id, true);
       if (accepted && !accepted.includes(current.version)) throw VersionConflict();
-      const changes = apply(current);
-      if (!changes) return current; // nothing to change (archiving what is archived)
-      const now = new Date().toISOString();
-      const next: CatalogRecord = { ...current, updated_at: now, updated_by: actorId, version: current.version + 1 };
-      for (const [field, value] of Object.entries(changes)) {
-        if (value === null) delete next[field];
-        else next[field] = value;
-      }
-      const set = Object.fromEntries(Object.entries(next).filter(([field, value]) => current[field] !== value || ['updated_at', 'updated_by', 'version'].includes(field)));
-      const removed = Object.keys(current).filter((field) => !(field in next));
-      // index keys are written only when they move (each index entry rewritten costs write capacity)
-      const before = repository.indexAttributes(definition, current);
-      const index = Object.fromEntries(Object.entries(repository.indexAttributes(definition, next)).filter(([name, value]) => before[name] !== value));
-      const names: Record<string, string> = {};
-      const values: Record<string, unknown> = { ':seen': current.version };
-      const assignments = Object.entries({ ...set, ...index }).map(([field, value], position) => {
-        names[`#f${position}`] = field;
-        values[`:v${position}`] = value;
-        return `#f${position} = :v${position}`;
-      });
-      const removals = removed.map((field, position) => {
-        names[`#r${position}`] = field;
-        return `#r${position}`;
-      });
-      names['#version'] = 'version';
-      const zero = counterConditions(rules, names, values);
-      const steps: Step[] = [{
-        item: {
-          Update: {
-            TableName: tableName, Key: keys.entity(workspaceId, type, id),
-            UpdateExpression: `SET ${assignments.join(', ')}${removals.length ? ` REMOVE ${removals.join(', ')}` : ''}`,
-            ConditionExpression: ['attribute_exists(PK)', '#version = :seen', ...zero].join(' AND '),
-            ExpressionAttributeNames: names, ExpressionAttributeValues: values,
-          },
-        },
-        cause: 'entity',
-      }];
-      // unique values that changed: the old guard goes, the new one must be free
-      const guardsBefore = new Map(repository.guardsOf(definition, current).map((guard) => [guard.field, guard]));
-      for (const guard of repository.guardsOf(definition, next)) {
-        const old = guardsBefore.get(guard.field);
-        if (old?.value === guard.value) continue;
-        if (old) steps.push({ item: repository.guardDelete(workspaceId, old.kind, old.value, id), cause: 'entity' });
-        steps.push({ item: repository.guardPut(workspaceId, guard.kind, guard.value, type, id), cause: `guard:${guard.field}` });
-      }
-      for (const old of guardsBefore.values()) {
-        if (!repository.guardsOf(definition, next).some((guard) => guard.field === old.field)) {
-          steps.push({ item: repository.guardDelete(workspaceId, old.kind, old.value, id), cause: 'entity' });
-        }
-      }
-      // links: counters and sums move between targets (see linkTouches)
-      steps.push(...touchSteps(await linkTouches(workspaceId, current, next, id)));
+      const planned = plan(current);
+      if (!planned) return { record: present(current), created: [] }; // nothing to change (archiving what is archived)
+      const next = applied(current, { ...planned.changes, ...planned.stamp }, actorId);
+      const created = (planned.creates ?? []).map((input) => ({ ...newRecord(workspaceId, actorId, input, generatedFor(input)), ...planned.stamp }));
+      const writes = [await changeSteps(workspaceId, current, next, rules)];
+      for (const record of created) writes.push(await createSteps(workspaceId, record));
+      const steps = [...together(...writes), ...(planned.writes?.(created, next) ?? []).map((item) => ({ item, cause: 'write' }))];
       const cause = await run(steps);
-      if (cause === undefined) return present(next);
+      if (cause === undefined) return { record: present(next), created: created.map(present) };
       if (cause === 'entity' || cause === 'ancestor') return lostRace;
       throw (await refusal(cause, workspaceId, next)) ?? new Error(`change ${type}: unexpected cancellation at ${cause}`);
     }, { conditional: accepted !== undefined });
+  }
+
+  /**
+   * Clears a link to a target that was deleted (the change feed's cascade: items of a deleted
+   * category lose their category), as a change by whoever deleted it; a record that links
+   * elsewhere by now is left alone. Answers whether it changed anything.
+   */
+  async function unlink(workspaceId: string, actorId: string | undefined, id: string, field: string, targetId: string): Promise<boolean> {
+    return settleRace(async () => {
+      const current = await repository.getEntity(definition, workspaceId, id, true);
+      if (!current || current[field] !== targetId) return false;
+      const next = applied(current, { [field]: null }, actorId ?? current.updated_by);
+      const cause = await run(together(await changeSteps(workspaceId, current, next)));
+      if (cause === undefined) return true;
+      if (cause === 'entity' || cause === 'ancestor') return lostRace;
+      throw new Error(`unlink ${type}.${field}: unexpected cancellation at ${cause}`);
+    }, { conditional: false });
   }
 
   /** Fields of a PATCH that the definition allows, with `null` only for the optional ones. */
@@ -399,11 +491,14 @@ export function catalogService<R extends { id: string } = CatalogRecord>(definit
     return presentPage(await repository.listEntities(definition, scope.workspace.id, listOptions(query)));
   }
 
-  /** The entities linked through `field` to `targetId` (`undefined`: a tree's roots), in the link's order. */
-  async function listLinked(scope: WorkspaceScope, field: string, targetId: string | undefined, query: ListQuery): Promise<Page<CatalogRecord>> {
+  /**
+   * The entities linked through `field` to `targetId` (`undefined`: a tree's roots), in the link's
+   * order; with `where`, only those holding these values (read and dropped: for short lists).
+   */
+  async function listLinked(scope: WorkspaceScope, field: string, targetId: string | undefined, query: ListQuery, where?: ListOptions['where']): Promise<Page<CatalogRecord>> {
     const link = links.find((candidate) => candidate.field === field);
     if (!link) throw new Error(`${type} has no link ${field}`);
-    return presentPage(await repository.listLinked(definition, link, scope.workspace.id, targetId, listOptions(query)));
+    return presentPage(await repository.listLinked(definition, link, scope.workspace.id, targetId, { ...listOptions(query), ...(where ? { where } : {}) }));
   }
 
   /** The entities whose looked-up `field` is `value` (items by barcode), by name. */
@@ -417,9 +512,12 @@ export function catalogService<R extends { id: string } = CatalogRecord>(definit
     definition, prefetch,
     get: get as unknown as (scope: WorkspaceScope, id: string, consistent?: boolean) => Promise<R & CatalogRecord>,
     list: list as unknown as (scope: WorkspaceScope, query: ListQuery) => Promise<Page<R>>,
-    listLinked: listLinked as unknown as (scope: WorkspaceScope, field: string, targetId: string | undefined, query: ListQuery) => Promise<Page<R>>,
+    listLinked: listLinked as unknown as (scope: WorkspaceScope, field: string, targetId: string | undefined, query: ListQuery, where?: ListOptions['where']) => Promise<Page<R>>,
     listByLookup: listByLookup as unknown as (scope: WorkspaceScope, field: string, value: string, query: ListQuery) => Promise<Page<R>>,
     create: create as unknown as (scope: WorkspaceScope, actorId: string, input: EntityInput) => Promise<R>,
+    changeWith: changeWith as unknown as (...args: Parameters<typeof changeWith>) => Promise<{ record: R; created: R[] }>,
+    change: change as unknown as (...args: Parameters<typeof change>) => Promise<R>,
+    unlink,
     update: update as unknown as (scope: WorkspaceScope, actorId: string, id: string, input: EntityInput, ifMatch: IfMatch) => Promise<R>,
     remove,
     archive: async (scope: WorkspaceScope, actorId: string, id: string, ifMatch: IfMatch) => void (await setArchived(scope, actorId, id, true, ifMatch)),

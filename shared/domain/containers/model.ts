@@ -1,8 +1,12 @@
-// A container: a box at a location (it must have one), with a short code for its QR label.
+// A container: a box at a location (it must have one), with a short code for its QR label. A
+// container holding inventory rows cannot be deleted.
 import { defineEntity, scannable } from '../catalog/model.js';
 
 export const containerDefinition = defineEntity({
   type: 'CONTAINER', label: 'container', ...scannable,
   fields: ['name', 'location_id', 'description', 'capacity', 'short_code'], optional: ['description', 'capacity'],
   links: [{ field: 'location_id', to: 'LOCATION', counter: 'containers' }],
+  deleteRules: [
+    { counter: 'inventory', code: 'CONTAINER_HAS_INVENTORY', message: 'Inventory rows are in this container (archived ones included); move them first.' },
+  ],
 });

@@ -1,5 +1,5 @@
 // A location: a tree of places, each with a short code for its QR label. A location with child
-// locations or containers (or, with the items issue, inventory) cannot be deleted.
+// locations, containers or inventory rows cannot be deleted.
 import { defineEntity, scannable } from '../catalog/model.js';
 
 export const locationDefinition = defineEntity({
@@ -10,5 +10,6 @@ export const locationDefinition = defineEntity({
   deleteRules: [
     { counter: 'child_locations', code: 'LOCATION_HAS_CHILDREN', message: 'The location has child locations; move or delete them first.' },
     { counter: 'containers', code: 'LOCATION_HAS_CONTAINERS', message: 'Containers are at this location; move or delete them first.' },
+    { counter: 'inventory', code: 'LOCATION_HAS_INVENTORY', message: 'Inventory rows are at this location (archived ones included); move them first.' },
   ],
 });

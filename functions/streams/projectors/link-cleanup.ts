@@ -1,0 +1,45 @@
+// When an entity is deleted, what linked to it lets go: items of a deleted category lose their
+// category, items bought from a deleted company lose that company, items wearing a deleted label
+// lose the label. Each is a change of the item by whoever deleted the target (its version moves,
+// so sync clients and the activity log see it). A link whose target may not be deleted while
+// something links to it (a delete rule) never gets here. A replay finds nothing left to clear.
+import { catalogDefinitions } from '../../../shared/domain/catalog/registry.js';
+import { listLinked } from '../../../shared/domain/catalog/repository.js';
+import { catalogService } from '../../../shared/domain/catalog/service.js';
+import type { EntityDefinition, LinkRule } from '../../../shared/domain/catalog/model.js';
+import { detachLabel, itemsWithLabel } from '../../../shared/domain/items/repository.js';
+import { entityChangeOf } from '../../../shared/stream/entity-change.js';
+import type { Projector } from '../../../shared/stream/projector.js';
+
+/** The links cleared when their target goes: optional ones, listed in an index (so found by a Query). */
+export const clearedLinks: readonly { definition: EntityDefinition; link: LinkRule }[] = catalogDefinitions.flatMap((definition) =>
+  (definition.links ?? [])
+    .filter((link) => !link.tree && definition.optional.includes(link.field) && (link.index || definition.links?.[0] === link))
+    .map((link) => ({ definition, link })));
+
+async function clearLinks(workspaceId: string, actorId: string | undefined, definition: EntityDefinition, link: LinkRule, targetId: string): Promise<void> {
+  const service = catalogService(definition);
+  let cursor: string | undefined;
+  do {
+    const page = await listLinked(definition, link, workspaceId, targetId, { includeArchived: true, limit: 100, ...(cursor ? { cursor } : {}) });
+    for (const record of page.items) await service.unlink(workspaceId, actorId, record.id, link.field, targetId);
+    cursor = page.next_cursor;
+  } while (cursor);
+}
+
+export const linkCleanup: Projector = {
+  name: 'linkCleanup',
+  wants: (change) => {
+    const entity = entityChangeOf(change);
+    return entity?.action === 'DELETE' && (entity.definition.type === 'LABEL' || clearedLinks.some(({ link }) => link.to === entity.definition.type));
+  },
+  async project(change) {
+    const entity = entityChangeOf(change)!;
+    for (const { definition, link } of clearedLinks.filter(({ link }) => link.to === entity.definition.type)) {
+      await clearLinks(entity.workspaceId, entity.actorId, definition, link, entity.entityId);
+    }
+    if (entity.definition.type === 'LABEL') {
+      for (const { itemId } of await itemsWithLabel(entity.workspaceId, entity.entityId)) await detachLabel(entity.workspaceId, itemId, entity.entityId, entity.actorId);
+    }
+  },
+};

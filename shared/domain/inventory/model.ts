@@ -1,0 +1,27 @@
+// An inventory row: how many of an item sit at one location (and maybe in one container there),
+// in what condition and status. Rows are archived, never deleted. Each row adds its quantity to
+// its item's `total_quantity` while active, in the same transaction as the change, so an item's
+// total (and whether it is low on stock) is one read. A row in a container must be at the
+// container's location. Loans (a later issue) keep `on_loan`; what is left is `available_quantity`.
+import { defineEntity } from '../catalog/model.js';
+
+/** Where a row is: what a move changes, and what a movement records on both sides. */
+export const placeFields = ['location_id', 'container_id'] as const;
+
+export const inventoryDefinition = defineEntity({
+  type: 'INVENTORY', label: 'inventory row', deletes: 'never', byName: false,
+  fields: ['item_id', 'location_id', 'container_id', 'quantity', 'condition', 'status', 'date_acquired', 'purchase_price', 'currency_code',
+    'warranty_expires', 'expiration_date', 'notes'],
+  optional: ['container_id', 'date_acquired', 'purchase_price', 'currency_code', 'warranty_expires', 'expiration_date', 'notes'],
+  links: [
+    { field: 'item_id', to: 'ITEM', counter: 'inventory_rows', order: 'newest', sums: [{ from: 'quantity', into: 'total_quantity' }] },
+    { field: 'location_id', to: 'LOCATION', counter: 'inventory', index: 'GSI3', order: 'newest' },
+    {
+      field: 'container_id', to: 'CONTAINER', counter: 'inventory', index: 'GSI4', order: 'newest',
+      agree: { field: 'location_id', code: 'CONTAINER_NOT_AT_LOCATION', message: 'The container is not at this location.' },
+    },
+  ],
+  hidden: ['on_loan', 'last_movement_id'],
+  nameFrom: { field: 'item_id', type: 'ITEM' },
+  view: (row) => ({ available_quantity: Math.max(0, Number(row.quantity ?? 0) - Number(row.on_loan ?? 0)) }),
+});
