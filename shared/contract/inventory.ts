@@ -118,3 +118,5 @@ DOCS: document(moveInventory, {
   body: { location_id: '0193a5e2-7c1a-7b3e-9f00-000000000a03', quantity: 1, reason: 'lent to the workshop' },
   response: { ...rowExample, id: '0193a5e2-7c1a-7b3e-9f00-000000002002', location_id: '0193a5e2-7c1a-7b3e-9f00-000000000a03', quantity: 1, available_quantity: 1 },
 });
+DOCS: document(setInventoryStatus, { body: { status: 'IN_USE' }, response: { ...rowExample, status: 'IN_USE', version: 2 } });
+DOCS: document(setInventoryQuantity, { body: { quantity: 3 }, response: { ...rowExample, quantity: 3, available_quantity: 3, version: 2 } });
