@@ -20,6 +20,11 @@ export const sections: readonly BenchSection[] = [
     run: async (context) => (await import('./catalog.js')).run(context),
   },
   {
+    name: 'items',
+    title: 'Item and inventory routes\' consumed capacity vs their access patterns; GET /items/{id} vs a raw BatchGetItem, and where the time goes',
+    run: async (context) => (await import('./items.js')).run(context),
+  },
+  {
     name: 'auth',
     title: 'Authenticated requests (issue 3) vs raw DynamoDB reads',
     run: async (context) => (await import('./auth.js')).run(context),

@@ -1,0 +1,69 @@
+// Run by sections/items.ts in a fresh process (its own module graph, so the product's
+// configuration is read from this process's environment): where the time of GET /items/{id}
+// goes. Against a DynamoDB Local the section started, it times, interleaved request by request:
+// - raw: a BatchGetItem of the four keys the route reads, with a plain document client;
+// - handler: the route's Lambda handler called directly (no HTTP): JWT check, the one BatchGetItem
+//   through the product's client, validation, the answer with its ETag, logs and metrics;
+// - local API: the same through infra/local/api-server.ts in this process over keep-alive HTTP.
+// Prints one JSON line with the median percentiles of each; signs in with the given user through
+// its own server (its own JWT secret).
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { randomBytes } from 'node:crypto';
+import { keepAliveGetter, timeInterleaved } from './loop.js';
+import { medianOfRuns, summarize, type LatencySummary } from './stats.js';
+
+const input = JSON.parse(process.env.BENCH_INPUT ?? '{}') as {
+  dynamodb: string; tableName: string; email: string; password: string; userId: string; workspaceId: string; itemId: string;
+};
+
+const { applyEnvironment, handlerEnvironment, runtimeOptions } = await import('../../infra/local/environment.js');
+applyEnvironment({
+  ...handlerEnvironment(runtimeOptions(['--in-memory'], {}), randomBytes(48).toString('base64url'), process.env),
+  DYNAMODB_ENDPOINT: input.dynamodb, TABLE_NAME: input.tableName, POWERTOOLS_LOG_LEVEL: 'ERROR',
+});
+const { startApiServer } = await import('../../infra/local/api-server.js');
+const { getItem } = await import('../../functions/http/items.js');
+const server = await startApiServer({ port: 0, host: '127.0.0.1' });
+const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: input.dynamodb, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } }));
+try {
+  const login = await fetch(`${server.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: input.email, password: input.password }) });
+  const { token } = (await login.json()) as { token: string };
+  const path = `/workspaces/${input.workspaceId}/items/${input.itemId}`;
+  const keys = [
+    { PK: `USER#${input.userId}`, SK: 'USER' }, { PK: `WS#${input.workspaceId}`, SK: 'WS' },
+    { PK: `WS#${input.workspaceId}`, SK: `MEMBER#${input.userId}` }, { PK: `WS#${input.workspaceId}`, SK: `ITEM#${input.itemId}` },
+  ];
+  const raw = async () => {
+    const result = await documents.send(new BatchGetCommand({ RequestItems: { [input.tableName]: { Keys: keys } } }));
+    if ((result.Responses?.[input.tableName]?.length ?? 0) !== 4) throw new Error('raw BatchGetItem found fewer than 4 items');
+  };
+  const context = { functionName: 'bench-get-item', awsRequestId: 'bench', getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
+  const event = (): APIGatewayProxyEventV2 => ({
+    version: '2.0', routeKey: 'GET /workspaces/{workspace_id}/items/{id}', rawPath: path, rawQueryString: '',
+    headers: { authorization: `Bearer ${token}`, accept: 'application/json', host: '127.0.0.1' },
+    requestContext: { requestId: randomBytes(8).toString('hex'), http: { method: 'GET', path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' } },
+    pathParameters: { workspace_id: input.workspaceId, id: input.itemId }, isBase64Encoded: false,
+  }) as unknown as APIGatewayProxyEventV2;
+  const handler = async () => {
+    const answer = await getItem(event(), context);
+    if (answer.statusCode !== 200) throw new Error(`getItem answered ${answer.statusCode}: ${answer.body}`);
+  };
+  const http = keepAliveGetter(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
+  const runs: LatencySummary[][] = [[], [], []];
+  try {
+    for (let repetition = 0; repetition < 3; repetition += 1) {
+      const latencies = await timeInterleaved([raw, handler, http.get], { warmup: 50, count: 300 });
+      latencies.forEach((list, index) => runs[index]!.push(summarize(list)));
+    }
+  } finally {
+    http.close();
+  }
+  const [rawP, handlerP, httpP] = runs.map(medianOfRuns);
+  process.stdout.write(`${JSON.stringify({ raw: rawP, handler: handlerP, http: httpP })}\n`);
+} finally {
+  await server.close();
+  documents.destroy();
+}
+process.exit(0);

@@ -1,0 +1,154 @@
+// Issue 8: what the item and inventory routes cost. Starts the real local runtime (in memory),
+// seeds a workspace over HTTP (items in a category, some with a brand and a barcode, inventory
+// rows at two locations), then:
+// - reads each route's consumed capacity from the local-only `x-consumed-capacity` header and
+//   compares the reads with their access pattern's floor made directly against the same DynamoDB
+//   Local (the authorizer's BatchGetItem of user, workspace and membership plus the pattern's own
+//   GetItem or Query), and reports what each write costs (a quantity change with the item's total,
+//   a move with its movement, a split);
+// - times GET /items/{id} against a raw BatchGetItem of its four keys: through the runtime's
+//   process (as a client sees it locally), and in a fresh process (items-latency-worker.ts) where
+//   the raw read, the handler called directly and the handler behind the local API server are
+//   interleaved, which says where the added time goes.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { randomBytes } from 'node:crypto';
+import { runScript, runtimePorts, startRuntime, type RuntimeProcess } from '../../integration/runtime-process.js';
+import { keepAliveGetter, timeInterleaved } from '../loop.js';
+import { record, table } from '../report.js';
+import { medianOfRuns, summarize, type LatencySummary } from '../stats.js';
+import type { BenchContext } from './types.js';
+
+const seededItems = 60;
+
+async function callJson(method: string, url: string, token: string | undefined, body?: unknown) {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (token) headers.authorization = `Bearer ${token}`;
+  const response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(15_000) });
+  const text = await response.text();
+  if (response.status >= 300) throw new Error(`${method} ${url} answered ${response.status}: ${text.slice(0, 300)}`);
+  const capacity = /read=([\d.]+), write=([\d.]+)/.exec(response.headers.get('x-consumed-capacity') ?? '');
+  return { json: text ? JSON.parse(text) : undefined, read: Number(capacity?.[1] ?? NaN), write: Number(capacity?.[2] ?? NaN) };
+}
+
+const units = (consumed: { CapacityUnits?: number } | { CapacityUnits?: number }[] | undefined) =>
+  (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
+
+export async function run({ log }: BenchContext) {
+  const runtime: RuntimeProcess = await startRuntime({ env: { ...(await runtimePorts()) }, args: ['--in-memory'], timeoutMs: 120_000 });
+  const { state } = runtime;
+  const client = new DynamoDBClient({ endpoint: state.dynamodb, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  const documents = DynamoDBDocumentClient.from(client);
+  const api = state.api.replace(/\/+$/, '');
+  let failure: unknown;
+  try {
+    const email = `bench-${randomBytes(6).toString('hex')}@example.com`;
+    const password = `bench ${randomBytes(12).toString('base64url')}`;
+    const user = (await callJson('POST', `${api}/auth/register`, undefined, { email, full_name: 'Bench', password })).json;
+    const token = (await callJson('POST', `${api}/auth/login`, undefined, { email, password })).json.token as string;
+    const workspaceId = (await callJson('POST', `${api}/workspaces`, token, { name: 'Bench', slug: `bench-${randomBytes(4).toString('hex')}` })).json.id as string;
+    const base = `${api}/workspaces/${workspaceId}`;
+    const category = (await callJson('POST', `${base}/categories`, token, { name: 'Tools' })).json;
+    const [garage, attic] = [(await callJson('POST', `${base}/locations`, token, { name: 'Garage' })).json, (await callJson('POST', `${base}/locations`, token, { name: 'Attic' })).json];
+    const items: { id: string }[] = [];
+    for (let index = 0; index < seededItems; index += 1) {
+      items.push((await callJson('POST', `${base}/items`, token, {
+        name: `Thing ${String(index).padStart(3, '0')}`, category_id: category.id, ...(index % 3 === 0 ? { brand: 'Makita', barcode: '0088381645232' } : {}),
+      })).json);
+    }
+    const item = items[0]!;
+    const row = (await callJson('POST', `${base}/inventory`, token, { item_id: item.id, location_id: garage.id, quantity: 50 })).json;
+    log(`seeded a workspace with ${seededItems} items in one category (every third with a brand and a shared barcode) and an inventory row`);
+
+    // The floors, made directly: authorisation (3 keys) + the pattern's own read.
+    const accessKeys = [{ PK: `USER#${user.id}`, SK: 'USER' }, { PK: `WS#${workspaceId}`, SK: 'WS' }, { PK: `WS#${workspaceId}`, SK: `MEMBER#${user.id}` }];
+    const authorise = units((await documents.send(new BatchGetCommand({ RequestItems: { [state.tableName]: { Keys: accessKeys } }, ReturnConsumedCapacity: 'TOTAL' }))).ConsumedCapacity);
+    const getFloor = authorise + units((await documents.send(new GetCommand({ TableName: state.tableName, Key: { PK: `WS#${workspaceId}`, SK: `ITEM#${item.id}` }, ReturnConsumedCapacity: 'TOTAL' }))).ConsumedCapacity);
+    const queryFloor = async (input: Omit<QueryCommandInput, 'TableName'>) =>
+      authorise + units((await documents.send(new QueryCommand({ ...input, TableName: state.tableName, ReturnConsumedCapacity: 'TOTAL' }))).ConsumedCapacity);
+    const byName = (partition: string, limit: number, index = 'GSI1') => queryFloor({
+      IndexName: index, KeyConditionExpression: `${index}PK = :pk AND begins_with(${index}SK, :active)`, ExpressionAttributeValues: { ':pk': partition, ':active': '0#' }, Limit: limit,
+    });
+    // search reads the collection by name, 100 at a time, until it ends (the search issue's index replaces it)
+    let searchFloor = authorise;
+    for (let start: Record<string, unknown> | undefined, first = true; first || start; first = false) {
+      const page = await documents.send(new QueryCommand({
+        TableName: state.tableName, IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk AND begins_with(GSI1SK, :active)',
+        ExpressionAttributeValues: { ':pk': `WS#${workspaceId}#ITEM`, ':active': '0#' }, Limit: 100, ExclusiveStartKey: start, ReturnConsumedCapacity: 'TOTAL',
+      }));
+      searchFloor += units(page.ConsumedCapacity);
+      start = page.LastEvaluatedKey;
+    }
+
+    const rows: string[][] = [];
+    const capacity = async (name: string, label: string, method: string, path: string, floor: number | undefined, body?: unknown) => {
+      const answer = await callJson(method, `${base}${path}`, token, body);
+      const read = record(`capacity.items.${name}.read`, answer.read, 'RCU', floor ?? null);
+      const write = record(`capacity.items.${name}.write`, answer.write, 'WCU');
+      rows.push([label, String(read.value), floor === undefined ? '-' : String(floor), read.ratio === null ? '-' : `${read.ratio.toFixed(2)}×`, String(write.value)]);
+      return answer;
+    };
+    await capacity('get', 'GET /items/{id}', 'GET', `/items/${item.id}`, getFloor);
+    await capacity('list-50', 'GET /items?limit=50', 'GET', '/items?limit=50', await byName(`WS#${workspaceId}#ITEM`, 50));
+    await capacity('by-category-50', 'GET /items/by-category/{id}?limit=50', 'GET', `/items/by-category/${category.id}?limit=50`,
+      getFloor - authorise + await byName(`WS#${workspaceId}#ITEM#IN#${category.id}`, 50, 'GSI2'));
+    await capacity('by-barcode', 'GET /items/by-barcode/{barcode}', 'GET', '/items/by-barcode/0088381645232', await byName(`WS#${workspaceId}#ITEM#BARCODE#0088381645232`, 50, 'GSI4'));
+    await capacity('search', `GET /items/search?q=makita (${seededItems} items)`, 'GET', '/items/search?q=makita&limit=20', searchFloor);
+    await capacity('create', 'POST /items (SKU and short code guards)', 'POST', '/items', undefined, { name: 'Created in bench', category_id: category.id });
+    await capacity('inventory-get', 'GET /inventory/{id}', 'GET', `/inventory/${row.id}`, undefined);
+    await capacity('total-quantity', 'GET /inventory/total-quantity/{item}', 'GET', `/inventory/total-quantity/${item.id}`, getFloor);
+    await capacity('quantity', 'PATCH /inventory/{id}/quantity (+ item total)', 'PATCH', `/inventory/${row.id}/quantity`, undefined, { quantity: 40 });
+    await capacity('move', 'POST /inventory/{id}/move (whole row, + movement)', 'POST', `/inventory/${row.id}/move`, undefined, { location_id: attic.id });
+    await capacity('split', 'POST /inventory/{id}/move (split, + new row, movement)', 'POST', `/inventory/${row.id}/move`, undefined, { location_id: garage.id, quantity: 5 });
+    log(table(['route', '>RCU', '>floor RCU', '>ratio', '>WCU'], rows));
+    log('floor = the authorizer\'s BatchGetItem of 3 keys + the pattern\'s own GetItem or Query (same limit; search: every page of the collection), made directly; by-category also reads its category (404 when missing). RCU/WCU as DynamoDB Local reports them; a transaction\'s items count twice.');
+
+    // Latency through the runtime's process, as a client on this machine sees it.
+    const itemKey = { PK: `WS#${workspaceId}`, SK: `ITEM#${item.id}` };
+    const rawGet = async () => {
+      const result = await documents.send(new BatchGetCommand({ RequestItems: { [state.tableName]: { Keys: [...accessKeys, itemKey] } } }));
+      if ((result.Responses?.[state.tableName]?.length ?? 0) !== 4) throw new Error('raw BatchGetItem found fewer than 4 items');
+    };
+    const getter = keepAliveGetter(`${base}/items/${item.id}`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
+    try {
+      const routeRuns: LatencySummary[] = [];
+      const rawRuns: LatencySummary[] = [];
+      for (let repetition = 0; repetition < 3; repetition += 1) {
+        const [routeLatencies, rawLatencies] = await timeInterleaved([getter.get, rawGet], { warmup: 50, count: 300 });
+        routeRuns.push(summarize(routeLatencies!));
+        rawRuns.push(summarize(rawLatencies!));
+      }
+      const [routeP, rawP] = [medianOfRuns(routeRuns), medianOfRuns(rawRuns)];
+      const p50 = record('items.get.runtime.p50', routeP.p50, 'ms', rawP.p50);
+      record('items.get.runtime.p90', routeP.p90, 'ms', rawP.p90);
+      log(`GET /items/{id} through the runtime's process: p50 ${routeP.p50.toFixed(2)} ms vs raw BatchGetItem of its 4 keys ${rawP.p50.toFixed(2)} ms: ${p50.ratio!.toFixed(2)}×`);
+    } finally {
+      getter.close();
+    }
+
+    // Where the time goes: a fresh process with the raw read, the handler alone and the handler behind HTTP.
+    const worker = await runScript('test/bench/items-latency-worker.ts', [], {
+      BENCH_INPUT: JSON.stringify({ dynamodb: state.dynamodb, tableName: state.tableName, email, password, userId: user.id, workspaceId, itemId: item.id }),
+    }, 300_000);
+    const line = worker.output.split('\n').find((text) => text.startsWith('{"raw"'));
+    if (worker.code !== 0 || !line) throw new Error(`items-latency-worker failed (${worker.code}):\n${worker.output.slice(-2000)}`);
+    const measured = JSON.parse(line) as Record<'raw' | 'handler' | 'http', LatencySummary>;
+    const handlerP50 = record('items.get.handler.p50', measured.handler.p50, 'ms', measured.raw.p50);
+    const httpP50 = record('items.get.p50', measured.http.p50, 'ms', measured.raw.p50, { budget: 1.3 });
+    record('items.get.p90', measured.http.p90, 'ms', measured.raw.p90);
+    log(table(['in one process', '>p50 ms', '>p90 ms', '>p50 vs raw'], [
+      ['raw BatchGetItem of the 4 keys', measured.raw.p50.toFixed(3), measured.raw.p90.toFixed(3), '1.00×'],
+      ['getItem handler, called directly', measured.handler.p50.toFixed(3), measured.handler.p90.toFixed(3), `${handlerP50.ratio!.toFixed(2)}×`],
+      ['GET /items/{id} through the local API server', measured.http.p50.toFixed(3), measured.http.p90.toFixed(3), `${httpP50.ratio!.toFixed(2)}×`],
+    ]));
+    log(`added by the handler (JWT, validation, answer, ETag, logs, metrics): ${(measured.handler.p50 - measured.raw.p50).toFixed(3)} ms; by the local HTTP server: ${(measured.http.p50 - measured.handler.p50).toFixed(3)} ms; the rest of the runtime-process figure is the hop between processes`);
+  } catch (error) {
+    failure = error;
+  } finally {
+    client.destroy();
+    const exit = await runtime.stop('SIGINT', 30_000).catch((error: unknown) => ({ code: -1, error }));
+    if (exit.code !== 0) failure ??= new Error(`the local runtime exited with ${JSON.stringify(exit)}`);
+  }
+  if (failure) throw failure;
+}
