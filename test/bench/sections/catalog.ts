@@ -7,12 +7,12 @@
 // - times GET /categories/{id} against a raw BatchGetItem of the four keys it reads;
 // - runs each projector of the change feed on a create, an update and a delete record in this
 //   process (the same table) and tallies the write capacity each one consumed.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { runtimePorts, startRuntime, type RuntimeProcess } from '../../integration/runtime-process.js';
+import { randomUUID } from 'node:crypto';
+import type { RuntimeProcess } from '../../integration/runtime-process.js';
+import { callJson, capacityUnits, withSeededRuntime } from '../seeded-runtime.js';
 import { keepAliveGetter, timeInterleaved } from '../loop.js';
 import { record, table } from '../report.js';
 import { medianOfRuns, summarize, type LatencySummary } from '../stats.js';
@@ -20,47 +20,21 @@ import type { BenchContext } from './types.js';
 
 const seeded = 60;
 
-async function callJson(method: string, url: string, token: string | undefined, body?: unknown) {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  if (token) headers.authorization = `Bearer ${token}`;
-  const response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(15_000) });
-  const text = await response.text();
-  if (response.status >= 300) throw new Error(`${method} ${url} answered ${response.status}: ${text.slice(0, 300)}`);
-  const capacity = /read=([\d.]+), write=([\d.]+)/.exec(response.headers.get('x-consumed-capacity') ?? '');
-  return { json: text ? JSON.parse(text) : undefined, read: Number(capacity?.[1] ?? NaN), write: Number(capacity?.[2] ?? NaN) };
-}
-
-const rcu = (consumed: { CapacityUnits?: number } | { CapacityUnits?: number }[] | undefined) =>
-  (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
-
 export async function run({ log }: BenchContext) {
-  const runtime: RuntimeProcess = await startRuntime({ env: { ...(await runtimePorts()) }, args: ['--in-memory'], timeoutMs: 120_000 });
-  const { state } = runtime;
-  const client = new DynamoDBClient({ endpoint: state.dynamodb, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
-  const documents = DynamoDBDocumentClient.from(client);
-  const api = state.api.replace(/\/+$/, '');
-  let failure: unknown;
-  try {
-    const email = `bench-${randomBytes(6).toString('hex')}@example.com`;
-    const password = `bench ${randomBytes(12).toString('base64url')}`;
-    const user = (await callJson('POST', `${api}/auth/register`, undefined, { email, full_name: 'Bench', password })).json;
-    const token = (await callJson('POST', `${api}/auth/login`, undefined, { email, password })).json.token as string;
-    const workspaceId = (await callJson('POST', `${api}/workspaces`, token, { name: 'Bench', slug: `bench-${randomBytes(4).toString('hex')}` })).json.id as string;
-    const base = `${api}/workspaces/${workspaceId}`;
+  await withSeededRuntime(async ({ runtime, documents, token, workspaceId, base, accessKeys }) => {
+    const { state } = runtime;
     for (let index = 0; index < seeded; index += 1) await callJson('POST', `${base}/categories`, token, { name: `Category ${String(index).padStart(3, '0')}` });
     const location = (await callJson('POST', `${base}/locations`, token, { name: 'Garage' })).json;
     const category = (await callJson('POST', `${base}/categories`, token, { name: 'Bench category', description: 'measured' })).json;
     log(`seeded a workspace with ${seeded + 1} categories and a location`);
 
     // The access patterns' floors, made directly: authorisation (3 keys) + the pattern's own read.
-    const accessKeys = [{ PK: `USER#${user.id}`, SK: 'USER' }, { PK: `WS#${workspaceId}`, SK: 'WS' }, { PK: `WS#${workspaceId}`, SK: `MEMBER#${user.id}` }];
-    const authorise = rcu((await documents.send(new BatchGetCommand({ RequestItems: { [state.tableName]: { Keys: accessKeys } }, ReturnConsumedCapacity: 'TOTAL' }))).ConsumedCapacity);
-    const getFloor = authorise + rcu((await documents.send(new GetCommand({ TableName: state.tableName, Key: { PK: `WS#${workspaceId}`, SK: `CATEGORY#${category.id}` }, ReturnConsumedCapacity: 'TOTAL' }))).ConsumedCapacity);
+    const authorise = capacityUnits((await documents.send(new BatchGetCommand({ RequestItems: { [state.tableName]: { Keys: accessKeys } }, ReturnConsumedCapacity: 'TOTAL' }))).ConsumedCapacity);
+    const getFloor = authorise + capacityUnits((await documents.send(new GetCommand({ TableName: state.tableName, Key: { PK: `WS#${workspaceId}`, SK: `CATEGORY#${category.id}` }, ReturnConsumedCapacity: 'TOTAL' }))).ConsumedCapacity);
     const listFloor = (limit: number) => documents.send(new QueryCommand({
       TableName: state.tableName, IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk AND begins_with(GSI1SK, :active)',
       ExpressionAttributeValues: { ':pk': `WS#${workspaceId}#CATEGORY`, ':active': '0#' }, Limit: limit, ReturnConsumedCapacity: 'TOTAL',
-    })).then((result) => authorise + rcu(result.ConsumedCapacity));
+    })).then((result) => authorise + capacityUnits(result.ConsumedCapacity));
 
     const rows: string[][] = [];
     const capacity = async (name: string, method: string, path: string, floor: number | undefined, body?: unknown) => {
@@ -105,14 +79,7 @@ export async function run({ log }: BenchContext) {
     }
 
     await projectorCosts(state, workspaceId, log);
-  } catch (error) {
-    failure = error;
-  } finally {
-    client.destroy();
-    const exit = await runtime.stop('SIGINT', 30_000).catch((error: unknown) => ({ code: -1, error }));
-    if (exit.code !== 0) failure ??= new Error(`the local runtime exited with ${JSON.stringify(exit)}`);
-  }
-  if (failure) throw failure;
+  });
 }
 
 /** Each projector's write capacity on a create, an update and a delete of one entity, projected in this process. */

@@ -10,10 +10,9 @@
 //   process (as a client sees it locally), and in a fresh process (items-latency-worker.ts) where
 //   the raw read, the handler called directly and the handler behind the local API server are
 //   interleaved, which says where the added time goes.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { randomBytes } from 'node:crypto';
-import { runScript, runtimePorts, startRuntime, type RuntimeProcess } from '../../integration/runtime-process.js';
+import { BatchGetCommand, GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { runScript } from '../../integration/runtime-process.js';
+import { callJson, capacityUnits, withSeededRuntime } from '../seeded-runtime.js';
 import { keepAliveGetter, timeInterleaved } from '../loop.js';
 import { record, table } from '../report.js';
 import { medianOfRuns, summarize, type LatencySummary } from '../stats.js';
@@ -21,34 +20,9 @@ import type { BenchContext } from './types.js';
 
 const seededItems = 60;
 
-async function callJson(method: string, url: string, token: string | undefined, body?: unknown) {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  if (token) headers.authorization = `Bearer ${token}`;
-  const response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(15_000) });
-  const text = await response.text();
-  if (response.status >= 300) throw new Error(`${method} ${url} answered ${response.status}: ${text.slice(0, 300)}`);
-  const capacity = /read=([\d.]+), write=([\d.]+)/.exec(response.headers.get('x-consumed-capacity') ?? '');
-  return { json: text ? JSON.parse(text) : undefined, read: Number(capacity?.[1] ?? NaN), write: Number(capacity?.[2] ?? NaN) };
-}
-
-const units = (consumed: { CapacityUnits?: number } | { CapacityUnits?: number }[] | undefined) =>
-  (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
-
 export async function run({ log }: BenchContext) {
-  const runtime: RuntimeProcess = await startRuntime({ env: { ...(await runtimePorts()) }, args: ['--in-memory'], timeoutMs: 120_000 });
-  const { state } = runtime;
-  const client = new DynamoDBClient({ endpoint: state.dynamodb, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
-  const documents = DynamoDBDocumentClient.from(client);
-  const api = state.api.replace(/\/+$/, '');
-  let failure: unknown;
-  try {
-    const email = `bench-${randomBytes(6).toString('hex')}@example.com`;
-    const password = `bench ${randomBytes(12).toString('base64url')}`;
-    const user = (await callJson('POST', `${api}/auth/register`, undefined, { email, full_name: 'Bench', password })).json;
-    const token = (await callJson('POST', `${api}/auth/login`, undefined, { email, password })).json.token as string;
-    const workspaceId = (await callJson('POST', `${api}/workspaces`, token, { name: 'Bench', slug: `bench-${randomBytes(4).toString('hex')}` })).json.id as string;
-    const base = `${api}/workspaces/${workspaceId}`;
+  await withSeededRuntime(async ({ runtime, documents, email, password, user, token, workspaceId, base, accessKeys }) => {
+    const { state } = runtime;
     const category = (await callJson('POST', `${base}/categories`, token, { name: 'Tools' })).json;
     const [garage, attic] = [(await callJson('POST', `${base}/locations`, token, { name: 'Garage' })).json, (await callJson('POST', `${base}/locations`, token, { name: 'Attic' })).json];
     const items: { id: string }[] = [];
@@ -62,11 +36,10 @@ export async function run({ log }: BenchContext) {
     log(`seeded a workspace with ${seededItems} items in one category (every third with a brand and a shared barcode) and an inventory row`);
 
     // The floors, made directly: authorisation (3 keys) + the pattern's own read.
-    const accessKeys = [{ PK: `USER#${user.id}`, SK: 'USER' }, { PK: `WS#${workspaceId}`, SK: 'WS' }, { PK: `WS#${workspaceId}`, SK: `MEMBER#${user.id}` }];
-    const authorise = units((await documents.send(new BatchGetCommand({ RequestItems: { [state.tableName]: { Keys: accessKeys } }, ReturnConsumedCapacity: 'TOTAL' }))).ConsumedCapacity);
-    const getFloor = authorise + units((await documents.send(new GetCommand({ TableName: state.tableName, Key: { PK: `WS#${workspaceId}`, SK: `ITEM#${item.id}` }, ReturnConsumedCapacity: 'TOTAL' }))).ConsumedCapacity);
+    const authorise = capacityUnits((await documents.send(new BatchGetCommand({ RequestItems: { [state.tableName]: { Keys: accessKeys } }, ReturnConsumedCapacity: 'TOTAL' }))).ConsumedCapacity);
+    const getFloor = authorise + capacityUnits((await documents.send(new GetCommand({ TableName: state.tableName, Key: { PK: `WS#${workspaceId}`, SK: `ITEM#${item.id}` }, ReturnConsumedCapacity: 'TOTAL' }))).ConsumedCapacity);
     const queryFloor = async (input: Omit<QueryCommandInput, 'TableName'>) =>
-      authorise + units((await documents.send(new QueryCommand({ ...input, TableName: state.tableName, ReturnConsumedCapacity: 'TOTAL' }))).ConsumedCapacity);
+      authorise + capacityUnits((await documents.send(new QueryCommand({ ...input, TableName: state.tableName, ReturnConsumedCapacity: 'TOTAL' }))).ConsumedCapacity);
     const byName = (partition: string, limit: number, index = 'GSI1') => queryFloor({
       IndexName: index, KeyConditionExpression: `${index}PK = :pk AND begins_with(${index}SK, :active)`, ExpressionAttributeValues: { ':pk': partition, ':active': '0#' }, Limit: limit,
     });
@@ -77,7 +50,7 @@ export async function run({ log }: BenchContext) {
         TableName: state.tableName, IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk AND begins_with(GSI1SK, :active)',
         ExpressionAttributeValues: { ':pk': `WS#${workspaceId}#ITEM`, ':active': '0#' }, Limit: 100, ExclusiveStartKey: start, ReturnConsumedCapacity: 'TOTAL',
       }));
-      searchFloor += units(page.ConsumedCapacity);
+      searchFloor += capacityUnits(page.ConsumedCapacity);
       start = page.LastEvaluatedKey;
     }
 
@@ -143,12 +116,5 @@ export async function run({ log }: BenchContext) {
       ['GET /items/{id} through the local API server', measured.http.p50.toFixed(3), measured.http.p90.toFixed(3), `${httpP50.ratio!.toFixed(2)}×`],
     ]));
     log(`added by the handler (JWT, validation, answer, ETag, logs, metrics): ${(measured.handler.p50 - measured.raw.p50).toFixed(3)} ms; by the local HTTP server: ${(measured.http.p50 - measured.handler.p50).toFixed(3)} ms; the rest of the runtime-process figure is the hop between processes`);
-  } catch (error) {
-    failure = error;
-  } finally {
-    client.destroy();
-    const exit = await runtime.stop('SIGINT', 30_000).catch((error: unknown) => ({ code: -1, error }));
-    if (exit.code !== 0) failure ??= new Error(`the local runtime exited with ${JSON.stringify(exit)}`);
-  }
-  if (failure) throw failure;
+  });
 }

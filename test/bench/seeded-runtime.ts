@@ -1,0 +1,68 @@
+// What the catalog and items sections share: the real local runtime (in memory) with a signed-in
+// user and a workspace made over HTTP, a document client on its DynamoDB Local, and a JSON call
+// that reads the local-only `x-consumed-capacity` header of each answer.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { randomBytes } from 'node:crypto';
+import { runtimePorts, startRuntime, type RuntimeProcess } from '../integration/runtime-process.js';
+
+/** One JSON request; throws on a status ≥ 300; answers the body and the capacity it consumed. */
+export async function callJson(method: string, url: string, token: string | undefined, body?: unknown) {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (token) headers.authorization = `Bearer ${token}`;
+  const response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(15_000) });
+  const text = await response.text();
+  if (response.status >= 300) throw new Error(`${method} ${url} answered ${response.status}: ${text.slice(0, 300)}`);
+  const capacity = /read=([\d.]+), write=([\d.]+)/.exec(response.headers.get('x-consumed-capacity') ?? '');
+  return { json: text ? JSON.parse(text) : undefined, read: Number(capacity?.[1] ?? NaN), write: Number(capacity?.[2] ?? NaN) };
+}
+
+/** The capacity units of a ConsumedCapacity (one or a list). */
+export const capacityUnits = (consumed: { CapacityUnits?: number } | { CapacityUnits?: number }[] | undefined) =>
+  (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
+
+export interface SeededRuntime {
+  runtime: RuntimeProcess;
+  documents: DynamoDBDocumentClient;
+  api: string;
+  email: string;
+  password: string;
+  user: { id: string };
+  token: string;
+  workspaceId: string;
+  /** `${api}/workspaces/${workspaceId}` */
+  base: string;
+  /** the keys the authorisation of a workspace route reads */
+  accessKeys: { PK: string; SK: string }[];
+}
+
+/**
+ * Runs `work` against a fresh runtime with a user and a workspace, then stops everything; the
+ * runtime must exit cleanly too.
+ */
+export async function withSeededRuntime(work: (seeded: SeededRuntime) => Promise<void>): Promise<void> {
+  const runtime = await startRuntime({ env: { ...(await runtimePorts()) }, args: ['--in-memory'], timeoutMs: 120_000 });
+  const { state } = runtime;
+  const client = new DynamoDBClient({ endpoint: state.dynamodb, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  let failure: unknown;
+  try {
+    const api = state.api.replace(/\/+$/, '');
+    const email = `bench-${randomBytes(6).toString('hex')}@example.com`;
+    const password = `bench ${randomBytes(12).toString('base64url')}`;
+    const user = (await callJson('POST', `${api}/auth/register`, undefined, { email, full_name: 'Bench', password })).json;
+    const token = (await callJson('POST', `${api}/auth/login`, undefined, { email, password })).json.token as string;
+    const workspaceId = (await callJson('POST', `${api}/workspaces`, token, { name: 'Bench', slug: `bench-${randomBytes(4).toString('hex')}` })).json.id as string;
+    const accessKeys = [{ PK: `USER#${user.id}`, SK: 'USER' }, { PK: `WS#${workspaceId}`, SK: 'WS' }, { PK: `WS#${workspaceId}`, SK: `MEMBER#${user.id}` }];
+    await work({
+      runtime, documents: DynamoDBDocumentClient.from(client), api, email, password, user, token, workspaceId, base: `${api}/workspaces/${workspaceId}`, accessKeys,
+    });
+  } catch (error) {
+    failure = error;
+  } finally {
+    client.destroy();
+    const exit = await runtime.stop('SIGINT', 30_000).catch((error: unknown) => ({ code: -1, error }));
+    if (exit.code !== 0) failure ??= new Error(`the local runtime exited with ${JSON.stringify(exit)}`);
+  }
+  if (failure) throw failure;
+}
