@@ -29,6 +29,8 @@ export async function labelsOf(scope: WorkspaceScope, itemId: string) {
 export async function attachLabel(scope: WorkspaceScope, actorId: string, itemId: string, labelId: string): Promise<void> {
   const outcome = await repository.attachLabel(scope.workspace.id, itemId, labelId, actorId);
   if (outcome === 'missing-label') {
+    // the item in the path comes first: an unknown item is 404 whatever the label (both conditions fail together)
+    await items.get(scope, itemId, true);
     throw ReferenceNotFound('No label with that id in this workspace.', { errors: [{ location: 'path.label_id', message: 'is not a label of this workspace' }] });
   }
   if (outcome === 'item-refused') await items.get(scope, itemId, true); // 404 when it is gone; otherwise it had the label
