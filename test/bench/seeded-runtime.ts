@@ -2,9 +2,11 @@
 // user and a workspace made over HTTP, a document client on its DynamoDB Local, and a JSON call
 // that reads the local-only `x-consumed-capacity` header of each answer.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { runtimePorts, startRuntime, type RuntimeProcess } from '../integration/runtime-process.js';
+import { keepAliveGetter, timeInterleaved } from './loop.js';
+import { medianOfRuns, summarize, type LatencySummary } from './stats.js';
 
 /** One JSON request; throws on a status ≥ 300; answers the body and the capacity it consumed. */
 export async function callJson(method: string, url: string, token: string | undefined, body?: unknown) {
@@ -65,4 +67,29 @@ export async function withSeededRuntime(work: (seeded: SeededRuntime) => Promise
     if (exit.code !== 0) failure ??= new Error(`the local runtime exited with ${JSON.stringify(exit)}`);
   }
   if (failure) throw failure;
+}
+
+/**
+ * GET `path` of the workspace (signed in) against a raw BatchGetItem of the authorisation's keys
+ * plus `entityKey`, interleaved request by request, three repetitions; the median percentiles of each.
+ */
+export async function getAgainstRawBatchGet(seeded: SeededRuntime, path: string, entityKey: { PK: string; SK: string }) {
+  const { documents, runtime, accessKeys, base, token } = seeded;
+  const tableName = runtime.state.tableName;
+  const rawGet = async () => {
+    const result = await documents.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: [...accessKeys, entityKey] } } }));
+    if ((result.Responses?.[tableName]?.length ?? 0) !== accessKeys.length + 1) throw new Error('raw BatchGetItem found fewer items than it asked for');
+  };
+  const getter = keepAliveGetter(`${base}${path}`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
+  try {
+    const runs: LatencySummary[][] = [[], []];
+    for (let repetition = 0; repetition < 3; repetition += 1) {
+      const latencies = await timeInterleaved([getter.get, rawGet], { warmup: 50, count: 300 });
+      latencies.forEach((list, index) => runs[index]!.push(summarize(list)));
+    }
+    const [route, raw] = runs.map(medianOfRuns) as [LatencySummary, LatencySummary];
+    return { route, raw };
+  } finally {
+    getter.close();
+  }
 }

@@ -12,21 +12,20 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import type { RuntimeProcess } from '../../integration/runtime-process.js';
-import { callJson, capacityUnits, withSeededRuntime } from '../seeded-runtime.js';
-import { keepAliveGetter, timeInterleaved } from '../loop.js';
+import { callJson, capacityUnits, getAgainstRawBatchGet, withSeededRuntime } from '../seeded-runtime.js';
 import { record, table } from '../report.js';
-import { medianOfRuns, summarize, type LatencySummary } from '../stats.js';
 import type { BenchContext } from './types.js';
 
-const seeded = 60;
+const seededCategories = 60;
 
 export async function run({ log }: BenchContext) {
-  await withSeededRuntime(async ({ runtime, documents, token, workspaceId, base, accessKeys }) => {
+  await withSeededRuntime(async (seeded) => {
+    const { runtime, documents, token, workspaceId, base, accessKeys } = seeded;
     const { state } = runtime;
-    for (let index = 0; index < seeded; index += 1) await callJson('POST', `${base}/categories`, token, { name: `Category ${String(index).padStart(3, '0')}` });
+    for (let index = 0; index < seededCategories; index += 1) await callJson('POST', `${base}/categories`, token, { name: `Category ${String(index).padStart(3, '0')}` });
     const location = (await callJson('POST', `${base}/locations`, token, { name: 'Garage' })).json;
     const category = (await callJson('POST', `${base}/categories`, token, { name: 'Bench category', description: 'measured' })).json;
-    log(`seeded a workspace with ${seeded + 1} categories and a location`);
+    log(`seeded a workspace with ${seededCategories + 1} categories and a location`);
 
     // The access patterns' floors, made directly: authorisation (3 keys) + the pattern's own read.
     const authorise = capacityUnits((await documents.send(new BatchGetCommand({ RequestItems: { [state.tableName]: { Keys: accessKeys } }, ReturnConsumedCapacity: 'TOTAL' }))).ConsumedCapacity);
@@ -57,26 +56,10 @@ export async function run({ log }: BenchContext) {
     log('floor = the authorizer\'s BatchGetItem of 3 keys + the pattern\'s own GetItem or Query (same limit), made directly; RCU/WCU as DynamoDB Local reports them');
 
     // Latency of a catalog get against the raw reads it needs.
-    const rawGet = async () => {
-      const result = await documents.send(new BatchGetCommand({ RequestItems: { [state.tableName]: { Keys: [...accessKeys, { PK: `WS#${workspaceId}`, SK: `CATEGORY#${category.id}` }] } } }));
-      if ((result.Responses?.[state.tableName]?.length ?? 0) !== 4) throw new Error('raw BatchGetItem found fewer than 4 items');
-    };
-    const getter = keepAliveGetter(`${base}/categories/${category.id}`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
-    try {
-      const routeRuns: LatencySummary[] = [];
-      const rawRuns: LatencySummary[] = [];
-      for (let repetition = 0; repetition < 3; repetition += 1) {
-        const [routeLatencies, rawLatencies] = await timeInterleaved([getter.get, rawGet], { warmup: 50, count: 300 });
-        routeRuns.push(summarize(routeLatencies!));
-        rawRuns.push(summarize(rawLatencies!));
-      }
-      const [routeP, rawP] = [medianOfRuns(routeRuns), medianOfRuns(rawRuns)];
-      const p50 = record('catalog.get.p50', routeP.p50, 'ms', rawP.p50);
-      record('catalog.get.p90', routeP.p90, 'ms', rawP.p90);
-      log(`GET /categories/{id} p50 ${routeP.p50.toFixed(2)} ms vs raw BatchGetItem of its 4 keys ${rawP.p50.toFixed(2)} ms: ${p50.ratio!.toFixed(2)}×`);
-    } finally {
-      getter.close();
-    }
+    const { route: routeP, raw: rawP } = await getAgainstRawBatchGet(seeded, `/categories/${category.id}`, { PK: `WS#${workspaceId}`, SK: `CATEGORY#${category.id}` });
+    const p50 = record('catalog.get.p50', routeP.p50, 'ms', rawP.p50);
+    record('catalog.get.p90', routeP.p90, 'ms', rawP.p90);
+    log(`GET /categories/{id} p50 ${routeP.p50.toFixed(2)} ms vs raw BatchGetItem of its 4 keys ${rawP.p50.toFixed(2)} ms: ${p50.ratio!.toFixed(2)}×`);
 
     await projectorCosts(state, workspaceId, log);
   });

@@ -12,16 +12,16 @@
 //   interleaved, which says where the added time goes.
 import { BatchGetCommand, GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { runScript } from '../../integration/runtime-process.js';
-import { callJson, capacityUnits, withSeededRuntime } from '../seeded-runtime.js';
-import { keepAliveGetter, timeInterleaved } from '../loop.js';
+import { callJson, capacityUnits, getAgainstRawBatchGet, withSeededRuntime } from '../seeded-runtime.js';
 import { record, table } from '../report.js';
-import { medianOfRuns, summarize, type LatencySummary } from '../stats.js';
+import type { LatencySummary } from '../stats.js';
 import type { BenchContext } from './types.js';
 
 const seededItems = 60;
 
 export async function run({ log }: BenchContext) {
-  await withSeededRuntime(async ({ runtime, documents, email, password, user, token, workspaceId, base, accessKeys }) => {
+  await withSeededRuntime(async (seeded) => {
+    const { runtime, documents, email, password, user, token, workspaceId, base, accessKeys } = seeded;
     const { state } = runtime;
     const category = (await callJson('POST', `${base}/categories`, token, { name: 'Tools' })).json;
     const [garage, attic] = [(await callJson('POST', `${base}/locations`, token, { name: 'Garage' })).json, (await callJson('POST', `${base}/locations`, token, { name: 'Attic' })).json];
@@ -78,27 +78,10 @@ export async function run({ log }: BenchContext) {
     log('floor = the authorizer\'s BatchGetItem of 3 keys + the pattern\'s own GetItem or Query (same limit; search: every page of the collection), made directly; by-category also reads its category (404 when missing). RCU/WCU as DynamoDB Local reports them; a transaction\'s items count twice.');
 
     // Latency through the runtime's process, as a client on this machine sees it.
-    const itemKey = { PK: `WS#${workspaceId}`, SK: `ITEM#${item.id}` };
-    const rawGet = async () => {
-      const result = await documents.send(new BatchGetCommand({ RequestItems: { [state.tableName]: { Keys: [...accessKeys, itemKey] } } }));
-      if ((result.Responses?.[state.tableName]?.length ?? 0) !== 4) throw new Error('raw BatchGetItem found fewer than 4 items');
-    };
-    const getter = keepAliveGetter(`${base}/items/${item.id}`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
-    try {
-      const routeRuns: LatencySummary[] = [];
-      const rawRuns: LatencySummary[] = [];
-      for (let repetition = 0; repetition < 3; repetition += 1) {
-        const [routeLatencies, rawLatencies] = await timeInterleaved([getter.get, rawGet], { warmup: 50, count: 300 });
-        routeRuns.push(summarize(routeLatencies!));
-        rawRuns.push(summarize(rawLatencies!));
-      }
-      const [routeP, rawP] = [medianOfRuns(routeRuns), medianOfRuns(rawRuns)];
-      const p50 = record('items.get.runtime.p50', routeP.p50, 'ms', rawP.p50);
-      record('items.get.runtime.p90', routeP.p90, 'ms', rawP.p90);
-      log(`GET /items/{id} through the runtime's process: p50 ${routeP.p50.toFixed(2)} ms vs raw BatchGetItem of its 4 keys ${rawP.p50.toFixed(2)} ms: ${p50.ratio!.toFixed(2)}×`);
-    } finally {
-      getter.close();
-    }
+    const { route: routeP, raw: rawP } = await getAgainstRawBatchGet(seeded, `/items/${item.id}`, { PK: `WS#${workspaceId}`, SK: `ITEM#${item.id}` });
+    const p50 = record('items.get.runtime.p50', routeP.p50, 'ms', rawP.p50);
+    record('items.get.runtime.p90', routeP.p90, 'ms', rawP.p90);
+    log(`GET /items/{id} through the runtime's process: p50 ${routeP.p50.toFixed(2)} ms vs raw BatchGetItem of its 4 keys ${rawP.p50.toFixed(2)} ms: ${p50.ratio!.toFixed(2)}×`);
 
     // Where the time goes: a fresh process with the raw read, the handler alone and the handler behind HTTP.
     const worker = await runScript('test/bench/items-latency-worker.ts', [], {
