@@ -3,7 +3,7 @@
 // lose the label. Each is a change of the item by whoever deleted the target (its version moves,
 // so sync clients and the activity log see it). A link whose target may not be deleted while
 // something links to it (a delete rule) never gets here. A replay finds nothing left to clear.
-import { catalogDefinitions } from '../../../shared/domain/catalog/registry.js';
+import { catalogDefinitions, definitionOf } from '../../../shared/domain/catalog/registry.js';
 import { listLinked } from '../../../shared/domain/catalog/repository.js';
 import { catalogService } from '../../../shared/domain/catalog/service.js';
 import type { EntityDefinition, LinkRule } from '../../../shared/domain/catalog/model.js';
@@ -11,10 +11,13 @@ import { detachLabel, itemsWithLabel } from '../../../shared/domain/items/reposi
 import { entityChangeOf } from '../../../shared/stream/entity-change.js';
 import type { Projector } from '../../../shared/stream/projector.js';
 
-/** The links cleared when their target goes: optional ones, listed in an index (so found by a Query). */
+/** A delete of the link's target is refused while anything links to it (a container holding inventory). */
+const guardedByTarget = (link: LinkRule) => (definitionOf(link.to)?.deleteRules ?? []).some((rule) => rule.counter === link.counter);
+
+/** The links cleared when their target goes: optional ones, listed in an index (so found by a Query), whose target may go. */
 export const clearedLinks: readonly { definition: EntityDefinition; link: LinkRule }[] = catalogDefinitions.flatMap((definition) =>
   (definition.links ?? [])
-    .filter((link) => !link.tree && definition.optional.includes(link.field) && (link.index || definition.links?.[0] === link))
+    .filter((link) => !link.tree && !guardedByTarget(link) && definition.optional.includes(link.field) && (link.index || definition.links?.[0] === link))
     .map((link) => ({ definition, link })));
 
 async function clearLinks(workspaceId: string, actorId: string | undefined, definition: EntityDefinition, link: LinkRule, targetId: string): Promise<void> {
