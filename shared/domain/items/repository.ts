@@ -59,6 +59,8 @@ export async function detachLabel(workspaceId: string, itemId: string, labelId: 
 /** The items a label is on (to take it off them when it is deleted). */
 export async function itemsWithLabel(workspaceId: string, labelId: string): Promise<{ itemId: string; key: { PK: string; SK: string } }[]> {
   const links = await queryAll<{ PK: string; SK: string; item_id: string }>({
+    // consistent: a link written just before the label's delete must be found, or the label stays on that item for good
+    ConsistentRead: true,
     KeyConditionExpression: 'PK = :pk AND begins_with(SK, :label)',
     ExpressionAttributeValues: { ':pk': itemLabelsPartition(workspaceId), ':label': `${labelId}#` },
   });
