@@ -1,30 +1,31 @@
 // Categories: the catalog lifecycle (shared/domain/catalog) through the routes of shared/contract/categories.ts.
 import * as contract from '../../shared/contract/categories.js';
 import { httpRoute, noContent } from '../../shared/http/route.js';
+import * as catalog from '../../shared/domain/catalog/operations.js';
 import { categories } from '../../shared/domain/categories/service.js';
 import { breadcrumb, listChildren, listRoots } from '../../shared/domain/categories/service.js';
 
-export const listCategories = /* @__PURE__ */ httpRoute(contract.listCategories, ({ scope, query }) => categories.list(scope, query));
+export const listCategories = /* @__PURE__ */ httpRoute(contract.listCategories, ({ scope, query }) => catalog.list(categories, scope, query));
 
-export const getCategory = /* @__PURE__ */ httpRoute(contract.getCategory, ({ scope, params }) => categories.get(scope, params.id), { prefetch: categories.prefetch });
+export const getCategory = /* @__PURE__ */ httpRoute(contract.getCategory, ({ scope, params }) => catalog.get(categories, scope, params.id), { prefetch: categories.prefetch });
 
-export const createCategory = /* @__PURE__ */ httpRoute(contract.createCategory, ({ scope, caller, body }) => categories.create(scope, caller.user.id, body));
+export const createCategory = /* @__PURE__ */ httpRoute(contract.createCategory, ({ scope, caller, body }) => catalog.create(categories, scope, caller.user.id, body));
 
 export const updateCategory = /* @__PURE__ */ httpRoute(contract.updateCategory, ({ scope, caller, params, body, ifMatch }) =>
-  categories.update(scope, caller.user.id, params.id, body, ifMatch));
+  catalog.update(categories, scope, caller.user.id, params.id, body, ifMatch));
 
 export const archiveCategory = /* @__PURE__ */ httpRoute(contract.archiveCategory, async ({ scope, caller, params, ifMatch }) => {
-  await categories.archive(scope, caller.user.id, params.id, ifMatch);
+  await catalog.archive(categories, scope, caller.user.id, params.id, ifMatch);
   return noContent();
 });
 
 export const restoreCategory = /* @__PURE__ */ httpRoute(contract.restoreCategory, async ({ scope, caller, params, ifMatch }) => {
-  await categories.restore(scope, caller.user.id, params.id, ifMatch);
+  await catalog.restore(categories, scope, caller.user.id, params.id, ifMatch);
   return noContent();
 });
 
 export const deleteCategory = /* @__PURE__ */ httpRoute(contract.deleteCategory, async ({ scope, caller, params, ifMatch }) => {
-  await categories.remove(scope, caller.user.id, params.id, ifMatch);
+  await catalog.remove(categories, scope, caller.user.id, params.id, ifMatch);
   return noContent();
 });
 

@@ -1,11 +1,12 @@
 // Inventory: the catalog lifecycle for rows of stock (shared/domain/catalog), their lists, totals and moves.
 import * as contract from '../../shared/contract/inventory.js';
 import { httpRoute, noContent } from '../../shared/http/route.js';
+import * as catalog from '../../shared/domain/catalog/operations.js';
 import {
   create, inventory, listAvailable, listByContainer, listByItem, listByLocation, move, setQuantity, setStatus, totalQuantity, update,
 } from '../../shared/domain/inventory/service.js';
 
-export const getInventory = /* @__PURE__ */ httpRoute(contract.getInventory, ({ scope, params }) => inventory.get(scope, params.id), { prefetch: inventory.prefetch });
+export const getInventory = /* @__PURE__ */ httpRoute(contract.getInventory, ({ scope, params }) => catalog.get(inventory, scope, params.id), { prefetch: inventory.prefetch });
 
 export const createInventory = /* @__PURE__ */ httpRoute(contract.createInventory, ({ scope, caller, body }) => create(scope, caller.user.id, body));
 
@@ -13,12 +14,12 @@ export const updateInventory = /* @__PURE__ */ httpRoute(contract.updateInventor
   update(scope, caller.user.id, params.id, body, ifMatch));
 
 export const archiveInventory = /* @__PURE__ */ httpRoute(contract.archiveInventory, async ({ scope, caller, params, ifMatch }) => {
-  await inventory.archive(scope, caller.user.id, params.id, ifMatch);
+  await catalog.archive(inventory, scope, caller.user.id, params.id, ifMatch);
   return noContent();
 });
 
 export const restoreInventory = /* @__PURE__ */ httpRoute(contract.restoreInventory, async ({ scope, caller, params, ifMatch }) => {
-  await inventory.restore(scope, caller.user.id, params.id, ifMatch);
+  await catalog.restore(inventory, scope, caller.user.id, params.id, ifMatch);
   return noContent();
 });
 

@@ -1,24 +1,25 @@
 // Items: the catalog lifecycle (shared/domain/catalog) plus labels, lists by category and barcode, and search.
 import * as contract from '../../shared/contract/items.js';
 import { httpRoute, noContent } from '../../shared/http/route.js';
+import * as catalog from '../../shared/domain/catalog/operations.js';
 import { attachLabel, detachLabel, items, labelsOf, listByBarcode, listByCategory, search } from '../../shared/domain/items/service.js';
 
-export const listItems = /* @__PURE__ */ httpRoute(contract.listItems, ({ scope, query }) => items.list(scope, query));
+export const listItems = /* @__PURE__ */ httpRoute(contract.listItems, ({ scope, query }) => catalog.list(items, scope, query));
 
-export const getItem = /* @__PURE__ */ httpRoute(contract.getItem, ({ scope, params }) => items.get(scope, params.id), { prefetch: items.prefetch });
+export const getItem = /* @__PURE__ */ httpRoute(contract.getItem, ({ scope, params }) => catalog.get(items, scope, params.id), { prefetch: items.prefetch });
 
-export const createItem = /* @__PURE__ */ httpRoute(contract.createItem, ({ scope, caller, body }) => items.create(scope, caller.user.id, body));
+export const createItem = /* @__PURE__ */ httpRoute(contract.createItem, ({ scope, caller, body }) => catalog.create(items, scope, caller.user.id, body));
 
 export const updateItem = /* @__PURE__ */ httpRoute(contract.updateItem, ({ scope, caller, params, body, ifMatch }) =>
-  items.update(scope, caller.user.id, params.id, body, ifMatch));
+  catalog.update(items, scope, caller.user.id, params.id, body, ifMatch));
 
 export const archiveItem = /* @__PURE__ */ httpRoute(contract.archiveItem, async ({ scope, caller, params, ifMatch }) => {
-  await items.archive(scope, caller.user.id, params.id, ifMatch);
+  await catalog.archive(items, scope, caller.user.id, params.id, ifMatch);
   return noContent();
 });
 
 export const restoreItem = /* @__PURE__ */ httpRoute(contract.restoreItem, async ({ scope, caller, params, ifMatch }) => {
-  await items.restore(scope, caller.user.id, params.id, ifMatch);
+  await catalog.restore(items, scope, caller.user.id, params.id, ifMatch);
   return noContent();
 });
 

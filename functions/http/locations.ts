@@ -1,30 +1,31 @@
 // Locations: the catalog lifecycle (shared/domain/catalog) through the routes of shared/contract/locations.ts.
 import * as contract from '../../shared/contract/locations.js';
 import { httpRoute, noContent } from '../../shared/http/route.js';
+import * as catalog from '../../shared/domain/catalog/operations.js';
 import { locations } from '../../shared/domain/locations/service.js';
 import { breadcrumb } from '../../shared/domain/locations/service.js';
 
-export const listLocations = /* @__PURE__ */ httpRoute(contract.listLocations, ({ scope, query }) => locations.list(scope, query));
+export const listLocations = /* @__PURE__ */ httpRoute(contract.listLocations, ({ scope, query }) => catalog.list(locations, scope, query));
 
-export const getLocation = /* @__PURE__ */ httpRoute(contract.getLocation, ({ scope, params }) => locations.get(scope, params.id), { prefetch: locations.prefetch });
+export const getLocation = /* @__PURE__ */ httpRoute(contract.getLocation, ({ scope, params }) => catalog.get(locations, scope, params.id), { prefetch: locations.prefetch });
 
-export const createLocation = /* @__PURE__ */ httpRoute(contract.createLocation, ({ scope, caller, body }) => locations.create(scope, caller.user.id, body));
+export const createLocation = /* @__PURE__ */ httpRoute(contract.createLocation, ({ scope, caller, body }) => catalog.create(locations, scope, caller.user.id, body));
 
 export const updateLocation = /* @__PURE__ */ httpRoute(contract.updateLocation, ({ scope, caller, params, body, ifMatch }) =>
-  locations.update(scope, caller.user.id, params.id, body, ifMatch));
+  catalog.update(locations, scope, caller.user.id, params.id, body, ifMatch));
 
 export const archiveLocation = /* @__PURE__ */ httpRoute(contract.archiveLocation, async ({ scope, caller, params, ifMatch }) => {
-  await locations.archive(scope, caller.user.id, params.id, ifMatch);
+  await catalog.archive(locations, scope, caller.user.id, params.id, ifMatch);
   return noContent();
 });
 
 export const restoreLocation = /* @__PURE__ */ httpRoute(contract.restoreLocation, async ({ scope, caller, params, ifMatch }) => {
-  await locations.restore(scope, caller.user.id, params.id, ifMatch);
+  await catalog.restore(locations, scope, caller.user.id, params.id, ifMatch);
   return noContent();
 });
 
 export const deleteLocation = /* @__PURE__ */ httpRoute(contract.deleteLocation, async ({ scope, caller, params, ifMatch }) => {
-  await locations.remove(scope, caller.user.id, params.id, ifMatch);
+  await catalog.remove(locations, scope, caller.user.id, params.id, ifMatch);
   return noContent();
 });
 

@@ -1,6 +1,6 @@
 // Borrowers: the people things are lent to. DELETE archives them (their loans keep their names).
 import * as z from 'zod/mini';
-import { catalogRecord, catalogRoutes } from './catalog.js';
+import { type CatalogSpec, listRoute, getRoute, createRoute, updateRoute, restoreRoute, deleteRoute, catalogRecord } from './catalog.js';
 import { EmailOut, example } from './common.js';
 import { document } from './route.js';
 import { emailText, multiLine, nameText, singleLine } from './text.js';
@@ -23,13 +23,13 @@ const borrowerExample = {
 };
 DOCS: example(Borrower, borrowerExample);
 
-export const {
-  listBorrowers, getBorrower, createBorrower, updateBorrower, restoreBorrower, deleteBorrower,
-} = /* @__PURE__ */ catalogRoutes({
-  domain: 'borrowers', singular: 'Borrower', plural: 'Borrowers', segment: 'borrowers', noun: 'borrower', record: Borrower,
-  create: z.strictObject({ name: Name, email: z.optional(z.nullable(emailText())), phone: z.optional(z.nullable(Phone)), notes: z.optional(z.nullable(Notes)) }),
-  update: z.strictObject({ name: z.optional(Name), email: z.optional(z.nullable(emailText())), phone: z.optional(z.nullable(Phone)), notes: z.optional(z.nullable(Notes)) }),
-  deletes: 'archive',
-});
+const spec: CatalogSpec = { domain: 'borrowers', singular: 'Borrower', plural: 'Borrowers', segment: 'borrowers', noun: 'borrower' };
+
+export const listBorrowers = /* @__PURE__ */ listRoute(spec, Borrower);
+export const getBorrower = /* @__PURE__ */ getRoute(spec, Borrower);
+export const createBorrower = /* @__PURE__ */ createRoute(spec, Borrower, z.strictObject({ name: Name, email: z.optional(z.nullable(emailText())), phone: z.optional(z.nullable(Phone)), notes: z.optional(z.nullable(Notes)) }));
+export const updateBorrower = /* @__PURE__ */ updateRoute(spec, Borrower, z.strictObject({ name: z.optional(Name), email: z.optional(z.nullable(emailText())), phone: z.optional(z.nullable(Phone)), notes: z.optional(z.nullable(Notes)) }));
+export const restoreBorrower = /* @__PURE__ */ restoreRoute(spec);
+export const deleteBorrower = /* @__PURE__ */ deleteRoute(spec, [], true);
 DOCS: document(createBorrower, { body: { name: 'Grace Hopper', email: 'grace@example.com' }, response: borrowerExample });
 DOCS: document(updateBorrower, { body: { phone: null }, response: { ...borrowerExample, version: 2 } });

@@ -1,6 +1,6 @@
 // Categories: a tree (each may have a parent category) to sort items by kind.
 import * as z from 'zod/mini';
-import { catalogRecord, catalogRoutes, EntityParams } from './catalog.js';
+import { type CatalogSpec, listRoute, getRoute, createRoute, updateRoute, archiveRoute, restoreRoute, deleteRoute, catalogRecord, EntityParams } from './catalog.js';
 import { example, IdOut, ListQuery, named, pageOf, Uuid } from './common.js';
 import { document, route } from './route.js';
 import { multiLine, nameText } from './text.js';
@@ -21,14 +21,15 @@ const categoryExample = {
 };
 DOCS: example(Category, categoryExample);
 
-export const {
-  listCategories, getCategory, createCategory, updateCategory, archiveCategory, restoreCategory, deleteCategory,
-} = /* @__PURE__ */ catalogRoutes({
-  domain: 'categories', singular: 'Category', plural: 'Categories', segment: 'categories', noun: 'category', record: Category,
-  create: z.strictObject({ name: Name, parent_category_id: z.optional(z.nullable(Uuid)), description: z.optional(z.nullable(Description)) }),
-  update: z.strictObject({ name: z.optional(Name), parent_category_id: z.optional(z.nullable(Uuid)), description: z.optional(z.nullable(Description)) }),
-  errors: { create: ['REFERENCE_NOT_FOUND', 'TREE_TOO_DEEP'], update: ['REFERENCE_NOT_FOUND', 'TREE_CYCLE', 'TREE_TOO_DEEP'], delete: ['CATEGORY_HAS_CHILDREN'] },
-});
+const spec: CatalogSpec = { domain: 'categories', singular: 'Category', plural: 'Categories', segment: 'categories', noun: 'category' };
+
+export const listCategories = /* @__PURE__ */ listRoute(spec, Category);
+export const getCategory = /* @__PURE__ */ getRoute(spec, Category);
+export const createCategory = /* @__PURE__ */ createRoute(spec, Category, z.strictObject({ name: Name, parent_category_id: z.optional(z.nullable(Uuid)), description: z.optional(z.nullable(Description)) }), ['REFERENCE_NOT_FOUND', 'TREE_TOO_DEEP']);
+export const updateCategory = /* @__PURE__ */ updateRoute(spec, Category, z.strictObject({ name: z.optional(Name), parent_category_id: z.optional(z.nullable(Uuid)), description: z.optional(z.nullable(Description)) }), ['REFERENCE_NOT_FOUND', 'TREE_CYCLE', 'TREE_TOO_DEEP']);
+export const archiveCategory = /* @__PURE__ */ archiveRoute(spec);
+export const restoreCategory = /* @__PURE__ */ restoreRoute(spec);
+export const deleteCategory = /* @__PURE__ */ deleteRoute(spec, ['CATEGORY_HAS_CHILDREN']);
 DOCS: document(createCategory, { body: { name: 'Power tools', parent_category_id: categoryExample.parent_category_id, description: 'Drills, saws, sanders' }, response: categoryExample });
 DOCS: document(updateCategory, { body: { parent_category_id: null }, response: { ...categoryExample, version: 2 } });
 

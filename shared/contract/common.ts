@@ -70,18 +70,24 @@ export const entityMeta = {
  * The earlier API's `page` is refused with a message that points to `cursor`.
  */
 /** `limit`: a query string coerced to an integer of 1–100 (documented as such, not as the string it arrives as). */
-function pageLimit() {
+export function pageLimit() {
   const schema = z._default(z.pipe(z.coerce.number(), integer(1, 100)), 50);
   z.globalRegistry.add(schema, { type: 'integer', minimum: 1, maximum: 100 } as never);
   return schema;
 }
 
-export const PageQuery = /* @__PURE__ */ z.object({
-  limit: pageLimit(),
+/**
+ * The query fields of every list, as a plain object so other queries build on it with `z.extend`
+ * (a spread or a `.def.shape` read would count as a side effect: every bundle would keep it).
+ */
+export const pageFields = {
+  limit: /* @__PURE__ */ pageLimit(),
   /** opaque: base64url of a position this list gave out */
-  cursor: z.optional(asciiText({ max: 2048, pattern: /^[A-Za-z0-9_-]+$/ })),
-  page: z.optional(z.unknown().check(z.refine(() => false, 'is not supported: pass `cursor` (from `next_cursor`) instead'))),
-});
+  cursor: /* @__PURE__ */ z.optional(asciiText({ max: 2048, pattern: /^[A-Za-z0-9_-]+$/ })),
+  page: /* @__PURE__ */ z.optional(z.unknown().check(z.refine(() => false, 'is not supported: pass `cursor` (from `next_cursor`) instead'))),
+};
+
+export const PageQuery = /* @__PURE__ */ z.object(pageFields);
 
 /** A page of a list; named `<Item>Page` (its example: a page of the item's example) when the item schema is named. */
 export function pageOf<S extends z.ZodMiniType>(item: S) {
@@ -106,7 +112,7 @@ export const WorkspaceParams = /* @__PURE__ */ z.object({ workspace_id: Uuid });
 export const Flag = /* @__PURE__ */ z._default(z.pipe(z.enum(['true', 'false']), z.transform((value: 'true' | 'false') => value === 'true')), false);
 
 /** A list of a workspace's entities: a page, and `include_archived=true` to see archived ones too (after the others). */
-export const ListQuery = /* @__PURE__ */ z.object({ ...PageQuery.def.shape, include_archived: Flag });
+export const ListQuery = /* @__PURE__ */ z.extend(PageQuery, { include_archived: Flag });
 
 /** A body that must carry exactly one of some optional fields: checked, and said in the OpenAPI document (`oneOf`). */
 export function exactlyOneOf<S extends z.ZodMiniObject>(schema: S, fields: readonly (keyof z.output<S> & string)[]): S {

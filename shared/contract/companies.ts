@@ -1,6 +1,6 @@
 // Companies: where things were bought (an item's `purchased_from`).
 import * as z from 'zod/mini';
-import { catalogRecord, catalogRoutes } from './catalog.js';
+import { type CatalogSpec, listRoute, getRoute, createRoute, updateRoute, archiveRoute, restoreRoute, deleteRoute, catalogRecord } from './catalog.js';
 import { example, UrlOut } from './common.js';
 import { document } from './route.js';
 import { multiLine, nameText, urlText } from './text.js';
@@ -21,13 +21,14 @@ const companyExample = {
 };
 DOCS: example(Company, companyExample);
 
-export const {
-  listCompanies, getCompany, createCompany, updateCompany, archiveCompany, restoreCompany, deleteCompany,
-} = /* @__PURE__ */ catalogRoutes({
-  domain: 'companies', singular: 'Company', plural: 'Companies', segment: 'companies', noun: 'company', record: Company,
-  create: z.strictObject({ name: Name, website: z.optional(z.nullable(urlText())), notes: z.optional(z.nullable(Notes)) }),
-  update: z.strictObject({ name: z.optional(Name), website: z.optional(z.nullable(urlText())), notes: z.optional(z.nullable(Notes)) }),
-  errors: { create: ['COMPANY_NAME_TAKEN'], update: ['COMPANY_NAME_TAKEN'] },
-});
+const spec: CatalogSpec = { domain: 'companies', singular: 'Company', plural: 'Companies', segment: 'companies', noun: 'company' };
+
+export const listCompanies = /* @__PURE__ */ listRoute(spec, Company);
+export const getCompany = /* @__PURE__ */ getRoute(spec, Company);
+export const createCompany = /* @__PURE__ */ createRoute(spec, Company, z.strictObject({ name: Name, website: z.optional(z.nullable(urlText())), notes: z.optional(z.nullable(Notes)) }), ['COMPANY_NAME_TAKEN']);
+export const updateCompany = /* @__PURE__ */ updateRoute(spec, Company, z.strictObject({ name: z.optional(Name), website: z.optional(z.nullable(urlText())), notes: z.optional(z.nullable(Notes)) }), ['COMPANY_NAME_TAKEN']);
+export const archiveCompany = /* @__PURE__ */ archiveRoute(spec);
+export const restoreCompany = /* @__PURE__ */ restoreRoute(spec);
+export const deleteCompany = /* @__PURE__ */ deleteRoute(spec);
 DOCS: document(createCompany, { body: { name: 'Hardware Corner', website: 'https://hardware-corner.example' }, response: companyExample });
 DOCS: document(updateCompany, { body: { notes: null }, response: { ...companyExample, version: 2 } });

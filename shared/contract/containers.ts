@@ -1,6 +1,6 @@
 // Containers: boxes, drawers, bags at a location, each with a short code for its label.
 import * as z from 'zod/mini';
-import { catalogRecord, catalogRoutes } from './catalog.js';
+import { type CatalogSpec, listRoute, getRoute, createRoute, updateRoute, archiveRoute, restoreRoute, deleteRoute, catalogRecord } from './catalog.js';
 import { example, IdOut, Uuid } from './common.js';
 import { document } from './route.js';
 import { multiLine, nameText, shortCodeText, singleLine } from './text.js';
@@ -24,18 +24,19 @@ const containerExample = {
 };
 DOCS: example(Container, containerExample);
 
-export const {
-  listContainers, getContainer, createContainer, updateContainer, archiveContainer, restoreContainer, deleteContainer,
-} = /* @__PURE__ */ catalogRoutes({
-  domain: 'containers', singular: 'Container', plural: 'Containers', segment: 'containers', noun: 'container', record: Container,
-  create: z.strictObject({
-    name: Name, location_id: Uuid, description: z.optional(z.nullable(Description)), capacity: z.optional(z.nullable(Capacity)), short_code: z.optional(shortCodeText()),
-  }),
-  update: z.strictObject({
-    name: z.optional(Name), location_id: z.optional(Uuid), description: z.optional(z.nullable(Description)),
-    capacity: z.optional(z.nullable(Capacity)), short_code: z.optional(shortCodeText()),
-  }),
-  errors: { create: ['REFERENCE_NOT_FOUND', 'SHORT_CODE_TAKEN'], update: ['REFERENCE_NOT_FOUND', 'SHORT_CODE_TAKEN'], delete: ['CONTAINER_HAS_INVENTORY'] },
-});
+const spec: CatalogSpec = { domain: 'containers', singular: 'Container', plural: 'Containers', segment: 'containers', noun: 'container' };
+
+export const listContainers = /* @__PURE__ */ listRoute(spec, Container);
+export const getContainer = /* @__PURE__ */ getRoute(spec, Container);
+export const createContainer = /* @__PURE__ */ createRoute(spec, Container, z.strictObject({
+  name: Name, location_id: Uuid, description: z.optional(z.nullable(Description)), capacity: z.optional(z.nullable(Capacity)), short_code: z.optional(shortCodeText()),
+}), ['REFERENCE_NOT_FOUND', 'SHORT_CODE_TAKEN']);
+export const updateContainer = /* @__PURE__ */ updateRoute(spec, Container, z.strictObject({
+  name: z.optional(Name), location_id: z.optional(Uuid), description: z.optional(z.nullable(Description)),
+  capacity: z.optional(z.nullable(Capacity)), short_code: z.optional(shortCodeText()),
+}), ['REFERENCE_NOT_FOUND', 'SHORT_CODE_TAKEN', 'CONTAINER_HAS_INVENTORY']);
+export const archiveContainer = /* @__PURE__ */ archiveRoute(spec);
+export const restoreContainer = /* @__PURE__ */ restoreRoute(spec);
+export const deleteContainer = /* @__PURE__ */ deleteRoute(spec, ['CONTAINER_HAS_INVENTORY']);
 DOCS: document(createContainer, { body: { name: 'Blue crate', location_id: containerExample.location_id, capacity: '40 l' }, response: containerExample });
 DOCS: document(updateContainer, { body: { capacity: null }, response: { ...containerExample, version: 2 } });

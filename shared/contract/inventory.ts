@@ -1,7 +1,7 @@
 // Inventory: rows of stock, how many of an item sit at one location (and maybe in a container
 // there). Archived, never deleted. Listed by item, location or container (there is no list of all).
 import * as z from 'zod/mini';
-import { catalogRecord, catalogRoutes, EntityParams } from './catalog.js';
+import { type CatalogSpec, getRoute, createRoute, updateRoute, archiveRoute, restoreRoute, catalogRecord, EntityParams } from './catalog.js';
 import { DateOut, example, IdOut, ListQuery, pageOf, Uuid } from './common.js';
 import { document, route } from './route.js';
 import { asciiText, calendarDate, integer, multiLine, singleLine } from './text.js';
@@ -38,7 +38,7 @@ const rowExample = {
 };
 DOCS: example(Inventory, rowExample);
 
-const details = {
+const details = /* @__PURE__ */ z.strictObject({
   container_id: z.optional(z.nullable(Uuid)),
   condition: z.optional(Condition),
   date_acquired: z.optional(z.nullable(calendarDate())),
@@ -47,20 +47,15 @@ const details = {
   warranty_expires: z.optional(z.nullable(calendarDate())),
   expiration_date: z.optional(z.nullable(calendarDate())),
   notes: z.optional(z.nullable(multiLine({ max: 4000 }))),
-};
-
-export const {
-  getInventory, createInventory, updateInventory, archiveInventory, restoreInventory,
-} = /* @__PURE__ */ catalogRoutes({
-  domain: 'inventory', singular: 'Inventory', plural: 'Inventory', segment: 'inventory', noun: 'inventory row', record: Inventory,
-  deletes: 'never', listed: false,
-  create: z.strictObject({ item_id: Uuid, location_id: Uuid, quantity: Quantity, status: z.optional(Status), ...details }),
-  update: z.strictObject({ location_id: z.optional(Uuid), quantity: z.optional(Quantity), ...details }),
-  errors: {
-    create: ['REFERENCE_NOT_FOUND', 'CONTAINER_NOT_AT_LOCATION'],
-    update: ['REFERENCE_NOT_FOUND', 'CONTAINER_NOT_AT_LOCATION'],
-  },
 });
+
+const spec: CatalogSpec = { domain: 'inventory', singular: 'Inventory', plural: 'Inventory', segment: 'inventory', noun: 'inventory row' };
+
+export const getInventory = /* @__PURE__ */ getRoute(spec, Inventory);
+export const createInventory = /* @__PURE__ */ createRoute(spec, Inventory, z.extend(details, { item_id: Uuid, location_id: Uuid, quantity: Quantity, status: z.optional(Status) }), ['REFERENCE_NOT_FOUND', 'CONTAINER_NOT_AT_LOCATION']);
+export const updateInventory = /* @__PURE__ */ updateRoute(spec, Inventory, z.extend(details, { location_id: z.optional(Uuid), quantity: z.optional(Quantity) }), ['REFERENCE_NOT_FOUND', 'CONTAINER_NOT_AT_LOCATION']);
+export const archiveInventory = /* @__PURE__ */ archiveRoute(spec);
+export const restoreInventory = /* @__PURE__ */ restoreRoute(spec);
 DOCS: document(createInventory, {
   body: { item_id: rowExample.item_id, location_id: rowExample.location_id, container_id: rowExample.container_id, quantity: 4, date_acquired: '2025-03-14', purchase_price: 1299, currency_code: 'EUR' },
   response: rowExample,

@@ -1,7 +1,7 @@
 // Items: the things people own. Archived, never deleted (their history and loans keep them).
 import * as z from 'zod/mini';
-import { catalogRecord, catalogRoutes, EntityParams } from './catalog.js';
-import { example, IdOut, ListQuery, PageQuery, pageOf, UrlOut, Uuid, WorkspaceParams } from './common.js';
+import { type CatalogSpec, listRoute, getRoute, createRoute, updateRoute, archiveRoute, restoreRoute, catalogRecord, EntityParams } from './catalog.js';
+import { example, Flag, IdOut, ListQuery, pageLimit, pageOf, UrlOut, Uuid, WorkspaceParams } from './common.js';
 import { document, route } from './route.js';
 import { asciiText, integer, multiLine, nameText, shortCodeText, singleLine, urlText } from './text.js';
 
@@ -43,7 +43,7 @@ const itemExample = {
 };
 DOCS: example(Item, itemExample);
 
-const fields = {
+const fields = /* @__PURE__ */ z.strictObject({
   description: z.optional(z.nullable(multiLine({ max: 4000 }))),
   category_id: z.optional(z.nullable(Uuid)),
   brand: z.optional(z.nullable(Short)),
@@ -59,19 +59,16 @@ const fields = {
   min_stock_level: z.optional(integer(0, 1_000_000)),
   obsidian_vault_path: z.optional(z.nullable(Path)),
   obsidian_note_path: z.optional(z.nullable(Path)),
-};
-
-export const {
-  listItems, getItem, createItem, updateItem, archiveItem, restoreItem,
-} = /* @__PURE__ */ catalogRoutes({
-  domain: 'items', singular: 'Item', plural: 'Items', segment: 'items', noun: 'item', record: Item, deletes: 'never',
-  create: z.strictObject({ name: Name, sku: z.optional(Sku), short_code: z.optional(shortCodeText()), ...fields }),
-  update: z.strictObject({ name: z.optional(Name), sku: z.optional(Sku), short_code: z.optional(shortCodeText()), ...fields }),
-  errors: {
-    create: ['REFERENCE_NOT_FOUND', 'ITEM_SKU_TAKEN', 'SHORT_CODE_TAKEN'],
-    update: ['REFERENCE_NOT_FOUND', 'ITEM_SKU_TAKEN', 'SHORT_CODE_TAKEN'],
-  },
 });
+
+const spec: CatalogSpec = { domain: 'items', singular: 'Item', plural: 'Items', segment: 'items', noun: 'item' };
+
+export const listItems = /* @__PURE__ */ listRoute(spec, Item);
+export const getItem = /* @__PURE__ */ getRoute(spec, Item);
+export const createItem = /* @__PURE__ */ createRoute(spec, Item, z.extend(fields, { name: Name, sku: z.optional(Sku), short_code: z.optional(shortCodeText()) }), ['REFERENCE_NOT_FOUND', 'ITEM_SKU_TAKEN', 'SHORT_CODE_TAKEN']);
+export const updateItem = /* @__PURE__ */ updateRoute(spec, Item, z.extend(fields, { name: z.optional(Name), sku: z.optional(Sku), short_code: z.optional(shortCodeText()) }), ['REFERENCE_NOT_FOUND', 'ITEM_SKU_TAKEN', 'SHORT_CODE_TAKEN']);
+export const archiveItem = /* @__PURE__ */ archiveRoute(spec);
+export const restoreItem = /* @__PURE__ */ restoreRoute(spec);
 DOCS: document(createItem, {
   body: { name: 'Cordless drill', brand: 'Makita', model: 'DHP482', barcode: '0088381645232', category_id: itemExample.category_id, is_insured: true },
   response: itemExample,
@@ -95,7 +92,7 @@ export const searchItems = /* @__PURE__ */ route({
   summary: 'Items matching `q` in name, brand, model, SKU, barcode or short code (name matches first)',
   description: 'Case-insensitive; each word of `q` must match the start of a word (so `dri` finds "Cordless drill"). Answers at most `limit` items, best first, in one page. Archived items only with `include_archived=true`.',
   params: WorkspaceParams,
-  query: z.object({ q: singleLine({ min: 1, max: 200 }), limit: PageQuery.def.shape.limit, include_archived: ListQuery.def.shape.include_archived }),
+  query: z.object({ q: singleLine({ min: 1, max: 200 }), limit: pageLimit(), include_archived: Flag }),
   response: pageOf(Item), status: 200,
 });
 

@@ -1,6 +1,6 @@
 // Labels: coloured tags on items ("fragile", "winter").
 import * as z from 'zod/mini';
-import { catalogRecord, catalogRoutes } from './catalog.js';
+import { type CatalogSpec, listRoute, getRoute, createRoute, updateRoute, archiveRoute, restoreRoute, deleteRoute, catalogRecord } from './catalog.js';
 import { example } from './common.js';
 import { document } from './route.js';
 import { colourText, multiLine, nameText } from './text.js';
@@ -20,13 +20,14 @@ const labelExample = {
 };
 DOCS: example(Label, labelExample);
 
-export const {
-  listLabels, getLabel, createLabel, updateLabel, archiveLabel, restoreLabel, deleteLabel,
-} = /* @__PURE__ */ catalogRoutes({
-  domain: 'labels', singular: 'Label', plural: 'Labels', segment: 'labels', noun: 'label', record: Label,
-  create: z.strictObject({ name: Name, color: z.optional(z.nullable(colourText())), description: z.optional(z.nullable(Description)) }),
-  update: z.strictObject({ name: z.optional(Name), color: z.optional(z.nullable(colourText())), description: z.optional(z.nullable(Description)) }),
-  errors: { create: ['LABEL_NAME_TAKEN'], update: ['LABEL_NAME_TAKEN'] },
-});
+const spec: CatalogSpec = { domain: 'labels', singular: 'Label', plural: 'Labels', segment: 'labels', noun: 'label' };
+
+export const listLabels = /* @__PURE__ */ listRoute(spec, Label);
+export const getLabel = /* @__PURE__ */ getRoute(spec, Label);
+export const createLabel = /* @__PURE__ */ createRoute(spec, Label, z.strictObject({ name: Name, color: z.optional(z.nullable(colourText())), description: z.optional(z.nullable(Description)) }), ['LABEL_NAME_TAKEN']);
+export const updateLabel = /* @__PURE__ */ updateRoute(spec, Label, z.strictObject({ name: z.optional(Name), color: z.optional(z.nullable(colourText())), description: z.optional(z.nullable(Description)) }), ['LABEL_NAME_TAKEN']);
+export const archiveLabel = /* @__PURE__ */ archiveRoute(spec);
+export const restoreLabel = /* @__PURE__ */ restoreRoute(spec);
+export const deleteLabel = /* @__PURE__ */ deleteRoute(spec);
 DOCS: document(createLabel, { body: { name: 'Fragile', color: '#FF0000' }, response: labelExample });
 DOCS: document(updateLabel, { body: { color: '#00AA00' }, response: { ...labelExample, color: '#00AA00', version: 2 } });

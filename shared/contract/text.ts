@@ -77,10 +77,15 @@ export function isSecret(schema: z.ZodMiniType): boolean {
 }
 
 /** An email address: surrounding spaces are trimmed and it is lower-cased (emails compare case-insensitively). */
+/** zod's default email pattern (its `email` regex). */
+const emailPattern = /^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$/;
+
 export function emailText() {
-  const schema = z.pipe(
-    z.string().check(z.overwrite((text: string) => text.trim().toLowerCase()), z.maxLength(254)),
-    z.email(),
+  // The shape zod's email type checks (its default pattern), as a plain regex check: the same
+  // answer without carrying a separate schema type into every bundle that validates an address.
+  const schema = z.string().check(
+    z.overwrite((text: string) => text.trim().toLowerCase()), z.maxLength(254),
+    z.regex(emailPattern, 'must be an email address'),
   );
   z.globalRegistry.add(schema, { format: 'email', maxLength: 254 } as never);
   return marked(schema);
@@ -113,7 +118,10 @@ export function colourText() {
 
 /** A web address (http or https), as people paste them. */
 export function urlText() {
-  const schema = z.pipe(z.string().check(z.overwrite((text: string) => text.trim()), z.maxLength(2048)), z.url({ protocol: /^https?$/ }));
+  const schema = z.string().check(
+    z.overwrite((text: string) => text.trim()), z.maxLength(2048),
+    z.refine((text: string) => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol), 'must be an http(s) URL'),
+  );
   z.globalRegistry.add(schema, { format: 'uri', maxLength: 2048 } as never);
   return marked(schema);
 }

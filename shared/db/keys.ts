@@ -1,86 +1,86 @@
 // Every key the product writes, built in one place so shared/db/README.md and the code agree.
 // Partition keys group what is read together; sort keys order it.
 
-export const keys = {
-  user: (userId: string) => ({ PK: `USER#${userId}`, SK: 'USER' }),
-  /** guard item: one per lower-cased email, written in the same transaction as its user */
-  emailGuard: (email: string) => ({ PK: `UNIQUE#EMAIL#${email.toLowerCase()}`, SK: 'UNIQUE' }),
-  /** all users, oldest first by creation (superuser listing reads it backwards) */
-  usersIndex: (createdAt: string, userId: string) => ({ GSI1PK: 'USERS', GSI1SK: `${createdAt}#${userId}` }),
-  session: (userId: string, familyId: string) => ({ PK: `USER#${userId}`, SK: `SESSION#${familyId}` }),
-  /**
-   * Sign-in attempts in one fixed window, per email and client address, and per email from every
-   * client together (the higher ceiling); counted before the password is checked.
-   */
-  loginAttemptsOfClient: (email: string, client: string, window: number) => ({ PK: `THROTTLE#LOGIN#${email.toLowerCase()}`, SK: `CLIENT#${client}#${window}` }),
-  loginAttemptsOfEmail: (email: string, window: number) => ({ PK: `THROTTLE#LOGIN#${email.toLowerCase()}`, SK: `ALL#${window}` }),
-  passwordReset: (tokenHash: string) => ({ PK: `RESET#${tokenHash}`, SK: 'RESET' }),
-  /** a mail waiting to be sent by the change feed's mail projector (see shared/domain/mail/outbox.ts) */
-  mailOutbox: (mailId: string) => ({ PK: `OUTBOX#${mailId}`, SK: 'MAIL' }),
+// Imported as a namespace (`import * as keys`), so a bundle holds only the keys its route builds.
+export const user = (userId: string) => ({ PK: `USER#${userId}`, SK: 'USER' });
+/** guard item: one per lower-cased email, written in the same transaction as its user */
+export const emailGuard = (email: string) => ({ PK: `UNIQUE#EMAIL#${email.toLowerCase()}`, SK: 'UNIQUE' });
+/** all users, oldest first by creation (superuser listing reads it backwards) */
+export const usersIndex = (createdAt: string, userId: string) => ({ GSI1PK: 'USERS', GSI1SK: `${createdAt}#${userId}` });
+export const session = (userId: string, familyId: string) => ({ PK: `USER#${userId}`, SK: `SESSION#${familyId}` });
+/**
+ * Sign-in attempts in one fixed window, per email and client address, and per email from every
+ * client together (the higher ceiling); counted before the password is checked.
+ */
+export const loginAttemptsOfClient = (email: string, client: string, window: number) => ({ PK: `THROTTLE#LOGIN#${email.toLowerCase()}`, SK: `CLIENT#${client}#${window}` });
+export const loginAttemptsOfEmail = (email: string, window: number) => ({ PK: `THROTTLE#LOGIN#${email.toLowerCase()}`, SK: `ALL#${window}` });
+export const passwordReset = (tokenHash: string) => ({ PK: `RESET#${tokenHash}`, SK: 'RESET' });
+/** a mail waiting to be sent by the change feed's mail projector (see shared/domain/mail/outbox.ts) */
+export const mailOutbox = (mailId: string) => ({ PK: `OUTBOX#${mailId}`, SK: 'MAIL' });
 
-  workspace: (workspaceId: string) => ({ PK: `WS#${workspaceId}`, SK: 'WS' }),
-  slugGuard: (slug: string) => ({ PK: `UNIQUE#SLUG#${slug}`, SK: 'UNIQUE' }),
-  /** workspaces waiting for the purge job, oldest deletion first */
-  purgeIndex: (deletedAt: string, workspaceId: string) => ({ GSI3PK: 'PURGE#WS', GSI3SK: `${deletedAt}#${workspaceId}` }),
-  member: (workspaceId: string, userId: string) => ({ PK: `WS#${workspaceId}`, SK: `MEMBER#${userId}` }),
-  /** a user's memberships (my workspaces) */
-  memberOfIndex: (userId: string, workspaceId: string) => ({ GSI1PK: `USER#${userId}`, GSI1SK: `MEMBER#${workspaceId}` }),
+export const workspace = (workspaceId: string) => ({ PK: `WS#${workspaceId}`, SK: 'WS' });
+export const slugGuard = (slug: string) => ({ PK: `UNIQUE#SLUG#${slug}`, SK: 'UNIQUE' });
+/** workspaces waiting for the purge job, oldest deletion first */
+export const purgeIndex = (deletedAt: string, workspaceId: string) => ({ GSI3PK: 'PURGE#WS', GSI3SK: `${deletedAt}#${workspaceId}` });
+export const member = (workspaceId: string, userId: string) => ({ PK: `WS#${workspaceId}`, SK: `MEMBER#${userId}` });
+/** a user's memberships (my workspaces) */
+export const memberOfIndex = (userId: string, workspaceId: string) => ({ GSI1PK: `USER#${userId}`, GSI1SK: `MEMBER#${workspaceId}` });
 
-  notification: (userId: string, notificationId: string) => ({ PK: `USER#${userId}`, SK: `NOTIF#${notificationId}` }),
-  /** sparse: present only while the notification is unread */
-  unreadIndex: (userId: string, notificationId: string) => ({ GSI2PK: `USER#${userId}#UNREAD`, GSI2SK: `NOTIF#${notificationId}` }),
-  notificationCounter: (userId: string) => ({ PK: `USER#${userId}`, SK: 'NOTIF#COUNT' }),
+export const notification = (userId: string, notificationId: string) => ({ PK: `USER#${userId}`, SK: `NOTIF#${notificationId}` });
+/** sparse: present only while the notification is unread */
+export const unreadIndex = (userId: string, notificationId: string) => ({ GSI2PK: `USER#${userId}#UNREAD`, GSI2SK: `NOTIF#${notificationId}` });
+export const notificationCounter = (userId: string) => ({ PK: `USER#${userId}`, SK: 'NOTIF#COUNT' });
 
-  // ---- a workspace's content (catalog entities, later items, inventory, loans)
+// ---- a workspace's content (catalog entities, later items, inventory, loans)
 
-  /** every entity of a workspace lives in its partition, sorted by type then id (UUIDv7: creation order) */
-  entity: (workspaceId: string, type: string, id: string) => ({ PK: `WS#${workspaceId}`, SK: `${type}#${id}` }),
-  /** an entity's place in one of the indexes that list it (see the partitions and sort keys below) */
-  entityIndex: (index: string, partition: string, sortKey: string) => ({ [`${index}PK`]: partition, [`${index}SK`]: sortKey }),
-  /** an entity type's whole collection (GSI1) */
-  collectionPartition: (workspaceId: string, type: string) => `WS#${workspaceId}#${type}`,
-  /** the entities of a type linked to one target (a category's children, a container's… by its location); `ROOT` for tree roots */
-  linkPartition: (workspaceId: string, type: string, targetId: string | undefined) => `WS#${workspaceId}#${type}#IN#${targetId ?? 'ROOT'}`,
-  /** the entities of a type with one value of a looked-up field (items by barcode) */
-  lookupPartition: (workspaceId: string, type: string, field: string, value: string) => `WS#${workspaceId}#${type}#${field.toUpperCase()}#${value}`,
-  /** a unique value in a workspace (a label's name, a short code), written with its entity */
-  uniqueGuard: (workspaceId: string, kind: string, value: string) => ({ PK: `WS#${workspaceId}#UNIQUE`, SK: `${kind}#${value}` }),
-  /** who deleted what and when; written by the delete itself, oldest first, kept 90 days */
-  tombstone: (workspaceId: string, deletedAt: string, type: string, id: string) => ({ PK: `WS#${workspaceId}#TOMBSTONES`, SK: `${deletedAt}#${type}#${id}` }),
-  /** a user's favorite, in the workspace's favorites partition (purged with it) */
-  favorite: (workspaceId: string, userId: string, type: string, targetId: string) => ({ PK: `WS#${workspaceId}#FAVORITES`, SK: `USER#${userId}#${type}#${targetId}` }),
-  /** the favorites pointing at one target (removed with it) */
-  favoriteTargetIndex: (workspaceId: string, type: string, targetId: string, userId: string) => ({ GSI1PK: `WS#${workspaceId}#FAVORITES#${type}#${targetId}`, GSI1SK: `USER#${userId}` }),
+/** every entity of a workspace lives in its partition, sorted by type then id (UUIDv7: creation order) */
+export const entity = (workspaceId: string, type: string, id: string) => ({ PK: `WS#${workspaceId}`, SK: `${type}#${id}` });
+/** an entity's place in one of the indexes that list it (see the partitions and sort keys below) */
+export const entityIndex = (index: string, partition: string, sortKey: string) => ({ [`${index}PK`]: partition, [`${index}SK`]: sortKey });
+/** an entity type's whole collection (GSI1) */
+export const collectionPartition = (workspaceId: string, type: string) => `WS#${workspaceId}#${type}`;
+/** the entities of a type linked to one target (a category's children, a container's… by its location); `ROOT` for tree roots */
+export const linkPartition = (workspaceId: string, type: string, targetId: string | undefined) => `WS#${workspaceId}#${type}#IN#${targetId ?? 'ROOT'}`;
+/** the entities of a type with one value of a looked-up field (items by barcode) */
+export const lookupPartition = (workspaceId: string, type: string, field: string, value: string) => `WS#${workspaceId}#${type}#${field.toUpperCase()}#${value}`;
+/** a unique value in a workspace (a label's name, a short code), written with its entity */
+export const uniqueGuard = (workspaceId: string, kind: string, value: string) => ({ PK: `WS#${workspaceId}#UNIQUE`, SK: `${kind}#${value}` });
+/** who deleted what and when; written by the delete itself, oldest first, kept 90 days */
+export const tombstone = (workspaceId: string, deletedAt: string, type: string, id: string) => ({ PK: `WS#${workspaceId}#TOMBSTONES`, SK: `${deletedAt}#${type}#${id}` });
+/** a user's favorite, in the workspace's favorites partition (purged with it) */
+export const favorite = (workspaceId: string, userId: string, type: string, targetId: string) => ({ PK: `WS#${workspaceId}#FAVORITES`, SK: `USER#${userId}#${type}#${targetId}` });
+/** the favorites pointing at one target (removed with it) */
+export const favoriteTargetIndex = (workspaceId: string, type: string, targetId: string, userId: string) => ({ GSI1PK: `WS#${workspaceId}#FAVORITES#${type}#${targetId}`, GSI1SK: `USER#${userId}` });
 
-  // ---- movements of inventory (shared/domain/movements): written by the move itself
+// ---- movements of inventory (shared/domain/movements): written by the move itself
 
-  /** a movement, in its workspace's movements partition, oldest first (UUIDv7 sort keys) */
-  movement: (workspaceId: string, id: string) => ({ PK: `WS#${workspaceId}#MOVES`, SK: id }),
-  /** a movement's second index posting (the row split off, the location moved to), when it has one */
-  movementPosting: (workspaceId: string, id: string) => ({ PK: `WS#${workspaceId}#MOVES#POSTINGS`, SK: id }),
-  /** the movements of one inventory row (GSI2) */
-  movementsOfInventoryIndex: (workspaceId: string, inventoryId: string, id: string) => ({ GSI2PK: `WS#${workspaceId}#MOVES#INV#${inventoryId}`, GSI2SK: id }),
-  /** the movements out of or into one location (GSI3) */
-  movementsOfLocationIndex: (workspaceId: string, locationId: string, id: string) => ({ GSI3PK: `WS#${workspaceId}#MOVES#LOC#${locationId}`, GSI3SK: id }),
+/** a movement, in its workspace's movements partition, oldest first (UUIDv7 sort keys) */
+export const movement = (workspaceId: string, id: string) => ({ PK: `WS#${workspaceId}#MOVES`, SK: id });
+/** a movement's second index posting (the row split off, the location moved to), when it has one */
+export const movementPosting = (workspaceId: string, id: string) => ({ PK: `WS#${workspaceId}#MOVES#POSTINGS`, SK: id });
+/** the movements of one inventory row (GSI2) */
+export const movementsOfInventoryIndex = (workspaceId: string, inventoryId: string, id: string) => ({ GSI2PK: `WS#${workspaceId}#MOVES#INV#${inventoryId}`, GSI2SK: id });
+/** the movements out of or into one location (GSI3) */
+export const movementsOfLocationIndex = (workspaceId: string, locationId: string, id: string) => ({ GSI3PK: `WS#${workspaceId}#MOVES#LOC#${locationId}`, GSI3SK: id });
 
-  // ---- projections of the change feed (functions/streams/projectors/)
+// ---- projections of the change feed (functions/streams/projectors/)
 
-  /** the change log (SYNC.md): ordered by the time the log learned of a change */
-  changeLogEntry: (workspaceId: string, loggedAt: string, eventId: string) => ({ PK: `WS#${workspaceId}#CHANGES`, SK: `${loggedAt}#${eventId}` }),
-  /** one per stream record projected into the change log, so a replayed record adds nothing */
-  changeLogEvent: (workspaceId: string, eventId: string) => ({ PK: `WS#${workspaceId}#CHANGES#EVENTS`, SK: eventId }),
-  /** the activity log, newest last; keyed by the stream record, so a replay writes the same key */
-  activity: (workspaceId: string, occurredAt: string, eventId: string) => ({ PK: `WS#${workspaceId}#ACTIVITY`, SK: `${occurredAt}#${eventId}` }),
-  activityByUserIndex: (workspaceId: string, userId: string, sortKey: string) => ({ GSI1PK: `WS#${workspaceId}#ACTIVITY#USER#${userId}`, GSI1SK: sortKey }),
-  activityByEntityIndex: (workspaceId: string, type: string, entityId: string, sortKey: string) => ({ GSI2PK: `WS#${workspaceId}#ACTIVITY#${type}#${entityId}`, GSI2SK: sortKey }),
+/** the change log (SYNC.md): ordered by the time the log learned of a change */
+export const changeLogEntry = (workspaceId: string, loggedAt: string, eventId: string) => ({ PK: `WS#${workspaceId}#CHANGES`, SK: `${loggedAt}#${eventId}` });
+/** one per stream record projected into the change log, so a replayed record adds nothing */
+export const changeLogEvent = (workspaceId: string, eventId: string) => ({ PK: `WS#${workspaceId}#CHANGES#EVENTS`, SK: eventId });
+/** the activity log, newest last; keyed by the stream record, so a replay writes the same key */
+export const activity = (workspaceId: string, occurredAt: string, eventId: string) => ({ PK: `WS#${workspaceId}#ACTIVITY`, SK: `${occurredAt}#${eventId}` });
+export const activityByUserIndex = (workspaceId: string, userId: string, sortKey: string) => ({ GSI1PK: `WS#${workspaceId}#ACTIVITY#USER#${userId}`, GSI1SK: sortKey });
+export const activityByEntityIndex = (workspaceId: string, type: string, entityId: string, sortKey: string) => ({ GSI2PK: `WS#${workspaceId}#ACTIVITY#${type}#${entityId}`, GSI2SK: sortKey });
 
-  // ---- barcode lookup (shared/domain/barcode): what the providers said, and lookups per client
+// ---- barcode lookup (shared/domain/barcode): what the providers said, and lookups per client
 
-  /** what the providers said about one barcode, found or not, until its `expires_at` (and `ttl`) */
-  barcodeCache: (barcode: string) => ({ PK: `BARCODE#${barcode}`, SK: 'CACHE' }),
-  /** lookups from one client address in one fixed window, counted before anything else is done */
-  barcodeLookupsOfClient: (client: string, window: number) => ({ PK: `THROTTLE#BARCODE#${client}`, SK: `WINDOW#${window}` }),
-} as const;
+/** what the providers said about one barcode, found or not, until its `expires_at` (and `ttl`) */
+export const barcodeCache = (barcode: string) => ({ PK: `BARCODE#${barcode}`, SK: 'CACHE' });
+/** lookups from one client address in one fixed window, counted before anything else is done */
+export const barcodeLookupsOfClient = (client: string, window: number) => ({ PK: `THROTTLE#BARCODE#${client}`, SK: `WINDOW#${window}` });
+
 
 /**
  * By name: active ones first (`0#`), then archived (`1#`), each by folded name; the active ones are

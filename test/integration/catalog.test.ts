@@ -606,9 +606,8 @@ describe('delete rules', () => {
 });
 
 describe('name order', () => {
-  // KNOWN PRODUCT BUG: the name indexes sort `0#<folded name>#<id>`, and '#' (0x23) sorts after
-  // ' ', '!' and '"', so a name sorts after every longer name that continues it with one of those:
-  // 'Shelf 2' is listed before 'Shelf'. Remove `.fails` once the index keys order prefixes first.
+  // The name indexes end the folded name with U+0001 (below any character a name may hold), so a
+  // name sorts before every longer name that continues it (shared/db/keys.ts, nameSortKey).
   it('lists a name before the longer names it begins ("Shelf" before "Shelf 2"), in lists and children', async () => {
     const { owner, workspace } = await world();
     const house = await create(owner.token, workspace.id, 'categories', { name: 'House' });
@@ -626,11 +625,8 @@ describe('name order', () => {
 });
 
 describe('tree depth', () => {
-  // KNOWN PRODUCT BUG: a move checks only the depth above the new parent, not the height of the
-  // subtree it moves, so two chains of 11 joined make a tree 22 deep (the limit is 20): the move
-  // answers 200, the deepest node's breadcrumb stops 21 levels up without reaching the root, and a
-  // child under it is refused with TREE_TOO_DEEP. Remove `.fails` once the move is refused (or the
-  // breadcrumb reaches the root).
+  // A move counts the levels above the new parent and the height of the subtree it moves
+  // (shared/domain/catalog/links.ts), so two chains of 11 cannot be joined into a tree 22 deep.
   it('a move never leaves a breadcrumb that misses the root: joining two chains of 11 is refused (422 TREE_TOO_DEEP) or the path still starts at the root', async () => {
     const { owner, workspace } = await world();
     const chain = async (prefix: string) => {

@@ -328,13 +328,10 @@ describe('PATCH /inventory/{id}', () => {
     expectProblem(await call('DELETE', path(ws, 'containers', crate.id), { token: owner.token }), 409, 'CONTAINER_HAS_INVENTORY');
   });
 
-  // BUG (shared/domain/catalog/service.ts, touchSteps): when a PATCH or a move changes the row's
-  // location but keeps its container, the container's touch only checks that it agrees with the new
-  // location (no counter moves, `adds` is empty), so a failed check is blamed on the definition's
-  // first link (`item_id`) and answered 422 REFERENCE_NOT_FOUND at body.item_id instead of
-  // CONTAINER_NOT_AT_LOCATION at body.container_id. Nothing is written either way.
-  // (That they are refused, and write nothing, is asserted in 'a row in a container keeps it at its location' below.)
-  it.fails('a new location with the row\'s current container, which is elsewhere: 422 CONTAINER_NOT_AT_LOCATION (PATCH and move)', async () => {
+  // The container's check (it must be at the row's new location) names its link, so a refusal is
+  // blamed on body.container_id, not on the definition's first link. Nothing is written
+  // (asserted in 'a row in a container keeps it at its location' below).
+  it('a new location with the row\'s current container, which is elsewhere: 422 CONTAINER_NOT_AT_LOCATION (PATCH and move)', async () => {
     const { owner, ws, item, garage, attic, crate } = await world();
     const row = await addRow(owner.token, ws, { item_id: item.id, location_id: garage.id, container_id: crate.id, quantity: 2 });
     const patched = await call('PATCH', inv(ws, row.id), { token: owner.token, body: { location_id: attic.id, container_id: crate.id } });
@@ -346,12 +343,9 @@ describe('PATCH /inventory/{id}', () => {
 });
 
 describe('a container that moves', () => {
-  // BUG (shared/domain/containers: nothing of the container's own PATCH looks at its inventory): a
-  // container holding rows can be moved to another location (200), and its rows keep their old
-  // location_id, so "a row's container is at the row's location" no longer holds (by-location of
-  // the old place still lists rows whose container is elsewhere). The move should be refused
-  // (409, like a delete) or carry its rows along (with their movements).
-  it.fails('with rows in it, is refused or takes its rows along: a row and its container are never at two places', async () => {
+  // A container holding rows keeps its location (`fixedWhile` in its definition): moving it would
+  // leave its rows at the old place with their container elsewhere.
+  it('with rows in it, is refused or takes its rows along: a row and its container are never at two places', async () => {
     const { owner, ws, item, garage, attic, crate } = await world();
     const row = await addRow(owner.token, ws, { item_id: item.id, location_id: garage.id, container_id: crate.id, quantity: 2 });
     const answer = await call<Entity>('PATCH', path(ws, 'containers', crate.id), { token: owner.token, body: { location_id: attic.id } });
@@ -608,7 +602,7 @@ describe('moving a row', () => {
     expectProblem(await move(owner.token, ws, row.id, { location_id: other.attic.id, quantity: 1 }), 422, 'REFERENCE_NOT_FOUND');
     expectProblem(await move(owner.token, ws, row.id, { location_id: attic.id, container_id: randomUUID(), quantity: 2 }), 422, 'REFERENCE_NOT_FOUND');
     expectProblem(await move(owner.token, ws, row.id, { location_id: attic.id, container_id: crate.id }), 422, 'CONTAINER_NOT_AT_LOCATION');
-    // (the code of this one is wrong: see the it.fails below)
+    // (its code: see the split case below)
     expect((await move(owner.token, ws, row.id, { location_id: attic.id, container_id: crate.id, quantity: 2 })).status).toBe(422);
     expectProblem(await move(owner.token, ws, row.id, { location_id: attic.id }, { 'if-match': '2' }), 412, 'VERSION_CONFLICT');
     expectProblem(await move(owner.token, ws, randomUUID(), { location_id: attic.id }), 404, 'NOT_FOUND');
@@ -622,12 +616,9 @@ describe('moving a row', () => {
       .toMatchObject({ id: row.id, location_id: attic.id, version: 2 });
   });
 
-  // BUG (shared/domain/catalog/service.ts, changeWith: `refusal(cause, workspaceId, next)`): a failed
-  // link of an entity created in the same transaction (the row split off) is explained with the
-  // fields of the entity changed (the source row, which has no container there), so a split into a
-  // container that exists but is not at the destination answers 422 REFERENCE_NOT_FOUND ("No
-  // container with that id") instead of CONTAINER_NOT_AT_LOCATION. Nothing is written (asserted above).
-  it.fails('a split into a container that is not at the destination: 422 CONTAINER_NOT_AT_LOCATION, as for a whole move', async () => {
+  // A failed link of the row split off is explained from the cause, which names the target (the
+  // container), not from the fields of the source row. Nothing is written (asserted above).
+  it('a split into a container that is not at the destination: 422 CONTAINER_NOT_AT_LOCATION, as for a whole move', async () => {
     const { owner, ws, item, garage, attic, crate } = await world();
     const row = await addRow(owner.token, ws, { item_id: item.id, location_id: garage.id, quantity: 5 });
     const problem = expectProblem(await move(owner.token, ws, row.id, { location_id: attic.id, container_id: crate.id, quantity: 2 }), 422, 'CONTAINER_NOT_AT_LOCATION');

@@ -5,7 +5,8 @@
 // something links to it (a delete rule) never gets here. A replay finds nothing left to clear.
 import { catalogDefinitions, definitionOf } from '../../../shared/domain/catalog/registry.js';
 import { listLinked } from '../../../shared/domain/catalog/repository.js';
-import { catalogService } from '../../../shared/domain/catalog/service.js';
+import { entity } from '../../../shared/domain/catalog/entity.js';
+import { unlink } from '../../../shared/domain/catalog/change.js';
 import type { EntityDefinition, LinkRule } from '../../../shared/domain/catalog/model.js';
 import { detachLabel, itemsWithLabel } from '../../../shared/domain/items/repository.js';
 import { entityChangeOf } from '../../../shared/stream/entity-change.js';
@@ -21,11 +22,11 @@ export const clearedLinks: readonly { definition: EntityDefinition; link: LinkRu
     .map((link) => ({ definition, link })));
 
 async function clearLinks(workspaceId: string, actorId: string | undefined, definition: EntityDefinition, link: LinkRule, targetId: string): Promise<void> {
-  const service = catalogService(definition);
+  const target = entity(definition);
   let cursor: string | undefined;
   do {
     const page = await listLinked(definition, link, workspaceId, targetId, { includeArchived: true, limit: 100, ...(cursor ? { cursor } : {}) });
-    for (const record of page.items) await service.unlink(workspaceId, actorId, record.id, link.field, targetId);
+    for (const record of page.items) await unlink(target, workspaceId, actorId, record.id, link.field, targetId);
     cursor = page.next_cursor;
   } while (cursor);
 }

@@ -3,7 +3,8 @@
 // projected record written twice is one entry.
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../../aws/dynamodb.js';
-import { keys, ttlAt, withoutKeys } from '../../db/keys.js';
+import * as keys from '../../db/keys.js';
+import { ttlAt, withoutKeys } from '../../db/keys.js';
 import { isConditionFailure, queryPage, tableName, type Page } from '../../db/table.js';
 import { activityRetentionDays, type ActivityRecord } from './model.js';
 

@@ -1,7 +1,8 @@
 // Sessions, login throttles, reset tokens and the account-creation transaction.
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../../aws/dynamodb.js';
-import { keys, ttlAt } from '../../db/keys.js';
+import * as keys from '../../db/keys.js';
+import { ttlAt } from '../../db/keys.js';
 import { cancellationReasons, getRecord, isConditionFailure, putIfAbsent, queryAll, tableName, transactWrite } from '../../db/table.js';
 import type { UserRecord } from '../users/model.js';
 import { emailGuardItem, userItem } from '../users/repository.js';

@@ -2,7 +2,8 @@
 // address and window). See shared/db/README.md, "Barcode lookup".
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../../aws/dynamodb.js';
-import { keys, ttlAt, withoutKeys } from '../../db/keys.js';
+import * as keys from '../../db/keys.js';
+import { ttlAt, withoutKeys } from '../../db/keys.js';
 import { isConditionFailure, tableName } from '../../db/table.js';
 import { lookupThrottle, type CachedLookup } from './model.js';
 

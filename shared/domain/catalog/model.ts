@@ -68,6 +68,14 @@ export interface DeleteRule {
   message: string;
 }
 
+/** A field that may not change while a counter is above zero (a container's location while inventory rows are in it). */
+export interface FixedRule {
+  field: string;
+  counter: string;
+  code: ErrorCode;
+  message: string;
+}
+
 export interface EntityDefinition {
   /** activity, change log, tombstones, keys: `CATEGORY` */
   type: string;
@@ -84,6 +92,8 @@ export interface EntityDefinition {
   /** fields an answer shows that the record does not store (an item's `obsidian_uri`), and defaults (`label_ids: []`) */
   view?: (record: Record<string, unknown>) => Record<string, unknown>;
   deleteRules?: readonly DeleteRule[];
+  /** fields a change may not touch while what links here counts above zero (checked at commit too) */
+  fixedWhile?: readonly FixedRule[];
   /** `archive`: DELETE archives (borrowers keep their loan history); `never`: no delete at all (inventory) */
   deletes?: 'hard' | 'archive' | 'never';
   /** listed by folded name in GSI1 (default true; inventory rows, which have no name, are not) */

@@ -4,7 +4,8 @@
 // condition of one transaction; the service reads the reasons of a cancelled one.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../../aws/dynamodb.js';
-import { idOfSortKey, keys, nameSortKey, newestSortKey, ttlAt, withoutKeys } from '../../db/keys.js';
+import * as keys from '../../db/keys.js';
+import { idOfSortKey, nameSortKey, newestSortKey, ttlAt, withoutKeys } from '../../db/keys.js';
 import type { KeyList } from '../../db/cursor.js';
 import { queryPage, tableName, type Page, type TransactItem } from '../../db/table.js';
 import { foldName, normalisedUnique, type CatalogRecord, type EntityDefinition, type LinkRule, type LookupRule } from './model.js';
@@ -145,6 +146,9 @@ export function guardsOf(definition: EntityDefinition, record: Record<string, un
 export interface Touch {
   key: { PK: string; SK: string };
   type: string;
+  /** the link field of the entity written that this touch serves, and the target's id (to blame a failed condition on) */
+  field?: string;
+  target?: string;
   adds?: Record<string, number>;
   versionIs?: number;
   /** fields the target must hold with these values (a container at the inventory row's location) */

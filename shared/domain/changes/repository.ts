@@ -2,7 +2,8 @@
 // transaction: a record delivered again finds its marker and adds nothing.
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../../aws/dynamodb.js';
-import { keys, ttlAt } from '../../db/keys.js';
+import * as keys from '../../db/keys.js';
+import { ttlAt } from '../../db/keys.js';
 import { cancellationReasons, tableName, transactWrite } from '../../db/table.js';
 import { eventMemoryDays, retentionDays, type ChangeLogEntry } from './model.js';
 

@@ -1,9 +1,9 @@
 import type { z } from 'zod/mini';
 import type { Company } from '../../contract/companies.js';
-import { catalogService } from '../catalog/service.js';
+import * as catalog from '../catalog/operations.js';
 import { companyDefinition } from './model.js';
 
-export const companies = catalogService<CompanyRecord>(companyDefinition);
+export const companies = /* @__PURE__ */ catalog.entity<CompanyRecord>(companyDefinition);
 
 /** A company as callers see it (the contract's answer). */
 export type CompanyRecord = z.output<typeof Company>;

@@ -1,9 +1,9 @@
 import type { z } from 'zod/mini';
 import type { Container } from '../../contract/containers.js';
-import { catalogService } from '../catalog/service.js';
+import * as catalog from '../catalog/operations.js';
 import { containerDefinition } from './model.js';
 
-export const containers = catalogService<ContainerRecord>(containerDefinition);
+export const containers = /* @__PURE__ */ catalog.entity<ContainerRecord>(containerDefinition);
 
 /** A container as callers see it (the contract's answer). */
 export type ContainerRecord = z.output<typeof Container>;

@@ -3,7 +3,8 @@
 // favorites are found and removed).
 import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../../aws/dynamodb.js';
-import { keys, withoutKeys } from '../../db/keys.js';
+import * as keys from '../../db/keys.js';
+import { withoutKeys } from '../../db/keys.js';
 import { cancellationReasons, isConditionFailure, queryAll, tableName, transactWrite } from '../../db/table.js';
 import { targetOf, type FavoriteRecord, type FavoriteType } from './model.js';
 

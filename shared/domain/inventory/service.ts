@@ -8,7 +8,9 @@ import type { WorkspaceScope } from '../../http/caller.js';
 import type { IfMatch } from '../../http/conditional.js';
 import { DomainError } from '../errors.js';
 import { newId } from '../ids.js';
-import { catalogService, type EntityInput, type ListQuery, type Plan } from '../catalog/service.js';
+import * as catalog from '../catalog/operations.js';
+import type { EntityInput, ListQuery } from '../catalog/entity.js';
+import type { Plan } from '../catalog/change.js';
 import type { CatalogRecord } from '../catalog/model.js';
 import { containers } from '../containers/service.js';
 import { items } from '../items/service.js';
@@ -20,44 +22,44 @@ import { inventoryDefinition, placeFields } from './model.js';
 /** A row as callers see it (the contract's answer). */
 export type InventoryRecord = z.output<typeof Inventory>;
 
-export const inventory = catalogService<InventoryRecord>(inventoryDefinition);
+export const inventory = /* @__PURE__ */ catalog.entity<InventoryRecord>(inventoryDefinition);
 
 /** A new row is available and in good condition unless the client says otherwise. */
 export const create = (scope: WorkspaceScope, actorId: string, input: EntityInput) =>
-  inventory.create(scope, actorId, { status: 'AVAILABLE', condition: 'GOOD', ...input });
+  catalog.create(inventory, scope, actorId, { status: 'AVAILABLE', condition: 'GOOD', ...input });
 
 export async function listByItem(scope: WorkspaceScope, itemId: string, query: ListQuery) {
-  await items.get(scope, itemId);
-  return inventory.listLinked(scope, 'item_id', itemId, query);
+  await catalog.get(items, scope, itemId);
+  return catalog.listLinked(inventory, scope, 'item_id', itemId, query);
 }
 
 export async function listByLocation(scope: WorkspaceScope, locationId: string, query: ListQuery) {
-  await locations.get(scope, locationId);
-  return inventory.listLinked(scope, 'location_id', locationId, query);
+  await catalog.get(locations, scope, locationId);
+  return catalog.listLinked(inventory, scope, 'location_id', locationId, query);
 }
 
 export async function listByContainer(scope: WorkspaceScope, containerId: string, query: ListQuery) {
-  await containers.get(scope, containerId);
-  return inventory.listLinked(scope, 'container_id', containerId, query);
+  await catalog.get(containers, scope, containerId);
+  return catalog.listLinked(inventory, scope, 'container_id', containerId, query);
 }
 
 /** The item's rows with status AVAILABLE (its rows read, the others dropped: an item has few rows). */
 export async function listAvailable(scope: WorkspaceScope, itemId: string, query: ListQuery) {
-  await items.get(scope, itemId);
-  return inventory.listLinked(scope, 'item_id', itemId, query, { status: 'AVAILABLE' });
+  await catalog.get(items, scope, itemId);
+  return catalog.listLinked(inventory, scope, 'item_id', itemId, query, { status: 'AVAILABLE' });
 }
 
 /** The sum of the item's active rows: kept on the item by every write of a row, so one read. */
 export async function totalQuantity(scope: WorkspaceScope, itemId: string) {
-  const item = await items.get(scope, itemId);
+  const item = await catalog.get(items, scope, itemId);
   return { item_id: itemId, total_quantity: Math.max(0, Number((item as CatalogRecord).total_quantity ?? 0)) };
 }
 
 export const setStatus = (scope: WorkspaceScope, actorId: string, id: string, status: string, ifMatch: IfMatch) =>
-  inventory.change(scope, actorId, id, ifMatch, (row) => (row.status === status ? undefined : { status }));
+  catalog.change(inventory, scope, actorId, id, ifMatch, (row) => (row.status === status ? undefined : { status }));
 
 export const setQuantity = (scope: WorkspaceScope, actorId: string, id: string, quantity: number, ifMatch: IfMatch) =>
-  inventory.change(scope, actorId, id, ifMatch, (row) => (row.quantity === quantity ? undefined : { quantity }));
+  catalog.change(inventory, scope, actorId, id, ifMatch, (row) => (row.quantity === quantity ? undefined : { quantity }));
 
 /** Where a row is, or is going: a location, and maybe a container there. */
 interface Place {
@@ -85,7 +87,7 @@ function movement(row: CatalogRecord, to: Place, quantity: number, actorId: stri
 export async function update(scope: WorkspaceScope, actorId: string, id: string, input: EntityInput, ifMatch: IfMatch) {
   const sent = Object.fromEntries(Object.entries(input).filter(([field, value]) =>
     value !== undefined && (inventoryDefinition.fields as readonly string[]).includes(field) && (value !== null || (inventoryDefinition.optional as readonly string[]).includes(field))));
-  const { record } = await inventory.changeWith(scope, actorId, id, ifMatch, (row): Plan | undefined => {
+  const { record } = await catalog.changeWith(inventory, scope, actorId, id, ifMatch, (row): Plan | undefined => {
     const changes = Object.fromEntries(Object.entries(sent).filter(([field, value]) => row[field] !== (value ?? undefined)));
     const movesPlace = placeFields.some((field) => field in changes);
     if (!movesPlace) return Object.keys(changes).length ? { changes } : undefined;
@@ -120,7 +122,7 @@ export interface MoveInput {
  */
 export async function move(scope: WorkspaceScope, actorId: string, id: string, input: MoveInput, ifMatch: IfMatch) {
   const to: Place = { location_id: input.location_id, container_id: input.container_id ?? undefined };
-  const { record, created } = await inventory.changeWith(scope, actorId, id, ifMatch, (row): Plan | undefined => {
+  const { record, created } = await catalog.changeWith(inventory, scope, actorId, id, ifMatch, (row): Plan | undefined => {
     const held = Number(row.quantity ?? 0);
     const movable = held - Number(row.on_loan ?? 0);
     const quantity = input.quantity ?? held;

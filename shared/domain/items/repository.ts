@@ -1,7 +1,7 @@
 // Item labels: the item holds its labels' ids (`label_ids`, a set: an item's answer and its sync
 // record carry them), and a link item per label and item, `WS#{ws}#ITEMLABELS` / `{labelId}#{itemId}`,
 // finds a label's items when the label is deleted. Both move in one transaction.
-import { keys } from '../../db/keys.js';
+import * as keys from '../../db/keys.js';
 import { cancellationReasons, queryAll, tableName, transactWrite } from '../../db/table.js';
 
 const linkKey = (workspaceId: string, labelId: string, itemId: string) => ({ PK: `WS#${workspaceId}#ITEMLABELS`, SK: `${labelId}#${itemId}` });

@@ -3,7 +3,8 @@
 import type { z } from 'zod/mini';
 import type { Item } from '../../contract/items.js';
 import type { WorkspaceScope } from '../../http/caller.js';
-import { catalogService, type ListQuery } from '../catalog/service.js';
+import * as catalog from '../catalog/operations.js';
+import type { ListQuery } from '../catalog/entity.js';
 import { ReferenceNotFound } from '../catalog/errors.js';
 import { categories } from '../categories/service.js';
 import { itemDefinition } from './model.js';
@@ -12,17 +13,17 @@ import * as repository from './repository.js';
 /** An item as callers see it (the contract's answer). */
 export type ItemRecord = z.output<typeof Item>;
 
-export const items = catalogService<ItemRecord>(itemDefinition);
+export const items = /* @__PURE__ */ catalog.entity<ItemRecord>(itemDefinition);
 
 export async function listByCategory(scope: WorkspaceScope, categoryId: string, query: ListQuery) {
-  await categories.get(scope, categoryId);
-  return items.listLinked(scope, 'category_id', categoryId, query);
+  await catalog.get(categories, scope, categoryId);
+  return catalog.listLinked(items, scope, 'category_id', categoryId, query);
 }
 
-export const listByBarcode = (scope: WorkspaceScope, barcode: string, query: ListQuery) => items.listByLookup(scope, 'barcode', barcode, query);
+export const listByBarcode = (scope: WorkspaceScope, barcode: string, query: ListQuery) => catalog.listByLookup(items, scope, 'barcode', barcode, query);
 
 export async function labelsOf(scope: WorkspaceScope, itemId: string) {
-  return { label_ids: (await items.get(scope, itemId)).label_ids };
+  return { label_ids: (await catalog.get(items, scope, itemId)).label_ids };
 }
 
 /** Idempotent: a label already on the item changes nothing. */
@@ -30,15 +31,15 @@ export async function attachLabel(scope: WorkspaceScope, actorId: string, itemId
   const outcome = await repository.attachLabel(scope.workspace.id, itemId, labelId, actorId);
   if (outcome === 'missing-label') {
     // the item in the path comes first: an unknown item is 404 whatever the label (both conditions fail together)
-    await items.get(scope, itemId, true);
+    await catalog.get(items, scope, itemId, true);
     throw ReferenceNotFound('No label with that id in this workspace.', { errors: [{ location: 'path.label_id', message: 'is not a label of this workspace' }] });
   }
-  if (outcome === 'item-refused') await items.get(scope, itemId, true); // 404 when it is gone; otherwise it had the label
+  if (outcome === 'item-refused') await catalog.get(items, scope, itemId, true); // 404 when it is gone; otherwise it had the label
 }
 
 /** Idempotent: a label not on the item changes nothing. */
 export async function detachLabel(scope: WorkspaceScope, actorId: string, itemId: string, labelId: string): Promise<void> {
-  if ((await repository.detachLabel(scope.workspace.id, itemId, labelId, actorId)) === 'absent') await items.get(scope, itemId, true);
+  if ((await repository.detachLabel(scope.workspace.id, itemId, labelId, actorId)) === 'absent') await catalog.get(items, scope, itemId, true);
 }
 
 /** Words of a text, folded (case and accents), for matching a typed query against. */
@@ -71,7 +72,7 @@ export async function search(scope: WorkspaceScope, query: { q: string; limit: n
   let cursor: string | undefined;
   let read = 0;
   do {
-    const page = await items.list(scope, { limit: 100, ...(cursor ? { cursor } : {}), include_archived: query.include_archived === true });
+    const page = await catalog.list(items, scope, { limit: 100, ...(cursor ? { cursor } : {}), include_archived: query.include_archived === true });
     read += page.items.length;
     for (const item of page.items) {
       const points = score(item, terms);

@@ -1,9 +1,9 @@
 import type { z } from 'zod/mini';
 import type { Label } from '../../contract/labels.js';
-import { catalogService } from '../catalog/service.js';
+import * as catalog from '../catalog/operations.js';
 import { labelDefinition } from './model.js';
 
-export const labels = catalogService<LabelRecord>(labelDefinition);
+export const labels = /* @__PURE__ */ catalog.entity<LabelRecord>(labelDefinition);
 
 /** A label as callers see it (the contract's answer). */
 export type LabelRecord = z.output<typeof Label>;

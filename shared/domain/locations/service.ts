@@ -2,11 +2,11 @@
 import type { WorkspaceScope } from '../../http/caller.js';
 import type { z } from 'zod/mini';
 import type { Location } from '../../contract/locations.js';
-import { catalogService } from '../catalog/service.js';
+import * as catalog from '../catalog/operations.js';
 import { breadcrumbOf } from '../catalog/tree.js';
 import { locationDefinition } from './model.js';
 
-export const locations = catalogService<LocationRecord>(locationDefinition);
+export const locations = /* @__PURE__ */ catalog.entity<LocationRecord>(locationDefinition);
 
 export async function breadcrumb(scope: WorkspaceScope, id: string) {
   const chain = await breadcrumbOf(locations, scope, id);

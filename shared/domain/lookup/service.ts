@@ -2,7 +2,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { WorkspaceScope } from '../../http/caller.js';
 import { documents } from '../../aws/dynamodb.js';
-import { keys } from '../../db/keys.js';
+import * as keys from '../../db/keys.js';
 import { tableName } from '../../db/table.js';
 import { shortCodeKind } from '../catalog/model.js';
 import { defineError } from '../errors.js';

@@ -10,7 +10,8 @@
 // at least once, duplicates only after such a crash.
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../../aws/dynamodb.js';
-import { keys, ttlAt } from '../../db/keys.js';
+import * as keys from '../../db/keys.js';
+import { ttlAt } from '../../db/keys.js';
 import { isConditionFailure, tableName } from '../../db/table.js';
 import type { MailContent } from './templates.js';
 

@@ -3,7 +3,7 @@
 // (a split) and two locations (a move between them); an index holds one entry per item, so the
 // movement is written once more, as a posting in a partition of its own, carrying the second
 // row and the second location. Both items are written by the move's transaction.
-import { keys } from '../../db/keys.js';
+import * as keys from '../../db/keys.js';
 import type { KeyList } from '../../db/cursor.js';
 import { queryPage, tableName, type Page, type TransactItem } from '../../db/table.js';
 import { movementOfItem, type MovementRecord } from './model.js';

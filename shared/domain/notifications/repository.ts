@@ -3,7 +3,7 @@
 // The counter moves in the same transaction as the notification it counts.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../../aws/dynamodb.js';
-import { keys } from '../../db/keys.js';
+import * as keys from '../../db/keys.js';
 import { cancellationReasons, getRecord, putIfAbsent, queryAll, queryPage, tableName, transactWrite, type Page, type TransactItem } from '../../db/table.js';
 import type { NotificationRecord } from './model.js';
 

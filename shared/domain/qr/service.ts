@@ -3,7 +3,7 @@
 // the app resolves the code with GET /lookup/{short_code}.
 import type { WorkspaceScope } from '../../http/caller.js';
 import { config } from '../../config.js';
-import { keys } from '../../db/keys.js';
+import * as keys from '../../db/keys.js';
 import { getEntity } from '../catalog/repository.js';
 import { NotFound } from '../errors.js';
 import { qrMatrix } from './matrix.js';

@@ -1,6 +1,7 @@
 // Reading the tombstones: what was deleted since a time, oldest first (GET …/sync/deleted).
 import type { WorkspaceScope } from '../../http/caller.js';
-import { keys, withoutKeys } from '../../db/keys.js';
+import * as keys from '../../db/keys.js';
+import { withoutKeys } from '../../db/keys.js';
 import { queryPage } from '../../db/table.js';
 import { tombstoneDays, type Tombstone } from '../catalog/repository.js';
 

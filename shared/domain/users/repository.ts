@@ -1,7 +1,8 @@
 // Users in the table: the user item, its email guard, and the all-users index.
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../../aws/dynamodb.js';
-import { keys, withoutKeys } from '../../db/keys.js';
+import * as keys from '../../db/keys.js';
+import { withoutKeys } from '../../db/keys.js';
 import { batchGet, getRecord, isConditionFailure, queryPage, tableName, type Page } from '../../db/table.js';
 import { updateParts } from '../../db/update.js';
 import type { UserRecord } from './model.js';

@@ -4,7 +4,8 @@
 import { BatchWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { WorkspaceRole } from '../../contract/route.js';
 import { documents } from '../../aws/dynamodb.js';
-import { keys, withoutKeys } from '../../db/keys.js';
+import * as keys from '../../db/keys.js';
+import { withoutKeys } from '../../db/keys.js';
 import { batchGet, cancellationReasons, getRecord, putIfAbsent, queryAll, queryPage, tableName, transactWrite, type TransactItem } from '../../db/table.js';
 import { updateParts, versionIn } from '../../db/update.js';
 import { notificationWrites } from '../notifications/repository.js';

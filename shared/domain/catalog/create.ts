@@ -1,0 +1,25 @@
+// Creating a catalog entity: the record, its unique-value guards and its links' counters in one
+// transaction, refused while the workspace is being deleted.
+import type { WorkspaceScope } from '../../http/caller.js';
+import { DomainError } from '../errors.js';
+import type { CatalogRecord } from './model.js';
+import * as repository from './repository.js';
+import { present, type Entity, type EntityInput } from './entity.js';
+import { createSteps, generatedFor, newRecord, refusal, run, together, type Step } from './writes.js';
+
+export async function create<R extends { id: string }>(entity: Entity<R>, scope: WorkspaceScope, actorId: string, input: EntityInput): Promise<R & CatalogRecord> {
+  const workspaceId = scope.workspace.id;
+  // A generated value that collides (a short code, a SKU) is made again (a given one is the
+  // client's to change); an ancestor that moved meanwhile is walked again.
+  const generated = generatedFor(entity, input);
+  for (let attempt = 0; attempt < 10; attempt += 1) {
+    const record = newRecord(entity, workspaceId, actorId, input);
+    const steps: Step[] = [...together(entity, await createSteps(entity, workspaceId, record)), { item: repository.workspaceActive(workspaceId), cause: 'workspace' }];
+    const cause = await run(steps);
+    if (cause === undefined) return present(entity, record) as R & CatalogRecord;
+    if (generated.some((rule) => cause === `guard:${rule.field}`)) continue;
+    if (cause === 'ancestor') continue;
+    throw (await refusal(entity, cause, workspaceId)) ?? new Error(`create ${entity.definition.type}: unexpected cancellation at ${cause}`);
+  }
+  throw new DomainError('RESOURCE_BUSY', `The ${entity.definition.label} could not be placed: its place kept changing; try again.`, { retryAfter: 1 });
+}
