@@ -172,9 +172,11 @@ export function bundleFunctions(options: BundleOptions = {}): BundleResult {
     // Documentation-only statements of the contract (`DOCS:` labels: examples) are dropped from
     // every bundle but those that serve the document, so they cost no route its cold start.
     const documented = new Set(targets.filter((target) => target.routeId !== undefined && documentRouteIds.has(target.routeId)).map((target) => target.name));
-    const build = (points: typeof entryPoints, dropLabels: string[]) => buildSync({
+    const build = (points: typeof entryPoints, docs: boolean) => buildSync({
       entryPoints: points,
-      dropLabels,
+      dropLabels: docs ? [] : ['DOCS'],
+      // docs-only properties of route declarations (infra/pure-sources.ts) are kept only where the document is served
+      define: { HW_DOCS: String(docs) },
       outdir: outDir,
       outExtension: { '.js': '.mjs' },
       // One self-contained file per Lambda. (Code splitting builds faster but, measured here,
@@ -196,7 +198,7 @@ export function bundleFunctions(options: BundleOptions = {}): BundleResult {
     });
     const lean = entryPoints.filter((entry) => !documented.has(entry.out.split('/')[0]!));
     const withDocs = entryPoints.filter((entry) => documented.has(entry.out.split('/')[0]!));
-    const results = [build(lean, ['DOCS']), ...(withDocs.length ? [build(withDocs, [])] : [])];
+    const results = [build(lean, false), ...(withDocs.length ? [build(withDocs, true)] : [])];
     const result = { metafile: { inputs: Object.assign({}, ...results.map((one) => one.metafile.inputs)), outputs: Object.assign({}, ...results.map((one) => one.metafile.outputs)) } as Metafile };
 
     const swaggerDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));

@@ -20,7 +20,7 @@ const isDeclarative = (path: string) => /^shared\/(contract\/[^/]+|config)\.ts$/
 /** Contract helpers that only build a value from their arguments (see shared/contract). */
 const helpers = new Set([
   'route', 'named', 'pageOf', 'exactlyOneOf', 'documented', 'emailText', 'secretText', 'nameText', 'multiLine', 'asciiText', 'singleLine', 'integer',
-  'shortCodeText', 'colourText', 'urlText', 'pageLimit', 'catalogRecord', 'listRoute', 'getRoute', 'createRoute', 'updateRoute', 'archiveRoute', 'restoreRoute', 'deleteRoute',
+  'shortCodeText', 'colourText', 'urlText', 'pageLimit', 'withFields', 'catalogRecord', 'listRoute', 'getRoute', 'createRoute', 'updateRoute', 'archiveRoute', 'restoreRoute', 'deleteRoute',
 ]);
 
 /** `z.object(…)`, `z.iso.datetime(…)`, but not `z.globalRegistry.add(…)`; a helper by name; `.check(…)` on one of those. */
@@ -38,19 +38,35 @@ function buildsAValue(callee: ts.Expression): boolean {
   return ts.isIdentifier(root) && root.text === 'z' && path.length > 0 && path[0] !== 'globalRegistry';
 }
 
+/**
+ * Properties of a route declaration (the object given to `route(…)`) that only the OpenAPI
+ * document reads: in every other bundle they are empty (`HW_DOCS`, defined by infra/bundle.ts),
+ * so a route's Lambda does not carry its prose and its list of error codes.
+ */
+const docsOnly: Record<string, string> = { summary: "''", description: 'undefined', errors: 'undefined' };
+
+const isRouteDeclaration = (node: ts.Node) =>
+  ts.isObjectLiteralExpression(node) && ts.isCallExpression(node.parent) && ts.isIdentifier(node.parent.expression) && node.parent.expression.text === 'route';
+
 /** The source of a declarative file with every value-building call marked pure (found by TypeScript's parser). */
 export function markPure(source: string, fileName = 'contract.ts'): string {
   const file = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true);
-  const positions: number[] = [];
+  const edits: { at: number; text: string }[] = [];
   const visit = (node: ts.Node) => {
-    if (ts.isCallExpression(node) && buildsAValue(node.expression)) positions.push(node.getStart(file));
+    if (ts.isCallExpression(node) && buildsAValue(node.expression)) {
+      const at = node.getStart(file);
+      if (!source.slice(Math.max(0, at - 18), at).includes('@__PURE__')) edits.push({ at, text: '/* @__PURE__ */ ' });
+    }
+    if (ts.isPropertyAssignment(node) && ts.isIdentifier(node.name) && docsOnly[node.name.text] && isRouteDeclaration(node.parent)) {
+      edits.push({ at: node.initializer.getStart(file), text: '(HW_DOCS ? ' }, { at: node.initializer.getEnd(), text: ` : ${docsOnly[node.name.text]})` });
+    }
     ts.forEachChild(node, visit);
   };
   visit(file);
   let marked = source;
-  for (const position of positions.sort((a, b) => b - a)) {
-    if (marked.slice(Math.max(0, position - 18), position).includes('@__PURE__')) continue;
-    marked = `${marked.slice(0, position)}/* @__PURE__ */ ${marked.slice(position)}`;
+  // from the end, so earlier positions stay valid; at one position the later edit goes in first
+  for (const edit of edits.map((edit, order) => ({ ...edit, order })).sort((a, b) => b.at - a.at || b.order - a.order)) {
+    marked = `${marked.slice(0, edit.at)}${edit.text}${marked.slice(edit.at)}`;
   }
   return marked;
 }

@@ -3,21 +3,43 @@
 import * as z from 'zod/mini';
 
 // Checks written with the schema pieces every route carries anyway (string, regex, refine): zod's
-// url, email and coerced-number types would add ~4 KB to every route's bundle for six variables.
+// url, email, enum, default and coerced-number types would add ~6 KB to every route's bundle.
 const isUrl = (text: string) => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol);
 const url = () => z.string().check(z.refine(isUrl, 'must be an http(s) URL'));
 const optionalUrl = z.optional(url());
 /** Digits, at least `min` once read; `toConfig` reads them (`Number`). */
-const integer = (fallback: number, min = 0) =>
-  z._default(z.string().check(z.regex(/^[0-9]{1,15}$/), z.refine((text) => Number(text) >= min, `must be at least ${min}`)), String(fallback));
+const integer = (min: number) => z.string().check(z.regex(/^[0-9]{1,15}$/), z.refine((text) => Number(text) >= min, `must be at least ${min}`));
+
+/** What a variable left unset means. */
+const defaults: Record<string, string> = {
+  STAGE: 'aws',
+  AWS_REGION: 'us-east-1',
+  TABLE_NAME: 'home-warehouse',
+  BUCKET_NAME: 'home-warehouse-attachments',
+  MAIL_FROM: 'no-reply@home-warehouse.local',
+  CORS_ORIGINS: '*',
+  SERVICE_NAME: 'home-warehouse',
+  METRICS_NAMESPACE: 'HomeWarehouse',
+  BARCODE_OFF_URL: 'https://world.openfoodfacts.org',
+  BARCODE_UPCITEMDB_URL: 'https://api.upcitemdb.com',
+  PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: '2773',
+  MAX_BODY_BYTES: '1048576',
+  ATTACHMENT_MAX_BYTES: String(25 * 1024 * 1024),
+  AWS_REQUEST_TIMEOUT_MS: '3000',
+  AWS_MAX_ATTEMPTS: '3',
+  SYNC_SETTLE_MS: '5000',
+  CHANGE_LOG_RETENTION_DAYS: '30',
+  DYNAMODB_SLOW_MS: '100',
+  BARCODE_TIMEOUT_MS: '2500',
+};
 
 const Environment = z.object({
   /** `local` when served by infra/local, `aws` in Lambda. */
-  STAGE: z._default(z.enum(['local', 'aws']), 'aws'),
-  AWS_REGION: z._default(z.string(), 'us-east-1'),
-  TABLE_NAME: z._default(z.string().check(z.minLength(3)), 'home-warehouse'),
-  BUCKET_NAME: z._default(z.string().check(z.minLength(3)), 'home-warehouse-attachments'),
-  MAIL_FROM: z._default(z.string().check(z.regex(/^[^\s@]+@[^\s@]+$/)), 'no-reply@home-warehouse.local'),
+  STAGE: z.string().check(z.regex(/^(local|aws)$/)),
+  AWS_REGION: z.string(),
+  TABLE_NAME: z.string().check(z.minLength(3)),
+  BUCKET_NAME: z.string().check(z.minLength(3)),
+  MAIL_FROM: z.string().check(z.regex(/^[^\s@]+@[^\s@]+$/)),
   /** Endpoints of the local engines; unset in AWS, where the SDK finds the regional ones. */
   DYNAMODB_ENDPOINT: optionalUrl,
   S3_ENDPOINT: optionalUrl,
@@ -27,40 +49,40 @@ const Environment = z.object({
   JWT_SECRET_PARAMETER: z.optional(z.string()),
   /** Set by Lambda; authenticates calls to the Parameters and Secrets extension. */
   AWS_SESSION_TOKEN: z.optional(z.string()),
-  PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: integer(2773, 1),
+  PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: integer(1),
   /** Comma-separated origins allowed by CORS; `*` for any. */
-  CORS_ORIGINS: z._default(z.string(), '*'),
+  CORS_ORIGINS: z.string(),
   /** Request bodies above this many bytes answer 413. */
-  MAX_BODY_BYTES: integer(1_048_576, 1),
-  ATTACHMENT_MAX_BYTES: integer(25 * 1024 * 1024, 1),
+  MAX_BODY_BYTES: integer(1),
+  ATTACHMENT_MAX_BYTES: integer(1),
   /** Folder holding the reference page's assets (swagger-ui-dist), shipped beside the docs bundle. */
   DOCS_ASSETS_DIR: z.optional(z.string()),
   /** Public base URL of the API, used in the OpenAPI `servers` list and in mail links. */
   PUBLIC_URL: optionalUrl,
   /** Origin of the PWA, used in links the product mails (password reset). */
   APP_URL: optionalUrl,
-  SERVICE_NAME: z._default(z.string(), 'home-warehouse'),
-  METRICS_NAMESPACE: z._default(z.string(), 'HomeWarehouse'),
+  SERVICE_NAME: z.string(),
+  METRICS_NAMESPACE: z.string(),
   /** Milliseconds a single AWS call may take before it is abandoned (then retried). */
-  AWS_REQUEST_TIMEOUT_MS: integer(3_000, 100),
-  AWS_MAX_ATTEMPTS: integer(3, 1),
+  AWS_REQUEST_TIMEOUT_MS: integer(100),
+  AWS_MAX_ATTEMPTS: integer(1),
   /** δ of the change log (SYNC.md): readers never return entries younger than this; milliseconds. */
-  SYNC_SETTLE_MS: integer(5_000, 100),
+  SYNC_SETTLE_MS: integer(100),
   /** How long the change log keeps entries; an older `modified_since` answers resync_required. */
-  CHANGE_LOG_RETENTION_DAYS: integer(30, 1),
+  CHANGE_LOG_RETENTION_DAYS: integer(1),
   /** DynamoDB calls at least this slow log one `slow dynamodb call` line and count as SlowDynamoDbCalls. */
-  DYNAMODB_SLOW_MS: integer(100, 1),
+  DYNAMODB_SLOW_MS: integer(1),
   /** Barcode lookup (GET /barcode/{barcode}): base URLs of the providers, asked in this order, and how long each may take. */
-  BARCODE_OFF_URL: z._default(url(), 'https://world.openfoodfacts.org'),
-  BARCODE_UPCITEMDB_URL: z._default(url(), 'https://api.upcitemdb.com'),
-  BARCODE_TIMEOUT_MS: integer(2_500, 100),
+  BARCODE_OFF_URL: url(),
+  BARCODE_UPCITEMDB_URL: url(),
+  BARCODE_TIMEOUT_MS: integer(100),
 });
 
 export type Config = ReturnType<typeof toConfig>;
 
 function toConfig(env: z.infer<typeof Environment>) {
   return {
-    stage: env.STAGE,
+    stage: env.STAGE as 'local' | 'aws',
     region: env.AWS_REGION,
     tableName: env.TABLE_NAME,
     bucketName: env.BUCKET_NAME,
@@ -84,7 +106,8 @@ function toConfig(env: z.infer<typeof Environment>) {
 
 /** Parses an environment; exported for tests. Throws one error naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  const parsed = z.safeParse(Environment, env);
+  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined));
+  const parsed = z.safeParse(Environment, { ...defaults, ...given });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.code}`).join(', ');
     throw new Error(`Invalid configuration: ${problems}`);

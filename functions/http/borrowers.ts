@@ -6,7 +6,7 @@ import { borrowers } from '../../shared/domain/borrowers/service.js';
 
 export const listBorrowers = /* @__PURE__ */ httpRoute(contract.listBorrowers, ({ scope, query }) => catalog.list(borrowers, scope, query));
 
-export const getBorrower = /* @__PURE__ */ httpRoute(contract.getBorrower, ({ scope, params }) => catalog.get(borrowers, scope, params.id), { prefetch: borrowers.prefetch });
+export const getBorrower = /* @__PURE__ */ httpRoute(contract.getBorrower, ({ scope, params }) => catalog.get(borrowers, scope, params.id), { prefetch: borrowers });
 
 export const createBorrower = /* @__PURE__ */ httpRoute(contract.createBorrower, ({ scope, caller, body }) => catalog.create(borrowers, scope, caller.user.id, body));
 

@@ -7,7 +7,7 @@ import { breadcrumb, listChildren, listRoots } from '../../shared/domain/categor
 
 export const listCategories = /* @__PURE__ */ httpRoute(contract.listCategories, ({ scope, query }) => catalog.list(categories, scope, query));
 
-export const getCategory = /* @__PURE__ */ httpRoute(contract.getCategory, ({ scope, params }) => catalog.get(categories, scope, params.id), { prefetch: categories.prefetch });
+export const getCategory = /* @__PURE__ */ httpRoute(contract.getCategory, ({ scope, params }) => catalog.get(categories, scope, params.id), { prefetch: categories });
 
 export const createCategory = /* @__PURE__ */ httpRoute(contract.createCategory, ({ scope, caller, body }) => catalog.create(categories, scope, caller.user.id, body));
 

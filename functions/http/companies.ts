@@ -6,7 +6,7 @@ import { companies } from '../../shared/domain/companies/service.js';
 
 export const listCompanies = /* @__PURE__ */ httpRoute(contract.listCompanies, ({ scope, query }) => catalog.list(companies, scope, query));
 
-export const getCompany = /* @__PURE__ */ httpRoute(contract.getCompany, ({ scope, params }) => catalog.get(companies, scope, params.id), { prefetch: companies.prefetch });
+export const getCompany = /* @__PURE__ */ httpRoute(contract.getCompany, ({ scope, params }) => catalog.get(companies, scope, params.id), { prefetch: companies });
 
 export const createCompany = /* @__PURE__ */ httpRoute(contract.createCompany, ({ scope, caller, body }) => catalog.create(companies, scope, caller.user.id, body));
 

@@ -6,7 +6,7 @@ import { containers } from '../../shared/domain/containers/service.js';
 
 export const listContainers = /* @__PURE__ */ httpRoute(contract.listContainers, ({ scope, query }) => catalog.list(containers, scope, query));
 
-export const getContainer = /* @__PURE__ */ httpRoute(contract.getContainer, ({ scope, params }) => catalog.get(containers, scope, params.id), { prefetch: containers.prefetch });
+export const getContainer = /* @__PURE__ */ httpRoute(contract.getContainer, ({ scope, params }) => catalog.get(containers, scope, params.id), { prefetch: containers });
 
 export const createContainer = /* @__PURE__ */ httpRoute(contract.createContainer, ({ scope, caller, body }) => catalog.create(containers, scope, caller.user.id, body));
 

@@ -6,7 +6,7 @@ import {
   create, inventory, listAvailable, listByContainer, listByItem, listByLocation, move, setQuantity, setStatus, totalQuantity, update,
 } from '../../shared/domain/inventory/service.js';
 
-export const getInventory = /* @__PURE__ */ httpRoute(contract.getInventory, ({ scope, params }) => catalog.get(inventory, scope, params.id), { prefetch: inventory.prefetch });
+export const getInventory = /* @__PURE__ */ httpRoute(contract.getInventory, ({ scope, params }) => catalog.get(inventory, scope, params.id), { prefetch: inventory });
 
 export const createInventory = /* @__PURE__ */ httpRoute(contract.createInventory, ({ scope, caller, body }) => create(scope, caller.user.id, body));
 

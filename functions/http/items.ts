@@ -6,7 +6,7 @@ import { attachLabel, detachLabel, items, labelsOf, listByBarcode, listByCategor
 
 export const listItems = /* @__PURE__ */ httpRoute(contract.listItems, ({ scope, query }) => catalog.list(items, scope, query));
 
-export const getItem = /* @__PURE__ */ httpRoute(contract.getItem, ({ scope, params }) => catalog.get(items, scope, params.id), { prefetch: items.prefetch });
+export const getItem = /* @__PURE__ */ httpRoute(contract.getItem, ({ scope, params }) => catalog.get(items, scope, params.id), { prefetch: items });
 
 export const createItem = /* @__PURE__ */ httpRoute(contract.createItem, ({ scope, caller, body }) => catalog.create(items, scope, caller.user.id, body));
 
@@ -29,7 +29,7 @@ export const listItemsByBarcode = /* @__PURE__ */ httpRoute(contract.listItemsBy
 
 export const searchItems = /* @__PURE__ */ httpRoute(contract.searchItems, ({ scope, query }) => search(scope, query));
 
-export const listItemLabels = /* @__PURE__ */ httpRoute(contract.listItemLabels, ({ scope, params }) => labelsOf(scope, params.id), { prefetch: items.prefetch });
+export const listItemLabels = /* @__PURE__ */ httpRoute(contract.listItemLabels, ({ scope, params }) => labelsOf(scope, params.id), { prefetch: items });
 
 export const attachItemLabel = /* @__PURE__ */ httpRoute(contract.attachItemLabel, async ({ scope, caller, params }) => {
   await attachLabel(scope, caller.user.id, params.id, params.label_id);

@@ -6,7 +6,7 @@ import { labels } from '../../shared/domain/labels/service.js';
 
 export const listLabels = /* @__PURE__ */ httpRoute(contract.listLabels, ({ scope, query }) => catalog.list(labels, scope, query));
 
-export const getLabel = /* @__PURE__ */ httpRoute(contract.getLabel, ({ scope, params }) => catalog.get(labels, scope, params.id), { prefetch: labels.prefetch });
+export const getLabel = /* @__PURE__ */ httpRoute(contract.getLabel, ({ scope, params }) => catalog.get(labels, scope, params.id), { prefetch: labels });
 
 export const createLabel = /* @__PURE__ */ httpRoute(contract.createLabel, ({ scope, caller, body }) => catalog.create(labels, scope, caller.user.id, body));
 

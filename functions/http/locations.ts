@@ -7,7 +7,7 @@ import { breadcrumb } from '../../shared/domain/locations/service.js';
 
 export const listLocations = /* @__PURE__ */ httpRoute(contract.listLocations, ({ scope, query }) => catalog.list(locations, scope, query));
 
-export const getLocation = /* @__PURE__ */ httpRoute(contract.getLocation, ({ scope, params }) => catalog.get(locations, scope, params.id), { prefetch: locations.prefetch });
+export const getLocation = /* @__PURE__ */ httpRoute(contract.getLocation, ({ scope, params }) => catalog.get(locations, scope, params.id), { prefetch: locations });
 
 export const createLocation = /* @__PURE__ */ httpRoute(contract.createLocation, ({ scope, caller, body }) => catalog.create(locations, scope, caller.user.id, body));
 

@@ -1,6 +1,6 @@
 // The activity log: who created, changed, archived, restored or deleted what, newest first.
 import * as z from 'zod/mini';
-import { example, IdOut, named, PageQuery, pageOf, Timestamp, TimestampOut, Uuid, WorkspaceParams } from './common.js';
+import { example, IdOut, named, PageQuery, pageFields, pageOf, Timestamp, TimestampOut, Uuid, withFields, WorkspaceParams } from './common.js';
 import { route } from './route.js';
 
 export const activityActions = ['CREATE', 'UPDATE', 'ARCHIVE', 'RESTORE', 'DELETE', 'MOVE', 'LOAN', 'RETURN'] as const;
@@ -26,7 +26,7 @@ DOCS: example(Activity, {
 export const listActivity = /* @__PURE__ */ route({
   id: 'listActivity', method: 'GET', path: '/workspaces/{workspace_id}/activity', domain: 'activity', access: 'viewer',
   summary: 'What happened in the workspace, newest first (optionally one member\'s doing)',
-  params: WorkspaceParams, query: z.extend(PageQuery, { user_id: z.optional(Uuid) }), response: pageOf(Activity), status: 200,
+  params: WorkspaceParams, query: z.object(withFields(pageFields, { user_id: z.optional(Uuid) })), response: pageOf(Activity), status: 200,
 });
 
 export const listEntityActivity = /* @__PURE__ */ route({
@@ -38,5 +38,5 @@ export const listEntityActivity = /* @__PURE__ */ route({
 export const listRecentActivity = /* @__PURE__ */ route({
   id: 'listRecentActivity', method: 'GET', path: '/workspaces/{workspace_id}/activity/recent', domain: 'activity', access: 'viewer',
   summary: 'What happened since `since` (default: the last 24 hours), newest first',
-  params: WorkspaceParams, query: z.extend(PageQuery, { since: z.optional(Timestamp) }), response: pageOf(Activity), status: 200,
+  params: WorkspaceParams, query: z.object(withFields(pageFields, { since: z.optional(Timestamp) })), response: pageOf(Activity), status: 200,
 });

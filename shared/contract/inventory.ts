@@ -2,7 +2,7 @@
 // there). Archived, never deleted. Listed by item, location or container (there is no list of all).
 import * as z from 'zod/mini';
 import { type CatalogSpec, getRoute, createRoute, updateRoute, archiveRoute, restoreRoute, catalogRecord, EntityParams } from './catalog.js';
-import { DateOut, example, IdOut, ListQuery, pageOf, Uuid } from './common.js';
+import { DateOut, example, IdOut, ListQuery, pageOf, Uuid, withFields } from './common.js';
 import { document, route } from './route.js';
 import { asciiText, calendarDate, integer, multiLine, singleLine } from './text.js';
 
@@ -38,7 +38,7 @@ const rowExample = {
 };
 DOCS: example(Inventory, rowExample);
 
-const details = /* @__PURE__ */ z.strictObject({
+const details = {
   container_id: z.optional(z.nullable(Uuid)),
   condition: z.optional(Condition),
   date_acquired: z.optional(z.nullable(calendarDate())),
@@ -47,13 +47,13 @@ const details = /* @__PURE__ */ z.strictObject({
   warranty_expires: z.optional(z.nullable(calendarDate())),
   expiration_date: z.optional(z.nullable(calendarDate())),
   notes: z.optional(z.nullable(multiLine({ max: 4000 }))),
-});
+};
 
 const spec: CatalogSpec = { domain: 'inventory', singular: 'Inventory', plural: 'Inventory', segment: 'inventory', noun: 'inventory row' };
 
 export const getInventory = /* @__PURE__ */ getRoute(spec, Inventory);
-export const createInventory = /* @__PURE__ */ createRoute(spec, Inventory, z.extend(details, { item_id: Uuid, location_id: Uuid, quantity: Quantity, status: z.optional(Status) }), ['REFERENCE_NOT_FOUND', 'CONTAINER_NOT_AT_LOCATION']);
-export const updateInventory = /* @__PURE__ */ updateRoute(spec, Inventory, z.extend(details, { location_id: z.optional(Uuid), quantity: z.optional(Quantity) }), ['REFERENCE_NOT_FOUND', 'CONTAINER_NOT_AT_LOCATION']);
+export const createInventory = /* @__PURE__ */ createRoute(spec, Inventory, z.strictObject(withFields(details, { item_id: Uuid, location_id: Uuid, quantity: Quantity, status: z.optional(Status) })), ['REFERENCE_NOT_FOUND', 'CONTAINER_NOT_AT_LOCATION']);
+export const updateInventory = /* @__PURE__ */ updateRoute(spec, Inventory, z.strictObject(withFields(details, { location_id: z.optional(Uuid), quantity: z.optional(Quantity) })), ['REFERENCE_NOT_FOUND', 'CONTAINER_NOT_AT_LOCATION']);
 export const archiveInventory = /* @__PURE__ */ archiveRoute(spec);
 export const restoreInventory = /* @__PURE__ */ restoreRoute(spec);
 DOCS: document(createInventory, {

@@ -1,7 +1,7 @@
 // Items: the things people own. Archived, never deleted (their history and loans keep them).
 import * as z from 'zod/mini';
 import { type CatalogSpec, listRoute, getRoute, createRoute, updateRoute, archiveRoute, restoreRoute, catalogRecord, EntityParams } from './catalog.js';
-import { example, Flag, IdOut, ListQuery, pageLimit, pageOf, UrlOut, Uuid, WorkspaceParams } from './common.js';
+import { example, Flag, IdOut, ListQuery, pageLimit, pageOf, UrlOut, Uuid, withFields, WorkspaceParams } from './common.js';
 import { document, route } from './route.js';
 import { asciiText, integer, multiLine, nameText, shortCodeText, singleLine, urlText } from './text.js';
 
@@ -43,7 +43,7 @@ const itemExample = {
 };
 DOCS: example(Item, itemExample);
 
-const fields = /* @__PURE__ */ z.strictObject({
+const fields = {
   description: z.optional(z.nullable(multiLine({ max: 4000 }))),
   category_id: z.optional(z.nullable(Uuid)),
   brand: z.optional(z.nullable(Short)),
@@ -59,14 +59,14 @@ const fields = /* @__PURE__ */ z.strictObject({
   min_stock_level: z.optional(integer(0, 1_000_000)),
   obsidian_vault_path: z.optional(z.nullable(Path)),
   obsidian_note_path: z.optional(z.nullable(Path)),
-});
+};
 
 const spec: CatalogSpec = { domain: 'items', singular: 'Item', plural: 'Items', segment: 'items', noun: 'item' };
 
 export const listItems = /* @__PURE__ */ listRoute(spec, Item);
 export const getItem = /* @__PURE__ */ getRoute(spec, Item);
-export const createItem = /* @__PURE__ */ createRoute(spec, Item, z.extend(fields, { name: Name, sku: z.optional(Sku), short_code: z.optional(shortCodeText()) }), ['REFERENCE_NOT_FOUND', 'ITEM_SKU_TAKEN', 'SHORT_CODE_TAKEN']);
-export const updateItem = /* @__PURE__ */ updateRoute(spec, Item, z.extend(fields, { name: z.optional(Name), sku: z.optional(Sku), short_code: z.optional(shortCodeText()) }), ['REFERENCE_NOT_FOUND', 'ITEM_SKU_TAKEN', 'SHORT_CODE_TAKEN']);
+export const createItem = /* @__PURE__ */ createRoute(spec, Item, z.strictObject(withFields(fields, { name: Name, sku: z.optional(Sku), short_code: z.optional(shortCodeText()) })), ['REFERENCE_NOT_FOUND', 'ITEM_SKU_TAKEN', 'SHORT_CODE_TAKEN']);
+export const updateItem = /* @__PURE__ */ updateRoute(spec, Item, z.strictObject(withFields(fields, { name: z.optional(Name), sku: z.optional(Sku), short_code: z.optional(shortCodeText()) })), ['REFERENCE_NOT_FOUND', 'ITEM_SKU_TAKEN', 'SHORT_CODE_TAKEN']);
 export const archiveItem = /* @__PURE__ */ archiveRoute(spec);
 export const restoreItem = /* @__PURE__ */ restoreRoute(spec);
 DOCS: document(createItem, {

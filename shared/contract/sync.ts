@@ -1,7 +1,7 @@
 // Sync: what offline clients need to catch up. Here, the deletions (tombstones); delta and batch
 // come with the sync issue.
 import * as z from 'zod/mini';
-import { example, IdOut, named, PageQuery, Timestamp, TimestampOut, WorkspaceParams } from './common.js';
+import { example, IdOut, named, pageFields, Timestamp, TimestampOut, withFields, WorkspaceParams } from './common.js';
 import { document, route } from './route.js';
 
 export const Tombstone = /* @__PURE__ */ named('Tombstone', z.object({
@@ -21,7 +21,7 @@ export const listDeleted = /* @__PURE__ */ route({
   id: 'listDeleted', method: 'GET', path: '/workspaces/{workspace_id}/sync/deleted', domain: 'sync', access: 'viewer',
   summary: 'What was deleted since `since` (default: the last 7 days), oldest first',
   description: 'Pass `next_cursor` back as `cursor` for the next page. Tombstones are kept 90 days: a client away longer resynchronises.',
-  params: WorkspaceParams, query: z.extend(PageQuery, { since: z.optional(Timestamp) }),
+  params: WorkspaceParams, query: z.object(withFields(pageFields, { since: z.optional(Timestamp) })),
   response: z.object({ items: z.array(Tombstone), since: TimestampOut, next_cursor: z.optional(z.string()) }), status: 200,
 });
 DOCS: document(listDeleted, { response: { items: [{

@@ -106,7 +106,7 @@ export function integer(min: number, max: number) {
 
 /** A short code a person reads off a label: 1–8 of A–Z and 0–9, any case in, upper case stored. */
 export function shortCodeText() {
-  const schema = z.pipe(z.string().check(z.overwrite((text: string) => text.trim().toUpperCase())), z.string().check(z.regex(/^[A-Z0-9]{1,8}$/)));
+  const schema = z.string().check(z.overwrite((text: string) => text.trim().toUpperCase()), z.regex(/^[A-Z0-9]{1,8}$/));
   z.globalRegistry.add(schema, { pattern: '^[A-Za-z0-9]{1,8}$', description: 'Up to 8 letters and digits, any case (stored upper case).' } as never);
   return marked(schema);
 }

@@ -184,8 +184,14 @@ function recordOutcome(contract: RouteContract, statusCode: number, tally: Capac
  */
 export interface RouteOptions {
   page?: PageOptions;
-  prefetch?: (params: Record<string, string>) => { PK: string; SK: string };
+  /**
+   * The key, from the path; or an entity of the catalog, whose key it is (`{ prefetch: items }`:
+   * an identifier, not a property read, so a bundle of a sibling route can drop this one).
+   */
+  prefetch?: PrefetchKey | { prefetch: PrefetchKey };
 }
+
+type PrefetchKey = (params: Record<string, string>) => { PK: string; SK: string };
 
 /** The HTML routes' own needs. */
 export interface PageOptions {
@@ -211,7 +217,8 @@ const capacityHeader = (tally: CapacityTally) => `read=${Number(tally.read.toFix
 // `/* @__PURE__ */ httpRoute(...)` so esbuild drops the routes a bundle does not export: each route's
 // bundle holds only what its own handler reaches (see infra/bundle.ts and the code-rules test).
 export function httpRoute<C extends RouteContract>(contract: C, implementation: Implementation<C>, options: RouteOptions = {}): RouteHandler {
-  const { page, prefetch } = options;
+  const { page } = options;
+  const prefetch = typeof options.prefetch === 'object' ? options.prefetch.prefetch : options.prefetch;
   const core = (event: APIGatewayProxyEventV2): Promise<HttpResponse> => withCapacityTally(async (tally) => {
     const requestId = event.requestContext?.requestId ?? 'unknown';
     // Set here rather than through `correlationIdPath`, which would pull JMESPath into every bundle.
