@@ -17,6 +17,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { routeTable } from '../shared/contract/index.js';
+import { openApiDocument } from '../shared/contract/openapi.js';
+import { apiVersion, documentFileName } from '../shared/domain/platform/document.js';
 import type { RouteContract } from '../shared/contract/route.js';
 import { changeFeed, routeEntry, scheduledJobs, uploadVerifier, type FunctionEntry, type ScheduledJob } from './functions.js';
 
@@ -28,8 +30,8 @@ export type LambdaKind = 'http' | 'stream' | 's3' | 'job';
 /** Where the reference page's assets live inside the Lambda package of the docs routes. */
 export const docsAssetsFolder = 'swagger-ui';
 export const docsAssetFiles = ['swagger-ui.css', 'swagger-ui-bundle.js'] as const;
-/** Routes whose bundle keeps the contract's `DOCS:` statements (examples): the ones that serve the document. */
-const documentRouteIds: ReadonlySet<string> = new Set(['openapi']);
+/** The route serving the OpenAPI document: its package carries the document, generated here (shared/domain/platform/document.ts). */
+const documentRouteId = 'openapi';
 /** Routes (by operation id, platform domain) whose Lambda ships the swagger-ui files. */
 const docsRouteIds: ReadonlySet<string> = new Set(['docs', 'docsAsset']);
 
@@ -169,14 +171,13 @@ export function bundleFunctions(options: BundleOptions = {}): BundleResult {
       return { in: file, out: `${target.name}/index` };
     });
     prepareOutDir(outDir);
-    // Documentation-only statements of the contract (`DOCS:` labels: examples) are dropped from
-    // every bundle but those that serve the document, so they cost no route its cold start.
-    const documented = new Set(targets.filter((target) => target.routeId !== undefined && documentRouteIds.has(target.routeId)).map((target) => target.name));
-    const build = (points: typeof entryPoints, docs: boolean) => buildSync({
-      entryPoints: points,
-      dropLabels: docs ? [] : ['DOCS'],
-      // docs-only properties of route declarations (infra/pure-sources.ts) are kept only where the document is served
-      define: { HW_DOCS: String(docs) },
+    // Documentation-only parts of the contract (`DOCS:` statements with examples, the prose and error
+    // lists of route declarations: infra/pure-sources.ts) are dropped from every bundle; the document
+    // route ships the document itself, generated below, so no route carries them.
+    const built = buildSync({
+      entryPoints,
+      dropLabels: ['DOCS'],
+      define: { HW_DOCS: 'false', 'globalThis.HW_PREBUILT_DOCUMENT': 'true' },
       outdir: outDir,
       outExtension: { '.js': '.mjs' },
       // One self-contained file per Lambda. (Code splitting builds faster but, measured here,
@@ -196,14 +197,13 @@ export function bundleFunctions(options: BundleOptions = {}): BundleResult {
       absWorkingDir: projectRoot,
       write: true,
     });
-    const lean = entryPoints.filter((entry) => !documented.has(entry.out.split('/')[0]!));
-    const withDocs = entryPoints.filter((entry) => documented.has(entry.out.split('/')[0]!));
-    const results = [build(lean, false), ...(withDocs.length ? [build(withDocs, true)] : [])];
-    const result = { metafile: { inputs: Object.assign({}, ...results.map((one) => one.metafile.inputs)), outputs: Object.assign({}, ...results.map((one) => one.metafile.outputs)) } as Metafile };
+    const result = { metafile: built.metafile as Metafile };
 
+    const document = targets.some((target) => target.routeId === documentRouteId) ? openApiDocument(routeTable, { version: apiVersion }) : undefined;
     const swaggerDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
     const entries = targets.map((target): BundledLambda => {
       const dir = join(outDir, target.name);
+      if (target.routeId === documentRouteId) writeFileSync(join(dir, documentFileName), JSON.stringify(document));
       if (target.docsAssets) {
         mkdirSync(join(dir, docsAssetsFolder), { recursive: true });
         for (const file of docsAssetFiles) copyFileSync(join(swaggerDir, file), join(dir, docsAssetsFolder, file));

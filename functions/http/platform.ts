@@ -1,9 +1,8 @@
 // Platform routes: probes and the API's own documentation.
 import * as contract from '../../shared/contract/platform.js';
-import { routeTable } from '../../shared/contract/index.js';
-import { openApiDocument } from '../../shared/contract/openapi.js';
 import { httpRoute, rawReply, Reply } from '../../shared/http/route.js';
 import { checkReadiness } from '../../shared/domain/platform/readiness.js';
+import { apiDocument } from '../../shared/domain/platform/document.js';
 import { docsPage, docsPageHtml, readDocsAsset } from '../../shared/domain/platform/docs-page.js';
 
 export const health = /* @__PURE__ */ httpRoute(contract.health, () => ({ status: 'ok' as const }));
@@ -21,8 +20,7 @@ export const ready = /* @__PURE__ */ httpRoute(contract.ready, async () => {
   }, { contentType: 'application/problem+json' });
 });
 
-let document: ReturnType<typeof openApiDocument> | undefined;
-export const openapi = /* @__PURE__ */ httpRoute(contract.openapi, () => (document ??= openApiDocument(routeTable, { version: '1.0.0' })));
+export const openapi = /* @__PURE__ */ httpRoute(contract.openapi, async () => (await apiDocument()) as never);
 
 export const docs = /* @__PURE__ */ httpRoute(contract.docs, () => rawReply(docsPageHtml, 'text/html; charset=utf-8'), { page: docsPage });
 

@@ -1,7 +1,7 @@
 // Sign-up, sign-in and tokens. Public routes: the body carries the credentials.
 import * as z from 'zod/mini';
 import { document, route } from './route.js';
-import { example, named } from './common.js';
+import { example, IntOut, named } from './common.js';
 import { secretText } from './text.js';
 import { Email, FullName, Password, User, userExample } from './users.js';
 
@@ -12,7 +12,7 @@ export const Session = /* @__PURE__ */ named('Session', z.object({
   refresh_token: z.string(),
   token_type: z.literal('Bearer'),
   /** seconds until `token` expires */
-  expires_in: z.int(),
+  expires_in: IntOut,
   user: User,
 }), 'A signed-in session: a 15-minute access token and a single-use 30-day refresh token.');
 DOCS: example(Session, {

@@ -19,6 +19,14 @@ export function example<S extends z.ZodMiniType>(schema: S, value: z.input<S>): 
   meta.examples = [value];
 }
 
+/** A whole number of an answer (stated `integer` in the document; what the API stored is not re-checked). */
+function wholeNumber() {
+  const schema = z.number();
+  z.globalRegistry.add(schema, { type: 'integer' } as never);
+  return schema;
+}
+export const IntOut = /* @__PURE__ */ wholeNumber();
+
 export const ProblemFieldError = /* @__PURE__ */ named('ProblemFieldError', z.object({
   location: z.string(),
   message: z.string(),
@@ -29,7 +37,7 @@ export const ProblemFieldError = /* @__PURE__ */ named('ProblemFieldError', z.ob
 export const Problem = /* @__PURE__ */ named('Problem', z.object({
   type: z.string(),
   title: z.string(),
-  status: z.int(),
+  status: IntOut,
   detail: z.string(),
   code: z.string(),
   instance: z.optional(z.string()),
@@ -58,11 +66,12 @@ export const EmailOut = /* @__PURE__ */ documented('email');
 export const UrlOut = /* @__PURE__ */ documented('uri');
 export const DateOut = /* @__PURE__ */ documented('date');
 
+
 /** Every stored entity carries these. */
 export const entityMeta = {
   created_at: TimestampOut,
   updated_at: TimestampOut,
-  version: z.int(),
+  version: IntOut,
 };
 
 /**
@@ -70,10 +79,15 @@ export const entityMeta = {
  * The earlier API's `page` is refused with a message that points to `cursor`.
  */
 /** `limit`: a query string coerced to an integer of 1–100 (documented as such, not as the string it arrives as). */
-export function pageLimit() {
-  const schema = z._default(z.pipe(z.coerce.number(), integer(1, 100)), 50);
-  z.globalRegistry.add(schema, { type: 'integer', minimum: 1, maximum: 100 } as never);
+/** A whole number in a query string, within a range, `fallback` when absent (documented as the integer it is). */
+export function queryInteger(min: number, max: number, fallback: number) {
+  const schema = z._default(z.pipe(z.coerce.number(), integer(min, max)), fallback);
+  z.globalRegistry.add(schema, { type: 'integer', minimum: min, maximum: max } as never);
   return schema;
+}
+
+export function pageLimit() {
+  return queryInteger(1, 100, 50);
 }
 
 /**

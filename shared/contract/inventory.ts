@@ -2,7 +2,7 @@
 // there). Archived, never deleted. Listed by item, location or container (there is no list of all).
 import * as z from 'zod/mini';
 import { type CatalogSpec, getRoute, createRoute, updateRoute, archiveRoute, restoreRoute, catalogRecord, EntityParams } from './catalog.js';
-import { DateOut, example, IdOut, ListQuery, pageOf, Uuid, withFields } from './common.js';
+import { DateOut, example, IdOut, IntOut, ListQuery, pageOf, Uuid, withFields } from './common.js';
 import { document, route } from './route.js';
 import { asciiText, calendarDate, integer, multiLine, singleLine } from './text.js';
 
@@ -18,12 +18,12 @@ export const Inventory = /* @__PURE__ */ catalogRecord('Inventory', {
   item_id: IdOut,
   location_id: IdOut,
   container_id: z.optional(IdOut),
-  quantity: z.int(),
-  available_quantity: z.int(),
+  quantity: IntOut,
+  available_quantity: IntOut,
   condition: Condition,
   status: Status,
   date_acquired: z.optional(DateOut),
-  purchase_price: z.optional(z.int()),
+  purchase_price: z.optional(IntOut),
   currency_code: z.optional(z.string()),
   warranty_expires: z.optional(DateOut),
   expiration_date: z.optional(DateOut),
@@ -77,7 +77,7 @@ export const getTotalQuantity = /* @__PURE__ */ route({
   id: 'getTotalQuantity', method: 'GET', path: '/workspaces/{workspace_id}/inventory/total-quantity/{item_id}', domain: 'inventory', access: 'viewer',
   summary: "An item's quantity over its active rows (every status)",
   description: 'Kept on the item by every write of its rows, in the same transaction, so this is one read however many rows the item has.',
-  params: z.object({ workspace_id: Uuid, item_id: Uuid }), response: z.object({ item_id: IdOut, total_quantity: z.int() }), status: 200, errors: ['NOT_FOUND'],
+  params: z.object({ workspace_id: Uuid, item_id: Uuid }), response: z.object({ item_id: IdOut, total_quantity: IntOut }), status: 200, errors: ['NOT_FOUND'],
 });
 DOCS: document(getTotalQuantity, { response: { item_id: rowExample.item_id, total_quantity: 7 } });
 

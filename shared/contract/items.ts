@@ -1,7 +1,7 @@
 // Items: the things people own. Archived, never deleted (their history and loans keep them).
 import * as z from 'zod/mini';
 import { type CatalogSpec, listRoute, getRoute, createRoute, updateRoute, archiveRoute, restoreRoute, catalogRecord, EntityParams } from './catalog.js';
-import { example, Flag, IdOut, ListQuery, pageLimit, pageOf, UrlOut, Uuid, withFields, WorkspaceParams } from './common.js';
+import { example, Flag, IdOut, IntOut, ListQuery, pageLimit, pageOf, UrlOut, Uuid, withFields, WorkspaceParams } from './common.js';
 import { document, route } from './route.js';
 import { asciiText, integer, multiLine, nameText, shortCodeText, singleLine, urlText } from './text.js';
 
@@ -26,7 +26,7 @@ export const Item = /* @__PURE__ */ catalogRecord('Item', {
   lifetime_warranty: z.optional(z.boolean()),
   warranty_details: z.optional(z.string()),
   purchased_from: z.optional(IdOut),
-  min_stock_level: z.int(),
+  min_stock_level: IntOut,
   short_code: z.string(),
   obsidian_vault_path: z.optional(z.string()),
   obsidian_note_path: z.optional(z.string()),

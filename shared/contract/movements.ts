@@ -1,7 +1,7 @@
 // Movements: the record of every move of inventory (who, from, to, how many, why), newest first.
 // Written by the move itself; never changed.
 import * as z from 'zod/mini';
-import { example, IdOut, named, PageQuery, pageOf, TimestampOut, Uuid, WorkspaceParams } from './common.js';
+import { example, IdOut, IntOut, named, pageOf, PageQuery, TimestampOut, Uuid, WorkspaceParams } from './common.js';
 import { route } from './route.js';
 
 export const Movement = /* @__PURE__ */ named('Movement', z.object({
@@ -14,7 +14,7 @@ export const Movement = /* @__PURE__ */ named('Movement', z.object({
   from_container_id: z.optional(IdOut),
   to_location_id: IdOut,
   to_container_id: z.optional(IdOut),
-  quantity: z.int(),
+  quantity: IntOut,
   moved_by: IdOut,
   reason: z.optional(z.string()),
   created_at: TimestampOut,

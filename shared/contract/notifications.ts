@@ -1,7 +1,7 @@
 // The signed-in user's notifications (not workspace-scoped).
 import * as z from 'zod/mini';
 import { document, route } from './route.js';
-import { example, IdOut, named, pageOf, PageQuery, TimestampOut, Uuid } from './common.js';
+import { example, IdOut, IntOut, named, pageOf, PageQuery, TimestampOut, Uuid } from './common.js';
 
 export const notificationTypes = ['LOAN_DUE_SOON', 'LOAN_OVERDUE', 'LOAN_RETURNED', 'LOW_STOCK', 'WORKSPACE_INVITE', 'MEMBER_JOINED', 'SYSTEM'] as const;
 
@@ -41,7 +41,7 @@ export const listUnreadNotifications = /* @__PURE__ */ route({
 
 export const countUnreadNotifications = /* @__PURE__ */ route({
   id: 'countUnreadNotifications', method: 'GET', path: '/notifications/unread/count', domain: 'notifications', access: 'user',
-  summary: 'How many notifications I have not read', response: z.object({ count: z.int() }), status: 200,
+  summary: 'How many notifications I have not read', response: z.object({ count: IntOut }), status: 200,
 });
 DOCS: document(countUnreadNotifications, { response: { count: 3 } });
 

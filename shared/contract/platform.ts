@@ -1,14 +1,14 @@
 // Platform routes: health probes and the API's own documentation. All public.
 import * as z from 'zod/mini';
 import { document, route } from './route.js';
-import { example, named } from './common.js';
+import { example, IntOut, named } from './common.js';
 
 const Health = /* @__PURE__ */ named('Health', z.object({ status: z.literal('ok') }), 'The process answers.');
 DOCS: example(Health, { status: 'ok' });
 
 const DependencyStatus = /* @__PURE__ */ z.object({
   status: z.enum(['ok', 'failed']),
-  latency_ms: z.int(),
+  latency_ms: IntOut,
   error: z.optional(z.string()),
 });
 

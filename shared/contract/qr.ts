@@ -4,14 +4,14 @@
 import * as z from 'zod/mini';
 import { EntityParams } from './catalog.js';
 import { route } from './route.js';
-import { integer } from './text.js';
+import { queryInteger } from './common.js';
 
 /** Pixels per side: small enough to stay a few KB, large enough to print. */
 export const qrSizes = { min: 64, max: 1024, default: 256 } as const;
 
 export const QrQuery = /* @__PURE__ */ z.object({
   format: z._default(z.enum(['png', 'svg']), 'png'),
-  size: z._default(z.pipe(z.coerce.number(), integer(qrSizes.min, qrSizes.max)), qrSizes.default),
+  size: queryInteger(qrSizes.min, qrSizes.max, qrSizes.default),
 });
 
 const description = (noun: string) => [

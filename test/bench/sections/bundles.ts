@@ -203,6 +203,8 @@ const quickRuns = 3;
 const extras: Record<string, { source: string; input: string; what: string }> = {
   s3: { source: `import { S3Client } from '@aws-sdk/client-s3';\nexport const s3 = new S3Client({});\n`, input: '@aws-sdk/client-s3/', what: 'the s3 client' },
   ses: { source: `import { SESClient } from '@aws-sdk/client-ses';\nexport const ses = new SESClient({});\n`, input: '@aws-sdk/client-ses/', what: 'the ses client' },
+  // the readiness probe asks SES v2 (GetAccount) whether sending is enabled
+  sesv2: { source: `import { SESv2Client } from '@aws-sdk/client-sesv2';\nexport const sesv2 = new SESv2Client({});\n`, input: '@aws-sdk/client-sesv2/', what: 'the ses v2 client' },
   // the matrix encoder only: the QR routes render PNG and SVG themselves (shared/domain/qr)
   qrcode: { source: `import { create } from 'qrcode/lib/core/qrcode.js';\nexport const qrcode = create;\n`, input: 'node_modules/qrcode/lib/core/', what: 'the qrcode core' },
 };
