@@ -177,7 +177,7 @@ export function bundleFunctions(options: BundleOptions = {}): BundleResult {
     const built = buildSync({
       entryPoints,
       dropLabels: ['DOCS'],
-      define: { HW_DOCS: 'false', 'globalThis.HW_PREBUILT_DOCUMENT': 'true' },
+      define: { HW_DOCS: 'false', 'globalThis.HW_DOCS': 'false', 'globalThis.HW_PREBUILT_DOCUMENT': 'true' },
       outdir: outDir,
       outExtension: { '.js': '.mjs' },
       // One self-contained file per Lambda. (Code splitting builds faster but, measured here,

@@ -1,12 +1,12 @@
 // Shapes every domain shares: the problem body and the registry helper that names a schema
 // for the OpenAPI document.
 import * as z from 'zod/mini';
+import { describe, descriptionOf } from './docs.js';
 import { asciiText, integer } from './text.js';
 
 /** Registers a schema under a component name so the OpenAPI document refers to it by `$ref`. */
 export function named<S extends z.ZodMiniType>(id: string, schema: S, description?: string): S {
-  z.globalRegistry.add(schema, { id, description });
-  return schema;
+  return describe(schema, { id, description });
 }
 
 /**
@@ -14,7 +14,7 @@ export function named<S extends z.ZodMiniType>(id: string, schema: S, descriptio
  * which the Lambda bundles drop (see route.ts `document`).
  */
 export function example<S extends z.ZodMiniType>(schema: S, value: z.input<S>): void {
-  const meta = z.globalRegistry.get(schema) as { examples?: unknown[] } | undefined;
+  const meta = descriptionOf(schema) as { examples?: unknown[] } | undefined;
   if (!meta) throw new Error('example() needs a schema registered with named()');
   meta.examples = [value];
 }
@@ -22,8 +22,7 @@ export function example<S extends z.ZodMiniType>(schema: S, value: z.input<S>): 
 /** A whole number of an answer (stated `integer` in the document; what the API stored is not re-checked). */
 function wholeNumber() {
   const schema = z.number();
-  z.globalRegistry.add(schema, { type: 'integer' } as never);
-  return schema;
+  return describe(schema, { type: 'integer' });
 }
 export const IntOut = /* @__PURE__ */ wholeNumber();
 
@@ -57,8 +56,7 @@ export const Timestamp = /* @__PURE__ */ z.iso.datetime({ offset: true });
  */
 function documented(format: 'uuid' | 'date-time' | 'date' | 'email' | 'uri') {
   const schema = z.string();
-  z.globalRegistry.add(schema, { format } as never);
-  return schema;
+  return describe(schema, { format });
 }
 export const IdOut = /* @__PURE__ */ documented('uuid');
 export const TimestampOut = /* @__PURE__ */ documented('date-time');
@@ -82,8 +80,7 @@ export const entityMeta = {
 /** A whole number in a query string, within a range, `fallback` when absent (documented as the integer it is). */
 export function queryInteger(min: number, max: number, fallback: number) {
   const schema = z._default(z.pipe(z.coerce.number(), integer(min, max)), fallback);
-  z.globalRegistry.add(schema, { type: 'integer', minimum: min, maximum: max } as never);
-  return schema;
+  return describe(schema, { type: 'integer', minimum: min, maximum: max });
 }
 
 export function pageLimit() {
@@ -113,9 +110,9 @@ export const PageQuery = /* @__PURE__ */ z.object(pageFields);
 /** A page of a list; named `<Item>Page` (its example: a page of the item's example) when the item schema is named. */
 export function pageOf<S extends z.ZodMiniType>(item: S) {
   const page = z.object({ items: z.array(item), next_cursor: z.optional(z.string()) });
-  const meta = z.globalRegistry.get(item);
+  const meta = descriptionOf(item);
   if (!meta?.id) return page;
-  z.globalRegistry.add(page, {
+  return describe(page, {
     id: `${meta.id}Page`,
     description: `One page of ${meta.id} items; pass next_cursor back as cursor for the next.`,
     // read when the document is generated, after DOCS statements gave the item its example
@@ -123,8 +120,7 @@ export function pageOf<S extends z.ZodMiniType>(item: S) {
       const itemExample = (meta.examples as unknown[] | undefined)?.[0];
       return itemExample === undefined ? undefined : [{ items: [itemExample], next_cursor: 'eyJsIjoiLi4uIn0' }];
     },
-  } as never);
-  return page;
+  });
 }
 
 export const WorkspaceParams = /* @__PURE__ */ z.object({ workspace_id: Uuid });
@@ -140,6 +136,5 @@ export function exactlyOneOf<S extends z.ZodMiniObject>(schema: S, fields: reado
   const checked = schema.check(z.refine((value: Record<string, unknown>) => fields.filter((field) => value[field] !== undefined).length === 1, {
     message: `must have exactly one of ${fields.join(' and ')}`,
   }));
-  z.globalRegistry.add(checked, { oneOf: fields.map((field) => ({ required: [field] })) } as never);
-  return checked;
+  return describe(checked, { oneOf: fields.map((field) => ({ required: [field] })) });
 }

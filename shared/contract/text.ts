@@ -4,6 +4,7 @@
 // see; a name made only of zero-width characters looks empty. Text is normalised to NFC and
 // trimmed before its length is checked, so "café" typed two ways is one value.
 import * as z from 'zod/mini';
+import { describe } from './docs.js';
 
 /** C0 and C1 controls and DEL; multi-line text keeps newline and tab. */
 const controls = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/;
@@ -26,6 +27,8 @@ const marked = <S extends z.ZodMiniType>(schema: S): S => {
 };
 
 /** True for a schema made by one of the functions of this file. */
+const secrets = new WeakSet<z.ZodMiniType>();
+
 export const isTextType = (schema: z.ZodMiniType): boolean => textTypes.has(schema);
 
 const normalised = /* @__PURE__ */ z.overwrite((text: string) => (text.isWellFormed() ? text.normalize('NFC').trim() : text));
@@ -66,14 +69,14 @@ export function multiLine({ min = 0, max }: TextLimits) {
  * sent), never echoed in an error answer, `writeOnly` in the OpenAPI document.
  */
 export function secretText({ min = 1, max }: TextLimits) {
-  const schema = z.string().check(wellFormed, z.minLength(min), z.maxLength(max));
-  z.globalRegistry.add(schema, { writeOnly: true, format: 'password' } as never);
+  const schema = describe(z.string().check(wellFormed, z.minLength(min), z.maxLength(max)), { writeOnly: true, format: 'password' });
+  secrets.add(schema);
   return marked(schema);
 }
 
 /** True for a schema made by `secretText`. */
 export function isSecret(schema: z.ZodMiniType): boolean {
-  return (z.globalRegistry.get(schema) as { writeOnly?: boolean } | undefined)?.writeOnly === true;
+  return secrets.has(schema);
 }
 
 /** An email address: surrounding spaces are trimmed and it is lower-cased (emails compare case-insensitively). */
@@ -87,7 +90,7 @@ export function emailText() {
     z.overwrite((text: string) => text.trim().toLowerCase()), z.maxLength(254),
     z.regex(emailPattern, 'must be an email address'),
   );
-  z.globalRegistry.add(schema, { format: 'email', maxLength: 254 } as never);
+  describe(schema, { format: 'email', maxLength: 254 });
   return marked(schema);
 }
 
@@ -104,14 +107,14 @@ export function integer(min: number, max: number) {
   // A number checked to be a whole one within the range (the range keeps it a safe integer):
   // zod's int type would add ~1.3 KB to every route; the document still says `integer`.
   const schema = z.number().check(z.refine(Number.isInteger, { message: 'must be a whole number', abort: true }), z.minimum(min), z.maximum(max));
-  z.globalRegistry.add(schema, { type: 'integer' } as never);
+  describe(schema, { type: 'integer' });
   return schema;
 }
 
 /** A short code a person reads off a label: 1–8 of A–Z and 0–9, any case in, upper case stored. */
 export function shortCodeText() {
   const schema = z.string().check(z.overwrite((text: string) => text.trim().toUpperCase()), z.regex(/^[A-Z0-9]{1,8}$/));
-  z.globalRegistry.add(schema, { pattern: '^[A-Za-z0-9]{1,8}$', description: 'Up to 8 letters and digits, any case (stored upper case).' } as never);
+  describe(schema, { pattern: '^[A-Za-z0-9]{1,8}$', description: 'Up to 8 letters and digits, any case (stored upper case).' });
   return marked(schema);
 }
 
@@ -126,7 +129,7 @@ export function urlText() {
     z.overwrite((text: string) => text.trim()), z.maxLength(2048),
     z.refine((text: string) => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol), 'must be an http(s) URL'),
   );
-  z.globalRegistry.add(schema, { format: 'uri', maxLength: 2048 } as never);
+  describe(schema, { format: 'uri', maxLength: 2048 });
   return marked(schema);
 }
 
@@ -139,7 +142,7 @@ export function calendarDate() {
     z.string().check(z.maxLength(40), z.refine((text) => dateOnly.safeParse(text).success || dateTime.safeParse(text).success, 'must be a date (YYYY-MM-DD) or an RFC 3339 date-time')),
     z.transform((text: string) => text.slice(0, 10)),
   );
-  z.globalRegistry.add(schema, { type: 'string', maxLength: 40, description: 'A date: YYYY-MM-DD, or an RFC 3339 date-time whose date part is kept.' } as never);
+  describe(schema, { type: 'string', maxLength: 40, description: 'A date: YYYY-MM-DD, or an RFC 3339 date-time whose date part is kept.' });
   return marked(schema);
 }
 const dateOnly = /* @__PURE__ */ z.iso.date();
