@@ -10,36 +10,13 @@ const optionalUrl = z.optional(url());
 /** Digits, at least `min` once read; `toConfig` reads them (`Number`). */
 const integer = (min: number) => z.string().check(z.regex(/^[0-9]{1,15}$/), z.refine((text) => Number(text) >= min, `must be at least ${min}`));
 
-/** What a variable left unset means. */
-const defaults: Record<string, string> = {
-  STAGE: 'aws',
-  AWS_REGION: 'us-east-1',
-  TABLE_NAME: 'home-warehouse',
-  BUCKET_NAME: 'home-warehouse-attachments',
-  MAIL_FROM: 'no-reply@home-warehouse.local',
-  CORS_ORIGINS: '*',
-  SERVICE_NAME: 'home-warehouse',
-  METRICS_NAMESPACE: 'HomeWarehouse',
-  BARCODE_OFF_URL: 'https://world.openfoodfacts.org',
-  BARCODE_UPCITEMDB_URL: 'https://api.upcitemdb.com',
-  PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: '2773',
-  MAX_BODY_BYTES: '1048576',
-  ATTACHMENT_MAX_BYTES: String(25 * 1024 * 1024),
-  AWS_REQUEST_TIMEOUT_MS: '3000',
-  AWS_MAX_ATTEMPTS: '3',
-  SYNC_SETTLE_MS: '5000',
-  CHANGE_LOG_RETENTION_DAYS: '30',
-  DYNAMODB_SLOW_MS: '100',
-  BARCODE_TIMEOUT_MS: '2500',
-};
-
 const Environment = z.object({
   /** `local` when served by infra/local, `aws` in Lambda. */
-  STAGE: z.string().check(z.regex(/^(local|aws)$/)),
-  AWS_REGION: z.string(),
-  TABLE_NAME: z.string().check(z.minLength(3)),
-  BUCKET_NAME: z.string().check(z.minLength(3)),
-  MAIL_FROM: z.string().check(z.regex(/^[^\s@]+@[^\s@]+$/)),
+  STAGE: z.optional(z.string().check(z.regex(/^(local|aws)$/))),
+  AWS_REGION: z.optional(z.string()),
+  TABLE_NAME: z.optional(z.string().check(z.minLength(3))),
+  BUCKET_NAME: z.optional(z.string().check(z.minLength(3))),
+  MAIL_FROM: z.optional(z.string().check(z.regex(/^[^\s@]+@[^\s@]+$/))),
   /** Endpoints of the local engines; unset in AWS, where the SDK finds the regional ones. */
   DYNAMODB_ENDPOINT: optionalUrl,
   S3_ENDPOINT: optionalUrl,
@@ -49,65 +26,64 @@ const Environment = z.object({
   JWT_SECRET_PARAMETER: z.optional(z.string()),
   /** Set by Lambda; authenticates calls to the Parameters and Secrets extension. */
   AWS_SESSION_TOKEN: z.optional(z.string()),
-  PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: integer(1),
+  PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: z.optional(integer(1)),
   /** Comma-separated origins allowed by CORS; `*` for any. */
-  CORS_ORIGINS: z.string(),
+  CORS_ORIGINS: z.optional(z.string()),
   /** Request bodies above this many bytes answer 413. */
-  MAX_BODY_BYTES: integer(1),
-  ATTACHMENT_MAX_BYTES: integer(1),
+  MAX_BODY_BYTES: z.optional(integer(1)),
+  ATTACHMENT_MAX_BYTES: z.optional(integer(1)),
   /** Folder holding the reference page's assets (swagger-ui-dist), shipped beside the docs bundle. */
   DOCS_ASSETS_DIR: z.optional(z.string()),
   /** Public base URL of the API, used in the OpenAPI `servers` list and in mail links. */
   PUBLIC_URL: optionalUrl,
   /** Origin of the PWA, used in links the product mails (password reset). */
   APP_URL: optionalUrl,
-  SERVICE_NAME: z.string(),
-  METRICS_NAMESPACE: z.string(),
+  SERVICE_NAME: z.optional(z.string()),
+  METRICS_NAMESPACE: z.optional(z.string()),
   /** Milliseconds a single AWS call may take before it is abandoned (then retried). */
-  AWS_REQUEST_TIMEOUT_MS: integer(100),
-  AWS_MAX_ATTEMPTS: integer(1),
+  AWS_REQUEST_TIMEOUT_MS: z.optional(integer(100)),
+  AWS_MAX_ATTEMPTS: z.optional(integer(1)),
   /** δ of the change log (SYNC.md): readers never return entries younger than this; milliseconds. */
-  SYNC_SETTLE_MS: integer(100),
+  SYNC_SETTLE_MS: z.optional(integer(100)),
   /** How long the change log keeps entries; an older `modified_since` answers resync_required. */
-  CHANGE_LOG_RETENTION_DAYS: integer(1),
+  CHANGE_LOG_RETENTION_DAYS: z.optional(integer(1)),
   /** DynamoDB calls at least this slow log one `slow dynamodb call` line and count as SlowDynamoDbCalls. */
-  DYNAMODB_SLOW_MS: integer(1),
+  DYNAMODB_SLOW_MS: z.optional(integer(1)),
   /** Barcode lookup (GET /barcode/{barcode}): base URLs of the providers, asked in this order, and how long each may take. */
-  BARCODE_OFF_URL: url(),
-  BARCODE_UPCITEMDB_URL: url(),
-  BARCODE_TIMEOUT_MS: integer(100),
+  BARCODE_OFF_URL: z.optional(url()),
+  BARCODE_UPCITEMDB_URL: z.optional(url()),
+  BARCODE_TIMEOUT_MS: z.optional(integer(100)),
 });
 
 export type Config = ReturnType<typeof toConfig>;
 
 function toConfig(env: z.infer<typeof Environment>) {
   return {
-    stage: env.STAGE as 'local' | 'aws',
-    region: env.AWS_REGION,
-    tableName: env.TABLE_NAME,
-    bucketName: env.BUCKET_NAME,
-    mailFrom: env.MAIL_FROM,
+    stage: (env.STAGE ?? 'aws') as 'local' | 'aws',
+    region: env.AWS_REGION ?? 'us-east-1',
+    tableName: env.TABLE_NAME ?? 'home-warehouse',
+    bucketName: env.BUCKET_NAME ?? 'home-warehouse-attachments',
+    mailFrom: env.MAIL_FROM ?? 'no-reply@home-warehouse.local',
     endpoints: { dynamodb: env.DYNAMODB_ENDPOINT, s3: env.S3_ENDPOINT, ses: env.SES_ENDPOINT },
     jwt: { secret: env.JWT_SECRET, secretParameter: env.JWT_SECRET_PARAMETER },
-    parametersExtension: { extensionPort: Number(env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT), sessionToken: env.AWS_SESSION_TOKEN },
-    corsOrigins: env.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean),
-    limits: { maxBodyBytes: Number(env.MAX_BODY_BYTES), attachmentMaxBytes: Number(env.ATTACHMENT_MAX_BYTES) },
+    parametersExtension: { extensionPort: Number(env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT ?? 2773), sessionToken: env.AWS_SESSION_TOKEN },
+    corsOrigins: (env.CORS_ORIGINS ?? '*').split(',').map((origin) => origin.trim()).filter(Boolean),
+    limits: { maxBodyBytes: Number(env.MAX_BODY_BYTES ?? 1048576), attachmentMaxBytes: Number(env.ATTACHMENT_MAX_BYTES ?? 25 * 1024 * 1024) },
     docsAssetsDir: env.DOCS_ASSETS_DIR,
     publicUrl: env.PUBLIC_URL,
     appUrl: env.APP_URL ?? env.PUBLIC_URL ?? 'http://127.0.0.1:3000',
-    serviceName: env.SERVICE_NAME,
-    metricsNamespace: env.METRICS_NAMESPACE,
-    aws: { requestTimeoutMs: Number(env.AWS_REQUEST_TIMEOUT_MS), maxAttempts: Number(env.AWS_MAX_ATTEMPTS) },
-    dynamodbSlowMs: Number(env.DYNAMODB_SLOW_MS),
-    sync: { settleMs: Number(env.SYNC_SETTLE_MS), retentionDays: Number(env.CHANGE_LOG_RETENTION_DAYS) },
-    barcode: { openFoodFactsUrl: env.BARCODE_OFF_URL, upcItemDbUrl: env.BARCODE_UPCITEMDB_URL, timeoutMs: Number(env.BARCODE_TIMEOUT_MS) },
+    serviceName: env.SERVICE_NAME ?? 'home-warehouse',
+    metricsNamespace: env.METRICS_NAMESPACE ?? 'HomeWarehouse',
+    aws: { requestTimeoutMs: Number(env.AWS_REQUEST_TIMEOUT_MS ?? 3000), maxAttempts: Number(env.AWS_MAX_ATTEMPTS ?? 3) },
+    dynamodbSlowMs: Number(env.DYNAMODB_SLOW_MS ?? 100),
+    sync: { settleMs: Number(env.SYNC_SETTLE_MS ?? 5000), retentionDays: Number(env.CHANGE_LOG_RETENTION_DAYS ?? 30) },
+    barcode: { openFoodFactsUrl: env.BARCODE_OFF_URL ?? 'https://world.openfoodfacts.org', upcItemDbUrl: env.BARCODE_UPCITEMDB_URL ?? 'https://api.upcitemdb.com', timeoutMs: Number(env.BARCODE_TIMEOUT_MS ?? 2500) },
   };
 }
 
 /** Parses an environment; exported for tests. Throws one error naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined));
-  const parsed = z.safeParse(Environment, { ...defaults, ...given });
+  const parsed = z.safeParse(Environment, env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.code}`).join(', ');
     throw new Error(`Invalid configuration: ${problems}`);

@@ -10,19 +10,23 @@ import type { CatalogRecord } from './model.js';
 import * as repository from './repository.js';
 import { present, type AnyEntity, type Entity, type EntityInput } from './entity.js';
 import { read } from './read.js';
-import { applied, changeSteps, createSteps, newRecord, refusal, refuseByRules, run, together } from './writes.js';
+import { applied, changeSteps, refusal, refuseByRules, run, together, type Writes } from './writes.js';
 
 /** What `changeWith` writes together: see there. */
 export interface Plan {
   /** the entity's fields to change (`null` clears) */
   changes?: EntityInput;
-  /** new entities of the same type, from inputs like a create's */
-  creates?: EntityInput[];
+  /** new entities of the same type (`creating(inputs)` from create.ts: only the writes that split rows carry create code) */
+  creates?: Creator;
   /** stored, not client-set attributes written on the entity and on each one created (a row's `last_movement_id`) */
   stamp?: Record<string, unknown>;
   /** items of other kinds, made once the new entities have ids (the movement naming the row split off) */
   writes?: (created: CatalogRecord[], next: CatalogRecord) => TransactItem[];
 }
+
+/** Makes the new entities a plan creates, stamped, and their writes. */
+export type Creator = (entity: AnyEntity, workspaceId: string, actorId: string, stamp: Record<string, unknown> | undefined) =>
+  Promise<{ records: CatalogRecord[]; writes: Writes[] }>;
 
 /** The rules that hold a changed field in place (`fixedWhile`): refused now if their counter is above zero, and checked again at commit. */
 function fixedRules(entity: AnyEntity, current: CatalogRecord, next: CatalogRecord): string[] {
@@ -56,9 +60,9 @@ export async function changeWith<R extends { id: string }>(
     const planned = plan(current);
     if (!planned) return { record: shown(current), created: [] }; // nothing to change (archiving what is archived)
     const next = applied(current, { ...planned.changes, ...planned.stamp }, actorId);
-    const created = (planned.creates ?? []).map((input) => ({ ...newRecord(entity, workspaceId, actorId, input), ...planned.stamp }));
-    const writes = [await changeSteps(entity, workspaceId, current, next, [...counters, ...fixedRules(entity, current, next)])];
-    for (const record of created) writes.push(await createSteps(entity, workspaceId, record));
+    const made = planned.creates ? await planned.creates(entity, workspaceId, actorId, planned.stamp) : { records: [], writes: [] };
+    const created = made.records;
+    const writes = [await changeSteps(entity, workspaceId, current, next, [...counters, ...fixedRules(entity, current, next)]), ...made.writes];
     const steps = [...together(entity, ...writes), ...(planned.writes?.(created, next) ?? []).map((item) => ({ item, cause: 'write' }))];
     const cause = await run(steps);
     if (cause === undefined) return { record: shown(next), created: created.map(shown) };

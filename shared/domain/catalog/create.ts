@@ -6,6 +6,7 @@ import type { CatalogRecord } from './model.js';
 import * as repository from './repository.js';
 import { present, type Entity, type EntityInput } from './entity.js';
 import { createSteps, generatedFor, newRecord, refusal, run, together, type Step } from './writes.js';
+import type { Creator } from './change.js';
 
 export async function create<R extends { id: string }>(entity: Entity<R>, scope: WorkspaceScope, actorId: string, input: EntityInput): Promise<R & CatalogRecord> {
   const workspaceId = scope.workspace.id;
@@ -23,3 +24,9 @@ export async function create<R extends { id: string }>(entity: Entity<R>, scope:
   }
   throw new DomainError('RESOURCE_BUSY', `The ${entity.definition.label} could not be placed: its place kept changing; try again.`, { retryAfter: 1 });
 }
+
+/** For a change that also creates entities of its type (an inventory split): `{ creates: creating([input]) }`. */
+export const creating = (inputs: EntityInput[]): Creator => async (entity, workspaceId, actorId, stamp) => {
+  const records = inputs.map((input) => ({ ...newRecord(entity, workspaceId, actorId, input), ...stamp }));
+  return { records, writes: await Promise.all(records.map((record) => createSteps(entity, workspaceId, record))) };
+};

@@ -3,6 +3,6 @@
 // only what its handler calls.
 export { entity, present, type Entity, type EntityInput, type ListQuery, type RecordOf } from './entity.js';
 export { get, list, listByLookup, listLinked, read } from './read.js';
-export { create } from './create.js';
+export { create, creating } from './create.js';
 export { archive, change, changeWith, restore, unlink, update, type Plan } from './change.js';
 export { remove } from './delete.js';

@@ -145,7 +145,7 @@ export async function move(scope: WorkspaceScope, actorId: string, id: string, i
       location_id: to.location_id, container_id: to.container_id ?? null, quantity,
     };
     return {
-      changes: { quantity: held - quantity }, creates: [part], stamp,
+      changes: { quantity: held - quantity }, creates: catalog.creating([part]), stamp,
       writes: ([split]) => movementWrites(movement(row, to, quantity, actorId, input.reason, movementId, split!.id)),
     };
   });
