@@ -36,7 +36,8 @@ describe('DynamoDB capacity accounting', () => {
       return current;
     });
     expect(reads.sent.every((input) => input.ReturnConsumedCapacity === 'TOTAL')).toBe(true);
-    expect(tally).toMatchObject({ read: 1, write: 2, calls: 3, slowCalls: 0 });
+    // (slowCalls is not asserted here: whether a call is slow depends on the machine's load)
+    expect(tally).toMatchObject({ read: 1, write: 2, calls: 3 });
   });
 
   it('keeps concurrent requests apart (the local server runs many in one process)', async () => {
