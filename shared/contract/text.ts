@@ -138,12 +138,23 @@ export function urlText() {
  * (what clients of the earlier API send for dates). Stored and answered as `YYYY-MM-DD`.
  */
 export function calendarDate() {
-  const schema = z.pipe(
-    z.string().check(z.maxLength(40), z.refine((text) => dateOnly.safeParse(text).success || dateTime.safeParse(text).success, 'must be a date (YYYY-MM-DD) or an RFC 3339 date-time')),
-    z.transform((text: string) => text.slice(0, 10)),
+  // Checked by a pattern and the calendar, not zod's ISO types (with a pipe, ~4 KB more per route).
+  const schema = z.string().check(
+    z.maxLength(40),
+    z.refine(isCalendarDate, { message: 'must be a date (YYYY-MM-DD) or an RFC 3339 date-time', abort: true }),
+    z.overwrite((text: string) => text.slice(0, 10)),
   );
   describe(schema, { type: 'string', maxLength: 40, description: 'A date: YYYY-MM-DD, or an RFC 3339 date-time whose date part is kept.' });
   return marked(schema);
 }
-const dateOnly = /* @__PURE__ */ z.iso.date();
-const dateTime = /* @__PURE__ */ z.iso.datetime({ offset: true });
+
+/** `YYYY-MM-DD`, alone or starting an RFC 3339 date-time with a zone; the day must exist (no 2025-02-30). */
+const dateShape = /^(\d{4})-(\d{2})-(\d{2})(?:T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d))?$/;
+function isCalendarDate(text: string): boolean {
+  const parts = dateShape.exec(text);
+  if (!parts) return false;
+  const [year, month, day] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day); // (Date.UTC reads years below 100 as 19xx)
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
