@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { escapeHtml } from '../domain/mail/templates.js';
 import type { PageOptions } from './route.js';
+import { DomainError } from '../domain/errors.js';
 
 export { escapeHtml };
 
@@ -43,9 +44,29 @@ ${body}
  * themselves, never framed) and errors rendered as pages.
  */
 export const formPage: PageOptions = {
-  contentSecurityPolicy: `default-src 'none'; style-src ${pageStyleHash}; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
-  errorPage: (problem) => problemPage(problem),
+  ...pageOptions(`default-src 'none'; style-src ${pageStyleHash}; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`),
+  readForm(text, contentType) {
+    if (!contentType || !/^application\/x-www-form-urlencoded\b/i.test(contentType)) {
+      throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'The body must be application/x-www-form-urlencoded (an HTML form).');
+    }
+    return Object.fromEntries(new URLSearchParams(text));
+  },
 };
+
+/** A page route's options: its content security policy, and its errors answered as `problemPage`s. */
+export function pageOptions(contentSecurityPolicy: string): PageOptions {
+  return {
+    contentSecurityPolicy,
+    asPage(response) {
+      const problem = JSON.parse(response.body ?? '{}') as Parameters<typeof problemPage>[0] & { code?: string };
+      return {
+        statusCode: response.statusCode,
+        headers: { ...response.headers, 'content-type': 'text/html; charset=utf-8', ...(problem.code ? { 'x-problem-code': problem.code } : {}) },
+        body: problemPage(problem),
+      };
+    },
+  };
+}
 
 /** An error as a page: what went wrong, and for validation errors each field's message. */
 export function problemPage(problem: { title: string; detail: string; errors?: { location: string; message: string }[] }): string {

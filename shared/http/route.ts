@@ -66,19 +66,14 @@ export type RouteHandler = ((event: APIGatewayProxyEventV2, context: Context) =>
 
 const jsonType = 'application/json; charset=utf-8';
 
-function readBody(event: APIGatewayProxyEventV2, contract: RouteContract): unknown {
+function readBody(event: APIGatewayProxyEventV2, contract: RouteContract, page: PageOptions | undefined): unknown {
   if (!contract.body) return undefined;
   const text = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
   if (Buffer.byteLength(text) > config.limits.maxBodyBytes) {
     throw new DomainError('PAYLOAD_TOO_LARGE', `The request body is larger than ${config.limits.maxBodyBytes} bytes.`);
   }
   const contentType = event.headers['content-type'];
-  if (contract.consumes === 'application/x-www-form-urlencoded') {
-    if (!contentType || !/^application\/x-www-form-urlencoded\b/i.test(contentType)) {
-      throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'The body must be application/x-www-form-urlencoded (an HTML form).');
-    }
-    return Object.fromEntries(new URLSearchParams(text));
-  }
+  if (contract.consumes === 'application/x-www-form-urlencoded' && page?.readForm) return page.readForm(text, contentType);
   if (text.trim() === '') throw new DomainError('BODY_REQUIRED', 'This request needs a JSON body.');
   if (contentType && !/^application\/([\w.+-]+\+)?json\b/i.test(contentType)) {
     throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'The body must be application/json.');
@@ -193,21 +188,14 @@ export interface RouteOptions {
 
 type PrefetchKey = (params: Record<string, string>) => { PK: string; SK: string };
 
-/** The HTML routes' own needs. */
+/** The HTML routes' own needs (made by `pageOptions` in shared/http/html.ts, so JSON routes carry none of it). */
 export interface PageOptions {
   /** the page's content security policy */
   contentSecurityPolicy: string;
-  /** renders an error as a page a person can read (same status; the code goes in X-Problem-Code) */
-  errorPage(problem: { title: string; detail: string; errors?: { location: string; message: string }[] }): string;
-}
-
-function asPage(response: HttpResponse, page: PageOptions): HttpResponse {
-  const problem = JSON.parse(response.body ?? '{}') as Parameters<PageOptions['errorPage']>[0] & { code?: string };
-  return {
-    statusCode: response.statusCode,
-    headers: { ...response.headers, 'content-type': 'text/html; charset=utf-8', ...(problem.code ? { 'x-problem-code': problem.code } : {}) },
-    body: page.errorPage(problem),
-  };
+  /** the error answer as a page a person can read (same status; the code goes in X-Problem-Code) */
+  asPage(response: HttpResponse): HttpResponse;
+  /** the body of a route that `consumes` a form */
+  readForm?(text: string, contentType: string | undefined): Record<string, string>;
 }
 
 /** Locally only: what the request consumed, so the bench measures cost through real HTTP. */
@@ -231,7 +219,7 @@ export function httpRoute<C extends RouteContract>(contract: C, implementation: 
       const path: [InputPart, z.ZodMiniType | undefined, unknown] = ['path', contract.params, event.pathParameters ?? {}];
       const rest = (): [InputPart, z.ZodMiniType | undefined, unknown][] => [
         ['query', contract.query, event.queryStringParameters ?? {}],
-        ['body', contract.body, readBody(event, contract)],
+        ['body', contract.body, readBody(event, contract, page)],
       ];
       let query: unknown, body: unknown, access: Awaited<ReturnType<typeof authorize>> | undefined;
       if (contract.access === 'public') {
@@ -256,7 +244,7 @@ export function httpRoute<C extends RouteContract>(contract: C, implementation: 
         response = internalErrorResponse(requestId);
       }
       response.headers['cache-control'] = 'no-store';
-      if (page) response = asPage(response, page);
+      if (page) response = page.asPage(response);
     }
     response.headers = withSecurityHeaders(response.headers, {
       origin: event.headers?.origin,

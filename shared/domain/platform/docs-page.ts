@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { config } from '../../config.js';
 import { NotFound } from '../errors.js';
 import type { PageOptions } from '../../http/route.js';
-import { problemPage } from '../../http/html.js';
+import { pageOptions } from '../../http/html.js';
 
 export const docsPageHtml = `<!doctype html>
 <html lang="en">
@@ -34,11 +34,10 @@ const startScript = `window.addEventListener('load', function () {
  * The reference page's content security policy: its own scripts and styles (swagger-ui sets inline
  * styles), same-origin fetches of the document; it must also work over plain http on a laptop.
  */
-export const docsPage: PageOptions = {
-  contentSecurityPolicy: "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
+export const docsPage: PageOptions = /* @__PURE__ */ pageOptions(
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
     "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-  errorPage: problemPage,
-};
+);
 
 export type DocsAsset = 'swagger-ui.css' | 'swagger-ui-bundle.js' | 'docs.js';
 
