@@ -181,7 +181,9 @@ export const volatile: { why: string; applies: (route: RouteContract, key: strin
   },
 ];
 
-const stable = (item: Item) => JSON.stringify(Object.keys(item).sort().map((key) => [key, item[key]]));
+/** An item as comparable text: attributes sorted, string and number sets (JS Sets, which JSON would show as `{}`) as sorted arrays. */
+export const stable = (item: Item) => JSON.stringify(Object.keys(item).sort().map((key) => [key, item[key]]),
+  (_key, value: unknown) => (value instanceof Set ? [...value].sort() : value));
 
 export async function snapshot(partitions: string[], indexes: { index: string; pk: string }[]): Promise<Snapshot> {
   const result: Snapshot = new Map();
@@ -196,9 +198,72 @@ export async function snapshot(partitions: string[], indexes: { index: string; p
   return result;
 }
 
+/**
+ * LOW_STOCK notifications: the change feed sends one to each member who can act when an item's
+ * stock crosses below its minimum, after the write that crossed it succeeded, whenever it gets to
+ * it (possibly while a later request is refused). Such a notification added (in its user's
+ * partition and the unread index) is not the refused request's doing, nor is its user's unread
+ * counter moving with it; any other notification, or a counter moving alone, still counts.
+ */
+function lowStockNotified(before: Snapshot, after: Snapshot): { keys: Set<string>; users: Set<string> } {
+  const keys = new Set<string>();
+  const users = new Set<string>();
+  for (const [key, value] of after) {
+    const match = /^(?:GSI\d:)?(USER#[^|#]+)\|NOTIF#(?!COUNT$)/.exec(key);
+    if (!match || before.has(key) || !value.includes('["notification_type","LOW_STOCK"]')) continue;
+    keys.add(key);
+    users.add(match[1]!);
+  }
+  return { keys, users };
+}
+
+/** Attributes every change of an entity moves (and the index keys that follow its fields). */
+const bookkeeping = (name: string) => name === 'version' || name === 'updated_at' || name === 'updated_by' || /^GSI\d(PK|SK)$/.test(name);
+
+/**
+ * Links the change feed cleared (functions/streams/projectors/link-cleanup.ts): when a category,
+ * company or label is deleted, the items linking to it lose the link, by a change of the item
+ * (version, updated_at, updated_by and the link's index keys move with it) and, for a label, the
+ * removal of its `WS#…#ITEMLABELS` link item; after the delete succeeded, whenever the feed gets to
+ * it. Such a change is not the refused request's doing when the link's target is gone from its
+ * workspace's partition (after the request) and nothing else of the entity changed.
+ */
+function linkCleared(key: string, change: 'added' | 'changed' | 'removed', before: Snapshot, after: Snapshot): boolean {
+  const gone = (workspace: string, id: unknown) => typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id)
+    && ![...after.keys()].some((other) => other.startsWith(`WS#${workspace}|`) && other.endsWith(`#${id}`));
+  const labelLink = /^(?:GSI\d:)?WS#([^#|]+)#ITEMLABELS\|([^#]+)#/.exec(key);
+  if (labelLink) return change === 'removed' && gone(labelLink[1]!, labelLink[2]);
+  const entityKey = /^WS#([^#|]+)\|[A-Z_]+#[^#]+$/.exec(key);
+  if (!entityKey || change !== 'changed') return false;
+  const workspace = entityKey[1]!;
+  const old = new Map<string, unknown>(JSON.parse(before.get(key)!) as [string, unknown][]);
+  const now = new Map<string, unknown>(JSON.parse(after.get(key)!) as [string, unknown][]);
+  let cleared = false;
+  for (const name of new Set([...old.keys(), ...now.keys()])) {
+    const was = old.get(name);
+    const is = now.get(name);
+    if (JSON.stringify(was) === JSON.stringify(is) || bookkeeping(name)) continue;
+    const left = is === undefined || is === null ? [] : is;
+    if (Array.isArray(was) && Array.isArray(left) && left.every((id) => was.includes(id))) {
+      // a label set without labels that are gone (an emptied set is no attribute at all)
+      if (!was.filter((id) => !left.includes(id)).every((id) => gone(workspace, id))) return false;
+      cleared = true;
+    } else if (is === undefined || is === null) {
+      // a link field taken off, its target deleted
+      if (!gone(workspace, was)) return false;
+      cleared = true;
+    } else return false;
+  }
+  return cleared;
+}
+
 export function checkUnchanged(route: RouteContract, before: Snapshot, after: Snapshot): Finding[] {
   const changes: string[] = [];
-  const ignored = (key: string, change: 'added' | 'changed' | 'removed') => volatile.some((rule) => rule.applies(route, key.replace(/^GSI\d:/, ''), change));
+  const lowStock = lowStockNotified(before, after);
+  const ignored = (key: string, change: 'added' | 'changed' | 'removed') => lowStock.keys.has(key)
+    || (change !== 'removed' && lowStock.users.has(key.replace(/\|NOTIF#COUNT$/, '')) && key.endsWith('|NOTIF#COUNT'))
+    || linkCleared(key, change, before, after)
+    || volatile.some((rule) => rule.applies(route, key.replace(/^GSI\d:/, ''), change));
   for (const [key, value] of after) {
     if (!before.has(key)) {
       if (!ignored(key, 'added')) changes.push(`added ${key}: ${value.slice(0, 300)}`);

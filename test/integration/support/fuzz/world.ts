@@ -6,6 +6,11 @@
 // - Tenant B, the victim: B.owner and B.member in B.main. Every string of B carries a marker
 //   (`zqxB-<random>-…`) so a leak into an answer to A is recognised; B never acts after seeding.
 // - S, a superuser (granted in the table: no route grants it).
+// - In A.main and B.main, entities of every collection (seedEntities: generated bodies, plus stock
+//   made by hand: items with barcodes and a label, inventory rows in a container and out of it, and
+//   movements, split ones included), so `{id}`, `{item_id}`, `{inventory_id}`, `{label_id}`,
+//   `{barcode}` and `{short_code}` name real things of A, sometimes of B; lists of either are read
+//   for real cursors when a request needs one.
 //
 // Generated requests name things of the world symbolically, as `⟦ref⟧` inside any string, resolved
 // when the request is sent: `⟦ws:A.main⟧` stays the caller's workspace even after a generated
@@ -68,6 +73,10 @@ export interface ResolveContext {
   resource?: { etag: string; version: number; id: string } | null;
   /** whose entities `⟦pool:…⟧` names (B only while the world seeds B) */
   tenant?: 'A' | 'B';
+  /** query values that pick which list a page belongs to (`include_archived`), as resolved */
+  selectors?: Record<string, string>;
+  /** the variant of the list whose real cursor this request carries (the selectors resolved after it follow it) */
+  cursorVariant?: string;
 }
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -84,6 +93,21 @@ export function collectionOf(path: string, param?: string): string {
   return '';
 }
 
+/** Segments that narrow a list rather than name what it holds (`/inventory/by-item/{item_id}` lists inventory). */
+const narrowing = /^(by-.+|available|search|recent|root|children|unread|total-quantity)$/;
+
+/** The collection a page's entries belong to: the last literal segment of its path that is no narrowing. */
+export function listCollectionOf(path: string): string {
+  const segments = path.split('/').filter((segment) => segment && !segment.startsWith('{'));
+  return [...segments].reverse().find((segment) => !narrowing.test(segment)) ?? '';
+}
+
+/**
+ * The pool a path parameter names: `{id}` the collection before it, `{item_id}` the items
+ * whatever segment it follows (`/inventory/total-quantity/{item_id}`), by its stem.
+ */
+export const poolOfParam = (path: string, param: string) => (/_id$/.test(param) ? stemOf(param) : collectionOf(path, param));
+
 /** A field name as the stem of a collection (`parent_category_id` → `categor`), to find its pool by prefix. */
 export const stemOf = (name: string) => {
   const stem = name.replace(/_ids?$/, '').replace(/^(parent|default|current)_/, '');
@@ -94,6 +118,20 @@ export const stemOf = (name: string) => {
 export const dropParameter = '\u0000(left out)';
 
 const ids = (count: number) => Array.from({ length: count }, (_, index) => index);
+
+/**
+ * Which list of a route's path a query picks: `include_archived=true` is another list than the
+ * active ones (its cursors name it), `false` or nothing the same one.
+ */
+const listVariant = (selectors?: Record<string, string>) => (selectors?.include_archived === 'true' ? 'archived' : '');
+
+/** The key of a real cursor: the list (route, path parameters, variant) and who read it. */
+const cursorKey = (routeId: string, caller: string, params: Record<string, string> = {}, variant = '') =>
+  `${routeId}|${caller}|${Object.entries(params).sort(([a], [b]) => a.localeCompare(b)).map(([name, value]) => `${name}=${value}`).join('&')}|${variant}`;
+
+/** A barcode of 13 random digits (an EAN-13's length: also a valid `/barcode/{barcode}`). */
+const randomBarcode = () => Array.from(randomBytes(13), (byte) => String(byte % 10)).join('');
+
 const encodeCursor = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 
 let documentClient: DynamoDBDocumentClient | undefined;
@@ -111,7 +149,7 @@ export class World {
   readonly workspaces = {} as Record<WorkspaceKey, Workspace>;
   /** member record ids, by workspace key and person */
   readonly memberIds = new Map<string, string>();
-  /** real cursors, per `route id|caller` */
+  /** real cursors, per list and reader (`cursorKey`: route id, caller, path parameters, include_archived variant) */
   readonly cursors = new Map<string, string>();
   /** reset tokens of A.member, unspent */
   resetTokens: string[] = [];
@@ -236,21 +274,30 @@ export class World {
     for (const route of routeTable) await this.harvestCursorsOf(route);
     // a cursor of B's own list: a position in another tenant's partition
     const bList = await this.api('GET', '/workspaces/' + this.workspaces['B.main'].id + '/members?limit=1', { token: this.people['B.owner'].token });
-    if (typeof bList.json?.next_cursor === 'string') this.cursors.set('listMembers|B.owner', bList.json.next_cursor);
+    if (typeof bList.json?.next_cursor === 'string') this.cursors.set(cursorKey('listMembers', 'B.owner', { workspace_id: this.workspaces['B.main'].id }), bList.json.next_cursor);
   }
 
   private async harvestCursorsOf(route: RouteContract) {
     if (route.method !== 'GET' || !route.query) return;
-    const params = new Set([...route.path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!));
-    if ([...params].some((name) => name !== 'workspace_id')) return;
-    const path = route.path.replace('{workspace_id}', this.workspaces['A.main'].id);
+    // lists with more than a workspace in their path (`/inventory/by-item/{item_id}`) are read when a request needs one (cursorFor)
+    const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!);
+    if (names.some((name) => name !== 'workspace_id')) return;
+    const params: Record<string, string> = names.includes('workspace_id') ? { workspace_id: this.workspaces['A.main'].id } : {};
     const callers: PrincipalKey[] = route.access === 'superuser' ? ['S'] : route.access === 'public' ? ['A.owner'] : ['A.owner', 'A.viewer'];
     for (const caller of callers) {
-      if (this.cursors.has(`${route.id}|${caller}`)) continue;
-      const answer = await this.api('GET', `${path}?limit=1`, { token: this.people[caller].token });
-      const cursor = answer.json?.next_cursor;
-      if (typeof cursor === 'string') this.cursors.set(`${route.id}|${caller}`, cursor);
+      if (this.cursors.has(cursorKey(route.id, caller, params))) continue;
+      await this.fetchCursor(route, caller, params);
     }
+  }
+
+  /** The `next_cursor` of the first page (limit 1) of a list as `caller` reads it, kept for later. */
+  private async fetchCursor(route: RouteContract, caller: PrincipalKey, params: Record<string, string>, variant = ''): Promise<string | undefined> {
+    const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeSegment(params[name] ?? ''));
+    const answer = await this.api('GET', `${path}?limit=1${variant === 'archived' ? '&include_archived=true' : ''}`, { token: this.people[caller].token });
+    const cursor = answer.json?.next_cursor;
+    if (typeof cursor !== 'string') return undefined;
+    this.cursors.set(cursorKey(route.id, caller, params, variant), cursor);
+    return cursor;
   }
 
   /** Before a route's turn: the world whole, fresh notification pools, reset tokens, and a real cursor of its list if it has one by now. */
@@ -404,6 +451,26 @@ export class World {
         const list = this.poolFor(tenant, name.slice(0, at));
         return list.length ? pick(list, name.slice(at + 1), '') : pick(tenant === 'B' ? [...this.bIds.keys()] : this.aIds(), name.slice(at + 1), '0193a5e2-7c1a-7b3e-9f00-000000000002');
       }
+      case 'place': {
+        // place:2.location / place:2.container — a container of A's and the location it is at
+        const [index, part] = name.split('.');
+        const found = pick(this.places, index, undefined);
+        return found ? found[part === 'container' ? 'container' : 'location'] : this.value(`pool:${part === 'container' ? 'containers' : 'locations'}.${index}`, context);
+      }
+      case 'select': {
+        // select:include_archived=true — a value that picks a list; after a real cursor, the one of that cursor's list
+        const [param, chosen] = [name.slice(0, name.indexOf('=')), name.slice(name.indexOf('=') + 1)];
+        const value = context.cursorVariant !== undefined && param === 'include_archived' ? (context.cursorVariant === 'archived' ? 'true' : 'false') : chosen;
+        context.selectors = { ...context.selectors, [param]: value };
+        return value;
+      }
+      case 'barcode':
+      case 'shortcode': {
+        // barcode:B.1 — a barcode of one of that tenant's items; shortcode:A.2 — a short code of A's
+        const [side, index] = name.split('.');
+        const codes = this.codes[side === 'B' ? 'B' : 'A'];
+        return pick(kind === 'barcode' ? codes.barcodes : codes.shortCodes, index, kind === 'barcode' ? '4006381333931' : 'NOSUCH22');
+      }
       case 'anyid': {
         const [side, index] = name.split('.');
         const pool = side === 'B' ? [...this.bIds.keys()] : this.aIds();
@@ -429,6 +496,14 @@ export class World {
   harvested: string[] = [];
   /** tenant A's and tenant B's entity ids by collection (`categories`, `locations`, …), newest first */
   readonly pools = { A: new Map<string, string[]>(), B: new Map<string, string[]>() };
+  /** A's containers with the location each is at (a row's container must be at its location), newest first */
+  places: { location: string; container: string }[] = [];
+  /** each tenant's items' barcodes and its scannable short codes (items, locations, containers), for `{barcode}` and `{short_code}` */
+  readonly codes = { A: { barcodes: [] as string[], shortCodes: [] as string[] }, B: { barcodes: [] as string[], shortCodes: [] as string[] } };
+
+  private addPlace(location: string, container: string) {
+    this.places = [{ location, container }, ...this.places.filter((place) => place.container !== container)].slice(0, 20);
+  }
 
   private addToPool(tenant: 'A' | 'B', collection: string, ids: string[]) {
     if (!collection || ids.length === 0) return;
@@ -476,12 +551,22 @@ export class World {
 
   /** A cursor for this route: a real one, or one crafted from a real one. */
   private async cursorFor(transform: CursorTransform, context: ResolveContext): Promise<string> {
-    const callerKey = (principalCallers as readonly string[]).includes(context.caller) ? context.caller : 'A.owner';
-    const own = this.cursors.get(`${context.route.id}|${callerKey}`)
+    const callerKey = ((principalCallers as readonly string[]).includes(context.caller) ? context.caller : 'A.owner') as PrincipalKey;
+    // a cursor of this very list (path parameters and variant), read now if none was seen yet
+    const variant = listVariant(context.selectors);
+    const exact = this.cursors.get(cursorKey(context.route.id, callerKey, context.params, variant))
+      ?? (context.params ? await this.fetchCursor(context.route, callerKey, context.params, variant) : undefined);
+    if (transform === 'real') {
+      // this list has no second page (or cannot be read): a first page (the parameter is left out)
+      if (exact === undefined) return dropParameter;
+      context.cursorVariant = variant;
+      return exact;
+    }
+    // crafted cursors start from a real one: of this list, else of the same route
+    const own = exact
+      ?? [...this.cursors].find(([key]) => key.startsWith(`${context.route.id}|${callerKey}|`))?.[1]
       ?? [...this.cursors].find(([key]) => key.startsWith(`${context.route.id}|`))?.[1];
     const foreign = [...this.cursors].find(([key]) => !key.startsWith(`${context.route.id}|`))?.[1] ?? encodeCursor({ l: 'users', k: { GSI1PK: 'USERS', GSI1SK: 'x', PK: 'USER#x', SK: 'USER' } });
-    // no page of this list has been seen yet: a first page (the parameter is left out)
-    if (transform === 'real') return own ?? dropParameter;
     if (transform === 'foreign') return foreign;
     const base = JSON.parse(Buffer.from(own ?? foreign, 'base64url').toString('utf8')) as Record<string, any>;
     const position = (base.k && typeof base.k === 'object' ? base.k : undefined) as Record<string, unknown> | undefined;
@@ -544,6 +629,9 @@ export class World {
       pks.add(`WS#${workspace.id}#UNIQUE`);
       pks.add(`WS#${workspace.id}#TOMBSTONES`);
       pks.add(`WS#${workspace.id}#FAVORITES`);
+      pks.add(`WS#${workspace.id}#ITEMLABELS`);
+      pks.add(`WS#${workspace.id}#MOVES`);
+      pks.add(`WS#${workspace.id}#MOVES#POSTINGS`);
       pks.add(`UNIQUE#SLUG#${workspace.slug}`);
     }
     for (const key of everyone) {
@@ -614,30 +702,39 @@ export class World {
     if (status === 401 && (principalCallers as readonly string[]).includes(context.caller)) this.needsHeal = true;
     // a real next page of this list, as this caller reads it
     if (ok && typeof json?.next_cursor === 'string' && (principalCallers as readonly string[]).includes(context.caller)) {
-      this.cursors.set(`${context.route.id}|${context.caller}`, json.next_cursor);
+      this.cursors.set(cursorKey(context.route.id, context.caller, context.params, listVariant(context.selectors)), json.next_cursor);
     }
-    // ids in tenant A's successful answers: entities of any domain, for the next routes' `{…_id}`
-    if (ok && context.caller !== 'S') this.harvest('A', context.route, json, exchange.location);
+    // ids in tenant A's successful answers: entities of any domain, for the next routes' `{…_id}`;
+    // only A.main's go into the pools by collection (the workspace `⟦pool:…⟧` ids are asked in), all into `harvested`
+    const workspace = context.params?.workspace_id;
+    if (ok && context.caller !== 'S') this.harvest('A', context.route, json, exchange.location, workspace === undefined || workspace === this.workspaces['A.main'].id);
   }
 
   /** Ids of a successful answer into the pools: the created resource's Location, the entity, a page's items. */
-  private harvest(tenant: 'A' | 'B', route: RouteContract, json: any, location?: string | null) {
-    if (location) {
+  private harvest(tenant: 'A' | 'B', route: RouteContract, json: any, location?: string | null, pooled = true) {
+    if (location && pooled) {
       const segments = location.split('?')[0]!.split('/').filter(Boolean);
       segments.forEach((segment, index) => {
         if (index > 0 && uuidPattern.test(segment) && !uuidPattern.test(segments[index - 1]!)) this.addToPool(tenant, segments[index - 1]!, [segment]);
       });
     }
     if (!json || typeof json !== 'object') return;
-    const found = [json, ...(Array.isArray(json.items) ? json.items : [])]
-      .map((item: { id?: unknown }) => item?.id)
-      .filter((id: unknown): id is string => typeof id === 'string' && uuidPattern.test(id) && (tenant === 'B' || !this.bIds.has(id)));
+    const idOf = (item: { id?: unknown } | undefined) => item?.id;
+    const usable = (id: unknown): id is string => typeof id === 'string' && uuidPattern.test(id) && (tenant === 'B' || !this.bIds.has(id));
+    const page = Array.isArray(json.items) ? (json.items as { id?: unknown }[]).map(idOf).filter(usable) : undefined;
+    const found = [idOf(json), ...(page ?? [])].filter(usable);
     if (tenant === 'A') this.harvested = [...new Set([...found, ...this.harvested])].slice(0, 60);
+    if (!pooled) return;
+    if (tenant === 'A' && listCollectionOf(route.path).startsWith('containers')) {
+      for (const container of (page ? json.items : [json]) as { id?: unknown; location_id?: unknown }[]) {
+        if (usable(container.id) && usable(container.location_id)) this.addPlace(container.location_id, container.id);
+      }
+    }
     const params = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!);
     const last = params.at(-1);
-    // an entity read at its own path, or a page of a collection
-    if (last && last !== 'workspace_id' && route.path.endsWith(`{${last}}`)) this.addToPool(tenant, collectionOf(route.path, last), found.slice(0, 1));
-    else if (Array.isArray(json.items)) this.addToPool(tenant, collectionOf(route.path), found.slice(1));
+    // a page of a collection (`/inventory/by-item/{item_id}` is a page of inventory), or an entity read at its own path
+    if (page) this.addToPool(tenant, listCollectionOf(route.path), page);
+    else if (last && last !== 'workspace_id' && route.path.endsWith(`{${last}}`)) this.addToPool(tenant, collectionOf(route.path, last), found.slice(0, 1));
   }
 
   /**
@@ -651,6 +748,8 @@ export class World {
       && /^\/workspaces\/\{workspace_id\}\/[a-z-]+$/.test(route.path) && !route.path.endsWith('/members'));
     for (const tenant of tenants) {
       this.pools[tenant].clear();
+      this.codes[tenant] = { barcodes: [], shortCodes: [] };
+      if (tenant === 'A') this.places = [];
       const owner = this.people[tenant === 'A' ? 'A.owner' : 'B.owner'];
       const workspace = this.workspaces[tenant === 'A' ? 'A.main' : 'B.main'];
       for (const route of creates) {
@@ -671,6 +770,66 @@ export class World {
           break;
         }
       }
+      await this.seedStock(tenant);
+    }
+  }
+
+  /**
+   * Stock that generated bodies rarely manage to make (a row needs an item, a location and a
+   * container at that location; a movement needs a row): for each tenant a room with a shelf in it
+   * and a crate on the shelf, two items with barcodes (one labelled), rows of both, and three moves
+   * (two splits), so every list of inventory and movements has more than one page at `limit=1`.
+   * B's text carries B's marker; B's ids, SKUs, barcodes and short codes are B's to the isolation oracle.
+   */
+  private async seedStock(tenant: 'A' | 'B') {
+    const owner = this.people[tenant === 'A' ? 'A.owner' : 'B.owner'];
+    const base = `/workspaces/${this.workspaces[tenant === 'A' ? 'A.main' : 'B.main'].id}`;
+    const text = (what: string) => (tenant === 'B' ? `zqxB-${this.marker.slice(5)}-${what}` : `A ${what}`);
+    const code = (what: string) => (tenant === 'B' ? `zqxB-${this.marker.slice(5)}-${what}` : `A-${what}-${randomBytes(3).toString('hex')}`);
+    const own = (collection: string, json: any) => {
+      this.addToPool(tenant, collection, [json.id]);
+      if (typeof json.short_code === 'string') this.codes[tenant].shortCodes.unshift(json.short_code);
+      if (typeof json.barcode === 'string') this.codes[tenant].barcodes.unshift(json.barcode);
+      if (tenant === 'A') {
+        this.harvested = [...new Set([json.id as string, ...this.harvested])].slice(0, 60);
+        return json;
+      }
+      this.bIds.set(json.id, `B's seeded ${collection} entity`);
+      for (const field of ['name', 'sku', 'barcode', 'short_code', 'notes']) {
+        if (typeof json[field] === 'string') this.bStrings.set(json[field].toLowerCase(), `B's seeded ${collection} ${field}`);
+      }
+      return json;
+    };
+    const send = async (method: string, path: string, status: number, body?: unknown) => {
+      const answer = await this.api(method, `${base}${path}`, { token: owner.token, ...(body === undefined ? {} : { body }) });
+      if (answer.status !== status) throw new Error(`world: ${tenant}'s stock: ${method} ${path} answered ${answer.status} ${answer.text.slice(0, 300)}`);
+      return answer.json;
+    };
+    const create = async (collection: string, body: Record<string, unknown>) => own(collection, await send('POST', `/${collection}`, 201, body));
+
+    const room = await create('locations', { name: text('stock room') });
+    const shelf = await create('locations', { name: text('stock shelf'), parent_location: room.id });
+    const crate = await create('containers', { name: text('stock crate'), location_id: shelf.id });
+    if (tenant === 'A') this.addPlace(shelf.id, crate.id);
+    const [category] = this.pools[tenant].get('categories') ?? [];
+    const drill = await create('items', {
+      name: text('drill'), sku: code('sku-drill'), barcode: tenant === 'A' ? randomBarcode() : code('bc-drill'), brand: text('brand'),
+      min_stock_level: 2, ...(category ? { category_id: category } : {}),
+    });
+    const screws = await create('items', { name: text('screws'), sku: code('sku-screws'), barcode: randomBarcode() });
+    const [label] = this.pools[tenant].get('labels') ?? [];
+    if (label) await send('POST', `/items/${drill.id}/labels/${label}`, 204);
+    const inBox = await create('inventory', { item_id: drill.id, location_id: shelf.id, container_id: crate.id, quantity: 10, notes: text('row notes'), currency_code: 'EUR', purchase_price: 1299 });
+    await create('inventory', { item_id: drill.id, location_id: room.id, quantity: 3, condition: 'GOOD' });
+    const loose = await create('inventory', { item_id: screws.id, location_id: room.id, quantity: 100 });
+    const move = async (row: string, body: Record<string, unknown>) => own('inventory', await send('POST', `/inventory/${row}/move`, 200, body));
+    await move(inBox.id, { location_id: room.id, quantity: 2, reason: text('first split') });
+    await move(inBox.id, { location_id: room.id, quantity: 1, reason: text('second split') });
+    await move(loose.id, { location_id: shelf.id, container_id: crate.id, reason: text('whole row') });
+    const movements = await send('GET', '/movements?limit=100', 200);
+    for (const movement of movements.items as { id: string; reason?: string }[]) {
+      own('movements', movement);
+      if (tenant === 'B' && movement.reason) this.bStrings.set(movement.reason.toLowerCase(), "B's seeded movement reason");
     }
   }
 
@@ -804,6 +963,36 @@ export class World {
 
 // ---- where generated values come from the world
 
+/** Body fields that name an entity without saying `_id`, and the collection they name. */
+const referenceNames: Record<string, string> = { parent_location: 'locations', purchased_from: 'companies' };
+
+/**
+ * Strings of a `^[class]{m,n}$` pattern with no maxLength (short codes): the generic generator
+ * takes the length from minLength/maxLength only, so most of what it makes is too long.
+ */
+function boundedPattern(schema: Record<string, any>): fc.Arbitrary<string> | undefined {
+  const match = typeof schema.pattern === 'string' ? /^\^\[([^\]\\]+)\]\{(\d+),(\d+)\}\$$/.exec(schema.pattern) : null;
+  if (!match || typeof schema.maxLength === 'number') return undefined;
+  const chars: string[] = [];
+  const body = match[1]!;
+  for (let index = 0; index < body.length; index += 1) {
+    if (body[index + 1] === '-' && index + 2 < body.length) {
+      for (let code = body.charCodeAt(index); code <= body.charCodeAt(index + 2); code += 1) chars.push(String.fromCharCode(code));
+      index += 2;
+    } else chars.push(body[index]!);
+  }
+  return fc.string({ unit: fc.constantFrom(...chars), minLength: Number(match[2]), maxLength: Number(match[3]) });
+}
+
+/** http(s) addresses as people paste them: a host, maybe a port, a path, a query, a fragment. */
+const urlArbitrary = (maxLength: number) => fc.tuple(
+  fc.constantFrom('https', 'http', 'HTTPS'),
+  fc.constantFrom('example.com', 'images.example.org', 'shop.example.test', 'localhost', '192.0.2.7', 'xn--bcher-kva.example'),
+  fc.constantFrom('', ':8080', ':443'),
+  fc.array(fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABC0123456789-_.~'), minLength: 1, maxLength: 12 }), { maxLength: 4 }),
+  fc.constantFrom('', '?size=large', '?a=1&b=two', '#top'),
+).map(([scheme, host, port, segments, tail]) => `${scheme}://${host}${port}/${segments.join('/')}${tail}`.slice(0, maxLength));
+
 const refs = (...entries: [string, number][]) =>
   fc.oneof(...entries.map(([ref, weight]) => ({ arbitrary: fc.constant(ref.startsWith('⟦') || ref === '*' ? ref : `⟦${ref}⟧`), weight })));
 const randomUuid = fc.uuid({ version: 7 });
@@ -841,7 +1030,7 @@ export const worldHint: Hint = ({ route, location, name, schema, pointer }) => {
   }
   if (uuid && location === 'path') {
     // an entity of a collection: A's of that collection, B's of it, any of A's, random
-    const collection = collectionOf(route.path, name);
+    const collection = poolOfParam(route.path, name);
     return {
       exclusive: true,
       arbitrary: fc.oneof(
@@ -852,13 +1041,13 @@ export const worldHint: Hint = ({ route, location, name, schema, pointer }) => {
       ),
     };
   }
-  if (uuid && /_id$/.test(name) && location === 'body') {
-    // a reference (parent_category_id, location_id): an entity of the collection it names
-    const stem = stemOf(name);
+  if (uuid && location === 'body' && (/_id$/.test(name) || name in referenceNames)) {
+    // a reference (parent_category_id, location_id, purchased_from): an entity of the collection it names
+    const stem = referenceNames[name] ?? stemOf(name);
     return {
       exclusive: true,
       arbitrary: fc.oneof(
-        { arbitrary: fc.nat(8).map((index) => `⟦pool:${stem}.${index}⟧`), weight: 6 },
+        { arbitrary: fc.nat(8).map((index) => `⟦pool:${stem}.${index}⟧`), weight: 10 },
         { arbitrary: fc.nat(3).map((index) => `⟦bpool:${stem}.${index}⟧`), weight: 1 },
         { arbitrary: randomUuid, weight: 1 },
       ),
@@ -875,6 +1064,33 @@ export const worldHint: Hint = ({ route, location, name, schema, pointer }) => {
       ),
     };
   }
+  if (schema.type === 'string' && !schema.format && /YYYY-MM-DD/.test(String(schema.description ?? ''))) {
+    // a calendar date (the document says so only in words): a date, or a date-time whose date part counts
+    const day = fc.date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2060-12-31T00:00:00Z'), noInvalidDate: true });
+    return { exclusive: true, arbitrary: fc.oneof({ arbitrary: day.map((date) => date.toISOString().slice(0, 10)), weight: 3 }, { arbitrary: day.map((date) => date.toISOString()), weight: 1 }) };
+  }
+  if (location === 'path' && name === 'barcode') {
+    // a barcode of A's items, else a generated one; on the workspace route B's too (A asking for them must find nothing of B's)
+    const tenants: [string, number][] = route.path.startsWith('/workspaces/') ? [['A', 5], ['B', 2]] : [['A', 1]];
+    return { arbitrary: fc.oneof(...tenants.map(([side, weight]) => ({ arbitrary: fc.nat(5).map((index) => `⟦barcode:${side}.${index}⟧`), weight }))), weight: 3 };
+  }
+  if (location === 'path' && name === 'short_code') {
+    // a short code of A's (items, locations, containers), of B's, or one nobody has (that the pattern allows)
+    return {
+      exclusive: true,
+      arbitrary: fc.oneof(
+        { arbitrary: fc.nat(8).map((index) => `⟦shortcode:A.${index}⟧`), weight: 5 },
+        { arbitrary: fc.nat(5).map((index) => `⟦shortcode:B.${index}⟧`), weight: 1 },
+        { arbitrary: boundedPattern(schema) ?? fc.constant('NOSUCH22'), weight: 1 },
+      ),
+    };
+  }
+  if (schema.type === 'string' && schema.format === 'uri') {
+    // a web address the server accepts (http or https), which the generic generator does not make
+    return { exclusive: true, arbitrary: urlArbitrary(typeof schema.maxLength === 'number' ? schema.maxLength : 2048) };
+  }
+  const bounded = schema.type === 'string' ? boundedPattern(schema) : undefined;
+  if (bounded) return { exclusive: true, arbitrary: bounded };
   if (name === 'slug' && location === 'path') return { arbitrary: refs(['slug:A.main', 5], ['slug:A.personal', 1], ['slug:A.side', 1], ['slug:B.main', 1]), weight: 4 };
   if (name === 'slug' && location === 'body') return { arbitrary: refs(['slug:A.main', 1], ['slug:B.main', 1]), weight: 0.2 };
   if (schema.format === 'email') {
@@ -892,7 +1108,11 @@ export const worldHint: Hint = ({ route, location, name, schema, pointer }) => {
   if (location === 'header' && name.toLowerCase() === 'if-none-match') {
     return { exclusive: true, arbitrary: refs(['etag:current', 3], ['*', 1], ['⟦etag:stale⟧', 1]) };
   }
-  if (location === 'query' && name === 'cursor') return { arbitrary: fc.constant('⟦cursor:real⟧'), weight: 4 };
+  // a real cursor of the list asked for (crafted and malformed ones are mutations)
+  if (location === 'query' && name === 'cursor') return { exclusive: true, arbitrary: fc.constant('⟦cursor:real⟧') };
+  if (location === 'query' && name === 'include_archived' && Array.isArray(schema.enum)) {
+    return { exclusive: true, arbitrary: fc.constantFrom(...(schema.enum as string[])).map((value) => `⟦select:include_archived=${value}⟧`) };
+  }
   if (location === 'query' && name === 'limit') return { exclusive: true, arbitrary: fc.oneof(fc.integer({ min: 1, max: 100 }), fc.constantFrom(1, 2, 50, 100)) };
   void pointer;
   return undefined;
@@ -913,13 +1133,18 @@ export function callersFor(route: RouteContract): fc.Arbitrary<CallerKey> {
   }
 }
 
-/** Fields that travel together: sign-in credentials of one person, a password typed twice. */
+/**
+ * Fields that travel together: sign-in credentials of one person, a password typed twice, a
+ * location and a container that is at it, a move of a few (not more than a row holds).
+ */
 export function correlate(route: RouteContract): fc.Arbitrary<(body: unknown) => unknown> {
-  void route;
+  const moves = route.method === 'POST' && route.path.endsWith('/move');
   return fc.record({
     credentials: fc.option(fc.constantFrom<PersonKey>('A.owner', 'A.viewer', 'A.member', 'B.member'), { freq: 3 }),
     sameTwice: fc.boolean(),
-  }).map(({ credentials, sameTwice }) => (body: unknown) => {
+    place: fc.option(fc.nat(5), { freq: 3 }),
+    few: fc.option(fc.integer({ min: 1, max: 3 }), { freq: 2 }),
+  }).map(({ credentials, sameTwice, place, few }) => (body: unknown) => {
     if (!body || typeof body !== 'object' || Array.isArray(body)) return body;
     const copy = { ...(body as Record<string, unknown>) };
     if (credentials && 'email' in copy && 'password' in copy) {
@@ -928,6 +1153,11 @@ export function correlate(route: RouteContract): fc.Arbitrary<(body: unknown) =>
       copy.password = credentials === 'B.member' ? copy.password : `⟦password:${credentials}⟧`;
     }
     if (sameTwice && 'new_password' in copy && 'confirm_password' in copy) copy.confirm_password = copy.new_password;
+    if (place !== null && typeof copy.location_id === 'string') {
+      copy.location_id = `⟦place:${place}.location⟧`;
+      if (typeof copy.container_id === 'string') copy.container_id = `⟦place:${place}.container⟧`;
+    }
+    if (few !== null && moves && typeof copy.quantity === 'number') copy.quantity = few;
     return copy;
   });
 }
