@@ -24,70 +24,44 @@ export const errorKinds = {
 
 export type ErrorKind = keyof typeof errorKinds;
 
-/** code → kind. Route bundles carry this small map; the descriptions below only the OpenAPI generator. */
-export const errorCodes = {
-  // the request itself
-  MALFORMED_JSON: 'bad_request',
-  BODY_REQUIRED: 'bad_request',
-  MALFORMED_PATH: 'bad_request',
-  MALFORMED_REQUEST: 'bad_request',
-  REQUEST_TIMEOUT: 'request_timeout',
-  HEADERS_TOO_LARGE: 'headers_too_large',
-  PAYLOAD_TOO_LARGE: 'payload_too_large',
-  UNSUPPORTED_MEDIA_TYPE: 'unsupported_media_type',
-  VALIDATION_FAILED: 'invalid',
-  INVALID_CURSOR: 'invalid',
-  INVALID_IF_MATCH: 'invalid',
-  VERSION_CONFLICT: 'precondition_failed',
-  ROUTE_NOT_FOUND: 'not_found',
-  METHOD_NOT_ALLOWED: 'method_not_allowed',
-  INTERNAL_ERROR: 'internal',
-  NOT_READY: 'unavailable',
-  RESOURCE_BUSY: 'unavailable',
-  NOT_FOUND: 'not_found',
-  // identity
-  UNAUTHENTICATED: 'unauthenticated',
-  USER_DEACTIVATED: 'unauthenticated',
-  INVALID_CREDENTIALS: 'unauthenticated',
-  INVALID_REFRESH_TOKEN: 'unauthenticated',
-  TOO_MANY_ATTEMPTS: 'too_many_requests',
-  EMAIL_TAKEN: 'conflict',
-  RESET_TOKEN_INVALID: 'invalid',
-  CURRENT_PASSWORD_INCORRECT: 'invalid',
-  SUPERUSER_REQUIRED: 'forbidden',
-  CANNOT_DEACTIVATE_SELF: 'conflict',
-  USER_NOT_FOUND: 'not_found',
-  // workspaces and members
-  WORKSPACE_ACCESS_DENIED: 'forbidden',
-  ROLE_TOO_LOW: 'forbidden',
-  OWNER_REQUIRED: 'forbidden',
-  SLUG_TAKEN: 'conflict',
-  PERSONAL_WORKSPACE: 'conflict',
-  ALREADY_A_MEMBER: 'conflict',
-  CANNOT_CHANGE_OWN_ROLE: 'conflict',
-  LAST_OWNER: 'conflict',
-  // the catalog (shared/domain/catalog and the entities declared on it)
-  REFERENCE_NOT_FOUND: 'invalid',
-  TREE_CYCLE: 'invalid',
-  TREE_TOO_DEEP: 'invalid',
-  SHORT_CODE_TAKEN: 'conflict',
-  COMPANY_NAME_TAKEN: 'conflict',
-  LABEL_NAME_TAKEN: 'conflict',
-  CATEGORY_HAS_CHILDREN: 'conflict',
-  LOCATION_HAS_CHILDREN: 'conflict',
-  LOCATION_HAS_CONTAINERS: 'conflict',
-  FAVORITE_TARGET_NOT_FOUND: 'not_found',
-  SHORT_CODE_NOT_FOUND: 'not_found',
-  // items, inventory and movements
-  ITEM_SKU_TAKEN: 'conflict',
-  LOCATION_HAS_INVENTORY: 'conflict',
-  CONTAINER_HAS_INVENTORY: 'conflict',
-  CONTAINER_NOT_AT_LOCATION: 'invalid',
-  MOVE_QUANTITY_EXCEEDS_ROW: 'invalid',
-  INVENTORY_ARCHIVED: 'conflict',
-} as const satisfies Record<string, ErrorKind>;
+/**
+ * The codes of each kind. Route bundles carry this list (grouped by kind, each kind is written
+ * once: ~1 KB less than a code → kind map on every route); the descriptions below only the
+ * OpenAPI generator.
+ */
+const codesOfKind = {
+  bad_request: ['MALFORMED_JSON', 'BODY_REQUIRED', 'MALFORMED_PATH', 'MALFORMED_REQUEST'],
+  unauthenticated: ['UNAUTHENTICATED', 'USER_DEACTIVATED', 'INVALID_CREDENTIALS', 'INVALID_REFRESH_TOKEN'],
+  forbidden: ['SUPERUSER_REQUIRED', 'WORKSPACE_ACCESS_DENIED', 'ROLE_TOO_LOW', 'OWNER_REQUIRED'],
+  not_found: ['ROUTE_NOT_FOUND', 'NOT_FOUND', 'USER_NOT_FOUND', 'FAVORITE_TARGET_NOT_FOUND', 'SHORT_CODE_NOT_FOUND'],
+  method_not_allowed: ['METHOD_NOT_ALLOWED'],
+  request_timeout: ['REQUEST_TIMEOUT'],
+  conflict: [
+    'EMAIL_TAKEN', 'CANNOT_DEACTIVATE_SELF', 'SLUG_TAKEN', 'PERSONAL_WORKSPACE', 'ALREADY_A_MEMBER',
+    'CANNOT_CHANGE_OWN_ROLE', 'LAST_OWNER', 'SHORT_CODE_TAKEN', 'COMPANY_NAME_TAKEN', 'LABEL_NAME_TAKEN',
+    'CATEGORY_HAS_CHILDREN', 'LOCATION_HAS_CHILDREN', 'LOCATION_HAS_CONTAINERS', 'ITEM_SKU_TAKEN',
+    'LOCATION_HAS_INVENTORY', 'CONTAINER_HAS_INVENTORY', 'INVENTORY_ARCHIVED',
+  ],
+  precondition_failed: ['VERSION_CONFLICT'],
+  payload_too_large: ['PAYLOAD_TOO_LARGE'],
+  unsupported_media_type: ['UNSUPPORTED_MEDIA_TYPE'],
+  invalid: [
+    'VALIDATION_FAILED', 'INVALID_CURSOR', 'INVALID_IF_MATCH', 'RESET_TOKEN_INVALID',
+    'CURRENT_PASSWORD_INCORRECT', 'REFERENCE_NOT_FOUND', 'TREE_CYCLE', 'TREE_TOO_DEEP',
+    'CONTAINER_NOT_AT_LOCATION', 'MOVE_QUANTITY_EXCEEDS_ROW',
+  ],
+  too_many_requests: ['TOO_MANY_ATTEMPTS'],
+  headers_too_large: ['HEADERS_TOO_LARGE'],
+  internal: ['INTERNAL_ERROR'],
+  unavailable: ['NOT_READY', 'RESOURCE_BUSY'],
+} as const satisfies Record<ErrorKind, readonly string[]>;
 
-export type ErrorCode = keyof typeof errorCodes;
+export type ErrorCode = (typeof codesOfKind)[ErrorKind][number];
+
+/** code → kind */
+export const errorCodes = Object.fromEntries(
+  Object.entries(codesOfKind).flatMap(([kind, codes]) => codes.map((code) => [code, kind])),
+) as Record<ErrorCode, ErrorKind>;
 
 /** When a client meets each code (shown in the OpenAPI document). */
 export const errorDescriptions: Record<ErrorCode, string> = {

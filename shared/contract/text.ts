@@ -113,7 +113,7 @@ export function integer(min: number, max: number) {
 
 /** A short code a person reads off a label: 1–8 of A–Z and 0–9, any case in, upper case stored. */
 export function shortCodeText() {
-  const schema = z.string().check(z.overwrite((text: string) => text.trim().toUpperCase()), z.regex(/^[A-Z0-9]{1,8}$/));
+  const schema = z.string().check(z.overwrite((text: string) => text.trim().toUpperCase()), z.regex(/^[A-Z0-9]{1,8}$/, 'must be 1 to 8 letters and digits'));
   describe(schema, { pattern: '^[A-Za-z0-9]{1,8}$', description: 'Up to 8 letters and digits, any case (stored upper case).' });
   return marked(schema);
 }

@@ -46,6 +46,8 @@ function messageFor(issue: z.core.$ZodIssue, received: unknown): string {
           ? `must have at most ${issue.maximum} items`
           : `must be ${issue.inclusive ? 'at most' : 'less than'} ${issue.maximum}`;
     case 'invalid_format':
+      // a check of ours says what it wants (`must be an email address`); zod's own say `Invalid input`
+      if (issue.message && issue.message !== 'Invalid input') return issue.message;
       return issue.format === 'regex' ? `must match ${issue.pattern ?? 'the expected pattern'}` : `must be a valid ${formatName(issue.format)}`;
     case 'not_multiple_of':
       return `must be a multiple of ${String(issue.divisor)}`;
@@ -65,10 +67,8 @@ function messageFor(issue: z.core.$ZodIssue, received: unknown): string {
   }
 }
 
-const formatNames: Record<string, string> = {
-  email: 'email address', uuid: 'UUID', datetime: 'RFC 3339 date-time (2026-01-31T12:00:00Z)',
-  date: 'date (YYYY-MM-DD)', url: 'URL', ipv4: 'IPv4 address',
-};
+// the formats of zod types the contract uses (URLs, addresses and dates are checked by text.ts with their own messages)
+const formatNames: Record<string, string> = { uuid: 'UUID', datetime: 'RFC 3339 date-time (2026-01-31T12:00:00Z)' };
 const formatName = (format: string) => formatNames[format] ?? `${format} value`;
 const article = (type: string) => (/^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`);
 

@@ -4,7 +4,6 @@
 import * as keys from '../../db/keys.js';
 import type { LinkRule } from './model.js';
 import * as repository from './repository.js';
-import { TreeCycle, TreeTooDeep, ReferenceNotFound } from './errors.js';
 import type { AnyEntity } from './entity.js';
 
 /** What an active entity adds to its link target's sums (nothing while archived). */
@@ -25,9 +24,8 @@ export const withArticle = (noun: string) => `${/^[aeiou]/.test(noun) ? 'an' : '
  * targets of the entity's links: a target left counts one less and loses the entity's sums, a new
  * target (which must exist, and agree where the link says so) counts one more and gains them; a
  * target kept sees only the sums move (and is checked again when what it must agree with changed).
- * For a tree link made, the new parent and each of its ancestors must keep the version read while
- * walking up to the root, so two concurrent moves cannot close a cycle neither of them saw, and
- * the tree may not grow deeper than `maxDepth` levels with what sits below `self` counted.
+ * A tree link made also checks the tree (its `tree` walk: tree-walk.ts, declared by the tree's
+ * entities, so other entities' writes do not carry it).
  * Each touch names the link it serves, so a failed condition is blamed on the right field.
  */
 export async function linkTouches(
@@ -54,56 +52,9 @@ export async function linkTouches(
     }
     if (to) {
       touches.push({ key: keys.entity(workspaceId, link.to, to), type: link.to, field: link.field, target: to, adds: { [link.counter]: 1, ...is }, ...(agrees ? { agrees } : {}) });
-      if (link.tree) {
-        const chain = await ancestry(entity, workspaceId, link, to, self);
-        const below = before ? await levelsBelow(entity, workspaceId, self, entity.maxDepth - chain.length - 1, link) : 0;
-        if (chain.length + 1 + below > entity.maxDepth) throw tooDeep(entity, link);
-        touches.push(...chain);
-      }
+      if (link.tree) touches.push(...(await link.tree(entity, workspaceId, link, to, self, before !== undefined)));
     }
   }
   return touches;
 }
 
-const tooDeep = (entity: AnyEntity, link: LinkRule) =>
-  TreeTooDeep(`${entity.definition.label} trees are at most ${entity.maxDepth} levels deep.`, fieldError(link, `would make the tree deeper than ${entity.maxDepth} levels`));
-
-/**
- * How many levels hang below `id` (0 for a leaf), counted level by level through the children
- * index (one Query per node, the nodes of a level in parallel); it stops counting past `limit`.
- */
-async function levelsBelow(entity: AnyEntity, workspaceId: string, id: string, limit: number, link: LinkRule): Promise<number> {
-  let level = [id];
-  for (let depth = 0; ; depth += 1) {
-    const children = (await Promise.all(level.map((parent) => allChildren(entity, link, workspaceId, parent)))).flat();
-    if (children.length === 0) return depth;
-    if (depth + 1 > limit) throw tooDeep(entity, link);
-    level = children;
-  }
-}
-
-async function allChildren(entity: AnyEntity, link: LinkRule, workspaceId: string, parent: string): Promise<string[]> {
-  const ids: string[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await repository.listLinked(entity.definition, link, workspaceId, parent, { includeArchived: true, limit: 100, ...(cursor ? { cursor } : {}) });
-    ids.push(...page.items.map((child) => child.id));
-    cursor = page.next_cursor;
-  } while (cursor);
-  return ids;
-}
-
-/** The chain from `parentId` up to the root, each at the version read; refuses a cycle through `self`. */
-async function ancestry(entity: AnyEntity, workspaceId: string, link: LinkRule, parentId: string, self: string | undefined): Promise<repository.Touch[]> {
-  const { label } = entity.definition;
-  const chain: repository.Touch[] = [];
-  for (let current: string | undefined = parentId; current !== undefined;) {
-    if (current === self) throw TreeCycle(`${withArticle(label).replace(/^a/, 'A')} cannot be placed inside itself or one of its own descendants.`, fieldError(link, 'is this one or one of its descendants'));
-    if (chain.length >= entity.maxDepth) throw tooDeep(entity, link);
-    const ancestor = await repository.getEntity({ type: link.to }, workspaceId, current, true);
-    if (!ancestor) throw ReferenceNotFound(`No ${label} with that id in this workspace.`, fieldError(link));
-    chain.push({ key: keys.entity(workspaceId, link.to, current), type: link.to, field: link.field, target: current, versionIs: ancestor.version });
-    current = repository.linkOf(ancestor, link);
-  }
-  return chain;
-}

@@ -6,6 +6,7 @@
 // tombstone. The engine never learns an entity's name: a new need is a new option here.
 import { randomBytes } from 'node:crypto';
 import type { ErrorCode } from '../../contract/errors.js';
+import type { TreeWalk } from './tree-walk.js';
 
 /** The stored shape every catalog entity shares. */
 export interface CatalogRecord {
@@ -43,8 +44,8 @@ export interface LinkRule {
   to: string;
   /** the attribute on the target counting what links to it (archived ones included: delete rules rely on it) */
   counter: string;
-  /** a link to the same type forming a tree: cycles are refused, also under concurrent moves */
-  tree?: boolean;
+  /** a link to the same type forming a tree: `treeWalk` (tree-walk.ts) refuses cycles, also under concurrent moves, and trees too deep */
+  tree?: TreeWalk;
   /** the index listing the entities linked to one target (default: GSI2 for the first link, none for the others) */
   index?: 'GSI2' | 'GSI3' | 'GSI4';
   /** the order of that list: by folded name (default) or newest first */
