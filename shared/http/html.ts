@@ -53,10 +53,16 @@ export const formPage: PageOptions = {
   },
 };
 
+/** What a page (HTML) may not use: every powerful browser feature. */
+const pageHeaders: Record<string, string> = {
+  'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), hid=(), fullscreen=(), display-capture=(), clipboard-read=(), clipboard-write=()',
+};
+
 /** A page route's options: its content security policy, and its errors answered as `problemPage`s. */
 export function pageOptions(contentSecurityPolicy: string): PageOptions {
   return {
     contentSecurityPolicy,
+    headers: pageHeaders,
     asPage(response) {
       const problem = JSON.parse(response.body ?? '{}') as Parameters<typeof problemPage>[0] & { code?: string };
       return {

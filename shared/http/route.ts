@@ -192,6 +192,8 @@ type PrefetchKey = (params: Record<string, string>) => { PK: string; SK: string 
 export interface PageOptions {
   /** the page's content security policy */
   contentSecurityPolicy: string;
+  /** headers only pages carry (their permissions policy) */
+  headers: Record<string, string>;
   /** the error answer as a page a person can read (same status; the code goes in X-Problem-Code) */
   asPage(response: HttpResponse): HttpResponse;
   /** the body of a route that `consumes` a form */
@@ -246,9 +248,10 @@ export function httpRoute<C extends RouteContract>(contract: C, implementation: 
       response.headers['cache-control'] = 'no-store';
       if (page) response = page.asPage(response);
     }
-    response.headers = withSecurityHeaders(response.headers, {
+    const html = page && /^text\/html/i.test(response.headers['content-type'] ?? '');
+    response.headers = withSecurityHeaders(html ? { ...page.headers, ...response.headers } : response.headers, {
       origin: event.headers?.origin,
-      contentSecurityPolicy: page && /^text\/html/i.test(response.headers['content-type'] ?? '') ? page.contentSecurityPolicy : undefined,
+      contentSecurityPolicy: html ? page.contentSecurityPolicy : undefined,
     });
     recordOutcome(contract, response.statusCode, tally);
     if (config.stage === 'local') response.headers['x-consumed-capacity'] = capacityHeader(tally);

@@ -2,7 +2,7 @@
 // security-headers sets them, written here as one constant because the plugins cost every route
 // ~8 KB of cold start for a handful of fixed strings), a content security policy, and CORS.
 // JSON answers take `default-src 'none'; frame-ancestors 'none'`: never a document to render or
-// frame. The few HTML pages bring their own policy (see `PageOptions` in route.ts).
+// frame. The few HTML pages bring their own policy and permissions policy (`pageOptions` in html.ts).
 import { config } from '../config.js';
 
 const everyAnswer: Readonly<Record<string, string>> = {
@@ -16,11 +16,6 @@ const everyAnswer: Readonly<Record<string, string>> = {
   'x-permitted-cross-domain-policies': 'none',
   'x-dns-prefetch-control': 'off',
   'x-download-options': 'noopen',
-};
-
-/** What a page (HTML) may not use: every powerful browser feature. */
-const pagesOnly: Readonly<Record<string, string>> = {
-  'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), hid=(), fullscreen=(), display-capture=(), clipboard-read=(), clipboard-write=()',
 };
 
 export const jsonContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
@@ -40,10 +35,8 @@ export function withSecurityHeaders(
   headers: Record<string, string>,
   request: { origin: string | undefined; contentSecurityPolicy: string | undefined },
 ): Record<string, string> {
-  const html = /^text\/html/i.test(headers['content-type'] ?? '');
   return {
     ...everyAnswer,
-    ...(html ? pagesOnly : {}),
     'content-security-policy': request.contentSecurityPolicy ?? jsonContentSecurityPolicy,
     ...corsHeaders(request.origin),
     ...headers,
