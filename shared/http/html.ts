@@ -39,6 +39,11 @@ ${body}
 `;
 }
 
+/** What a page (HTML) may not use: every powerful browser feature. */
+const pageHeaders: Record<string, string> = {
+  'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), hid=(), fullscreen=(), display-capture=(), clipboard-read=(), clipboard-write=()',
+};
+
 /**
  * What the form pages give httpRoute: their policy (only their own style sheet, posting to
  * themselves, never framed) and errors rendered as pages.
@@ -51,11 +56,6 @@ export const formPage: PageOptions = {
     }
     return Object.fromEntries(new URLSearchParams(text));
   },
-};
-
-/** What a page (HTML) may not use: every powerful browser feature. */
-const pageHeaders: Record<string, string> = {
-  'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), hid=(), fullscreen=(), display-capture=(), clipboard-read=(), clipboard-write=()',
 };
 
 /** A page route's options: its content security policy, and its errors answered as `problemPage`s. */
