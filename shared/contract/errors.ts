@@ -40,7 +40,8 @@ const codesOfKind = {
     'EMAIL_TAKEN', 'CANNOT_DEACTIVATE_SELF', 'SLUG_TAKEN', 'PERSONAL_WORKSPACE', 'ALREADY_A_MEMBER',
     'CANNOT_CHANGE_OWN_ROLE', 'LAST_OWNER', 'SHORT_CODE_TAKEN', 'COMPANY_NAME_TAKEN', 'LABEL_NAME_TAKEN',
     'CATEGORY_HAS_CHILDREN', 'LOCATION_HAS_CHILDREN', 'LOCATION_HAS_CONTAINERS', 'ITEM_SKU_TAKEN',
-    'LOCATION_HAS_INVENTORY', 'CONTAINER_HAS_INVENTORY', 'INVENTORY_ARCHIVED',
+    'LOCATION_HAS_INVENTORY', 'CONTAINER_HAS_INVENTORY', 'INVENTORY_ARCHIVED', 'LOAN_QUANTITY_EXCEEDS_AVAILABLE',
+    'LOAN_ALREADY_RETURNED', 'INVENTORY_NOT_LENDABLE', 'BORROWER_ARCHIVED', 'BORROWER_HAS_ACTIVE_LOANS', 'QUANTITY_BELOW_ON_LOAN',
   ],
   precondition_failed: ['VERSION_CONFLICT'],
   payload_too_large: ['PAYLOAD_TOO_LARGE'],
@@ -48,7 +49,7 @@ const codesOfKind = {
   invalid: [
     'VALIDATION_FAILED', 'INVALID_CURSOR', 'INVALID_IF_MATCH', 'RESET_TOKEN_INVALID',
     'CURRENT_PASSWORD_INCORRECT', 'REFERENCE_NOT_FOUND', 'TREE_CYCLE', 'TREE_TOO_DEEP',
-    'CONTAINER_NOT_AT_LOCATION', 'MOVE_QUANTITY_EXCEEDS_ROW',
+    'CONTAINER_NOT_AT_LOCATION', 'MOVE_QUANTITY_EXCEEDS_ROW', 'DUE_DATE_BEFORE_LOAN',
   ],
   too_many_requests: ['TOO_MANY_ATTEMPTS'],
   headers_too_large: ['HEADERS_TOO_LARGE'],
@@ -122,6 +123,13 @@ export const errorDescriptions: Record<ErrorCode, string> = {
   CONTAINER_NOT_AT_LOCATION: 'The container is not at the location given.',
   MOVE_QUANTITY_EXCEEDS_ROW: 'A move of more than the row holds.',
   INVENTORY_ARCHIVED: 'The inventory row is archived; restore it first.',
+  LOAN_QUANTITY_EXCEEDS_AVAILABLE: 'More than the row has left to lend (its quantity minus what is out on other loans).',
+  LOAN_ALREADY_RETURNED: 'The loan was returned already.',
+  INVENTORY_NOT_LENDABLE: 'The inventory row is archived, disposed of or missing: nothing of it can be lent.',
+  BORROWER_ARCHIVED: 'The borrower is archived; restore them first.',
+  BORROWER_HAS_ACTIVE_LOANS: 'The borrower has loans not yet returned.',
+  QUANTITY_BELOW_ON_LOAN: 'The new quantity is less than what is out on loan.',
+  DUE_DATE_BEFORE_LOAN: 'The due date is before the day the loan was made.',
 };
 
 export const kindOf = (code: ErrorCode): ErrorKind => errorCodes[code];

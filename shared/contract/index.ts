@@ -20,6 +20,7 @@ import * as barcode from './barcode.js';
 import * as items from './items.js';
 import * as inventory from './inventory.js';
 import * as movements from './movements.js';
+import * as loans from './loans.js';
 
 /** Only route declarations; each module also exports its schemas. */
 const routesOf = (module: Record<string, unknown>) =>
@@ -28,11 +29,11 @@ const routesOf = (module: Record<string, unknown>) =>
 
 export const routeTable: readonly RouteContract[] = [
   platform, auth, users, workspaces, notifications, categories, locations, containers, companies, labels, borrowers,
-  favorites, activity, sync, lookup, qr, barcode, items, inventory, movements,
+  favorites, activity, sync, lookup, qr, barcode, items, inventory, movements, loans,
 ].flatMap(routesOf);
 
 export {
   platform, auth, users, workspaces, notifications, categories, locations, containers, companies, labels, borrowers,
-  favorites, activity, sync, lookup, qr, barcode, items, inventory, movements,
+  favorites, activity, sync, lookup, qr, barcode, items, inventory, movements, loans,
 };
 export * from './route.js';

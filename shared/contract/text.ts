@@ -148,6 +148,18 @@ export function calendarDate() {
   return marked(schema);
 }
 
+/** An instant: an RFC 3339 date-time with a zone, stored and answered in UTC (`2026-11-26T09:00:00.000Z`). */
+export function instantText() {
+  const schema = z.string().check(
+    z.maxLength(40),
+    z.refine((text: string) => instantShape.test(text) && isCalendarDate(text) && !Number.isNaN(Date.parse(text)), { message: 'must be an RFC 3339 date-time with a zone', abort: true }),
+    z.overwrite((text: string) => new Date(text).toISOString()),
+  );
+  describe(schema, { type: 'string', format: 'date-time', maxLength: 40 });
+  return marked(schema);
+}
+const instantShape = /T.*(?:Z|[+-]\d{2}:\d{2})$/;
+
 /** `YYYY-MM-DD`, alone or starting an RFC 3339 date-time with a zone; the day must exist (no 2025-02-30). */
 const dateShape = /^(\d{4})-(\d{2})-(\d{2})(?:T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d))?$/;
 function isCalendarDate(text: string): boolean {

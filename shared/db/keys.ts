@@ -63,6 +63,14 @@ export const movementsOfInventoryIndex = (workspaceId: string, inventoryId: stri
 /** the movements out of or into one location (GSI3) */
 export const movementsOfLocationIndex = (workspaceId: string, locationId: string, id: string) => ({ GSI3PK: `WS#${workspaceId}#MOVES#LOC#${locationId}`, GSI3SK: id });
 
+// ---- loans (shared/domain/loans): sparse indexes, present only while a loan is open
+
+/** a workspace's open loans by due date, undated ones last (GSI1): `/loans/active`, `/loans/overdue` */
+export const openLoanIndex = (workspaceId: string, dueDate: string | undefined, loanId: string) =>
+  ({ GSI1PK: `WS#${workspaceId}#LOANS#OPEN`, GSI1SK: `${dueDate ?? '~'}#${loanId}` });
+/** every workspace's open loans due on one day (GSI4): what the reminder job reads, one Query per day it looks at */
+export const loansDueIndex = (dueDate: string, workspaceId: string, loanId: string) => ({ GSI4PK: `LOANS#DUE#${dueDate}`, GSI4SK: `${workspaceId}#${loanId}` });
+
 // ---- projections of the change feed (functions/streams/projectors/)
 
 /** the change log (SYNC.md): ordered by the time the log learned of a change */

@@ -21,6 +21,14 @@ async function nameOf(workspaceId: string, definition: EntityDefinition | undefi
   return (await getEntity({ type: from.type }, workspaceId, image[from.field] as string))?.name ?? '';
 }
 
+/** What an entry says: a loan is made (`LOAN`) and returned (`RETURN`: stored as its archive). */
+function actionOf(entity: EntityChange): ActivityRecord['action'] {
+  if (entity.action === 'MOVE') return 'UPDATE';
+  if (entity.definition.type === 'LOAN' && entity.action === 'CREATE') return 'LOAN';
+  if (entity.definition.type === 'LOAN' && entity.action === 'ARCHIVE') return 'RETURN';
+  return entity.action;
+}
+
 async function projectEntity(change: Change, entity: EntityChange): Promise<void> {
   let changes = entity.action === 'UPDATE' || entity.action === 'MOVE' ? fieldChanges(entity) : undefined;
   if (entity.action === 'MOVE' && changes) {
@@ -31,7 +39,7 @@ async function projectEntity(change: Change, entity: EntityChange): Promise<void
     id: activityId(entity.at, change.eventId),
     workspace_id: entity.workspaceId,
     ...(entity.actorId ? { user_id: entity.actorId } : {}),
-    action: entity.action === 'MOVE' ? 'UPDATE' : entity.action,
+    action: actionOf(entity),
     entity_type: entity.definition.type as ActivityRecord['entity_type'],
     entity_id: entity.entityId,
     entity_name: await nameOf(entity.workspaceId, entity.definition, entity.entityName, entity.after ?? entity.before),

@@ -6,6 +6,7 @@ import { changeLog } from './change-log.js';
 import { favoriteCleanup } from './favorite-cleanup.js';
 import { linkCleanup } from './link-cleanup.js';
 import { lowStock } from './low-stock.js';
+import { loanReturned } from './loan-returned.js';
 import { mail } from './mail.js';
 
-export const projectors: readonly Projector[] = [changeLog, activity, favoriteCleanup, linkCleanup, lowStock, mail];
+export const projectors: readonly Projector[] = [changeLog, activity, favoriteCleanup, linkCleanup, lowStock, loanReturned, mail];

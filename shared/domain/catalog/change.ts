@@ -39,6 +39,17 @@ function fixedRules(entity: AnyEntity, current: CatalogRecord, next: CatalogReco
   return rules.map((rule) => rule.counter);
 }
 
+/** The floors a change lowers a field to (`floors`): refused now if it would go below, and checked again at commit. */
+function floorsOf(entity: AnyEntity, current: CatalogRecord, next: CatalogRecord): { field: string; value: number }[] {
+  const lowered = (entity.definition.floors ?? []).filter((rule) => next[rule.field] !== current[rule.field]);
+  for (const rule of lowered) {
+    if (Number(next[rule.field] ?? 0) < Number(current[rule.atLeast] ?? 0)) {
+      throw new DomainError(rule.code, rule.message, { errors: [{ location: `body.${rule.field}`, message: `is below ${Number(current[rule.atLeast])}` }] });
+    }
+  }
+  return lowered.map((rule) => ({ field: rule.atLeast, value: Number(next[rule.field] ?? 0) }));
+}
+
 /**
  * One entity's change written with other writes as one transaction (a split: the row's quantity
  * lowered, a new row made from it, and the movement recording both). `plan` sees the entity as
@@ -62,7 +73,7 @@ export async function changeWith<R extends { id: string }>(
     const next = applied(current, { ...planned.changes, ...planned.stamp }, actorId);
     const made = planned.creates ? await planned.creates(entity, workspaceId, actorId, planned.stamp) : { records: [], writes: [] };
     const created = made.records;
-    const writes = [await changeSteps(entity, workspaceId, current, next, [...counters, ...fixedRules(entity, current, next)]), ...made.writes];
+    const writes = [await changeSteps(entity, workspaceId, current, next, [...counters, ...fixedRules(entity, current, next)], floorsOf(entity, current, next)), ...made.writes];
     const steps = [...together(entity, ...writes), ...(planned.writes?.(created, next) ?? []).map((item) => ({ item, cause: 'write' }))];
     const cause = await run(steps);
     if (cause === undefined) return { record: shown(next), created: created.map(shown) };

@@ -69,6 +69,15 @@ export interface DeleteRule {
   message: string;
 }
 
+/** A whole-number field that may not go below another (an inventory row's quantity below what is on loan). */
+export interface FloorRule {
+  field: string;
+  /** the attribute it may not go below */
+  atLeast: string;
+  code: ErrorCode;
+  message: string;
+}
+
 /** A field that may not change while a counter is above zero (a container's location while inventory rows are in it). */
 export interface FixedRule {
   field: string;
@@ -95,6 +104,10 @@ export interface EntityDefinition {
   deleteRules?: readonly DeleteRule[];
   /** fields a change may not touch while what links here counts above zero (checked at commit too) */
   fixedWhile?: readonly FixedRule[];
+  /** fields a change may not lower below another attribute (checked at commit too) */
+  floors?: readonly FloorRule[];
+  /** index attributes of its own beyond the engine's (sparse ones: present only in some states) */
+  indexes?: (record: Record<string, unknown>) => Record<string, string>;
   /** `archive`: DELETE archives (borrowers keep their loan history); `never`: no delete at all (inventory) */
   deletes?: 'hard' | 'archive' | 'never';
   /** listed by folded name in GSI1 (default true; inventory rows, which have no name, are not) */

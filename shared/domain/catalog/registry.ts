@@ -9,9 +9,10 @@ import { labelDefinition } from '../labels/model.js';
 import { borrowerDefinition } from '../borrowers/model.js';
 import { itemDefinition } from '../items/model.js';
 import { inventoryDefinition } from '../inventory/model.js';
+import { loanDefinition } from '../loans/model.js';
 
 export const catalogDefinitions: readonly EntityDefinition[] = [
-  categoryDefinition, locationDefinition, containerDefinition, companyDefinition, labelDefinition, borrowerDefinition, itemDefinition, inventoryDefinition,
+  categoryDefinition, locationDefinition, containerDefinition, companyDefinition, labelDefinition, borrowerDefinition, itemDefinition, inventoryDefinition, loanDefinition,
 ];
 
 const byType = new Map(catalogDefinitions.map((definition) => [definition.type, definition]));

@@ -41,7 +41,7 @@ export function entityItem(definition: EntityDefinition, record: CatalogRecord):
     const value = record[lookup.field];
     if (typeof value === 'string' && value !== '') indexes.push(keys.entityIndex(lookup.index, keys.lookupPartition(ws, definition.type, lookup.field, value), byName(record.is_archived)));
   }
-  return { ...keys.entity(ws, definition.type, record.id), ...Object.assign({}, ...indexes), entity: definition.type, ...record };
+  return { ...keys.entity(ws, definition.type, record.id), ...Object.assign({}, ...indexes), ...definition.indexes?.(record), entity: definition.type, ...record };
 }
 
 /** The index attributes of a record (what `entityItem` adds besides its key). */
@@ -155,6 +155,8 @@ export interface Touch {
   agrees?: Record<string, unknown>;
   /** a target being left: if it went meanwhile, the write is retried (and the target skipped) */
   leaving?: boolean;
+  /** counters the target must hold at most these values of before this touch (a row's `on_loan`) */
+  atMost?: Record<string, number>;
 }
 
 export function mergeTouches(touches: Touch[]): Touch[] {
@@ -169,6 +171,7 @@ export function mergeTouches(touches: Touch[]): Touch[] {
     for (const [counter, delta] of Object.entries(touch.adds ?? {})) seen.adds![counter] = (seen.adds![counter] ?? 0) + delta;
     if (touch.versionIs !== undefined) seen.versionIs = touch.versionIs;
     if (touch.agrees) seen.agrees = { ...seen.agrees, ...touch.agrees };
+    if (touch.atMost) seen.atMost = { ...seen.atMost, ...touch.atMost };
   }
   return [...merged.values()];
 }
@@ -187,6 +190,11 @@ export function touchItem(touch: Touch): TransactItem {
     names[`#a${index}`] = field;
     values[`:a${index}`] = value;
     conditions.push(`#a${index} = :a${index}`);
+  });
+  Object.entries(touch.atMost ?? {}).forEach(([field, value], index) => {
+    names[`#m${index}`] = field;
+    values[`:m${index}`] = value;
+    conditions.push(`(attribute_not_exists(#m${index}) OR #m${index} <= :m${index})`);
   });
   const adds = Object.entries(touch.adds ?? {}).filter(([, delta]) => delta !== 0);
   if (adds.length === 0) {

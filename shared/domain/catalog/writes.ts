@@ -126,9 +126,13 @@ export function refuseByRules(entity: AnyEntity, record: CatalogRecord): void {
 
 /**
  * The writes that take `current` to `next`: the entity's update (conditional on the version read,
- * and on `counters` being zero at commit), its guards, its links' counts and sums.
+ * on `counters` being zero and `ceilings` holding at commit), its guards, its links' counts and sums.
  */
-export async function changeSteps(entity: AnyEntity, workspaceId: string, current: CatalogRecord, next: CatalogRecord, counters: readonly string[] = []): Promise<Writes> {
+export async function changeSteps(
+  entity: AnyEntity, workspaceId: string, current: CatalogRecord, next: CatalogRecord, counters: readonly string[] = [],
+  /** attributes that must be at most these values at commit (what is on loan, at most the new quantity) */
+  ceilings: readonly { field: string; value: number }[] = [],
+): Promise<Writes> {
   const { definition } = entity;
   const id = current.id;
   const set = Object.fromEntries(Object.entries(next).filter(([field, value]) => current[field] !== value || ['updated_at', 'updated_by', 'version'].includes(field)));
@@ -151,6 +155,11 @@ export async function changeSteps(entity: AnyEntity, workspaceId: string, curren
   });
   names['#version'] = 'version';
   const zero = counterConditions(counters, names, values);
+  ceilings.forEach(({ field, value }, position) => {
+    names[`#c${position}`] = field;
+    values[`:c${position}`] = value;
+    zero.push(`(attribute_not_exists(#c${position}) OR #c${position} <= :c${position})`);
+  });
   const steps: Step[] = [{
     item: {
       Update: {

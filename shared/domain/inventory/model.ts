@@ -22,6 +22,7 @@ export const inventoryDefinition = defineEntity({
     },
   ],
   hidden: ['on_loan', 'last_movement_id'],
+  floors: [{ field: 'quantity', atLeast: 'on_loan', code: 'QUANTITY_BELOW_ON_LOAN', message: 'Part of this row is out on loan: its quantity cannot go below that.' }],
   nameFrom: { field: 'item_id', type: 'ITEM' },
   view: (row) => ({ available_quantity: Math.max(0, Number(row.quantity ?? 0) - Number(row.on_loan ?? 0)) }),
 });

@@ -1,0 +1,82 @@
+// Loans in the table: the engine writes them (shared/domain/catalog); what is a loan's own is read
+// here. Every list is one Query: all loans newest first from the workspace's partition (UUIDv7 sort
+// keys), the open ones by due date from their sparse index (GSI1), a row's or a borrower's through
+// the engine's link indexes; names for the answers come in one BatchGetItem per page.
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { documents } from '../../aws/dynamodb.js';
+import * as keys from '../../db/keys.js';
+import { withoutKeys } from '../../db/keys.js';
+import { batchGet, cancellationReasons, queryPage, tableName, type Page } from '../../db/table.js';
+import type { CatalogRecord } from '../catalog/model.js';
+
+export interface PageQuery {
+  limit: number;
+  cursor?: string | undefined;
+}
+
+const strip = (page: Page<Record<string, unknown>>): Page<CatalogRecord> => ({ ...page, items: page.items.map((item) => withoutKeys(item) as CatalogRecord) });
+
+/** Every loan of the workspace, newest first: its partition's `LOAN#` items, read backwards. */
+export async function listAll(workspaceId: string, query: PageQuery): Promise<Page<CatalogRecord>> {
+  const partition = `WS#${workspaceId}`;
+  return strip(await queryPage<Record<string, unknown>>({
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :loans)',
+    ExpressionAttributeValues: { ':pk': partition, ':loans': 'LOAN#' },
+    ScanIndexForward: false,
+  }, { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}), list: { list: 'loans', partition, sortPrefix: 'LOAN#' } }));
+}
+
+/** The open loans by due date (undated last); with `before`, only those due before that day. */
+export async function listOpen(workspaceId: string, query: PageQuery, before?: string): Promise<Page<CatalogRecord>> {
+  const partition = keys.openLoanIndex(workspaceId, undefined, '').GSI1PK;
+  return strip(await queryPage<Record<string, unknown>>({
+    KeyConditionExpression: before ? 'GSI1PK = :pk AND GSI1SK < :before' : 'GSI1PK = :pk',
+    ExpressionAttributeValues: { ':pk': partition, ...(before ? { ':before': before } : {}) },
+    ScanIndexForward: true,
+  }, {
+    limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}),
+    list: {
+      list: before ? 'loans.overdue' : 'loans.open', index: 'GSI1', partition,
+      tableKeyFits: (position) => position.PK === `WS#${workspaceId}` && position.SK === `LOAN#${position.GSI1SK?.split('#').at(-1)}`,
+    },
+  }));
+}
+
+/** The names answers show: the items' and the borrowers' of these loans, one BatchGetItem. */
+export async function namesFor(workspaceId: string, loans: readonly CatalogRecord[]): Promise<Map<string, string>> {
+  const wanted = new Map<string, { PK: string; SK: string }>();
+  for (const loan of loans) {
+    wanted.set(`ITEM#${loan.item_id as string}`, keys.entity(workspaceId, 'ITEM', loan.item_id as string));
+    wanted.set(`BORROWER#${loan.borrower_id as string}`, keys.entity(workspaceId, 'BORROWER', loan.borrower_id as string));
+  }
+  const found = await batchGet<{ SK: string; name?: string }>([...wanted.values()]);
+  return new Map(found.map((item) => [item.SK, String(item.name ?? '')]));
+}
+
+/**
+ * An inventory row's status follows what is out on loan: `ON_LOAN` once nothing is left to lend,
+ * `AVAILABLE` again when a return frees some. Written after the loan's own transaction, as a
+ * change of the row (its version moves), conditional on the row as it is then: whichever loan or
+ * return comes last leaves the status that fits, and a row whose status a person set otherwise
+ * (in use, reserved) keeps it.
+ */
+export async function settleRowStatus(workspaceId: string, rowId: string, actorId: string): Promise<void> {
+  const transitions = [
+    { from: 'AVAILABLE', to: 'ON_LOAN', when: 'on_loan >= quantity' },
+    { from: 'ON_LOAN', to: 'AVAILABLE', when: '(attribute_not_exists(on_loan) OR on_loan < quantity)' },
+  ];
+  for (const { from, to, when } of transitions) {
+    try {
+      await documents.send(new UpdateCommand({
+        TableName: tableName, Key: keys.entity(workspaceId, 'INVENTORY', rowId),
+        UpdateExpression: 'SET #status = :to, #version = #version + :one, updated_at = :now, updated_by = :actor',
+        ConditionExpression: `#status = :from AND ${when}`,
+        ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
+        ExpressionAttributeValues: { ':from': from, ':to': to, ':one': 1, ':now': new Date().toISOString(), ':actor': actorId },
+      }));
+      return;
+    } catch (error) {
+      if ((error as { name?: string }).name !== 'ConditionalCheckFailedException' && !cancellationReasons(error)) throw error;
+    }
+  }
+}
