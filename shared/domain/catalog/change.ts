@@ -28,28 +28,6 @@ export interface Plan {
 export type Creator = (entity: AnyEntity, workspaceId: string, actorId: string, stamp: Record<string, unknown> | undefined) =>
   Promise<{ records: CatalogRecord[]; writes: Writes[] }>;
 
-/** The rules that hold a changed field in place (`fixedWhile`): refused now if their counter is above zero, and checked again at commit. */
-function fixedRules(entity: AnyEntity, current: CatalogRecord, next: CatalogRecord): string[] {
-  const rules = (entity.definition.fixedWhile ?? []).filter((rule) => current[rule.field] !== next[rule.field]);
-  for (const rule of rules) {
-    if (Number(current[rule.counter] ?? 0) > 0) {
-      throw new DomainError(rule.code, rule.message, { errors: [{ location: `body.${rule.field}`, message: 'cannot change now' }] });
-    }
-  }
-  return rules.map((rule) => rule.counter);
-}
-
-/** The floors a change lowers a field to (`floors`): refused now if it would go below, and checked again at commit. */
-function floorsOf(entity: AnyEntity, current: CatalogRecord, next: CatalogRecord): { field: string; value: number }[] {
-  const lowered = (entity.definition.floors ?? []).filter((rule) => next[rule.field] !== current[rule.field]);
-  for (const rule of lowered) {
-    if (Number(next[rule.field] ?? 0) < Number(current[rule.atLeast] ?? 0)) {
-      throw new DomainError(rule.code, rule.message, { errors: [{ location: `body.${rule.field}`, message: `is below ${Number(current[rule.atLeast])}` }] });
-    }
-  }
-  return lowered.map((rule) => ({ field: rule.atLeast, value: Number(next[rule.field] ?? 0) }));
-}
-
 /**
  * One entity's change written with other writes as one transaction (a split: the row's quantity
  * lowered, a new row made from it, and the movement recording both). `plan` sees the entity as
@@ -73,7 +51,9 @@ export async function changeWith<R extends { id: string }>(
     const next = applied(current, { ...planned.changes, ...planned.stamp }, actorId);
     const made = planned.creates ? await planned.creates(entity, workspaceId, actorId, planned.stamp) : { records: [], writes: [] };
     const created = made.records;
-    const writes = [await changeSteps(entity, workspaceId, current, next, [...counters, ...fixedRules(entity, current, next)], floorsOf(entity, current, next)), ...made.writes];
+    // the entity's own rules on what a change may do (change-rules.ts): refused now, and held at commit
+    const held = entity.definition.changeRules?.(current, next) ?? {};
+    const writes = [await changeSteps(entity, workspaceId, current, next, [...counters, ...(held.zero ?? [])], held.atMost), ...made.writes];
     const steps = [...together(entity, ...writes), ...(planned.writes?.(created, next) ?? []).map((item) => ({ item, cause: 'write' }))];
     const cause = await run(steps);
     if (cause === undefined) return { record: shown(next), created: created.map(shown) };

@@ -86,6 +86,9 @@ export interface FixedRule {
   message: string;
 }
 
+/** Counters that must be zero and attributes that must be at most a value when a change commits. */
+export type ChangeRules = (current: CatalogRecord, next: CatalogRecord) => { zero?: string[]; atMost?: { field: string; value: number }[] };
+
 export interface EntityDefinition {
   /** activity, change log, tombstones, keys: `CATEGORY` */
   type: string;
@@ -102,10 +105,8 @@ export interface EntityDefinition {
   /** fields an answer shows that the record does not store (an item's `obsidian_uri`), and defaults (`label_ids: []`) */
   view?: (record: Record<string, unknown>) => Record<string, unknown>;
   deleteRules?: readonly DeleteRule[];
-  /** fields a change may not touch while what links here counts above zero (checked at commit too) */
-  fixedWhile?: readonly FixedRule[];
-  /** fields a change may not lower below another attribute (checked at commit too) */
-  floors?: readonly FloorRule[];
+  /** what a change may not do (`fixedWhile`, `floors` in change-rules.ts): throws to refuse, answers what must hold at commit */
+  changeRules?: ChangeRules;
   /** index attributes of its own beyond the engine's (sparse ones: present only in some states) */
   indexes?: (record: Record<string, unknown>) => Record<string, string>;
   /** `archive`: DELETE archives (borrowers keep their loan history); `never`: no delete at all (inventory) */
