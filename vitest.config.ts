@@ -12,6 +12,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+          // A few unit tests import every handler or encode many images: seconds on a busy 2-core machine.
+          testTimeout: 30_000,
           // Handlers log and emit EMF to stdout; tests assert on answers and spy on the logger instead.
           env: { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
         },

@@ -2,7 +2,7 @@
 // for the OpenAPI document.
 import * as z from 'zod/mini';
 import { describe, descriptionOf } from './docs.js';
-import { asciiText, integer } from './text.js';
+import { asciiText, integer, uuidText } from './text.js';
 
 /** Registers a schema under a component name so the OpenAPI document refers to it by `$ref`. */
 export function named<S extends z.ZodMiniType>(id: string, schema: S, description?: string): S {
@@ -47,7 +47,7 @@ DOCS: example(Problem, {
   code: 'VALIDATION_FAILED', errors: [{ location: 'body.name', message: 'is required' }],
 });
 
-export const Uuid = /* @__PURE__ */ z.uuid();
+export const Uuid = /* @__PURE__ */ uuidText();
 export const Timestamp = /* @__PURE__ */ z.iso.datetime({ offset: true });
 
 /**
