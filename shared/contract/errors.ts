@@ -32,8 +32,8 @@ export type ErrorKind = keyof typeof errorKinds;
 const codesOfKind = {
   bad_request: ['MALFORMED_JSON', 'BODY_REQUIRED', 'MALFORMED_PATH', 'MALFORMED_REQUEST'],
   unauthenticated: ['UNAUTHENTICATED', 'USER_DEACTIVATED', 'INVALID_CREDENTIALS', 'INVALID_REFRESH_TOKEN'],
-  forbidden: ['SUPERUSER_REQUIRED', 'WORKSPACE_ACCESS_DENIED', 'ROLE_TOO_LOW', 'OWNER_REQUIRED'],
-  not_found: ['ROUTE_NOT_FOUND', 'NOT_FOUND', 'USER_NOT_FOUND', 'FAVORITE_TARGET_NOT_FOUND', 'SHORT_CODE_NOT_FOUND'],
+  forbidden: ['SUPERUSER_REQUIRED', 'WORKSPACE_ACCESS_DENIED', 'ROLE_TOO_LOW', 'OWNER_REQUIRED', 'BORROWER_LINK_EXPIRED'],
+  not_found: ['ROUTE_NOT_FOUND', 'NOT_FOUND', 'USER_NOT_FOUND', 'FAVORITE_TARGET_NOT_FOUND', 'SHORT_CODE_NOT_FOUND', 'BORROWER_LINK_INVALID'],
   method_not_allowed: ['METHOD_NOT_ALLOWED'],
   request_timeout: ['REQUEST_TIMEOUT'],
   conflict: [
@@ -130,6 +130,8 @@ export const errorDescriptions: Record<ErrorCode, string> = {
   BORROWER_HAS_ACTIVE_LOANS: 'The borrower has loans not yet returned.',
   QUANTITY_BELOW_ON_LOAN: 'The new quantity is less than what is out on loan.',
   DUE_DATE_BEFORE_LOAN: 'The due date is before the day the loan was made.',
+  BORROWER_LINK_INVALID: 'The borrower link is not one this API made (mistyped or altered), or the loan it was made for is not there any more.',
+  BORROWER_LINK_EXPIRED: 'The borrower link expired (30 days after the loan\'s due date); a newer reminder carries a new one.',
 };
 
 export const kindOf = (code: ErrorCode): ErrorKind => errorCodes[code];

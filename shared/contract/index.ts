@@ -21,6 +21,7 @@ import * as items from './items.js';
 import * as inventory from './inventory.js';
 import * as movements from './movements.js';
 import * as loans from './loans.js';
+import * as borrowerLinks from './borrower-links.js';
 
 /** Only route declarations; each module also exports its schemas. */
 const routesOf = (module: Record<string, unknown>) =>
@@ -29,11 +30,11 @@ const routesOf = (module: Record<string, unknown>) =>
 
 export const routeTable: readonly RouteContract[] = [
   platform, auth, users, workspaces, notifications, categories, locations, containers, companies, labels, borrowers,
-  favorites, activity, sync, lookup, qr, barcode, items, inventory, movements, loans,
+  favorites, activity, sync, lookup, qr, barcode, items, inventory, movements, loans, borrowerLinks,
 ].flatMap(routesOf);
 
 export {
   platform, auth, users, workspaces, notifications, categories, locations, containers, companies, labels, borrowers,
-  favorites, activity, sync, lookup, qr, barcode, items, inventory, movements, loans,
+  favorites, activity, sync, lookup, qr, barcode, items, inventory, movements, loans, borrowerLinks,
 };
 export * from './route.js';

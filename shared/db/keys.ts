@@ -89,6 +89,18 @@ export const barcodeCache = (barcode: string) => ({ PK: `BARCODE#${barcode}`, SK
 /** lookups from one client address in one fixed window, counted before anything else is done */
 export const barcodeLookupsOfClient = (client: string, window: number) => ({ PK: `THROTTLE#BARCODE#${client}`, SK: `WINDOW#${window}` });
 
+// ---- borrower links (shared/domain/loans/borrower-links.ts): what a borrower said through their link
+
+/**
+ * A borrower's claim about a loan (`RETURN`, or `EXTENSION` with the date asked for), written by a
+ * conditional put with the lender's notification in one transaction: the same claim twice notifies
+ * nobody twice. In the workspace's own partition, so a purge removes it; `ttl` = the link's expiry.
+ */
+export const borrowerClaim = (workspaceId: string, loanId: string, kind: string, date?: string) =>
+  ({ PK: `WS#${workspaceId}`, SK: `BORROWER_CLAIM#${loanId}#${kind}${date === undefined ? '' : `#${date}`}` });
+/** form posts through borrower links from one client address in one fixed window, counted before anything else is done */
+export const borrowerLinkPostsOfClient = (client: string, window: number) => ({ PK: `THROTTLE#BORROWER_LINK#${client}`, SK: `WINDOW#${window}` });
+
 
 /**
  * By name: active ones first (`0#`), then archived (`1#`), each by folded name; the active ones are
