@@ -37,7 +37,9 @@ export async function listOpen(workspaceId: string, query: PageQuery, before?: s
     limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}),
     list: {
       list: before ? 'loans.overdue' : 'loans.open', index: 'GSI1', partition,
-      tableKeyFits: (position) => position.PK === `WS#${workspaceId}` && position.SK === `LOAN#${position.GSI1SK?.split('#').at(-1)}`,
+      // the loan's own key, and (overdue) a position inside `GSI1SK < before`: DynamoDB refuses a start key outside the key condition
+      tableKeyFits: (position) => position.PK === `WS#${workspaceId}` && position.SK === `LOAN#${position.GSI1SK?.split('#').at(-1)}`
+        && (before === undefined || String(position.GSI1SK) < before),
     },
   }));
 }
