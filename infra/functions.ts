@@ -3,6 +3,7 @@
 // what it may touch (`grants`, turned into its IAM role by infra/constructs/permissions.ts) and
 // the concurrency reserved for it, so a new job states its needs where it is added.
 import type { RouteContract } from '../shared/contract/route.js';
+import { config } from '../shared/config.js';
 
 export interface FunctionEntry {
   /** path from the repository root to the module */
@@ -89,6 +90,19 @@ export const scheduledJobs: readonly JobDeclaration[] = [
     // Deletes a deleted workspace's items and its attachment objects; sends no mail.
     grants: { table: 'write', attachments: ['delete'], mail: false },
     // One run at a time is all it needs (each run carries on where the last stopped).
+    reservedConcurrency: 1,
+  },
+  {
+    name: 'loan-reminders',
+    module: 'functions/jobs/loan-reminders.ts',
+    export: 'handler',
+    // daily at 09:00 UTC unless LOAN_REMINDER_SCHEDULE (locally) or `-c loanReminderSchedule` (CDK) says otherwise
+    schedule: config.loanReminders.schedule,
+    description: 'Records due-soon and overdue loan reminders: mails to borrowers (through the outbox), notifications to lenders',
+    // Reads the due-day index and writes reminders and notifications; the change feed sends the
+    // mails (the reminder is the outbox entry), so the job itself holds no SES permission.
+    grants: { table: 'write', attachments: [], mail: false },
+    // Runs may overlap (a retry, `npm run job`): records keep them from reminding twice.
     reservedConcurrency: 1,
   },
 ];

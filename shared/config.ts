@@ -9,6 +9,9 @@ const url = () => z.string().check(z.refine(isUrl, 'must be an http(s) URL'));
 const optionalUrl = z.optional(url());
 /** Digits, at least `min` once read; `toConfig` reads them (`Number`). */
 const integer = (min: number) => z.string().check(z.regex(/^[0-9]{1,15}$/), z.refine((text) => Number(text) >= min, `must be at least ${min}`));
+/** Digits, from `min` to `max` once read. */
+const integerWithin = (min: number, max: number) =>
+  z.string().check(z.regex(/^[0-9]{1,15}$/), z.refine((text) => Number(text) >= min && Number(text) <= max, `must be from ${min} to ${max}`));
 
 const Environment = z.object({
   /** `local` when served by infra/local, `aws` in Lambda. */
@@ -53,6 +56,10 @@ const Environment = z.object({
   BARCODE_OFF_URL: z.optional(url()),
   BARCODE_UPCITEMDB_URL: z.optional(url()),
   BARCODE_TIMEOUT_MS: z.optional(integer(100)),
+  /** Loan reminders: when the job runs (an EventBridge Scheduler expression, UTC), how many days ahead a loan is "due soon", how many overdue reminders at most (weekly). */
+  LOAN_REMINDER_SCHEDULE: z.optional(z.string().check(z.regex(/^(cron|rate)\([^()]+\)$/))),
+  LOAN_REMINDER_DUE_SOON_DAYS: z.optional(integerWithin(0, 30)),
+  LOAN_REMINDER_OVERDUE_LIMIT: z.optional(integerWithin(1, 52)),
 });
 
 export type Config = ReturnType<typeof toConfig>;
@@ -77,6 +84,11 @@ function toConfig(env: z.infer<typeof Environment>) {
     aws: { requestTimeoutMs: Number(env.AWS_REQUEST_TIMEOUT_MS ?? 3000), maxAttempts: Number(env.AWS_MAX_ATTEMPTS ?? 3) },
     dynamodbSlowMs: Number(env.DYNAMODB_SLOW_MS ?? 100),
     sync: { settleMs: Number(env.SYNC_SETTLE_MS ?? 5000), retentionDays: Number(env.CHANGE_LOG_RETENTION_DAYS ?? 30) },
+    loanReminders: {
+      schedule: env.LOAN_REMINDER_SCHEDULE ?? 'cron(0 9 * * ? *)',
+      dueSoonDays: Number(env.LOAN_REMINDER_DUE_SOON_DAYS ?? 3),
+      overdueLimit: Number(env.LOAN_REMINDER_OVERDUE_LIMIT ?? 13),
+    },
     barcode: { openFoodFactsUrl: env.BARCODE_OFF_URL ?? 'https://world.openfoodfacts.org', upcItemDbUrl: env.BARCODE_UPCITEMDB_URL ?? 'https://api.upcitemdb.com', timeoutMs: Number(env.BARCODE_TIMEOUT_MS ?? 2500) },
   };
 }

@@ -1,6 +1,7 @@
-// `npm run job <name>`: runs one scheduled job now, against the engines of a running local runtime
-// (`npm start` in another terminal), with the environment `npm start` gives the handlers for the
-// same PORT, DATA_DIR and engine ports.
+// `npm run job <name> [-- --date YYYY-MM-DD]`: runs one scheduled job now, against the engines of a
+// running local runtime (`npm start` in another terminal), with the environment `npm start` gives
+// the handlers for the same PORT, DATA_DIR and engine ports. With --date the job's event says it was
+// scheduled on that day (at this time of day, UTC): the loan reminders run as if on that day.
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { applyEnvironment, handlerEnvironment, jwtSecret, region, runtimeOptions, UsageError } from './environment.js';
 
@@ -11,6 +12,19 @@ const fail = (message: string): never => {
 };
 
 const name = process.argv[2];
+// `--date YYYY-MM-DD`: run as if scheduled on that day (now's time of day, UTC)
+const extra = process.argv.slice(3);
+let scheduledAt = new Date();
+for (let i = 0; i < extra.length; i += 1) {
+  const arg = extra[i]!;
+  const date = arg === '--date' ? extra[++i] : arg.startsWith('--date=') ? arg.slice('--date='.length) : undefined;
+  if (date === undefined) fail(`unknown argument '${arg}'\nusage: npm run job <name> [-- --date YYYY-MM-DD]`);
+  const at = new Date(`${date}T${scheduledAt.toISOString().slice(11)}`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date!) || Number.isNaN(at.getTime()) || at.toISOString().slice(0, 10) !== date) {
+    fail(`--date wants a calendar day (YYYY-MM-DD), not '${date ?? ''}'`);
+  }
+  scheduledAt = at;
+}
 let options;
 try {
   options = runtimeOptions([], process.env);
@@ -45,10 +59,10 @@ try {
 
 const { invoke } = await import('./lambda.js');
 const { scheduledJobEvent } = await import('./scheduler.js');
-say(`running job ${job!.name} (${job!.module}#${job!.export})…`);
+say(`running job ${job!.name} (${job!.module}#${job!.export}) as scheduled at ${scheduledAt.toISOString()}…`);
 const started = Date.now();
 try {
-  const result = await invoke(job!, scheduledJobEvent(job!, new Date(), region), { timeoutMs: 15 * 60_000 });
+  const result = await invoke(job!, scheduledJobEvent(job!, scheduledAt, region), { timeoutMs: 15 * 60_000 });
   if (result !== undefined) say(JSON.stringify(result, null, 2));
   say(`job ${job!.name} finished in ${Date.now() - started} ms`);
   process.exit(0);

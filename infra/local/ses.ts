@@ -1,6 +1,12 @@
 // SES on one machine: aws-ses-v2-local (SES v1 and v2 SendEmail). Sent mail is kept in memory,
 // listed as JSON at `/store` and shown on a web page at `/`.
-import type { Server } from 'node:http';
+//
+// Faults, for tests of what the product does when SES refuses a mail: `POST /faults` with
+// `{"to": "<address>", "count": 1, "code": "MessageRejected", "status": 400}` makes the next `count`
+// SES v1 sends to that address fail with that SES error (nothing stored); `GET /faults` lists what
+// is left, `DELETE /faults` clears them. With no fault set, requests reach aws-ses-v2-local untouched.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import sesPackage from 'aws-ses-v2-local';
 import { PortInUseError } from './processes.js';
 
@@ -32,12 +38,75 @@ const sandboxAccount = {
   SuppressionAttributes: { SuppressedReasons: [] },
 };
 
+interface Fault {
+  to: string;
+  count: number;
+  code: string;
+  status: number;
+}
+
+type Listener = (request: IncomingMessage, response: ServerResponse) => void;
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.once('error', reject);
+  });
+}
+
+function json(response: ServerResponse, status: number, body: unknown) {
+  response.writeHead(status, { 'content-type': 'application/json' });
+  response.end(JSON.stringify(body));
+}
+
+/** Puts the fault control in front of aws-ses-v2-local's own request handler. */
+function withFaults(server: Server) {
+  const faults: Fault[] = [];
+  const [ses] = server.listeners('request') as Listener[];
+  server.removeAllListeners('request');
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    void (async () => {
+      const path = new URL(request.url ?? '/', 'http://local').pathname;
+      if (path === '/faults') {
+        if (request.method === 'GET') return json(response, 200, { faults });
+        if (request.method === 'DELETE') return json(response, 200, { cleared: faults.splice(0).length });
+        if (request.method !== 'POST') return json(response, 405, { message: 'GET, POST or DELETE' });
+        const body = JSON.parse((await readBody(request)) || '{}') as Partial<Fault>;
+        if (typeof body.to !== 'string' || body.to === '') return json(response, 400, { message: 'to: the address whose sends fail' });
+        const fault = { to: body.to.toLowerCase(), count: Number(body.count ?? 1), code: String(body.code ?? 'MessageRejected'), status: Number(body.status ?? 400) };
+        faults.push(fault);
+        return json(response, 201, fault);
+      }
+      const form = /application\/x-www-form-urlencoded/i.test(request.headers['content-type'] ?? '');
+      if (faults.length === 0 || request.method !== 'POST' || !form) return ses!(request, response);
+      // SES v1 (the product's client): read the form here; express's body parser sees the request
+      // finished and keeps `body` as set.
+      const fields = Object.fromEntries(new URLSearchParams(await readBody(request)));
+      const recipients = Object.entries(fields).filter(([name]) => /^Destination\.(To|Cc|Bcc)Addresses\.member\.\d+$/.test(name)).map(([, value]) => value.toLowerCase());
+      const fault = faults.find((candidate) => candidate.count > 0 && recipients.includes(candidate.to));
+      if (fault && /^Send(Raw)?Email$/.test(fields.Action ?? '')) {
+        fault.count -= 1;
+        if (fault.count === 0) faults.splice(faults.indexOf(fault), 1);
+        response.writeHead(fault.status, { 'content-type': 'text/xml' });
+        response.end(`<ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><Error><Type>Sender</Type><Code>${fault.code}</Code>` +
+          `<Message>injected by the local runtime (POST /faults)</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`);
+        return;
+      }
+      (request as IncomingMessage & { body?: unknown }).body = fields;
+      return ses!(request, response);
+    })().catch((error: unknown) => json(response, 500, { message: String(error) }));
+  });
+}
+
 export async function startSes(options: { port: number }): Promise<LocalSes> {
   process.env.AWS_SES_ACCOUNT ??= JSON.stringify(sandboxAccount);
   // A CommonJS module: Node's ESM import sees module.exports, whose `default` is the function.
   const server: Server = await sesPackage.default({ host: '127.0.0.1', port: options.port });
   // Express 5 reports a failed listen through the callback the package treats as success.
   if (!server.listening) throw new PortInUseError(options.port, 'SES_PORT', 'aws-ses-v2-local');
+  withFaults(server);
   const endpoint = `http://127.0.0.1:${options.port}`;
   return {
     endpoint,

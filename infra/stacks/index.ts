@@ -60,6 +60,12 @@ export interface BuildAppProps {
   stage?: string;
   /** context `dynamodbSlowMs`: DynamoDB calls at least this slow are logged and counted (DYNAMODB_SLOW_MS) */
   dynamodbSlowMs?: number;
+  /**
+   * Loan reminders: context `loanReminderSchedule` (the job's EventBridge Scheduler expression, UTC;
+   * default daily 09:00), `loanReminderDueSoonDays`, `loanReminderOverdueLimit` (LOAN_REMINDER_*
+   * of shared/config.ts, checked by it)
+   */
+  loanReminders?: { schedule?: string; dueSoonDays?: number; overdueLimit?: number };
   /** the table's stream view type (default shared/db/table-definition.ts); tests change it */
   streamViewType?: StreamViewType;
 }
@@ -97,7 +103,16 @@ export function buildApp(props: BuildAppProps = {}): BuiltApp {
   const prefix = props.prefix ?? contextString(app, 'prefix') ?? 'hw';
   if (!/^[a-z][a-z0-9-]{0,19}$/.test(prefix)) throw new Error(`prefix ${prefix}: lower-case letters, digits and dashes, at most 20 characters (it names the bucket)`);
   const routes = props.routes ?? routeTable;
-  const jobs = props.jobs ?? scheduledJobs;
+  // Loan reminders' settings, checked by shared/config.ts like any environment, handed to the jobs
+  // as LOAN_REMINDER_* and the schedule to the job's declaration.
+  const reminderSettings = Object.fromEntries(Object.entries({
+    LOAN_REMINDER_SCHEDULE: props.loanReminders?.schedule ?? contextString(app, 'loanReminderSchedule'),
+    LOAN_REMINDER_DUE_SOON_DAYS: props.loanReminders?.dueSoonDays?.toString() ?? contextString(app, 'loanReminderDueSoonDays'),
+    LOAN_REMINDER_OVERDUE_LIMIT: props.loanReminders?.overdueLimit?.toString() ?? contextString(app, 'loanReminderOverdueLimit'),
+  }).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  const reminders = loadConfig(reminderSettings).loanReminders;
+  const jobs = (props.jobs ?? scheduledJobs).map((job) =>
+    (job.name === 'loan-reminders' && reminderSettings.LOAN_REMINDER_SCHEDULE ? { ...job, schedule: reminders.schedule } : job));
   const corsOrigins = props.corsOrigins
     ?? contextString(app, 'corsOrigins')?.split(',').map((origin) => origin.trim()).filter(Boolean)
     ?? configDefaults.corsOrigins;
@@ -164,7 +179,7 @@ export function buildApp(props: BuildAppProps = {}): BuiltApp {
     env,
     description: 'Home Warehouse: change feed, upload verifier and scheduled jobs',
     jobs, codeDirOf, dataParameters, bucketName: data.bucketName,
-    environment: { ...environment, PUBLIC_URL: publicUrl ?? api.api.apiEndpoint },
+    environment: { ...environment, ...reminderSettings, PUBLIC_URL: publicUrl ?? api.api.apiEndpoint },
     mailFrom, jwtSecretParameterName, functionNamePrefix: prefix, logRetention, alarmActions: [observability.alarmAction],
   });
 

@@ -153,6 +153,12 @@ export class JobsStack extends Stack {
         target: {
           arn: fn.function.functionArn,
           roleArn: schedulerRole.roleArn,
+          // The envelope the local scheduler sends too; `time` is the scheduled time (the same on
+          // the Scheduler's retries), so a job works on the day it was meant for.
+          input: JSON.stringify({
+            version: '0', id: '<aws.scheduler.execution-id>', 'detail-type': 'Scheduled Event', source: 'aws.scheduler',
+            time: '<aws.scheduler.scheduled-time>', resources: ['<aws.scheduler.schedule-arn>'], detail: {},
+          }),
           retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
           deadLetterConfig: { arn: deadLetters.queueArn },
         },

@@ -70,6 +70,14 @@ export const openLoanIndex = (workspaceId: string, dueDate: string | undefined, 
   ({ GSI1PK: `WS#${workspaceId}#LOANS#OPEN`, GSI1SK: `${dueDate ?? '~'}#${loanId}` });
 /** every workspace's open loans due on one day (GSI4): what the reminder job reads, one Query per day it looks at */
 export const loansDueIndex = (dueDate: string, workspaceId: string, loanId: string) => ({ GSI4PK: `LOANS#DUE#${dueDate}`, GSI4SK: `${workspaceId}#${loanId}` });
+/**
+ * One reminder of a loan (the reminder job): `DUE_SOON` once per due date, `OVERDUE` once per due
+ * date and reminder day. Written by a conditional put before anything is sent, so a rerun, a
+ * retry or a concurrent run finds it and sends nothing; it is also the mail's outbox entry (its
+ * status records the send). In the workspace's reminders partition, so a purge removes them.
+ */
+export const loanReminder = (workspaceId: string, loanId: string, kind: string, dueDate: string, day?: string) =>
+  ({ PK: `WS#${workspaceId}#REMINDERS`, SK: `${loanId}#${kind}#${dueDate}${day === undefined ? '' : `#${day}`}` });
 
 // ---- projections of the change feed (functions/streams/projectors/)
 

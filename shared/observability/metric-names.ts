@@ -21,6 +21,14 @@ export const metricNames = {
   projectionFailures: 'ProjectionFailures',
   /** workspaces whose contents the purge job finished removing */
   workspacesPurged: 'WorkspacesPurged',
+  /** loan reminders the reminder job recorded this run (each mailed, or skipped, once) */
+  remindersRecorded: 'RemindersRecorded',
+  /** loan reminder mails SES accepted (counted by the change feed's mail projector, which sends them) */
+  remindersSent: 'RemindersSent',
+  /** loan reminders recorded without a mail: the borrower has no email address (the lender is still notified) */
+  remindersSkipped: 'RemindersSkipped',
+  /** loan reminder mails given up after every attempt (each also logs `mail not sent`), and reminders the job could not record (logged; its retry tries them again) */
+  remindersFailed: 'RemindersFailed',
 } as const;
 
 export const metricDimensions = {

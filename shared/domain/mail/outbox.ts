@@ -8,6 +8,10 @@
 // retried, at most `maxMailAttempts` times, then marked `failed`. Only a crash between SES
 // accepting the mail and the `sent` mark, followed by the lease running out, can send it twice:
 // at least once, duplicates only after such a crash.
+//
+// Other items can be outbox mails too: a loan reminder (shared/domain/loans/reminders.ts) is its
+// own outbox entry, under its own key, so the reminder and its mail are one conditional put and
+// the send's outcome is recorded on the reminder. Claims and settlements go by the item's key.
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../../aws/dynamodb.js';
 import * as keys from '../../db/keys.js';
@@ -30,6 +34,10 @@ export const claimLeaseMs = 2 * 60_000;
 const keepDays = 7;
 
 export const outboxEntity = 'MAIL_OUTBOX';
+/** Entities the mail projector sends: outbox mails, and loan reminders (each its own outbox entry). */
+export const mailEntities: readonly string[] = [outboxEntity, 'LOAN_REMINDER'];
+
+type MailKey = { PK: string; SK: string };
 
 export function outboxItem(mail: OutboxMail) {
   return {
@@ -39,11 +47,11 @@ export function outboxItem(mail: OutboxMail) {
 }
 
 /** Takes the mail for sending and answers which attempt this is; undefined when it is sent, failed, or being sent by someone else. */
-export async function claimMail(mailId: string, now: Date): Promise<number | undefined> {
+export async function claimMail(key: MailKey, now: Date): Promise<number | undefined> {
   try {
     const result = await documents.send(new UpdateCommand({
       TableName: tableName,
-      Key: keys.mailOutbox(mailId),
+      Key: { PK: key.PK, SK: key.SK },
       UpdateExpression: 'SET #status = :sending, claimed_at = :now ADD attempts :one',
       ConditionExpression: '#status = :pending OR (#status = :sending AND claimed_at < :expired)',
       ExpressionAttributeNames: { '#status': 'status' },
@@ -61,11 +69,11 @@ export async function claimMail(mailId: string, now: Date): Promise<number | und
 }
 
 /** Records how a claimed send went: `sent`, `pending` again (to be retried) or `failed` for good. */
-export async function settleMail(mailId: string, outcome: { status: 'sent'; messageId?: string } | { status: 'pending' | 'failed'; error: string }): Promise<void> {
+export async function settleMail(key: MailKey, outcome: { status: 'sent'; messageId?: string } | { status: 'pending' | 'failed'; error: string }): Promise<void> {
   const at = new Date().toISOString();
   await documents.send(new UpdateCommand({
     TableName: tableName,
-    Key: keys.mailOutbox(mailId),
+    Key: { PK: key.PK, SK: key.SK },
     UpdateExpression: outcome.status === 'sent'
       ? 'SET #status = :status, sent_at = :at, message_id = :id REMOVE claimed_at'
       : 'SET #status = :status, last_error = :error, last_error_at = :at REMOVE claimed_at',
@@ -76,4 +84,43 @@ export async function settleMail(mailId: string, outcome: { status: 'sent'; mess
       ...(outcome.status === 'sent' ? { ':id': outcome.messageId ?? 'unknown' } : { ':error': outcome.error }),
     },
   }));
+}
+
+/**
+ * A mail left unsent: `pending` (its record's deliveries ran out before an attempt succeeded, or it
+ * was never delivered) or `sending` past its lease (the sender stopped between claim and settle),
+ * for longer than a lease. What a later look at it (the reminder job's next run) hands back.
+ */
+export function isStranded(mail: { status?: unknown; to?: unknown; claimed_at?: unknown; last_error_at?: unknown; created_at?: unknown; redriven_at?: unknown }, now: Date): boolean {
+  if (typeof mail.to !== 'string') return false;
+  const expired = now.getTime() - claimLeaseMs;
+  const since = (value: unknown) => (typeof value === 'string' ? Date.parse(value) : Number.NaN);
+  if (mail.status === 'sending') return since(mail.claimed_at) < expired;
+  if (mail.status !== 'pending') return false;
+  const last = Math.max(since(mail.last_error_at) || 0, since(mail.created_at) || 0, since(mail.redriven_at) || 0);
+  return last < expired;
+}
+
+/**
+ * Hands a stranded mail back to the mail projector: a change of `redriven_at` (a MODIFY on the
+ * stream it wants), under the condition that it is still as stranded as it was seen. Its claim
+ * decides who sends, so two redrives at once still send it once. Answers whether it was redriven.
+ */
+export async function redriveMail(key: MailKey, seen: { status: string }, now: Date): Promise<boolean> {
+  try {
+    await documents.send(new UpdateCommand({
+      TableName: tableName,
+      Key: { PK: key.PK, SK: key.SK },
+      UpdateExpression: 'SET redriven_at = :now',
+      ConditionExpression: seen.status === 'sending' ? '#status = :sending AND claimed_at < :expired' : '#status = :pending',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: seen.status === 'sending'
+        ? { ':now': now.toISOString(), ':sending': 'sending', ':expired': new Date(now.getTime() - claimLeaseMs).toISOString() }
+        : { ':now': now.toISOString(), ':pending': 'pending' },
+    }));
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
 }
