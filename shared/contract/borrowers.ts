@@ -30,6 +30,6 @@ export const getBorrower = /* @__PURE__ */ getRoute(spec, Borrower);
 export const createBorrower = /* @__PURE__ */ createRoute(spec, Borrower, z.strictObject({ name: Name, email: z.optional(z.nullable(emailText())), phone: z.optional(z.nullable(Phone)), notes: z.optional(z.nullable(Notes)) }));
 export const updateBorrower = /* @__PURE__ */ updateRoute(spec, Borrower, z.strictObject({ name: z.optional(Name), email: z.optional(z.nullable(emailText())), phone: z.optional(z.nullable(Phone)), notes: z.optional(z.nullable(Notes)) }));
 export const restoreBorrower = /* @__PURE__ */ restoreRoute(spec);
-export const deleteBorrower = /* @__PURE__ */ deleteRoute(spec, [], true);
+export const deleteBorrower = /* @__PURE__ */ deleteRoute(spec, ['BORROWER_HAS_ACTIVE_LOANS'], true);
 DOCS: document(createBorrower, { body: { name: 'Grace Hopper', email: 'grace@example.com' }, response: borrowerExample });
 DOCS: document(updateBorrower, { body: { phone: null }, response: { ...borrowerExample, version: 2 } });

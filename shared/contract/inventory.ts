@@ -53,7 +53,7 @@ const spec: CatalogSpec = { domain: 'inventory', singular: 'Inventory', plural: 
 
 export const getInventory = /* @__PURE__ */ getRoute(spec, Inventory);
 export const createInventory = /* @__PURE__ */ createRoute(spec, Inventory, z.strictObject(withFields(details, { item_id: Uuid, location_id: Uuid, quantity: Quantity, status: z.optional(Status) })), ['REFERENCE_NOT_FOUND', 'CONTAINER_NOT_AT_LOCATION']);
-export const updateInventory = /* @__PURE__ */ updateRoute(spec, Inventory, z.strictObject(withFields(details, { location_id: z.optional(Uuid), quantity: z.optional(Quantity) })), ['REFERENCE_NOT_FOUND', 'CONTAINER_NOT_AT_LOCATION']);
+export const updateInventory = /* @__PURE__ */ updateRoute(spec, Inventory, z.strictObject(withFields(details, { location_id: z.optional(Uuid), quantity: z.optional(Quantity) })), ['REFERENCE_NOT_FOUND', 'CONTAINER_NOT_AT_LOCATION', 'QUANTITY_BELOW_ON_LOAN']);
 export const archiveInventory = /* @__PURE__ */ archiveRoute(spec);
 export const restoreInventory = /* @__PURE__ */ restoreRoute(spec);
 DOCS: document(createInventory, {
@@ -90,7 +90,7 @@ export const setInventoryStatus = /* @__PURE__ */ route({
 export const setInventoryQuantity = /* @__PURE__ */ route({
   id: 'setInventoryQuantity', method: 'PATCH', path: '/workspaces/{workspace_id}/inventory/{id}/quantity', domain: 'inventory', access: 'member', conditional: true,
   summary: "Change a row's quantity, and nothing else", description: "The item's total moves with it, in the same transaction.",
-  params: EntityParams, body: z.strictObject({ quantity: Quantity }), response: Inventory, status: 200, errors: ['NOT_FOUND', 'RESOURCE_BUSY'],
+  params: EntityParams, body: z.strictObject({ quantity: Quantity }), response: Inventory, status: 200, errors: ['NOT_FOUND', 'RESOURCE_BUSY', 'QUANTITY_BELOW_ON_LOAN'],
 });
 
 export const moveInventory = /* @__PURE__ */ route({
