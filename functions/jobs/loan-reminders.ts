@@ -15,7 +15,7 @@ import { newId } from '../../shared/domain/ids.js';
 import { isStranded, redriveMail } from '../../shared/domain/mail/outbox.js';
 import { loanReminderMail, loanReminderNotification, type ReminderFacts } from '../../shared/domain/mail/loan-reminder-templates.js';
 import type { NotificationRecord } from '../../shared/domain/notifications/model.js';
-import { dueDaysToRead, isCalendarDay, reminderKindOn, reminderRecord } from '../../shared/domain/loans/reminders.js';
+import { dueDaysToRead, isCalendarDay, reminderKey, reminderKindOn, reminderRecord, type ReminderKind } from '../../shared/domain/loans/reminders.js';
 import { openLoansDueOn, recordReminder, reminderContext, type DueLoan, type ReminderContext } from '../../shared/domain/loans/reminders-repository.js';
 import { instrumented } from '../../shared/observability/instrumented.js';
 import { metricNames } from '../../shared/observability/metric-names.js';
@@ -31,7 +31,7 @@ export interface ReminderRun {
   day: string;
   /** due days read (one Query each) */
   daysRead: number;
-  /** open loans found due on them */
+  /** open loans found due on them (each with a reminder for this day) */
   loans: number;
   /** reminders recorded now, mailed (handed to the outbox) or skipped (no email) */
   mailed: number;
@@ -58,9 +58,24 @@ const parallel = 8;
 /** Stop taking new loans this long before the function's timeout: the async retry carries on (records make it idempotent). */
 const reserveMs = 15_000;
 
-async function remind(loan: DueLoan, day: string, context: ReminderContext, run: ReminderRun, now: Date): Promise<void> {
-  const kind = reminderKindOn(day, loan.due_date, config.loanReminders);
-  if (!kind) return;
+/** A mail found stranded is handed back to the mail projector. */
+async function handBack(key: { PK: string; SK: string }, stored: Record<string, unknown>, run: ReminderRun, now: Date): Promise<void> {
+  if (!isStranded(stored, now)) return;
+  if (await redriveMail(key, stored as { status: string }, now)) {
+    run.redriven += 1;
+    logger.warn('stranded reminder mail handed back', { reminder: key.SK, status: stored.status });
+  }
+}
+
+async function remind(loan: DueLoan, kind: ReminderKind, day: string, context: ReminderContext, run: ReminderRun, now: Date): Promise<void> {
+  const key = reminderKey(loan.workspace_id, loan.id, kind, loan.due_date, day);
+  const stored = context.stored(key);
+  if (stored) {
+    // recorded by an earlier run (a day before, in the "due soon" window) or a rerun
+    run.existing += 1;
+    await handBack(key, stored, run, now);
+    return;
+  }
   const workspace = context.workspace(loan);
   const borrower = context.borrower(loan);
   if (!workspace?.active || !borrower) {
@@ -93,11 +108,9 @@ async function remind(loan: DueLoan, day: string, context: ReminderContext, run:
   const result = await recordReminder(record, notification);
   if (result.outcome === 'stale') run.stale += 1;
   else if (result.outcome === 'exists') {
+    // recorded meanwhile by a concurrent run
     run.existing += 1;
-    if (result.existing && isStranded(result.existing, now) && (await redriveMail(record, result.existing as { status: string }, now))) {
-      run.redriven += 1;
-      logger.warn('stranded reminder mail handed back', { reminder: record.id, status: result.existing.status });
-    }
+    if (result.existing) await handBack(key, result.existing, run, now);
   } else if (mail) run.mailed += 1;
   else run.skipped += 1;
 }
@@ -107,28 +120,33 @@ export const handler = instrumented(async (event: ReminderEvent | undefined, con
   const day = runDay(event, now);
   const wanted = dueDaysToRead(day, config.loanReminders);
   const found = await Promise.all(wanted.map(({ dueDate }) => openLoansDueOn(dueDate)));
-  const loans = found.flat();
-  const run: ReminderRun = { day, daysRead: wanted.length, loans: loans.length, mailed: 0, skipped: 0, existing: 0, redriven: 0, stale: 0, failed: 0 };
-  const names = loans.length > 0 ? await reminderContext(loans) : undefined;
+  const due = found.flat().flatMap((loan) => {
+    const kind = reminderKindOn(day, loan.due_date, config.loanReminders);
+    return kind ? [{ loan, kind }] : [];
+  });
+  const run: ReminderRun = { day, daysRead: wanted.length, loans: due.length, mailed: 0, skipped: 0, existing: 0, redriven: 0, stale: 0, failed: 0 };
+  const names = due.length > 0
+    ? await reminderContext(due.map(({ loan }) => loan), due.map(({ loan, kind }) => reminderKey(loan.workspace_id, loan.id, kind, loan.due_date, day)))
+    : undefined;
 
   let next = 0;
   let outOfTime = false;
   const worker = async () => {
-    while (next < loans.length) {
+    while (next < due.length) {
       if (context.getRemainingTimeInMillis() < reserveMs) {
         outOfTime = true;
         return;
       }
-      const loan = loans[next++]!;
+      const { loan, kind } = due[next++]!;
       try {
-        await remind(loan, day, names!, run, now);
+        await remind(loan, kind, day, names!, run, now);
       } catch (error) {
         run.failed += 1;
         logger.error('loan reminder not recorded', { loanId: loan.id, workspaceId: loan.workspace_id, dueDate: loan.due_date, error: error as Error });
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(parallel, loans.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(parallel, due.length) }, worker));
 
   metrics.addMetric(metricNames.remindersRecorded, MetricUnit.Count, run.mailed + run.skipped);
   metrics.addMetric(metricNames.remindersSkipped, MetricUnit.Count, run.skipped);
@@ -136,7 +154,7 @@ export const handler = instrumented(async (event: ReminderEvent | undefined, con
   logger.info('loan reminders', { ...run });
   // Failing the invocation has Lambda run it again (the job's async retry, same event, same day):
   // what was recorded is skipped, what was not is tried again. Past that, the failure queue alarms.
-  if (outOfTime) throw new Error(`loan reminders for ${day}: time ran out after ${next} of ${loans.length} loans; the retry carries on`);
-  if (run.failed > 0) throw new Error(`loan reminders for ${day}: ${run.failed} of ${loans.length} loans could not be reminded (logged); the retry tries them again`);
+  if (outOfTime) throw new Error(`loan reminders for ${day}: time ran out after ${next} of ${due.length} loans; the retry carries on`);
+  if (run.failed > 0) throw new Error(`loan reminders for ${day}: ${run.failed} of ${due.length} loans could not be reminded (logged); the retry tries them again`);
   return run;
 });

@@ -154,6 +154,13 @@ describe('background roles', () => {
     expect(actions.filter((action) => action.startsWith('s3:'))).toEqual(['s3:DeleteObject']);
     expect(actions.filter((action) => action.startsWith('ses:'))).toEqual([]);
   });
+
+  it('let the reminder job write the table (reminders, notifications), without SES or S3: the change feed sends its mails', () => {
+    const job = synth.built.jobs.scheduledJobs.find((candidate) => candidate.entryName === 'job-loan-reminders')!;
+    const actions = actionsOfFunction(job.functionName);
+    expect(actions).toEqual(expectedActions(backgroundGrants(scheduledJobs.find((candidate) => candidate.name === 'loan-reminders')!.grants)));
+    expect(actions.filter((action) => action.startsWith('ses:') || action.startsWith('s3:'))).toEqual([]);
+  });
 });
 
 describe('every template', () => {

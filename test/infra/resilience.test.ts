@@ -8,7 +8,7 @@ import { metricDimensions, metricNames } from '../../shared/observability/metric
 import { changeFeed, scheduledJobs, type JobDeclaration } from '../../infra/functions.js';
 import { pendingUploadsPrefix } from '../../infra/stacks/data-stack.js';
 import { scheduleGroupName } from '../../infra/stacks/jobs-stack.js';
-import { synthApp, templateOf, type Synthesised } from './helpers.js';
+import { synthApp, templateOf, testContext, type Synthesised } from './helpers.js';
 
 /** A second job, so the per-job wiring is seen for more than one. */
 const extraJob: JobDeclaration = {
@@ -74,6 +74,26 @@ describe('asynchronous paths', () => {
       .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
     expect(statements.some((statement) => ([] as string[]).concat(statement.Action).includes('sqs:SendMessage')
       && JSON.stringify(statement.Resource).includes(queue!))).toBe(true);
+  });
+
+  it('runs the loan reminders daily at 09:00 UTC, every job told its scheduled time (the same on the Scheduler\'s retries)', () => {
+    const schedules = ofType('AWS::Scheduler::Schedule').map(([, schedule]) => schedule.Properties);
+    const job = synth.built.jobs.scheduledJobs.find((candidate) => candidate.entryName === 'job-loan-reminders')!;
+    const reminders = schedules.find((schedule) => schedule.Target.Arn['Fn::GetAtt'][0] === functionId(job.functionName))!;
+    expect(reminders).toMatchObject({ ScheduleExpression: 'cron(0 9 * * ? *)', ScheduleExpressionTimezone: 'UTC', FlexibleTimeWindow: { Mode: 'OFF' } });
+    for (const schedule of schedules) {
+      expect(JSON.parse(schedule.Target.Input as string)).toMatchObject({ source: 'aws.scheduler', time: '<aws.scheduler.scheduled-time>' });
+    }
+  });
+
+  it('takes the reminders\' schedule and settings from context, checked like the environment', () => {
+    const custom = synthApp({ context: { ...testContext, loanReminderSchedule: 'cron(30 6 * * ? *)', loanReminderDueSoonDays: '5' } });
+    const template = templateOf(custom.assembly, custom.built.jobs);
+    template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(30 6 * * ? *)' });
+    const job = custom.built.jobs.scheduledJobs.find((candidate) => candidate.entryName === 'job-loan-reminders')!;
+    const fn = Object.values(template.toJSON().Resources as Resources).find((resource) => resource.Properties?.FunctionName === job.functionName)!;
+    expect(fn.Properties.Environment.Variables).toMatchObject({ LOAN_REMINDER_SCHEDULE: 'cron(30 6 * * ? *)', LOAN_REMINDER_DUE_SOON_DAYS: '5' });
+    expect(() => synthApp({ loanReminders: { dueSoonDays: 99 } })).toThrow(/LOAN_REMINDER_DUE_SOON_DAYS/);
   });
 
   it('keeps every failure queue encrypted and TLS-only, and alarms on each one to the alarm topic', () => {

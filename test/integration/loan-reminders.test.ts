@@ -27,7 +27,7 @@ type Handler = (event: { time?: string }, context: Context) => Promise<ReminderR
 let handler: Handler;
 beforeAll(async () => {
   // the handler's logs and metrics stay quiet in this process (read when first imported)
-  process.env.POWERTOOLS_LOG_LEVEL = 'WARN';
+  process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   process.env.DYNAMODB_SLOW_MS = '60000'; // DynamoDB Local is slower than the alarm threshold; not what this file checks
   handler = (await import('../../functions/jobs/loan-reminders.js')).handler as unknown as Handler;
@@ -35,7 +35,12 @@ beforeAll(async () => {
 
 const dayMs = 86_400_000;
 const addDays = (day: string, count: number) => new Date(Date.parse(`${day}T00:00:00Z`) + count * dayMs).toISOString().slice(0, 10);
-const longDate = (day: string) => new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`));
+/** "Thursday 24 December 2026" */
+const longDate = (day: string) => {
+  const date = new Date(`${day}T00:00:00Z`);
+  const name = (part: 'weekday' | 'month') => new Intl.DateTimeFormat('en', { [part]: 'long', timeZone: 'UTC' }).format(date);
+  return `${name('weekday')} ${date.getUTCDate()} ${name('month')} ${date.getUTCFullYear()}`;
+};
 
 /** The job's handler in this process, as if scheduled on `day` at 09:00 UTC. */
 const runHere = (day: string) => handler({ time: `${day}T09:00:00Z` }, { ...lambdaContext('loan-reminders'), getRemainingTimeInMillis: () => 300_000 });

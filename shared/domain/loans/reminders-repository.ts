@@ -2,7 +2,9 @@
 // - the open loans due on one day: one Query of the sparse due-day index (GSI4 `LOANS#DUE#{day}`),
 //   which holds only open, dated loans, across every workspace;
 // - what the mails and notifications name (items, borrowers, workspaces, lenders and whether they
-//   are still members): one BatchGetItem of the distinct keys of the run;
+//   are still members) and the reminders already recorded: one BatchGetItem of the distinct keys of
+//   the run, so a loan seen again (every day of its "due soon" window, a rerun) costs a read, not a
+//   cancelled transaction;
 // - each reminder: one TransactWriteItems that puts the record only if it is absent, checks that
 //   the loan is still open with that due date and that its workspace is active, and writes the
 //   lender's notification with its unread counter. A second run, a retry or a concurrent run finds
@@ -46,12 +48,14 @@ export interface ReminderContext {
   lender(loan: DueLoan): { name: string; language?: string } | undefined;
   /** whether the lender is still a member of the loan's workspace (only members are notified) */
   lenderIsMember(loan: DueLoan): boolean;
+  /** a reminder record read with the rest, when it exists */
+  stored(key: { PK: string; SK: string }): Record<string, unknown> | undefined;
 }
 
 type Stored = Record<string, unknown> & { PK: string; SK: string };
 
-/** Everything the run's reminders name, in one BatchGetItem of distinct keys (100 keys a call). */
-export async function reminderContext(loans: readonly DueLoan[]): Promise<ReminderContext> {
+/** Everything the run's reminders name, and these records, in one BatchGetItem of distinct keys (100 keys a call). */
+export async function reminderContext(loans: readonly DueLoan[], records: readonly { PK: string; SK: string }[]): Promise<ReminderContext> {
   const wanted = new Map<string, { PK: string; SK: string }>();
   const want = (key: { PK: string; SK: string }) => wanted.set(`${key.PK}|${key.SK}`, key);
   for (const loan of loans) {
@@ -61,6 +65,7 @@ export async function reminderContext(loans: readonly DueLoan[]): Promise<Remind
     want(keys.user(loan.created_by));
     want(keys.member(loan.workspace_id, loan.created_by));
   }
+  for (const record of records) want({ PK: record.PK, SK: record.SK });
   const found = new Map<string, Stored>();
   for (const item of await batchGet<Stored>([...wanted.values()])) found.set(`${item.PK}|${item.SK}`, item);
   const get = (key: { PK: string; SK: string }) => found.get(`${key.PK}|${key.SK}`);
@@ -84,6 +89,7 @@ export async function reminderContext(loans: readonly DueLoan[]): Promise<Remind
       return { name: text(user.full_name) ?? text(user.email) ?? '', ...(language ? { language } : {}) };
     },
     lenderIsMember: (loan) => get(keys.member(loan.workspace_id, loan.created_by)) !== undefined,
+    stored: (key) => get(key),
   };
 }
 

@@ -23,8 +23,10 @@ export interface ReminderFacts {
 }
 
 interface Phrases {
-  /** BCP 47 locale for dates */
+  /** BCP 47 language tag of the HTML part */
   locale: string;
+  /** a calendar day as the mail shows it (a UTC midnight) */
+  date(day: Date): string;
   /** "2 × Folding chair" */
   what(itemName: string, quantity: number): string;
   /** the subject says who lent what */
@@ -40,8 +42,12 @@ interface Phrases {
 
 const days = (count: number) => (count === 1 ? '1 day' : `${count} days`);
 
+const name = (locale: string, day: Date, part: 'weekday' | 'month') => new Intl.DateTimeFormat(locale, { [part]: 'long', timeZone: 'UTC' }).format(day);
+
 const en: Phrases = {
-  locale: 'en-GB',
+  locale: 'en',
+  // "Thursday 24 December 2026": assembled, so it reads the same whatever ICU data the runtime has
+  date: (day) => `${name('en', day, 'weekday')} ${day.getUTCDate()} ${name('en', day, 'month')} ${day.getUTCFullYear()}`,
   what: (itemName, quantity) => (quantity === 1 ? itemName : `${quantity} × ${itemName}`),
   subject: {
     DUE_SOON: (facts, due, daysLeft) =>
@@ -86,14 +92,13 @@ const dayMs = 86_400_000;
 /** Whole days from `day` to `dueDate` (negative once it is past). */
 export const daysUntil = (day: string, dueDate: string) => Math.round((Date.parse(`${dueDate}T00:00:00Z`) - Date.parse(`${day}T00:00:00Z`)) / dayMs);
 
-const longDate = (locale: string, date: string) =>
-  new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeZone: 'UTC' }).format(new Date(`${date.slice(0, 10)}T00:00:00Z`));
+const longDate = (words: Phrases, date: string) => words.date(new Date(`${date.slice(0, 10)}T00:00:00Z`));
 
 /** The reminder mail to the borrower: subject, plain text and HTML with the same content. */
 export function loanReminderMail(to: string, language: string | undefined, facts: ReminderFacts): MailContent {
   const words = phrasesFor(language);
-  const due = longDate(words.locale, facts.dueDate);
-  const loaned = longDate(words.locale, facts.loanedAt);
+  const due = longDate(words, facts.dueDate);
+  const loaned = longDate(words, facts.loanedAt);
   const left = daysUntil(facts.day, facts.dueDate);
   const paragraphs = words.body[facts.kind](facts, due, loaned, left);
   const rows: [string, string][] = [
@@ -121,5 +126,5 @@ export function loanReminderMail(to: string, language: string | undefined, facts
 /** The lender's in-app notification of the same reminder. */
 export function loanReminderNotification(language: string | undefined, facts: ReminderFacts, mailed: boolean): { title: string; message: string } {
   const words = phrasesFor(language);
-  return words.notification[facts.kind](facts, longDate(words.locale, facts.dueDate), daysUntil(facts.day, facts.dueDate), mailed);
+  return words.notification[facts.kind](facts, longDate(words, facts.dueDate), daysUntil(facts.day, facts.dueDate), mailed);
 }
