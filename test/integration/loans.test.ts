@@ -585,14 +585,9 @@ describe('a row\'s quantity never below what is on loan', () => {
     expect(expectStatus(await call('GET', inv(ws, 'total-quantity', w.item.id), { token: owner.token }), 200).json.total_quantity).toBe(8);
   });
 
-  // BUG (outside the loans files: shared/domain/inventory/service.ts, setQuantity and update): the
-  // row's status follows loans and returns (shared/domain/loans/repository.ts, settleRowStatus), but
-  // not a quantity change that leaves nothing, or frees some, to lend. Reproducers: lend 3 of a row
-  // of 5, PATCH /inventory/{id}/quantity {"quantity":3} → available_quantity 0, status still
-  // AVAILABLE (and GET /inventory/available/{item_id} still lists it); lend all 5, PATCH
-  // /inventory/{id} {"quantity":8} → available_quantity 3, status still ON_LOAN (the row is missing
-  // from /inventory/available/{item_id} although 3 can be lent).
-  it.fails('the status follows a quantity change down to what is on loan (ON_LOAN: nothing left to lend)', async () => {
+  // A quantity change that leaves nothing, or frees some, to lend settles the status too
+  // (shared/domain/inventory/service.ts, settledStatus), as a loan or a return does.
+  it('the status follows a quantity change down to what is on loan (ON_LOAN: nothing left to lend)', async () => {
     const w = await world();
     const row = await addRow(w, 5);
     await lent(w, w.member.token, { inventory_id: row.id, quantity: 3 });
@@ -601,7 +596,7 @@ describe('a row\'s quantity never below what is on loan', () => {
     expect((await getRow(w.owner.token, w.ws, row.id)).status).toBe('ON_LOAN');
   });
 
-  it.fails('the status follows a quantity raised on a row that was all on loan (AVAILABLE again: some is free)', async () => {
+  it('the status follows a quantity raised on a row that was all on loan (AVAILABLE again: some is free)', async () => {
     const w = await world();
     const row = await addRow(w, 5);
     await lent(w, w.member.token, { inventory_id: row.id, quantity: 5 });
@@ -656,13 +651,9 @@ describe('a row\'s quantity never below what is on loan', () => {
       .toMatchObject({ id: row.id, location_id: w.attic.id, quantity: 3, available_quantity: 3 });
   });
 
-  // BUG (outside the loans files: shared/domain/inventory/service.ts, update): POST /inventory/{id}/move
-  // moves only what is not on loan (a whole-row move of a row with loans out is 422), but PATCH
-  // /inventory/{id} with a new location_id moves the whole row, loans and all, and records a movement
-  // of the full quantity. Reproducer: lend 3 of a row of 5 in the garage, PATCH /inventory/{id}
-  // {"location_id": <attic>} → 200, location attic, and GET /movements shows a movement of 5,
-  // although 3 of them are with the borrower.
-  it.fails('PATCH with a new location is refused like a whole-row move while some of the row is on loan', async () => {
+  // PATCH with a new location moves the whole row, so it is refused while some of it is lent, as a
+  // whole-row move is (the move route's split moves the rest).
+  it('PATCH with a new location is refused like a whole-row move while some of the row is on loan', async () => {
     const w = await world();
     const { owner, ws } = w;
     const row = await addRow(w, 5);

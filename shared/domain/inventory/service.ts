@@ -17,6 +17,7 @@ import { items } from '../items/service.js';
 import { locations } from '../locations/service.js';
 import type { MovementRecord } from '../movements/model.js';
 import { movementWrites } from '../movements/repository.js';
+import { settleRowStatus } from '../loans/repository.js';
 import { inventoryDefinition, placeFields } from './model.js';
 
 /** A row as callers see it (the contract's answer). */
@@ -58,8 +59,19 @@ export async function totalQuantity(scope: WorkspaceScope, itemId: string) {
 export const setStatus = (scope: WorkspaceScope, actorId: string, id: string, status: string, ifMatch: IfMatch) =>
   catalog.change(inventory, scope, actorId, id, ifMatch, (row) => (row.status === status ? undefined : { status }));
 
-export const setQuantity = (scope: WorkspaceScope, actorId: string, id: string, quantity: number, ifMatch: IfMatch) =>
-  catalog.change(inventory, scope, actorId, id, ifMatch, (row) => (row.quantity === quantity ? undefined : { quantity }));
+export async function setQuantity(scope: WorkspaceScope, actorId: string, id: string, quantity: number, ifMatch: IfMatch) {
+  const row = await catalog.change(inventory, scope, actorId, id, ifMatch, (current) => (current.quantity === quantity ? undefined : { quantity }));
+  return settledStatus(scope, actorId, row);
+}
+
+/**
+ * A row with loans out whose quantity changed may now be all lent (or no longer): its status
+ * follows, as after a loan or a return (the row answered as it is then).
+ */
+async function settledStatus(scope: WorkspaceScope, actorId: string, row: InventoryRecord & CatalogRecord) {
+  if (Number(row.on_loan ?? 0) <= 0) return row;
+  return (await settleRowStatus(scope.workspace.id, row.id, actorId)) ? catalog.get(inventory, scope, row.id, true) : row;
+}
 
 /** Where a row is, or is going: a location, and maybe a container there. */
 interface Place {
@@ -91,6 +103,12 @@ export async function update(scope: WorkspaceScope, actorId: string, id: string,
     const changes = Object.fromEntries(Object.entries(sent).filter(([field, value]) => row[field] !== (value ?? undefined)));
     const movesPlace = placeFields.some((field) => field in changes);
     if (!movesPlace) return Object.keys(changes).length ? { changes } : undefined;
+    // a new place moves the whole row, which only the move route's split can do while some is lent
+    const lent = Number(row.on_loan ?? 0);
+    if (lent > 0) {
+      throw new DomainError('MOVE_QUANTITY_EXCEEDS_ROW', `${lent} of this row is on loan: move the rest with the move route (a split).`,
+        { errors: [{ location: 'body.location_id', message: 'cannot move the whole row while some of it is on loan' }] });
+    }
     const to: Place = {
       location_id: (sent.location_id as string | undefined) ?? (row.location_id as string),
       container_id: 'container_id' in sent ? (sent.container_id as string | null) ?? undefined : sent.location_id ? undefined : (row.container_id as string | undefined),
@@ -103,7 +121,7 @@ export async function update(scope: WorkspaceScope, actorId: string, id: string,
       writes: () => movementWrites(movement(row, to, quantity, actorId, undefined, movementId)),
     };
   });
-  return record;
+  return settledStatus(scope, actorId, record);
 }
 
 export interface MoveInput {
@@ -143,11 +161,18 @@ export async function move(scope: WorkspaceScope, actorId: string, id: string, i
     const part: EntityInput = {
       ...Object.fromEntries(inventoryDefinition.fields.filter((field) => row[field] !== undefined).map((field) => [field, row[field]])),
       location_id: to.location_id, container_id: to.container_id ?? null, quantity,
+      // nothing of the part is lent (what is lent cannot move)
+      ...(row.status === 'ON_LOAN' ? { status: 'AVAILABLE' } : {}),
     };
     return {
       changes: { quantity: held - quantity }, creates: catalog.creating([part]), stamp,
       writes: ([split]) => movementWrites(movement(row, to, quantity, actorId, input.reason, movementId, split!.id)),
     };
   });
-  return created[0] ?? record;
+  if (created[0]) {
+    // what stays may now be all lent
+    await settledStatus(scope, actorId, record);
+    return created[0];
+  }
+  return record;
 }

@@ -60,9 +60,9 @@ export async function namesFor(workspaceId: string, loans: readonly CatalogRecor
  * `AVAILABLE` again when a return frees some. Written after the loan's own transaction, as a
  * change of the row (its version moves), conditional on the row as it is then: whichever loan or
  * return comes last leaves the status that fits, and a row whose status a person set otherwise
- * (in use, reserved) keeps it.
+ * (in use, reserved) keeps it. Answers whether it changed the status.
  */
-export async function settleRowStatus(workspaceId: string, rowId: string, actorId: string): Promise<void> {
+export async function settleRowStatus(workspaceId: string, rowId: string, actorId: string): Promise<boolean> {
   const transitions = [
     { from: 'AVAILABLE', to: 'ON_LOAN', when: 'on_loan >= quantity' },
     { from: 'ON_LOAN', to: 'AVAILABLE', when: '(attribute_not_exists(on_loan) OR on_loan < quantity)' },
@@ -76,9 +76,10 @@ export async function settleRowStatus(workspaceId: string, rowId: string, actorI
         ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
         ExpressionAttributeValues: { ':from': from, ':to': to, ':one': 1, ':now': new Date().toISOString(), ':actor': actorId },
       }));
-      return;
+      return true;
     } catch (error) {
       if ((error as { name?: string }).name !== 'ConditionalCheckFailedException' && !cancellationReasons(error)) throw error;
     }
   }
+  return false;
 }
