@@ -104,9 +104,9 @@ describe('route roles', () => {
     for (const route of none) expect(route.statements.filter((statement) => JSON.stringify(statement).includes('dynamodb')), route.id).toEqual([]);
   });
 
-  it('let exactly the public routes that issue tokens (login, refresh) read the signing secret', () => {
+  it('let exactly the public routes that issue tokens (login, refresh) or check borrower links (signed with a key derived from it) read the signing secret', () => {
     const publicReaders = routeTable.filter((contract) => contract.access === 'public' && byId(contract.id).actions.includes('ssm:GetParameter'));
-    expect(publicReaders.map((contract) => contract.id).sort()).toEqual(['login', 'refresh']);
+    expect(publicReaders.map((contract) => contract.id).sort()).toEqual(['borrowerExtensionRequest', 'borrowerLinkPage', 'borrowerReturnClaim', 'login', 'refresh']);
     for (const contract of routeTable) expect(byId(contract.id).actions.includes('ssm:GetParameter'), contract.id).toBe(grantsOf(contract).signingSecret);
   });
 

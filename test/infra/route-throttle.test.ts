@@ -1,7 +1,8 @@
 // API Gateway route throttling: a route that declares `throttle` in the route table gets it as a
 // route setting of the stage (in place of the stage's default), the stage waits for the nested
 // stack holding that route (a route setting must name an existing route), and no other route
-// gets one. Today that is the public barcode lookup, which calls other services.
+// gets one. Today that is the public barcode lookup, which calls other services, and the public
+// borrower-link routes.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { routeTable } from '../../shared/contract/index.js';
 import { synthApp, templateFiles, type Resource, type Synthesised } from './helpers.js';
@@ -24,9 +25,9 @@ beforeAll(() => {
 describe('route throttling', () => {
   const throttled = routeTable.filter((contract) => contract.throttle);
 
-  it('is declared by the public barcode lookup', () => {
-    expect(throttled.map((contract) => contract.id)).toEqual(['lookupBarcode']);
-    expect(throttled[0]!.access).toBe('public');
+  it('is declared by the public barcode lookup and the borrower links\' page and forms', () => {
+    expect(throttled.map((contract) => contract.id)).toEqual(['lookupBarcode', 'borrowerLinkPage', 'borrowerReturnClaim', 'borrowerExtensionRequest']);
+    for (const contract of throttled) expect(contract.access, contract.id).toBe('public');
   });
 
   it('becomes a route setting of the stage for exactly the routes that declare it', () => {
