@@ -13,58 +13,42 @@ const integer = (min: number) => z.string().check(z.regex(/^[0-9]{1,15}$/), z.re
 const integerWithin = (min: number, max: number) =>
   z.string().check(z.regex(/^[0-9]{1,15}$/), z.refine((text) => Number(text) >= min && Number(text) <= max, `must be from ${min} to ${max}`));
 
+/**
+ * What is checked (an unset variable takes its default in `toConfig`; variables any string may
+ * hold are read as they are):
+ * - STAGE: `local` when served by infra/local, `aws` in Lambda;
+ * - *_ENDPOINT: the local engines (unset in AWS); PUBLIC_URL: the API's base URL (OpenAPI
+ *   `servers`, mail links); APP_URL: the PWA's origin (links in mails); BARCODE_*_URL: the barcode
+ *   providers, asked in this order;
+ * - JWT_SECRET: the access-token secret given directly (locally; in AWS it is read from SSM);
+ * - numbers (at least the minimum given): the Parameters and Secrets extension's port, body and
+ *   attachment limits in bytes, an AWS call's timeout and attempts, the change log's δ (SYNC.md)
+ *   and retention, the slow-DynamoDB-call threshold, the barcode providers' timeout;
+ * - loan reminders: when the job runs (a Scheduler expression, UTC), how many days ahead a loan is
+ *   "due soon" (0–30), how many weekly overdue reminders at most (1–52).
+ * Built from tables, so each name is written once (~1.5 KB less per route than one schema per name).
+ */
+const urls = ['DYNAMODB_ENDPOINT', 'S3_ENDPOINT', 'SES_ENDPOINT', 'PUBLIC_URL', 'APP_URL', 'BARCODE_OFF_URL', 'BARCODE_UPCITEMDB_URL'];
+const minimums: Record<string, number> = {
+  PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: 1, MAX_BODY_BYTES: 1, ATTACHMENT_MAX_BYTES: 1, AWS_REQUEST_TIMEOUT_MS: 100, AWS_MAX_ATTEMPTS: 1,
+  SYNC_SETTLE_MS: 100, CHANGE_LOG_RETENTION_DAYS: 1, DYNAMODB_SLOW_MS: 1, BARCODE_TIMEOUT_MS: 100,
+};
 const Environment = z.object({
-  /** `local` when served by infra/local, `aws` in Lambda. */
   STAGE: z.optional(z.string().check(z.regex(/^(local|aws)$/))),
-  AWS_REGION: z.optional(z.string()),
   TABLE_NAME: z.optional(z.string().check(z.minLength(3))),
   BUCKET_NAME: z.optional(z.string().check(z.minLength(3))),
   MAIL_FROM: z.optional(z.string().check(z.regex(/^[^\s@]+@[^\s@]+$/))),
-  /** Endpoints of the local engines; unset in AWS, where the SDK finds the regional ones. */
-  DYNAMODB_ENDPOINT: optionalUrl,
-  S3_ENDPOINT: optionalUrl,
-  SES_ENDPOINT: optionalUrl,
-  /** Signing secret for access tokens: given directly (local) or read from SSM (AWS). */
   JWT_SECRET: z.optional(z.string().check(z.minLength(32))),
-  JWT_SECRET_PARAMETER: z.optional(z.string()),
-  /** Set by Lambda; authenticates calls to the Parameters and Secrets extension. */
-  AWS_SESSION_TOKEN: z.optional(z.string()),
-  PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: z.optional(integer(1)),
-  /** Comma-separated origins allowed by CORS; `*` for any. */
-  CORS_ORIGINS: z.optional(z.string()),
-  /** Request bodies above this many bytes answer 413. */
-  MAX_BODY_BYTES: z.optional(integer(1)),
-  ATTACHMENT_MAX_BYTES: z.optional(integer(1)),
-  /** Folder holding the reference page's assets (swagger-ui-dist), shipped beside the docs bundle. */
-  DOCS_ASSETS_DIR: z.optional(z.string()),
-  /** Public base URL of the API, used in the OpenAPI `servers` list and in mail links. */
-  PUBLIC_URL: optionalUrl,
-  /** Origin of the PWA, used in links the product mails (password reset). */
-  APP_URL: optionalUrl,
-  SERVICE_NAME: z.optional(z.string()),
-  METRICS_NAMESPACE: z.optional(z.string()),
-  /** Milliseconds a single AWS call may take before it is abandoned (then retried). */
-  AWS_REQUEST_TIMEOUT_MS: z.optional(integer(100)),
-  AWS_MAX_ATTEMPTS: z.optional(integer(1)),
-  /** δ of the change log (SYNC.md): readers never return entries younger than this; milliseconds. */
-  SYNC_SETTLE_MS: z.optional(integer(100)),
-  /** How long the change log keeps entries; an older `modified_since` answers resync_required. */
-  CHANGE_LOG_RETENTION_DAYS: z.optional(integer(1)),
-  /** DynamoDB calls at least this slow log one `slow dynamodb call` line and count as SlowDynamoDbCalls. */
-  DYNAMODB_SLOW_MS: z.optional(integer(1)),
-  /** Barcode lookup (GET /barcode/{barcode}): base URLs of the providers, asked in this order, and how long each may take. */
-  BARCODE_OFF_URL: z.optional(url()),
-  BARCODE_UPCITEMDB_URL: z.optional(url()),
-  BARCODE_TIMEOUT_MS: z.optional(integer(100)),
-  /** Loan reminders: when the job runs (an EventBridge Scheduler expression, UTC), how many days ahead a loan is "due soon", how many overdue reminders at most (weekly). */
   LOAN_REMINDER_SCHEDULE: z.optional(z.string().check(z.regex(/^(cron|rate)\([^()]+\)$/))),
   LOAN_REMINDER_DUE_SOON_DAYS: z.optional(integerWithin(0, 30)),
   LOAN_REMINDER_OVERDUE_LIMIT: z.optional(integerWithin(1, 52)),
+  ...Object.fromEntries(urls.map((name) => [name, optionalUrl])),
+  ...Object.fromEntries(Object.entries(minimums).map(([name, minimum]) => [name, z.optional(integer(minimum))])),
 });
 
 export type Config = ReturnType<typeof toConfig>;
 
-function toConfig(env: z.infer<typeof Environment>) {
+function toConfig(env: Record<string, string | undefined>) {
   return {
     stage: (env.STAGE ?? 'aws') as 'local' | 'aws',
     region: env.AWS_REGION ?? 'us-east-1',
@@ -100,7 +84,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.code}`).join(', ');
     throw new Error(`Invalid configuration: ${problems}`);
   }
-  return toConfig(parsed.data);
+  return toConfig(env);
 }
 
 export const config: Config = loadConfig(process.env);

@@ -18,7 +18,7 @@ import type { NotificationRecord } from '../../shared/domain/notifications/model
 import { dueDaysToRead, isCalendarDay, reminderKey, reminderKindOn, reminderRecord, type ReminderKind } from '../../shared/domain/loans/reminders.js';
 import { openLoansDueOn, recordReminder, reminderContext, type DueLoan, type ReminderContext } from '../../shared/domain/loans/reminders-repository.js';
 import { instrumented } from '../../shared/observability/instrumented.js';
-import { metricNames } from '../../shared/observability/metric-names.js';
+import * as metricNames from '../../shared/observability/metric-names.js';
 import { logger, metrics } from '../../shared/observability/telemetry.js';
 
 /** What the scheduler sends (EventBridge Scheduler's input, infra/stacks/jobs-stack.ts; the local scheduler's envelope). */

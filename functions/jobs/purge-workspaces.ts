@@ -6,7 +6,7 @@ import type { Context } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { instrumented } from '../../shared/observability/instrumented.js';
 import { logger, metrics } from '../../shared/observability/telemetry.js';
-import { metricNames } from '../../shared/observability/metric-names.js';
+import * as metricNames from '../../shared/observability/metric-names.js';
 import { purgeWorkspacePage, workspacesToPurge } from '../../shared/domain/workspaces/repository.js';
 
 const reserveMs = 20_000;

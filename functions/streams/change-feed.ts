@@ -6,7 +6,8 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { instrumented } from '../../shared/observability/instrumented.js';
-import { metricDimensions, metricNames } from '../../shared/observability/metric-names.js';
+import * as metricNames from '../../shared/observability/metric-names.js';
+import { metricDimensions } from '../../shared/observability/metric-dimensions.js';
 import { logger, metrics } from '../../shared/observability/telemetry.js';
 import { toChange } from '../../shared/stream/change.js';
 import { projectors } from './projectors/index.js';

@@ -12,7 +12,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { tableDefinition } from '../../shared/db/table-definition.js';
-import { metricDimensions, metricNames } from '../../shared/observability/metric-names.js';
+import * as metricNames from '../../shared/observability/metric-names.js';
+import { metricDimensions } from '../../shared/observability/metric-dimensions.js';
 import { importTable, type DataParameters } from './data-stack.js';
 
 /** A CloudWatch alarm built on metric math may reference at most 10 metrics. */

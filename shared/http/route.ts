@@ -17,7 +17,8 @@ import { withCapacityTally, type CapacityTally } from '../observability/capacity
 import { config } from '../config.js';
 import { DomainError, type FieldError } from '../domain/errors.js';
 import { logger, metrics } from '../observability/telemetry.js';
-import { metricDimensions, metricNames } from '../observability/metric-names.js';
+import * as metricNames from '../observability/metric-names.js';
+import { metricDimensions } from '../observability/metric-dimensions.js';
 import { domainErrorResponse, internalErrorResponse, problemResponse, type HttpResponse } from './problem.js';
 import { fieldErrors, type InputPart } from './validation.js';
 import { withSecurityHeaders } from './security-headers.js';

@@ -14,7 +14,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { routeTable } from '../../shared/contract/index.js';
 import type { HttpMethod, RouteContract } from '../../shared/contract/route.js';
 import { tableDefinition } from '../../shared/db/table-definition.js';
-import { metricNames } from '../../shared/observability/metric-names.js';
+import * as metricNames from '../../shared/observability/metric-names.js';
 import { bundleFunctions, docsAssetFiles, docsAssetsFolder, lambdaTargets, type BundleResult } from '../../infra/bundle.js';
 import { minimumReasonLength, acknowledgements } from '../../infra/constructs/nag.js';
 import { scheduledJobs, type JobDeclaration } from '../../infra/functions.js';

@@ -4,7 +4,8 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tableDefinition } from '../../shared/db/table-definition.js';
-import { metricDimensions, metricNames } from '../../shared/observability/metric-names.js';
+import * as metricNames from '../../shared/observability/metric-names.js';
+import { metricDimensions } from '../../shared/observability/metric-dimensions.js';
 import { changeFeed, scheduledJobs, type JobDeclaration } from '../../infra/functions.js';
 import { pendingUploadsPrefix } from '../../infra/stacks/data-stack.js';
 import { scheduleGroupName } from '../../infra/stacks/jobs-stack.js';

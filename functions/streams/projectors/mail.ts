@@ -6,7 +6,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { claimMail, mailEntities, maxMailAttempts, settleMail, type OutboxMail } from '../../../shared/domain/mail/outbox.js';
 import { sendMail } from '../../../shared/domain/mail/send.js';
-import { metricNames } from '../../../shared/observability/metric-names.js';
+import * as metricNames from '../../../shared/observability/metric-names.js';
 import { logger, metrics } from '../../../shared/observability/telemetry.js';
 import type { Change } from '../../../shared/stream/change.js';
 import type { Projector } from '../../../shared/stream/projector.js';

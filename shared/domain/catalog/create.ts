@@ -8,6 +8,9 @@ import { present, type Entity, type EntityInput } from './entity.js';
 import { createSteps, generatedFor, newRecord, refusal, run, together, type Step } from './writes.js';
 import type { Creator } from './change.js';
 
+/** A create raced the workspace's deletion (its check is part of every create's transaction). */
+export const workspaceGone = () => new DomainError('WORKSPACE_ACCESS_DENIED', 'The workspace is being deleted.');
+
 export async function create<R extends { id: string }>(entity: Entity<R>, scope: WorkspaceScope, actorId: string, input: EntityInput): Promise<R & CatalogRecord> {
   const workspaceId = scope.workspace.id;
   // A generated value that collides (a short code, a SKU) is made again (a given one is the
@@ -20,6 +23,7 @@ export async function create<R extends { id: string }>(entity: Entity<R>, scope:
     if (cause === undefined) return present(entity, record) as R & CatalogRecord;
     if (generated.some((rule) => cause === `guard:${rule.field}`)) continue;
     if (cause === 'ancestor') continue;
+    if (cause === 'workspace') throw workspaceGone();
     throw (await refusal(entity, cause, workspaceId)) ?? new Error(`create ${entity.definition.type}: unexpected cancellation at ${cause}`);
   }
   throw new DomainError('RESOURCE_BUSY', `The ${entity.definition.label} could not be placed: its place kept changing; try again.`, { retryAfter: 1 });

@@ -57,7 +57,6 @@ export async function refusal(entity: AnyEntity, cause: string, workspaceId?: st
     }
     return ReferenceNotFound(`No ${link.to.toLowerCase()} with that id in this workspace.`, fieldError(link));
   }
-  if (cause === 'workspace') return new DomainError('WORKSPACE_ACCESS_DENIED', 'The workspace is being deleted.');
   return undefined;
 }
 

@@ -17,7 +17,6 @@ import { items } from '../items/service.js';
 import { locations } from '../locations/service.js';
 import type { MovementRecord } from '../movements/model.js';
 import { movementWrites } from '../movements/repository.js';
-import { settleRowStatus } from '../loans/repository.js';
 import { inventoryDefinition, placeFields } from './model.js';
 
 /** A row as callers see it (the contract's answer). */
@@ -59,18 +58,20 @@ export async function totalQuantity(scope: WorkspaceScope, itemId: string) {
 export const setStatus = (scope: WorkspaceScope, actorId: string, id: string, status: string, ifMatch: IfMatch) =>
   catalog.change(inventory, scope, actorId, id, ifMatch, (row) => (row.status === status ? undefined : { status }));
 
-export async function setQuantity(scope: WorkspaceScope, actorId: string, id: string, quantity: number, ifMatch: IfMatch) {
-  const row = await catalog.change(inventory, scope, actorId, id, ifMatch, (current) => (current.quantity === quantity ? undefined : { quantity }));
-  return settledStatus(scope, actorId, row);
-}
+export const setQuantity = (scope: WorkspaceScope, actorId: string, id: string, quantity: number, ifMatch: IfMatch) =>
+  catalog.change(inventory, scope, actorId, id, ifMatch, (row) => (row.quantity === quantity ? undefined : { quantity, ...statusFor(row, quantity) }));
 
 /**
- * A row with loans out whose quantity changed may now be all lent (or no longer): its status
- * follows, as after a loan or a return (the row answered as it is then).
+ * A row with loans out whose quantity changes may now be all lent, or no longer: its status follows
+ * in the same change, as after a loan or a return (a loan or return racing it settles the status
+ * again after its own write: shared/domain/loans/repository.ts, settleRowStatus).
  */
-async function settledStatus(scope: WorkspaceScope, actorId: string, row: InventoryRecord & CatalogRecord) {
-  if (Number(row.on_loan ?? 0) <= 0) return row;
-  return (await settleRowStatus(scope.workspace.id, row.id, actorId)) ? catalog.get(inventory, scope, row.id, true) : row;
+function statusFor(row: CatalogRecord, quantity: number): { status?: string } {
+  const lent = Number(row.on_loan ?? 0);
+  if (lent <= 0) return {};
+  if (row.status === 'AVAILABLE' && lent >= quantity) return { status: 'ON_LOAN' };
+  if (row.status === 'ON_LOAN' && lent < quantity) return { status: 'AVAILABLE' };
+  return {};
 }
 
 /** Where a row is, or is going: a location, and maybe a container there. */
@@ -102,7 +103,7 @@ export async function update(scope: WorkspaceScope, actorId: string, id: string,
   const { record } = await catalog.changeWith(inventory, scope, actorId, id, ifMatch, (row): Plan | undefined => {
     const changes = Object.fromEntries(Object.entries(sent).filter(([field, value]) => row[field] !== (value ?? undefined)));
     const movesPlace = placeFields.some((field) => field in changes);
-    if (!movesPlace) return Object.keys(changes).length ? { changes } : undefined;
+    if (!movesPlace) return Object.keys(changes).length ? { changes: { ...changes, ...('quantity' in changes ? statusFor(row, Number(changes.quantity)) : {}) } } : undefined;
     // a new place moves the whole row, which only the move route's split can do while some is lent
     const lent = Number(row.on_loan ?? 0);
     if (lent > 0) {
@@ -121,7 +122,7 @@ export async function update(scope: WorkspaceScope, actorId: string, id: string,
       writes: () => movementWrites(movement(row, to, quantity, actorId, undefined, movementId)),
     };
   });
-  return settledStatus(scope, actorId, record);
+  return record;
 }
 
 export interface MoveInput {
@@ -165,14 +166,9 @@ export async function move(scope: WorkspaceScope, actorId: string, id: string, i
       ...(row.status === 'ON_LOAN' ? { status: 'AVAILABLE' } : {}),
     };
     return {
-      changes: { quantity: held - quantity }, creates: catalog.creating([part]), stamp,
+      changes: { quantity: held - quantity, ...statusFor(row, held - quantity) }, creates: catalog.creating([part]), stamp, // what stays may be all lent now
       writes: ([split]) => movementWrites(movement(row, to, quantity, actorId, input.reason, movementId, split!.id)),
     };
   });
-  if (created[0]) {
-    // what stays may now be all lent
-    await settledStatus(scope, actorId, record);
-    return created[0];
-  }
-  return record;
+  return created[0] ?? record;
 }

@@ -2,11 +2,9 @@
 // here. Every list is one Query: all loans newest first from the workspace's partition (UUIDv7 sort
 // keys), the open ones by due date from their sparse index (GSI1), a row's or a borrower's through
 // the engine's link indexes; names for the answers come in one BatchGetItem per page.
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { documents } from '../../aws/dynamodb.js';
 import * as keys from '../../db/keys.js';
 import { withoutKeys } from '../../db/keys.js';
-import { batchGet, cancellationReasons, queryPage, tableName, type Page } from '../../db/table.js';
+import { batchGet, cancellationReasons, queryPage, tableName, transactWrite, type Page } from '../../db/table.js';
 import type { CatalogRecord } from '../catalog/model.js';
 
 export interface PageQuery {
@@ -69,16 +67,20 @@ export async function settleRowStatus(workspaceId: string, rowId: string, actorI
   ];
   for (const { from, to, when } of transitions) {
     try {
-      await documents.send(new UpdateCommand({
-        TableName: tableName, Key: keys.entity(workspaceId, 'INVENTORY', rowId),
-        UpdateExpression: 'SET #status = :to, #version = #version + :one, updated_at = :now, updated_by = :actor',
-        ConditionExpression: `#status = :from AND ${when}`,
-        ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
-        ExpressionAttributeValues: { ':from': from, ':to': to, ':one': 1, ':now': new Date().toISOString(), ':actor': actorId },
-      }));
+      // a one-item transaction rather than UpdateItem: every write route bundles TransactWriteItems
+      // already, and UpdateItem's client code would add ~2 KB to the routes that settle a status
+      await transactWrite([{
+        Update: {
+          TableName: tableName, Key: keys.entity(workspaceId, 'INVENTORY', rowId),
+          UpdateExpression: 'SET #status = :to, #version = #version + :one, updated_at = :now, updated_by = :actor',
+          ConditionExpression: `#status = :from AND ${when}`,
+          ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
+          ExpressionAttributeValues: { ':from': from, ':to': to, ':one': 1, ':now': new Date().toISOString(), ':actor': actorId },
+        },
+      }]);
       return true;
     } catch (error) {
-      if ((error as { name?: string }).name !== 'ConditionalCheckFailedException' && !cancellationReasons(error)) throw error;
+      if (cancellationReasons(error)?.[0] !== 'ConditionalCheckFailed') throw error;
     }
   }
   return false;

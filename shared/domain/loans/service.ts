@@ -15,6 +15,7 @@ import type { CatalogRecord } from '../catalog/model.js';
 import * as engine from '../catalog/repository.js';
 import { ReferenceNotFound } from '../catalog/errors.js';
 import { createSteps, newRecord, refusal, run, together } from '../catalog/writes.js';
+import { workspaceGone } from '../catalog/create.js';
 import { inventory } from '../inventory/service.js';
 import { borrowers } from '../borrowers/service.js';
 import { loanDefinition, todayUtc } from './model.js';
@@ -89,6 +90,7 @@ export async function create(scope: WorkspaceScope, actorId: string, input: Loan
     const cause = await run([...together(loans, writes), { item: engine.workspaceActive(workspaceId), cause: 'workspace' }]);
     if (cause === undefined) return record;
     if (cause.startsWith('link:')) return lostRace; // the row or the borrower changed: read them again
+    if (cause === 'workspace') throw workspaceGone();
     throw (await refusal(loans, cause, workspaceId)) ?? new Error(`create loan: unexpected cancellation at ${cause}`);
   }, { conditional: false });
   await repository.settleRowStatus(workspaceId, input.inventory_id, actorId);
