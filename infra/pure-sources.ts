@@ -20,7 +20,7 @@ const isDeclarative = (path: string) => /^shared\/(contract\/[^/]+|config)\.ts$/
 /** Contract helpers that only build a value from their arguments (see shared/contract). */
 const helpers = new Set([
   'route', 'named', 'pageOf', 'exactlyOneOf', 'documented', 'emailText', 'secretText', 'nameText', 'multiLine', 'asciiText', 'singleLine', 'integer',
-  'shortCodeText', 'colourText', 'urlText', 'uuidText', 'calendarDate', 'instantText', 'describe', 'pageLimit', 'queryInteger', 'withFields', 'catalogRecord', 'listRoute', 'getRoute', 'createRoute', 'updateRoute', 'archiveRoute', 'restoreRoute', 'deleteRoute',
+  'shortCodeText', 'colourText', 'urlText', 'uuidText', 'oneOf', 'calendarDate', 'instantText', 'describe', 'pageLimit', 'queryInteger', 'withFields', 'catalogRecord', 'listRoute', 'getRoute', 'createRoute', 'updateRoute', 'archiveRoute', 'restoreRoute', 'deleteRoute',
 ]);
 
 /** `z.object(…)`, `z.iso.datetime(…)`, but not `z.globalRegistry.add(…)`; a helper by name; `.check(…)` on one of those. */

@@ -4,14 +4,14 @@ import * as z from 'zod/mini';
 import { type CatalogSpec, getRoute, createRoute, updateRoute, archiveRoute, restoreRoute, catalogRecord, EntityParams } from './catalog.js';
 import { DateOut, example, IdOut, IntOut, ListQuery, pageOf, Uuid, withFields } from './common.js';
 import { document, route } from './route.js';
-import { asciiText, calendarDate, integer, multiLine, singleLine } from './text.js';
+import { asciiText, calendarDate, integer, multiLine, oneOf, singleLine } from './text.js';
 
 export const inventoryConditions = ['NEW', 'EXCELLENT', 'GOOD', 'FAIR', 'POOR', 'DAMAGED', 'FOR_REPAIR'] as const;
 export const inventoryStatuses = ['AVAILABLE', 'IN_USE', 'RESERVED', 'ON_LOAN', 'IN_TRANSIT', 'DISPOSED', 'MISSING'] as const;
 
 const Quantity = /* @__PURE__ */ integer(0, 1_000_000_000);
-const Condition = /* @__PURE__ */ z.enum(inventoryConditions);
-const Status = /* @__PURE__ */ z.enum(inventoryStatuses);
+const Condition = /* @__PURE__ */ oneOf(inventoryConditions);
+const Status = /* @__PURE__ */ oneOf(inventoryStatuses);
 const Currency = /* @__PURE__ */ asciiText({ min: 3, max: 3, pattern: /^[A-Z]{3}$/ });
 
 export const Inventory = /* @__PURE__ */ catalogRecord('Inventory', {
