@@ -59,7 +59,7 @@ export function routeEntry(contract: Pick<RouteContract, 'domain' | 'id'>): Func
 
 /**
  * Reads the table's stream (NEW_AND_OLD_IMAGES) and runs the projectors; the mail outbox
- * projector sends the product's mail (password reset, later loan reminders), hence SES.
+ * projector sends the product's mail (password reset, loan reminders), hence SES.
  * Five executions reserved: one per stream shard (parallelization factor 1) covers an on-demand
  * table of this size, and the feed must keep up even while the API uses the rest of the account.
  */
