@@ -8,6 +8,7 @@ import type { UserRecord } from '../users/model.js';
 import { emailGuardItem, userItem } from '../users/repository.js';
 import type { MemberRecord, WorkspaceRecord } from '../workspaces/model.js';
 import { workspaceCreationWrites } from '../workspaces/repository.js';
+import { countUnlessAt, fixedWindow } from '../../db/throttle.js';
 import { loginThrottle, spentHashesKept, type SessionFamily } from './model.js';
 import { outboxItem, type OutboxMail } from '../mail/outbox.js';
 
@@ -87,29 +88,7 @@ export function listSessions(userId: string): Promise<SessionFamily[]> {
 }
 
 /** The fixed window an instant falls in, and when that window ends. */
-export function throttleWindow(now: Date): { index: number; endsAt: number } {
-  const length = loginThrottle.windowSeconds * 1000;
-  const index = Math.floor(now.getTime() / length);
-  return { index, endsAt: (index + 1) * length };
-}
-
-/** Adds one to a counter unless it reached `max`; false when it had. Atomic: parallel attempts cannot all slip through. */
-async function countUnlessAt(key: Record<string, string>, max: number, expiresAt: number): Promise<boolean> {
-  try {
-    await documents.send(new UpdateCommand({
-      TableName: tableName,
-      Key: key,
-      UpdateExpression: 'ADD attempts :one SET entity = :entity, #ttl = :ttl',
-      ConditionExpression: 'attribute_not_exists(attempts) OR attempts < :max',
-      ExpressionAttributeNames: { '#ttl': 'ttl' },
-      ExpressionAttributeValues: { ':one': 1, ':max': max, ':entity': 'LOGIN_THROTTLE', ':ttl': ttlAt(new Date(expiresAt)) },
-    }));
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-}
+export const throttleWindow = (now: Date) => fixedWindow(now, loginThrottle.windowSeconds);
 
 /**
  * Counts a sign-in attempt before its password is checked: one for this client and email, one
@@ -117,8 +96,8 @@ async function countUnlessAt(key: Record<string, string>, max: number, expiresAt
  */
 export async function countLoginAttempt(email: string, client: string, now: Date): Promise<boolean> {
   const window = throttleWindow(now);
-  if (!(await countUnlessAt(keys.loginAttemptsOfClient(email, client, window.index), loginThrottle.maxPerClient, window.endsAt))) return false;
-  return countUnlessAt(keys.loginAttemptsOfEmail(email, window.index), loginThrottle.maxPerEmail, window.endsAt);
+  if (!(await countUnlessAt(keys.loginAttemptsOfClient(email, client, window.index), loginThrottle.maxPerClient, 'LOGIN_THROTTLE', window))) return false;
+  return countUnlessAt(keys.loginAttemptsOfEmail(email, window.index), loginThrottle.maxPerEmail, 'LOGIN_THROTTLE', window);
 }
 
 /**

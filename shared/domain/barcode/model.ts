@@ -1,6 +1,7 @@
 // Barcode lookup: what a product database says about a barcode, the answer's shape, and the rules
 // for what is kept (found for long, not found for a day, a provider's failure not at all).
 import { DomainError } from '../errors.js';
+import { fixedWindow } from '../../db/throttle.js';
 
 export type ProviderName = 'open_food_facts' | 'upcitemdb';
 
@@ -47,11 +48,7 @@ export const TooManyLookups = (retryAfter: number) =>
   new DomainError('TOO_MANY_ATTEMPTS', `More than ${lookupThrottle.maxPerClient} barcode lookups from this address in ${lookupThrottle.windowSeconds / 60} minutes; try again later.`, { retryAfter });
 
 /** The fixed window an instant falls in, and when it ends (epoch milliseconds). */
-export function throttleWindow(now: Date): { index: number; endsAt: number } {
-  const length = lookupThrottle.windowSeconds * 1000;
-  const index = Math.floor(now.getTime() / length);
-  return { index, endsAt: (index + 1) * length };
-}
+export const throttleWindow = (now: Date) => fixedWindow(now, lookupThrottle.windowSeconds);
 
 /** C0 and C1 controls, line and paragraph separators, bidi embeddings, overrides and isolates. */
 const unsafe = /[\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]+/g;

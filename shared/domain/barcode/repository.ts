@@ -4,7 +4,8 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../../aws/dynamodb.js';
 import * as keys from '../../db/keys.js';
 import { ttlAt, withoutKeys } from '../../db/keys.js';
-import { isConditionFailure, tableName } from '../../db/table.js';
+import { tableName } from '../../db/table.js';
+import { countUnlessAt, type Window } from '../../db/throttle.js';
 import { lookupThrottle, type CachedLookup } from './model.js';
 
 /** The cached answer for a barcode, unless there is none or it expired. */
@@ -39,19 +40,5 @@ export async function putCached(lookup: CachedLookup): Promise<void> {
  * Counts one lookup from `client` in the window unless it already counted the maximum; false
  * when it had. Atomic (a conditional ADD), so parallel lookups cannot all slip through.
  */
-export async function countLookup(client: string, window: { index: number; endsAt: number }): Promise<boolean> {
-  try {
-    await documents.send(new UpdateCommand({
-      TableName: tableName,
-      Key: keys.barcodeLookupsOfClient(client, window.index),
-      UpdateExpression: 'ADD attempts :one SET entity = :entity, #ttl = :ttl',
-      ConditionExpression: 'attribute_not_exists(attempts) OR attempts < :max',
-      ExpressionAttributeNames: { '#ttl': 'ttl' },
-      ExpressionAttributeValues: { ':one': 1, ':max': lookupThrottle.maxPerClient, ':entity': 'BARCODE_THROTTLE', ':ttl': ttlAt(new Date(window.endsAt)) },
-    }));
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-}
+export const countLookup = (client: string, window: Window): Promise<boolean> =>
+  countUnlessAt(keys.barcodeLookupsOfClient(client, window.index), lookupThrottle.maxPerClient, 'BARCODE_THROTTLE', window);

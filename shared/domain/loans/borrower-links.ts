@@ -16,17 +16,16 @@
 // the loan read must name the same borrower. A tampered link, an expired one, or one for a loan
 // that was returned (the link has served) answers a plain page saying so (4xx), never another loan.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { documents } from '../../aws/dynamodb.js';
 import { config } from '../../config.js';
 import * as keys from '../../db/keys.js';
 import { ttlAt } from '../../db/keys.js';
-import { batchGet, cancellationReasons, isConditionFailure, putIfAbsent, tableName, transactWrite } from '../../db/table.js';
+import { batchGet, cancellationReasons, putIfAbsent, tableName, transactWrite } from '../../db/table.js';
 import { DomainError } from '../errors.js';
 import { newId } from '../ids.js';
 import { signingKey } from '../auth/signing-key.js';
 import { notificationWrites } from '../notifications/repository.js';
 import type { NotificationRecord } from '../notifications/model.js';
+import { countUnlessAt, fixedWindow } from '../../db/throttle.js';
 
 const day = 24 * 60 * 60 * 1000;
 
@@ -189,28 +188,11 @@ export async function openBorrowerLink(token: string, now = new Date()): Promise
 
 // ---- the borrower's answers
 
-/** The fixed window an instant falls in, and when it ends (epoch milliseconds). */
-function postWindow(now: Date): { index: number; endsAt: number } {
-  const length = borrowerLinkRules.windowSeconds * 1000;
-  const index = Math.floor(now.getTime() / length);
-  return { index, endsAt: (index + 1) * length };
-}
-
 /** Counts one form post from `client` unless the window already holds the maximum (atomic: a conditional ADD). */
 async function countPost(client: string, now: Date): Promise<void> {
-  const window = postWindow(now);
-  try {
-    await documents.send(new UpdateCommand({
-      TableName: tableName,
-      Key: keys.borrowerLinkPostsOfClient(client, window.index),
-      UpdateExpression: 'ADD attempts :one SET entity = :entity, #ttl = :ttl',
-      ConditionExpression: 'attribute_not_exists(attempts) OR attempts < :max',
-      ExpressionAttributeNames: { '#ttl': 'ttl' },
-      ExpressionAttributeValues: { ':one': 1, ':max': borrowerLinkRules.maxPostsPerClient, ':entity': 'BORROWER_LINK_THROTTLE', ':ttl': ttlAt(new Date(window.endsAt)) },
-    }));
-  } catch (error) {
-    if (isConditionFailure(error)) throw TooManyPosts(Math.ceil((window.endsAt - now.getTime()) / 1000));
-    throw error;
+  const window = fixedWindow(now, borrowerLinkRules.windowSeconds);
+  if (!(await countUnlessAt(keys.borrowerLinkPostsOfClient(client, window.index), borrowerLinkRules.maxPostsPerClient, 'BORROWER_LINK_THROTTLE', window))) {
+    throw TooManyPosts(Math.ceil((window.endsAt - now.getTime()) / 1000));
   }
 }
 
