@@ -12,6 +12,7 @@ import { DomainError } from '../errors.js';
 import { lostRace, settleRace } from '../races.js';
 import * as catalog from '../catalog/operations.js';
 import type { CatalogRecord } from '../catalog/model.js';
+import type { AnyEntity } from '../catalog/entity.js';
 import * as engine from '../catalog/repository.js';
 import { ReferenceNotFound } from '../catalog/errors.js';
 import { createSteps, newRecord, refusal, run, together } from '../catalog/writes.js';
@@ -129,12 +130,13 @@ export const listOverdue = async (scope: WorkspaceScope, query: repository.PageQ
   namedPage(scope.workspace.id, await repository.listOpen(scope.workspace.id, query, todayUtc()));
 
 /** A borrower's or a row's loans, newest first, returned ones included (404 for an unknown one). */
-export async function listOfBorrower(scope: WorkspaceScope, borrowerId: string, query: repository.PageQuery) {
-  await catalog.read(borrowers, scope, borrowerId);
-  return namedPage(scope.workspace.id, await engine.listLinked(loanDefinition, loans.links[1]!, scope.workspace.id, borrowerId, { includeArchived: true, limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) }));
+/** The loans linked through `field` to a borrower or a row, newest first, returned ones included (404 for an unknown target). */
+async function loansOf(scope: WorkspaceScope, target: AnyEntity, field: string, targetId: string, query: repository.PageQuery) {
+  await catalog.read(target, scope, targetId);
+  const page = await catalog.listLinked(loans, scope, field, targetId, { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}), include_archived: true });
+  return namedPage(scope.workspace.id, page as unknown as Page<CatalogRecord>);
 }
 
-export async function listOfRow(scope: WorkspaceScope, rowId: string, query: repository.PageQuery) {
-  await catalog.read(inventory, scope, rowId);
-  return namedPage(scope.workspace.id, await engine.listLinked(loanDefinition, loans.links[0]!, scope.workspace.id, rowId, { includeArchived: true, limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) }));
-}
+export const listOfBorrower = (scope: WorkspaceScope, borrowerId: string, query: repository.PageQuery) => loansOf(scope, borrowers, 'borrower_id', borrowerId, query);
+
+export const listOfRow = (scope: WorkspaceScope, rowId: string, query: repository.PageQuery) => loansOf(scope, inventory, 'inventory_id', rowId, query);
