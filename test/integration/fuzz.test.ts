@@ -144,10 +144,11 @@ describe.sequential('fuzz every route of the route table', () => {
     expect(checkUnchanged(route, new Map([['WS#1|WS', 'a']]), new Map([['WS#1|WS', 'b']]))).toHaveLength(1);
     expect(checkUnchanged(route, new Map([['WS#1|WS', 'a']]), new Map([['WS#1|WS', 'a'], ['WS#1|MEMBER#2', 'c']]))).toHaveLength(1);
     expect(checkUnchanged(route, new Map([['WS#1|WS', 'a']]), new Map())).toHaveLength(1);
-    // a LOW_STOCK notification the change feed sent meanwhile (and its unread counter) is not the refused request's doing; others are
+    // a LOW_STOCK or LOAN_RETURNED notification the change feed sent meanwhile (and its unread counter) is not the refused request's doing; others are
     const notification = (type: string) => JSON.stringify([['PK', 'USER#u'], ['SK', 'NOTIF#n'], ['notification_type', type]]);
     const counted = new Map([['USER#u|NOTIF#COUNT', '1']]);
     expect(checkUnchanged(route, counted, new Map([['USER#u|NOTIF#COUNT', '2'], ['USER#u|NOTIF#n', notification('LOW_STOCK')], ['GSI2:USER#u|NOTIF#n', notification('LOW_STOCK')]]))).toEqual([]);
+    expect(checkUnchanged(route, counted, new Map([['USER#u|NOTIF#COUNT', '2'], ['USER#u|NOTIF#n', notification('LOAN_RETURNED')]]))).toEqual([]);
     expect(checkUnchanged(route, counted, new Map([['USER#u|NOTIF#COUNT', '2'], ['USER#u|NOTIF#n', notification('MEMBER_JOINED')]]))).toHaveLength(1);
     expect(checkUnchanged(route, counted, new Map([['USER#u|NOTIF#COUNT', '2']]))).toHaveLength(1);
     // an item losing its link to a deleted category or label (the change feed's link cleanup) is not the refused request's doing; others are

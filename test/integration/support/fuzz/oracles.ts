@@ -168,6 +168,10 @@ export const volatile: { why: string; applies: (route: RouteContract, key: strin
     applies: (_route, key, change) => change === 'removed' && /^WS#[^#|]+#FAVORITES\|/.test(key),
   },
   {
+    why: 'WS#…#REMINDERS: the loan-reminder job (scheduled daily, also by the local runtime) writes reminders and their mail status on its own clock, never a request; not snapshotted',
+    applies: (_route, key) => /^WS#[^#|]+#REMINDERS\|/.test(key),
+  },
+  {
     why: 'THROTTLE#LOGIN#… counters: a refused sign-in is counted before the password is checked (on purpose); not snapshotted',
     applies: (_route, key) => key.startsWith('THROTTLE#'),
   },
@@ -199,18 +203,21 @@ export async function snapshot(partitions: string[], indexes: { index: string; p
 }
 
 /**
- * LOW_STOCK notifications: the change feed sends one to each member who can act when an item's
- * stock crosses below its minimum, after the write that crossed it succeeded, whenever it gets to
- * it (possibly while a later request is refused). Such a notification added (in its user's
- * partition and the unread index) is not the refused request's doing, nor is its user's unread
- * counter moving with it; any other notification, or a counter moving alone, still counts.
+ * Notifications the change feed sends (functions/streams/projectors/): LOW_STOCK to each member
+ * who can act when an item's stock crosses below its minimum, LOAN_RETURNED to the lender when a
+ * loan comes back; after the write that caused them succeeded, whenever the feed gets to it
+ * (possibly while a later request is refused). Such a notification added (in its user's partition
+ * and the unread index) is not the refused request's doing, nor is its user's unread counter
+ * moving with it; any other notification, or a counter moving alone, still counts.
  */
-function lowStockNotified(before: Snapshot, after: Snapshot): { keys: Set<string>; users: Set<string> } {
+const sentByTheFeed = ['LOW_STOCK', 'LOAN_RETURNED'].map((type) => `["notification_type","${type}"]`);
+
+function feedNotified(before: Snapshot, after: Snapshot): { keys: Set<string>; users: Set<string> } {
   const keys = new Set<string>();
   const users = new Set<string>();
   for (const [key, value] of after) {
     const match = /^(?:GSI\d:)?(USER#[^|#]+)\|NOTIF#(?!COUNT$)/.exec(key);
-    if (!match || before.has(key) || !value.includes('["notification_type","LOW_STOCK"]')) continue;
+    if (!match || before.has(key) || !sentByTheFeed.some((type) => value.includes(type))) continue;
     keys.add(key);
     users.add(match[1]!);
   }
@@ -259,9 +266,9 @@ function linkCleared(key: string, change: 'added' | 'changed' | 'removed', befor
 
 export function checkUnchanged(route: RouteContract, before: Snapshot, after: Snapshot): Finding[] {
   const changes: string[] = [];
-  const lowStock = lowStockNotified(before, after);
-  const ignored = (key: string, change: 'added' | 'changed' | 'removed') => lowStock.keys.has(key)
-    || (change !== 'removed' && lowStock.users.has(key.replace(/\|NOTIF#COUNT$/, '')) && key.endsWith('|NOTIF#COUNT'))
+  const fromFeed = feedNotified(before, after);
+  const ignored = (key: string, change: 'added' | 'changed' | 'removed') => fromFeed.keys.has(key)
+    || (change !== 'removed' && fromFeed.users.has(key.replace(/\|NOTIF#COUNT$/, '')) && key.endsWith('|NOTIF#COUNT'))
     || linkCleared(key, change, before, after)
     || volatile.some((rule) => rule.applies(route, key.replace(/^GSI\d:/, ''), change));
   for (const [key, value] of after) {
