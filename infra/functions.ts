@@ -26,6 +26,8 @@ export interface FunctionGrants {
   attachments: readonly AttachmentAccess[];
   /** SES SendEmail/SendRawEmail from the configured sender */
   mail: boolean;
+  /** the JWT signing secret (an SSM parameter, read through the Parameters extension): to sign links */
+  signingSecret?: boolean;
 }
 
 export interface BackgroundEntry extends FunctionEntry {
@@ -101,7 +103,8 @@ export const scheduledJobs: readonly JobDeclaration[] = [
     description: 'Records due-soon and overdue loan reminders: mails to borrowers (through the outbox), notifications to lenders',
     // Reads the due-day index and writes reminders and notifications; the change feed sends the
     // mails (the reminder is the outbox entry), so the job itself holds no SES permission.
-    grants: { table: 'write', attachments: [], mail: false },
+    // The secret signs the borrower link each reminder mail carries (shared/domain/loans/borrower-links.ts).
+    grants: { table: 'write', attachments: [], mail: false, signingSecret: true },
     // Runs may overlap (a retry, `npm run job`): records keep them from reminding twice.
     reservedConcurrency: 1,
   },

@@ -12,6 +12,7 @@ import type { Context } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { config } from '../../shared/config.js';
 import { newId } from '../../shared/domain/ids.js';
+import { borrowerLinkFor } from '../../shared/domain/loans/borrower-links.js';
 import { isStranded, redriveMail } from '../../shared/domain/mail/outbox.js';
 import { loanReminderMail, loanReminderNotification, type ReminderFacts } from '../../shared/domain/mail/loan-reminder-templates.js';
 import type { NotificationRecord } from '../../shared/domain/notifications/model.js';
@@ -87,7 +88,8 @@ async function remind(loan: DueLoan, kind: ReminderKind, day: string, context: R
     kind, day, dueDate: loan.due_date, loanedAt: loan.loaned_at, quantity: Number(loan.quantity),
     borrowerName: borrower.name, lenderName: lender?.name || workspace.name, itemName: context.itemName(loan) ?? '(an item)', workspaceName: workspace.name,
   };
-  const mail = borrower.email ? loanReminderMail(borrower.email, lender?.language, facts) : undefined;
+  // the borrower's page of this loan, signed (expires 30 days after the due date)
+  const mail = borrower.email ? loanReminderMail(borrower.email, lender?.language, { ...facts, link: await borrowerLinkFor(loan) }) : undefined;
   let notification: NotificationRecord | undefined;
   if (context.lenderIsMember(loan)) {
     const { title, message } = loanReminderNotification(lender?.language, facts, mail !== undefined);

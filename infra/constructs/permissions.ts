@@ -43,7 +43,7 @@ export function routeGrants(grants: RouteGrants): Grants {
 }
 
 export function backgroundGrants(grants: FunctionGrants): Grants {
-  return { ...grants, mailAccount: false, signingSecret: false };
+  return { ...grants, mailAccount: false, signingSecret: grants.signingSecret ?? false };
 }
 
 function capitalised(value: string): string {

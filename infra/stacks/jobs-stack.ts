@@ -219,6 +219,7 @@ export class JobsStack extends Stack {
       memorySize: sizing.memorySize,
       timeout: sizing.timeout,
       logRetention: props.logRetention,
+      parametersExtension: grants.signingSecret,
       // Reserved out of the account's pool, so a burst of API traffic cannot starve the change
       // feed or a job (infra/functions.ts says how many each gets, and why).
       ...(entry.reservedConcurrency === undefined ? {} : { reservedConcurrency: entry.reservedConcurrency }),

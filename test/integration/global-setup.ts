@@ -1,5 +1,6 @@
 // Starts one local runtime for the whole integration run (in memory, on free ports) and hands its
 // endpoints to the tests: `inject('apiUrl')` etc., and the same values in process.env.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,8 @@ declare module 'vitest' {
     sesEndpoint: string;
     tableName: string;
     bucketName: string;
+    /** the shared runtime's signing secret (access tokens, borrower links) */
+    jwtSecret: string;
     /** everything the shared runtime prints (it runs with --verbose: a line per delivered event) */
     runtimeLog: string;
     /** JSON lines of per-file OpenAPI conformance counts (support/conformance.ts) */
@@ -30,7 +33,10 @@ export default async function setup(project: TestProject) {
   // runs its own runtime against local providers.
   const [offPort, upcItemDbPort] = await freePorts(2);
   const providers = { BARCODE_OFF_URL: `http://127.0.0.1:${offPort}`, BARCODE_UPCITEMDB_URL: `http://127.0.0.1:${upcItemDbPort}` };
-  const runtime = await startRuntime({ env: { ...(await runtimePorts()), ...providers }, args: ['--in-memory', '--verbose'], logFile: runtimeLog });
+  // One signing secret for the runtime and the tests' processes: a job run in a test (the loan
+  // reminders) signs borrower links the runtime must accept.
+  const jwtSecret = randomBytes(48).toString('base64url');
+  const runtime = await startRuntime({ env: { ...(await runtimePorts()), ...providers, JWT_SECRET: jwtSecret }, args: ['--in-memory', '--verbose'], logFile: runtimeLog });
   const { state } = runtime;
 
   project.provide('apiUrl', state.api);
@@ -39,6 +45,7 @@ export default async function setup(project: TestProject) {
   project.provide('sesEndpoint', state.ses);
   project.provide('tableName', state.tableName);
   project.provide('bucketName', state.bucketName);
+  project.provide('jwtSecret', jwtSecret);
   project.provide('runtimeLog', runtimeLog);
   const conformanceFile = join(scratch, 'conformance.jsonl');
   writeFileSync(conformanceFile, '');
@@ -50,6 +57,7 @@ export default async function setup(project: TestProject) {
     SES_ENDPOINT: state.ses,
     TABLE_NAME: state.tableName,
     BUCKET_NAME: state.bucketName,
+    JWT_SECRET: jwtSecret,
     // what the engines accept (s3rver knows only this key pair)
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'S3RVER',

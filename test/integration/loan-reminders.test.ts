@@ -29,6 +29,8 @@ beforeAll(async () => {
   // the handler's logs and metrics stay quiet in this process (read when first imported)
   process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+  // the runtime's secret: the job signs the borrower links its mails carry (read when first used)
+  process.env.JWT_SECRET = inject('jwtSecret');
   process.env.DYNAMODB_SLOW_MS = '60000'; // DynamoDB Local is slower than the alarm threshold; not what this file checks
   handler = (await import('../../functions/jobs/loan-reminders.js')).handler as unknown as Handler;
 });
@@ -51,7 +53,7 @@ const portOf = (url: string) => new URL(url).port;
 async function runCli(day: string): Promise<ReminderRun> {
   const result = await runScript('infra/local/run-job.ts', ['loan-reminders', '--date', day], {
     PORT: portOf(inject('apiUrl')), DYNAMODB_PORT: portOf(inject('dynamodbEndpoint')), S3_PORT: portOf(inject('s3Endpoint')),
-    SES_PORT: portOf(inject('sesEndpoint')), TABLE_NAME: inject('tableName'), BUCKET_NAME: inject('bucketName'),
+    SES_PORT: portOf(inject('sesEndpoint')), TABLE_NAME: inject('tableName'), BUCKET_NAME: inject('bucketName'), JWT_SECRET: inject('jwtSecret'),
   }, 120_000);
   expect(result.code, `npm run job loan-reminders failed:\n${result.output}`).toBe(0);
   expect(result.output).toContain(`as scheduled at ${day}T`);
@@ -236,6 +238,16 @@ describe('the loan reminder job', () => {
     const [ada] = await mailTo(emails.ada);
     expect(ada!.subject).toBe(`Grace Hopper lent you Cordless drill: please return it by ${longDate(day(3))}`);
     expect(ada!.body.text).toContain('It is due back in 3 days');
+    // each mail carries the borrower's page of its own loan (a signed link), in both parts
+    for (const [mail, item] of [[soon!, 'Folding chair'], [ada!, 'Cordless drill']] as const) {
+      const token = /\/b\/([A-Za-z0-9_-]{114})$/m.exec(mail.body.text!)?.[1];
+      expect(token, mail.body.text).toBeDefined();
+      expect(mail.body.html).toContain(`/b/${token}">`);
+      const page = await call('GET', `/b/${token}`, { headers: { accept: 'text/html' } });
+      expect(page.status).toBe(200);
+      expect(page.text).toContain(item);
+      expect(page.text).toContain('I have returned it');
+    }
     // every mail of the workspace went to a borrower's address, never to the lenders
     expect(await mailTo(world.owner.email)).toEqual([]);
     expect(await mailTo(world.member.email)).toEqual([]);

@@ -67,6 +67,7 @@ const signedLength = 1 + 16 * 3 + 4;
 const tokenLength = signedLength + 32;
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const tokenPattern = /^[A-Za-z0-9_-]{114}$/;
+const maxExpirySeconds = 0xffff_ffff;
 
 /** The key of borrower links: derived from the access-token secret for this one use. */
 const linkKey = (secret: Uint8Array | string) => createHmac('sha256', secret).update('home-warehouse/borrower-link/v1').digest();
@@ -87,7 +88,8 @@ export function signBorrowerLink(claims: BorrowerLinkClaims, secret: Uint8Array 
   idBytes(claims.workspaceId).copy(signed, 1);
   idBytes(claims.loanId).copy(signed, 17);
   idBytes(claims.borrowerId).copy(signed, 33);
-  signed.writeUInt32BE(Math.floor(claims.expiresAt.getTime() / 1000), 49);
+  // seconds in 32 bits reach 2106-02-07: a loan due later (the API takes due dates to 9999) gets a link valid until then
+  signed.writeUInt32BE(Math.min(Math.floor(claims.expiresAt.getTime() / 1000), maxExpirySeconds), 49);
   const mac = createHmac('sha256', linkKey(secret)).update(signed).digest();
   return Buffer.concat([signed, mac]).toString('base64url');
 }

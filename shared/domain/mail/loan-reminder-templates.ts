@@ -20,6 +20,8 @@ export interface ReminderFacts {
   /** when the loan was made (RFC 3339) */
   loanedAt: string;
   workspaceName: string;
+  /** the borrower's page of this loan (a signed link, shared/domain/loans/borrower-links.ts), where they can say it is back or ask for time */
+  link?: string;
 }
 
 interface Phrases {
@@ -36,6 +38,8 @@ interface Phrases {
   body: Record<ReminderKind, (facts: ReminderFacts, due: string, loaned: string, daysLeft: number) => string[]>;
   /** labels of the facts block */
   facts: { item: string; quantity: string; due: string; workspace: string; lender: string };
+  /** the paragraph before the borrower's link, and the link's words in the HTML part */
+  link: { lead(lenderName: string): string; label: string };
   closing(lenderName: string): string[];
   notification: Record<ReminderKind, (facts: ReminderFacts, due: string, daysLeft: number, mailed: boolean) => { title: string; message: string }>;
 }
@@ -68,6 +72,10 @@ const en: Phrases = {
     ],
   },
   facts: { item: 'Item', quantity: 'Quantity', due: 'Due back', workspace: 'Workspace', lender: 'Lent by' },
+  link: {
+    lead: (lenderName) => `Already brought it back, or need more time? Tell ${lenderName} on this page (no sign-in needed):`,
+    label: 'Returned it, or need more time?',
+  },
   closing: (lenderName) => ['Thank you!', `Home Warehouse, on behalf of ${lenderName}`],
   notification: {
     DUE_SOON: (facts, due, daysLeft, mailed) => ({
@@ -109,16 +117,19 @@ export function loanReminderMail(to: string, language: string | undefined, facts
     [words.facts.lender, facts.lenderName],
   ];
   const closing = words.closing(facts.lenderName);
+  const lead = words.link.lead(facts.lenderName);
   const text = [
     words.greeting(facts.borrowerName), '',
     ...paragraphs.flatMap((paragraph) => [paragraph, '']),
     ...rows.map(([label, value]) => `${label}: ${value}`), '',
+    ...(facts.link ? [lead, facts.link, ''] : []),
     ...closing, '',
   ].join('\n');
   const html = `<!doctype html><html lang="${escapeHtml(words.locale)}"><body>` +
     `<p>${escapeHtml(words.greeting(facts.borrowerName))}</p>` +
     paragraphs.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`).join('') +
     `<table role="presentation">${rows.map(([label, value]) => `<tr><th align="left">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`).join('')}</table>` +
+    (facts.link ? `<p>${escapeHtml(lead)}<br><a href="${escapeHtml(facts.link)}">${escapeHtml(words.link.label)}</a></p>` : '') +
     `<p>${closing.map(escapeHtml).join('<br>')}</p></body></html>`;
   return { to, subject: words.subject[facts.kind](facts, due, left), text, html };
 }

@@ -19,6 +19,7 @@ import { join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { bundleFunctions, projectRoot, type BundledLambda } from '../../../infra/bundle.js';
 import { formatRatio, record, table } from '../report.js';
+import { canCountInstructions, countImports, type InstructionCounts } from '../instructions.js';
 import { median } from '../stats.js';
 import type { BenchContext } from './types.js';
 
@@ -210,8 +211,10 @@ const extras: Record<string, { source: string; input: string; what: string }> = 
 };
 
 /** Bytes one of `extras` adds to the brief floor (built the same way), so routes needing it are fairly compared. */
+const extraFloorFile = (name: string) => join(benchDir, `floor-${name}`, 'index.mjs');
+
 function extraAllowance(source: string, name: string, floorBytes: number): number {
-  const file = join(benchDir, `floor-${name}`, 'index.mjs');
+  const file = extraFloorFile(name);
   const combined = briefFloorSource + source.replace(/^export const (\w+) =/m, 'const $1 =') + `export const keep_${name} = typeof ${name};\n`;
   return buildBaseline(combined, file).bytes - floorBytes;
 }
@@ -222,6 +225,8 @@ export async function run({ runs, log, previous }: BenchContext) {
   const buildMs = performance.now() - buildStarted;
   const baseline = buildBaseline();
   const clientFloor = buildBaseline(clientFloorSource, clientFloorFile);
+  // A route that bundles the S3 or SES client, or the qrcode core, is held to the brief floor plus that.
+  const allowance = Object.fromEntries(Object.entries(extras).map(([name, extra]) => [name, extraAllowance(extra.source, name, baseline.bytes)]));
   const files = new Set(bundle.entries.flatMap((entry) => outputClosure(bundle.metafile, relative(projectRoot, join(lambdaDir, entry.name, 'index.mjs')).split(sep).join('/')))).size;
   log(
     `built ${bundle.entries.length} Lambda packages (${files} distinct .mjs outputs) with infra/bundle.ts in ${(buildMs / 1000).toFixed(1)} s, one esbuild run, ` +
@@ -277,6 +282,25 @@ export async function run({ runs, log, previous }: BenchContext) {
   }
   log(`  ${schedule.length} imports in ${((performance.now() - importStarted) / 1000).toFixed(1)} s`);
 
+  // The budget's verdict on import cost: instructions (test/bench/instructions.ts), steady where
+  // wall and CPU time are not. Without valgrind the verdict falls back to wall time.
+  let instructions: InstructionCounts | undefined;
+  if (canCountInstructions()) {
+    log(`import instructions: every bundle once, the brief floor 3×, under valgrind's callgrind…`);
+    const floors = [baselineFile, ...Object.keys(extras).map(extraFloorFile)];
+    instructions = await countImports([...floors, ...entries.map((entry) => join(entry.dir, 'index.mjs'))], new Set(floors), {
+      environment: importEnvironment, cwd: benchDir, log,
+    });
+    record('bundle.startup.instructions', instructions.startup, 'instructions');
+    record('bundle.baseline.init-instructions', instructions.imports.get(baselineFile)!, 'instructions');
+  } else {
+    log('import instructions: valgrind is not on this machine (apt-get install valgrind); the init verdict falls back to wall time');
+  }
+  const importInstructions = (entry: BundledLambda) => instructions?.imports.get(join(entry.dir, 'index.mjs'));
+  // the floor a route's import is held to: the brief floor's, plus what each extra client adds to it
+  const floorInstructions = (clients: string[]) => instructions!.imports.get(baselineFile)!
+    + clients.reduce((sum, name) => sum + instructions!.imports.get(extraFloorFile(name))! - instructions!.imports.get(baselineFile)!, 0);
+
   const wall = (list: ImportSample[]) => median(list.map((sample) => sample.wall));
   const cpu = (list: ImportSample[]) => median(list.map((sample) => sample.cpu));
   record('bundle.build.duration', buildMs, 'ms');
@@ -289,9 +313,8 @@ export async function run({ runs, log, previous }: BenchContext) {
   const rows: string[][] = [];
   let oversize = 0;
   let overInit = 0;
+  let overInitWall = 0;
   let overInitCpu = 0;
-  // A route that bundles the S3 or SES client, or the qrcode core, is held to the brief floor plus that.
-  const allowance = Object.fromEntries(Object.entries(extras).map(([name, extra]) => [name, extraAllowance(extra.source, name, baseline.bytes)]));
   const clientsOf = (entry: BundledLambda) => {
     const inputs = Object.keys(bundle.metafile.outputs[relative(projectRoot, join(lambdaDir, entry.name, 'index.mjs')).split(sep).join('/')]?.inputs ?? {});
     return Object.keys(extras).filter((name) => inputs.some((input) => input.includes(extras[name]!.input)));
@@ -305,12 +328,17 @@ export async function run({ runs, log, previous }: BenchContext) {
     // Against the baseline runs paired with this bundle's runs (same moments of the section).
     const time = record(`bundle.${entry.name}.init`, wall(own), 'ms', wall(paired), http ? { budget: initBudget } : {});
     const cpuTime = record(`bundle.${entry.name}.init-cpu`, cpu(own), 'ms', cpu(paired), http ? { budget: initBudget } : {});
+    const counted = importInstructions(entry);
+    const instructionRatio = counted === undefined ? undefined
+      : record(`bundle.${entry.name}.init-instructions`, counted, 'instructions', floorInstructions(clients), http ? { budget: initBudget } : {}).ratio!;
+    const initRatio = instructionRatio ?? time.ratio!;
     const flags = http ? [
       ...(size.ratio! > sizeBudget ? [`size>${sizeBudget}×`] : []),
-      ...(time.ratio! > initBudget ? [`init>${initBudget}×`] : []),
+      ...(initRatio > initBudget ? [`init>${initBudget}×`] : []),
     ] : ['(not a route: no budget)'];
     if (http && size.ratio! > sizeBudget) oversize += 1;
-    if (http && time.ratio! > initBudget) overInit += 1;
+    if (http && initRatio > initBudget) overInit += 1;
+    if (http && time.ratio! > initBudget) overInitWall += 1;
     if (http && cpuTime.ratio! > initBudget) overInitCpu += 1;
     rows.push([
       `${entry.name}${chosen.has(entry.name) ? ' *' : ''}${clients.length ? ` (+${clients.join('+')})` : ''}`,
@@ -321,30 +349,35 @@ export async function run({ runs, log, previous }: BenchContext) {
       String(own.length),
       formatRatio(time.ratio),
       formatRatio(cpuTime.ratio),
+      instructionRatio === undefined ? '' : formatRatio(instructionRatio),
       flags.join(' '),
     ]);
   }
-  rows.push(['(brief floor)', baseline.bytes.toLocaleString('en-US'), '1.00×', wall(baselineSamples).toFixed(1), '', String(baselineSamples.length), '1.00×', '1.00×', '']);
-  rows.push(['(document client alone)', clientFloor.bytes.toLocaleString('en-US'), formatRatio(clientFloor.bytes / baseline.bytes), '', '', '', '', '', '']);
+  rows.push(['(brief floor)', baseline.bytes.toLocaleString('en-US'), '1.00×', wall(baselineSamples).toFixed(1), '', String(baselineSamples.length), '1.00×', '1.00×', instructions ? '1.00×' : '', '']);
+  rows.push(['(document client alone)', clientFloor.bytes.toLocaleString('en-US'), formatRatio(clientFloor.bytes / baseline.bytes), '', '', '', '', '', '', '']);
   const routes = entries.filter((entry) => entry.kind === 'http').length;
   record('bundle.over-size-budget', oversize, 'routes', routes);
   record('bundle.over-init-budget', overInit, 'routes', routes);
+  record('bundle.over-init-wall-budget', overInitWall, 'routes', routes);
   record('bundle.over-init-cpu-budget', overInitCpu, 'routes', routes);
   for (const [name, bytes] of Object.entries(allowance)) record(`bundle.allowance.${name}`, bytes, 'bytes', baseline.bytes);
 
   log();
   log(
     table(
-      ['bundle (* = representative)', '>bytes', '>size ×floor', '>init ms', '>floor ms', '>n', '>init ×floor', '>cpu ×floor', 'flag'],
+      ['bundle (* = representative)', '>bytes', '>size ×floor', '>init ms', '>floor ms', '>n', '>init ×floor', '>cpu ×floor', '>instr ×floor', 'flag'],
       rows,
     ),
   );
   log();
   log(
     `init = median wall time of \`await import(index.mjs)\` in a fresh process; floor ms = median of the baseline runs paired with those runs; ` +
-      `cpu = the same ratio on CPU time (less sensitive to other load on the machine). Budget for HTTP routes: size ≤ ${sizeBudget}× and init ≤ ${initBudget}× ` +
+      `cpu = the same ratio on CPU time; instr = instructions the import executes (callgrind, minus node's start-up of ${instructions ? `${(instructions.startup / 1e6).toFixed(0)} M` : '—'}) ` +
+      `against the brief floor's ${instructions ? `${(instructions.imports.get(baselineFile)! / 1e6).toFixed(1)} M` : '—'}: the init verdict, as wall and CPU time swing by more than the budget between identical runs. ` +
+      `Budget for HTTP routes: size ≤ ${sizeBudget}× and init ≤ ${initBudget}× ` +
       `the brief floor (plus ${Object.entries(allowance).map(([name, bytes]) => `${kb(bytes)} for ${extras[name]!.what}`).join(', ')} where a route needs it). ` +
-      `Over the size budget: ${oversize}/${routes} routes; over the init budget: ${overInit}/${routes} by wall time, ${overInitCpu}/${routes} by CPU time (flagged, not failed).`,
+      `Over the size budget: ${oversize}/${routes} routes; over the init budget: ${overInit}/${routes} (${instructions ? 'by instructions' : 'by wall time'}); ` +
+      `for reference ${overInitWall}/${routes} by wall time, ${overInitCpu}/${routes} by CPU time (flagged, not failed).`,
   );
   if (previous) reportGrowth(entries, previous, log);
 
