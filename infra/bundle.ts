@@ -20,12 +20,12 @@ import { routeTable } from '../shared/contract/index.js';
 import { openApiDocument } from '../shared/contract/openapi.js';
 import { apiVersion, documentFileName } from '../shared/domain/platform/document.js';
 import type { RouteContract } from '../shared/contract/route.js';
-import { changeFeed, routeEntry, scheduledJobs, uploadVerifier, type FunctionEntry, type ScheduledJob } from './functions.js';
+import { changeFeed, mailFeedback, routeEntry, scheduledJobs, uploadVerifier, type FunctionEntry, type ScheduledJob } from './functions.js';
 
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const defaultOutDir = join(projectRoot, 'dist', 'lambda');
 
-export type LambdaKind = 'http' | 'stream' | 's3' | 'job';
+export type LambdaKind = 'http' | 'stream' | 's3' | 'sns' | 'job';
 
 /** Where the reference page's assets live inside the Lambda package of the docs routes. */
 export const docsAssetsFolder = 'swagger-ui';
@@ -37,6 +37,7 @@ const docsRouteIds: ReadonlySet<string> = new Set(['docs', 'docsAsset']);
 
 export const changeFeedEntryName = 'stream-change-feed';
 export const uploadVerifierEntryName = 's3-verify-upload';
+export const mailFeedbackEntryName = 'sns-mail-feedback';
 
 function kebab(value: string): string {
   return value
@@ -74,7 +75,7 @@ export interface LambdaTarget extends FunctionEntry {
   docsAssets: boolean;
 }
 
-/** Every Lambda of the app, in a stable order: routes, change feed, upload verifier, jobs. */
+/** Every Lambda of the app, in a stable order: routes, change feed, upload verifier, mail feedback, jobs. */
 export function lambdaTargets(
   routes: readonly Pick<RouteContract, 'domain' | 'id'>[] = routeTable,
   jobs: readonly ScheduledJob[] = scheduledJobs,
@@ -85,6 +86,7 @@ export function lambdaTargets(
     })),
     { ...changeFeed, name: changeFeedEntryName, kind: 'stream', docsAssets: false },
     { ...uploadVerifier, name: uploadVerifierEntryName, kind: 's3', docsAssets: false },
+    { ...mailFeedback, name: mailFeedbackEntryName, kind: 'sns', docsAssets: false },
     ...jobs.map((job): LambdaTarget => ({ module: job.module, export: job.export, name: jobEntryName(job), kind: 'job', docsAssets: false })),
   ];
   const seen = new Set<string>();

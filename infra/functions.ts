@@ -82,6 +82,17 @@ export const uploadVerifier: BackgroundEntry = {
   grants: { table: 'write', attachments: ['list', 'read', 'delete'], mail: false },
 };
 
+/**
+ * SES bounce and complaint events (configuration set → SNS → this): marks undeliverable addresses
+ * and tells the lender of a bounced loan reminder (shared/domain/mail/feedback.ts). Sends nothing.
+ * Not reserved: SNS retries a throttled delivery, and what still fails lands in the
+ * subscription's dead-letter queue, which alarms.
+ */
+export const mailFeedback: BackgroundEntry = {
+  module: 'functions/sns/mail-feedback.ts', export: 'handler',
+  grants: { table: 'write', attachments: [], mail: false },
+};
+
 export const scheduledJobs: readonly JobDeclaration[] = [
   {
     name: 'purge-workspaces',

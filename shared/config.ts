@@ -55,6 +55,8 @@ function toConfig(env: Record<string, string | undefined>) {
     tableName: env.TABLE_NAME ?? 'home-warehouse',
     bucketName: env.BUCKET_NAME ?? 'home-warehouse-attachments',
     mailFrom: env.MAIL_FROM ?? 'no-reply@home-warehouse.local',
+    /** the SES configuration set sends go through: it publishes bounces and complaints (shared/domain/mail/feedback.ts) */
+    mailConfigurationSet: env.MAIL_CONFIGURATION_SET,
     endpoints: { dynamodb: env.DYNAMODB_ENDPOINT, s3: env.S3_ENDPOINT, ses: env.SES_ENDPOINT },
     jwt: { secret: env.JWT_SECRET, secretParameter: env.JWT_SECRET_PARAMETER },
     parametersExtension: { extensionPort: Number(env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT ?? 2773), sessionToken: env.AWS_SESSION_TOKEN },

@@ -14,7 +14,7 @@ import { config } from '../../shared/config.js';
 import { newId } from '../../shared/domain/ids.js';
 import { borrowerLinkFor } from '../../shared/domain/loans/borrower-links.js';
 import { isStranded, redriveMail } from '../../shared/domain/mail/outbox.js';
-import { loanReminderMail, loanReminderNotification, type ReminderFacts } from '../../shared/domain/mail/loan-reminder-templates.js';
+import { loanReminderMail, loanReminderNotification, type Mailing, type ReminderFacts } from '../../shared/domain/mail/loan-reminder-templates.js';
 import type { NotificationRecord } from '../../shared/domain/notifications/model.js';
 import { dueDaysToRead, isCalendarDay, reminderKey, reminderKindOn, reminderRecord, type ReminderKind } from '../../shared/domain/loans/reminders.js';
 import { openLoansDueOn, recordReminder, reminderContext, type DueLoan, type ReminderContext } from '../../shared/domain/loans/reminders-repository.js';
@@ -34,9 +34,11 @@ export interface ReminderRun {
   daysRead: number;
   /** open loans found due on them (each with a reminder for this day) */
   loans: number;
-  /** reminders recorded now, mailed (handed to the outbox) or skipped (no email) */
+  /** reminders recorded now, mailed (handed to the outbox) or skipped (no email, or undeliverable) */
   mailed: number;
   skipped: number;
+  /** of the skipped: the borrower's address is marked undeliverable (SES bounce or complaint) */
+  undeliverable: number;
   /** found recorded by an earlier or concurrent run */
   existing: number;
   /** stranded mails handed back to the mail projector */
@@ -88,24 +90,25 @@ async function remind(loan: DueLoan, kind: ReminderKind, day: string, context: R
     kind, day, dueDate: loan.due_date, loanedAt: loan.loaned_at, quantity: Number(loan.quantity),
     borrowerName: borrower.name, lenderName: lender?.name || workspace.name, itemName: context.itemName(loan) ?? '(an item)', workspaceName: workspace.name,
   };
+  const mailing: Mailing = !borrower.email ? 'no_email' : context.undeliverable(borrower.email) ? 'undeliverable' : 'mailed';
   // the borrower's page of this loan, signed (expires 30 days after the due date)
-  const mail = borrower.email ? loanReminderMail(borrower.email, lender?.language, { ...facts, link: await borrowerLinkFor(loan) }) : undefined;
+  const mail = mailing === 'mailed' ? loanReminderMail(borrower.email!, lender?.language, { ...facts, link: await borrowerLinkFor(loan) }) : undefined;
   let notification: NotificationRecord | undefined;
   if (context.lenderIsMember(loan)) {
-    const { title, message } = loanReminderNotification(lender?.language, facts, mail !== undefined);
+    const { title, message } = loanReminderNotification(lender?.language, facts, mailing);
     notification = {
       id: newId(), user_id: loan.created_by, workspace_id: loan.workspace_id,
       notification_type: kind === 'DUE_SOON' ? 'LOAN_DUE_SOON' : 'LOAN_OVERDUE', title, message, is_read: false,
       metadata: {
         loan_id: loan.id, inventory_id: loan.inventory_id, item_id: loan.item_id, borrower_id: loan.borrower_id,
-        due_date: loan.due_date, mailed: mail !== undefined,
+        due_date: loan.due_date, mailed: mail !== undefined, ...(mailing === 'undeliverable' ? { undeliverable: true } : {}),
       },
       created_at: now.toISOString(),
     };
   }
   const record = reminderRecord({
     workspaceId: loan.workspace_id, loanId: loan.id, borrowerId: loan.borrower_id, lenderId: loan.created_by, facts,
-    ...(mail ? { mail } : {}), ...(notification ? { notificationId: notification.id } : {}), now,
+    ...(mail ? { mail } : { skipReason: mailing === 'undeliverable' ? 'undeliverable' : 'no_email' }), ...(notification ? { notificationId: notification.id } : {}), now,
   });
   const result = await recordReminder(record, notification);
   if (result.outcome === 'stale') run.stale += 1;
@@ -114,7 +117,10 @@ async function remind(loan: DueLoan, kind: ReminderKind, day: string, context: R
     run.existing += 1;
     if (result.existing) await handBack(key, result.existing, run, now);
   } else if (mail) run.mailed += 1;
-  else run.skipped += 1;
+  else {
+    run.skipped += 1;
+    if (mailing === 'undeliverable') run.undeliverable += 1;
+  }
 }
 
 export const handler = instrumented(async (event: ReminderEvent | undefined, context: Context): Promise<ReminderRun> => {
@@ -126,7 +132,7 @@ export const handler = instrumented(async (event: ReminderEvent | undefined, con
     const kind = reminderKindOn(day, loan.due_date, config.loanReminders);
     return kind ? [{ loan, kind }] : [];
   });
-  const run: ReminderRun = { day, daysRead: wanted.length, loans: due.length, mailed: 0, skipped: 0, existing: 0, redriven: 0, stale: 0, failed: 0 };
+  const run: ReminderRun = { day, daysRead: wanted.length, loans: due.length, mailed: 0, skipped: 0, undeliverable: 0, existing: 0, redriven: 0, stale: 0, failed: 0 };
   const names = due.length > 0
     ? await reminderContext(due.map(({ loan }) => loan), due.map(({ loan, kind }) => reminderKey(loan.workspace_id, loan.id, kind, loan.due_date, day)))
     : undefined;
@@ -152,6 +158,7 @@ export const handler = instrumented(async (event: ReminderEvent | undefined, con
 
   metrics.addMetric(metricNames.remindersRecorded, MetricUnit.Count, run.mailed + run.skipped);
   metrics.addMetric(metricNames.remindersSkipped, MetricUnit.Count, run.skipped);
+  metrics.addMetric(metricNames.remindersUndeliverable, MetricUnit.Count, run.undeliverable);
   if (run.failed > 0) metrics.addMetric(metricNames.remindersFailed, MetricUnit.Count, run.failed);
   logger.info('loan reminders', { ...run });
   // Failing the invocation has Lambda run it again (the job's async retry, same event, same day):

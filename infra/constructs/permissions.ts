@@ -25,6 +25,8 @@ export interface GrantTargets {
   /** attachments bucket name (see DataStack.bucketName) */
   bucketName: string;
   mailFrom: string;
+  /** the configuration set sends name (the jobs stack's); a send that names one needs permission on it too */
+  mailConfigurationSetName?: string;
   jwtSecretParameterName: string;
 }
 
@@ -70,7 +72,7 @@ export function grantsName(grants: Grants): string {
 export function grant(role: iam.Role, grants: Grants, targets: GrantTargets): void {
   if (grants.table !== 'none') grantTableData(role, targets.table, grants.table);
   if (grants.attachments.length) grantAttachments(role, targets.bucketName, grants.attachments);
-  if (grants.mail) grantSendMail(role, targets.mailFrom);
+  if (grants.mail) grantSendMail(role, targets.mailFrom, targets.mailConfigurationSetName);
   if (grants.mailAccount) grantMailAccount(role);
   if (grants.signingSecret) grantReadParameter(role, targets.jwtSecretParameterName);
 }
@@ -118,12 +120,15 @@ export function grantAttachments(role: iam.Role, bucketName: string, access: rea
 }
 
 /** SES v1 `SendEmail`/`SendRawEmail` from the configured sender only (its address and domain identities). */
-export function grantSendMail(role: iam.IRole, mailFrom: string): void {
+export function grantSendMail(role: iam.IRole, mailFrom: string, configurationSetName?: string): void {
   const stack = Stack.of(role);
   const domain = mailFrom.slice(mailFrom.lastIndexOf('@') + 1);
   role.addToPrincipalPolicy(new iam.PolicyStatement({
     actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-    resources: [...new Set([domain, mailFrom])].map((identity) => stack.formatArn({ service: 'ses', resource: 'identity', resourceName: identity })),
+    resources: [
+      ...[...new Set([domain, mailFrom])].map((identity) => stack.formatArn({ service: 'ses', resource: 'identity', resourceName: identity })),
+      ...(configurationSetName ? [stack.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: configurationSetName })] : []),
+    ],
     conditions: { StringEquals: { 'ses:FromAddress': mailFrom } },
   }));
 }

@@ -134,6 +134,8 @@ export function handlerEnvironment(options: RuntimeOptions, secret: string, env:
     DYNAMODB_ENDPOINT: `http://127.0.0.1:${options.dynamodbPort}`,
     S3_ENDPOINT: `http://127.0.0.1:${options.s3Port}`,
     SES_ENDPOINT: `http://127.0.0.1:${options.sesPort}`,
+    // sends name it, so the local SES can play back the mailbox simulator's bounces (infra/local/ses.ts)
+    MAIL_CONFIGURATION_SET: 'home-warehouse-local',
     JWT_SECRET: secret,
     DOCS_ASSETS_DIR: join(repoRoot, 'node_modules', 'swagger-ui-dist'),
     PUBLIC_URL: `http://127.0.0.1:${options.port}`,

@@ -151,7 +151,7 @@ async function main() {
   const { startStreamPoller } = await import('./stream-poller.js');
   const { startScheduler } = await import('./scheduler.js');
   const { functionName, invoke } = await import('./lambda.js');
-  const { changeFeed, uploadVerifier, scheduledJobs } = await import('../functions.js');
+  const { changeFeed, mailFeedback, uploadVerifier, scheduledJobs } = await import('../functions.js');
   const { DynamoDBStreamsClient } = await import('@aws-sdk/client-dynamodb-streams');
 
   // S3, with object-created events going to the upload verifier
@@ -173,7 +173,19 @@ async function main() {
   });
   running.push({ name: 's3rver', stop: s3.stop });
 
-  const ses = await startSes({ port: options.sesPort });
+  // SES, with the mailbox simulator's bounces and complaints going to the mail-feedback handler
+  // (as the configuration set's SNS topic does in AWS)
+  const feedback = functionName(mailFeedback);
+  const ses = await startSes({
+    port: options.sesPort,
+    onFeedback: (event) => {
+      const begun = Date.now();
+      invoke(mailFeedback, event).then(
+        () => options.verbose && say(`[${feedback}] SES feedback → ok (${Date.now() - begun} ms)`),
+        (error: unknown) => warn(`[${feedback}] SES feedback → failed: ${describeError(error)}`),
+      );
+    },
+  });
   running.push({ name: 'aws-ses-v2-local', stop: ses.stop });
 
   // The HTTP API (infra/local/api-server.ts maps every route of the route table to its handler),

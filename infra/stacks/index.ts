@@ -6,7 +6,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { routeTable } from '../../shared/contract/index.js';
 import type { RouteContract } from '../../shared/contract/route.js';
 import { loadConfig } from '../../shared/config.js';
-import { bundleFunctions, changeFeedEntryName, jobEntryName, uploadVerifierEntryName, type BundleResult } from '../bundle.js';
+import { bundleFunctions, changeFeedEntryName, jobEntryName, mailFeedbackEntryName, uploadVerifierEntryName, type BundleResult } from '../bundle.js';
 import { lambdaFunctionName } from '../constructs/app-function.js';
 import { scheduledJobs, type JobDeclaration } from '../functions.js';
 import { ApiStack } from './api-stack.js';
@@ -117,6 +117,8 @@ export function buildApp(props: BuildAppProps = {}): BuiltApp {
     ?? contextString(app, 'corsOrigins')?.split(',').map((origin) => origin.trim()).filter(Boolean)
     ?? configDefaults.corsOrigins;
   const mailFrom = props.mailFrom ?? contextString(app, 'mailFrom') ?? configDefaults.mailFrom;
+  // the configuration set of every send: it publishes bounces and complaints (infra/stacks/jobs-stack.ts)
+  const mailConfigurationSetName = `${prefix}-mail`;
   const jwtSecretParameterName = props.jwtSecretParameterName ?? contextString(app, 'jwtSecretParameter') ?? `/${prefix}/jwt-secret`;
   const alarmEmail = props.alarmEmail ?? contextString(app, 'alarmEmail');
   const publicUrl = props.publicUrl ?? contextString(app, 'publicUrl');
@@ -162,7 +164,7 @@ export function buildApp(props: BuildAppProps = {}): BuiltApp {
     ...(publicUrl === undefined ? {} : { publicUrl }),
   });
 
-  const background = [changeFeedEntryName, uploadVerifierEntryName, ...jobs.map(jobEntryName)];
+  const background = [changeFeedEntryName, uploadVerifierEntryName, mailFeedbackEntryName, ...jobs.map(jobEntryName)];
   const monitored: MonitoredFunction[] = [
     ...api.routeFunctions.map((fn) => ({ functionName: fn.functionName, group: fn.contract.domain, label: fn.contract.id })),
     ...background.map((name) => ({ functionName: lambdaFunctionName(prefix, name), group: 'background', label: name })),
@@ -179,8 +181,8 @@ export function buildApp(props: BuildAppProps = {}): BuiltApp {
     env,
     description: 'Home Warehouse: change feed, upload verifier and scheduled jobs',
     jobs, codeDirOf, dataParameters, bucketName: data.bucketName,
-    environment: { ...environment, ...reminderSettings, PUBLIC_URL: publicUrl ?? api.api.apiEndpoint },
-    mailFrom, jwtSecretParameterName, functionNamePrefix: prefix, logRetention, alarmActions: [observability.alarmAction],
+    environment: { ...environment, ...reminderSettings, PUBLIC_URL: publicUrl ?? api.api.apiEndpoint, MAIL_CONFIGURATION_SET: mailConfigurationSetName },
+    mailFrom, mailConfigurationSetName, jwtSecretParameterName, functionNamePrefix: prefix, logRetention, alarmActions: [observability.alarmAction],
   });
 
   // Names and SSM parameters, not references, tie these to the data stack: keep the deploy order

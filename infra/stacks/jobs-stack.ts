@@ -1,9 +1,11 @@
 // The Lambdas that are not HTTP routes (infra/functions.ts): the change feed on the table's
 // stream, the upload verifier on S3 "Object Created" events (through EventBridge, so the data
 // stack does not depend on this one), and one EventBridge Scheduler schedule per scheduled job.
-// Every asynchronous path ends in a queue with an alarm (infra/constructs/failure-queue.ts), so
-// no event is lost silently: the stream's on-failure queue, Lambda's on-failure destination of
-// the verifier and of each job, the rule's and the schedules' dead-letter queues.
+// It also holds the mail's configuration set, whose bounces and complaints go through an SNS topic
+// to the mail-feedback handler. Every asynchronous path ends in a queue with an alarm
+// (infra/constructs/failure-queue.ts), so no event is lost silently: the stream's on-failure queue,
+// Lambda's on-failure destination of the verifier, the mail feedback and each job, the rule's, the
+// subscription's and the schedules' dead-letter queues.
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -13,14 +15,18 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as ses from 'aws-cdk-lib/aws-ses';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { changeFeedEntryName, jobEntryName, uploadVerifierEntryName } from '../bundle.js';
+import { changeFeedEntryName, jobEntryName, mailFeedbackEntryName, uploadVerifierEntryName } from '../bundle.js';
 import { AppFunction, lambdaFunctionName } from '../constructs/app-function.js';
 import { AsyncFailures, failureQueue, queueDepthAlarm } from '../constructs/failure-queue.js';
 import { backgroundGrants, grant, type Grants } from '../constructs/permissions.js';
+import { serviceTopicKey } from '../constructs/service-topic-key.js';
 import { StreamConsumer } from '../constructs/stream-consumer.js';
-import { changeFeed, uploadVerifier, type BackgroundEntry, type JobDeclaration } from '../functions.js';
+import { changeFeed, mailFeedback, uploadVerifier, type BackgroundEntry, type JobDeclaration } from '../functions.js';
 import { importTable, pendingUploadsPrefix, type DataParameters } from './data-stack.js';
 
 const runbook = 'runbooks/incident-response.md, "Failure queues"';
@@ -35,6 +41,8 @@ export interface JobsStackProps extends StackProps {
   /** variables every function gets (see shared/config.ts); TABLE_NAME is added from the data stack's parameter */
   environment: Record<string, string>;
   mailFrom: string;
+  /** the SES configuration set every send goes through (its bounces and complaints reach the mail-feedback handler); also MAIL_CONFIGURATION_SET in `environment` */
+  mailConfigurationSetName: string;
   jwtSecretParameterName: string;
   functionNamePrefix: string;
   logRetention: logs.RetentionDays;
@@ -64,6 +72,9 @@ export class JobsStack extends Stack {
   readonly uploadRuleDeadLetters: sqs.Queue;
   readonly scheduledJobs: (BackgroundFunction & { schedule: scheduler.CfnSchedule; failures: AsyncFailures })[] = [];
   readonly scheduleDeadLetters?: sqs.Queue;
+  readonly mailConfigurationSet: ses.ConfigurationSet;
+  readonly mailFeedbackTopic: sns.Topic;
+  readonly mailFeedback: BackgroundFunction;
   readonly alarms: cloudwatch.Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: JobsStackProps) {
@@ -111,6 +122,37 @@ export class JobsStack extends Stack {
       this.uploadVerifierFailures.alarm,
       queueDepthAlarm(this, 'UploadEventsFailuresAlarm', this.uploadRuleDeadLetters,
         `Upload events could not be delivered to the upload verifier; see ${runbook}.`, props.alarmActions),
+    );
+
+    // Mail feedback: every send goes through this configuration set, which publishes bounces and
+    // complaints to a topic; the mail-feedback handler marks undeliverable addresses and tells the
+    // lender of a bounced reminder. SNS invokes it asynchronously: what it fails on after Lambda's
+    // retries lands in its on-failure queue, what SNS cannot deliver in the subscription's
+    // dead-letter queue; both alarm.
+    this.mailConfigurationSet = new ses.ConfigurationSet(this, 'MailConfigurationSet', {
+      configurationSetName: props.mailConfigurationSetName,
+      reputationMetrics: true,
+    });
+    // Encrypted with a key SES may use.
+    const feedbackKey = serviceTopicKey(this, 'MailFeedbackKey', 'Encrypts the SES bounce and complaint topic of Home Warehouse', 'ses.amazonaws.com',
+      { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } });
+    this.mailFeedbackTopic = new sns.Topic(this, 'MailFeedbackTopic', { displayName: 'Home Warehouse SES bounces and complaints', masterKey: feedbackKey, enforceSSL: true });
+    this.mailConfigurationSet.addEventDestination('BouncesAndComplaints', {
+      destination: ses.EventDestination.snsTopic(this.mailFeedbackTopic),
+      events: [ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
+    });
+    this.mailFeedback = this.backgroundFunction(props, mailFeedbackEntryName, 'Marks addresses SES reports undeliverable', mailFeedback, {
+      memorySize: 512, timeout: Duration.seconds(30),
+    });
+    const feedbackFailures = new AsyncFailures(this, 'MailFeedbackFailures', {
+      handler: this.mailFeedback.function, runbook, alarmActions: props.alarmActions,
+    });
+    const feedbackDeadLetters = failureQueue(this, 'MailFeedbackDeadLetters', 'the dead-letter queue of the SES feedback subscription');
+    this.mailFeedbackTopic.addSubscription(new subscriptions.LambdaSubscription(this.mailFeedback.function, { deadLetterQueue: feedbackDeadLetters }));
+    this.alarms.push(
+      feedbackFailures.alarm,
+      queueDepthAlarm(this, 'MailFeedbackDeadLettersAlarm', feedbackDeadLetters,
+        `SES bounce or complaint notifications could not be delivered to the mail-feedback handler; see ${runbook}.`, props.alarmActions),
     );
 
     if (props.jobs.length > 0) this.scheduleDeadLetters = this.schedule(props);
@@ -208,7 +250,10 @@ export class JobsStack extends Stack {
       description: `Lambda ${entryName}`,
     });
     const grants = backgroundGrants(entry.grants);
-    grant(role, grants, { table: this.table, bucketName: props.bucketName, mailFrom: props.mailFrom, jwtSecretParameterName: props.jwtSecretParameterName });
+    grant(role, grants, {
+      table: this.table, bucketName: props.bucketName, mailFrom: props.mailFrom, mailConfigurationSetName: props.mailConfigurationSetName,
+      jwtSecretParameterName: props.jwtSecretParameterName,
+    });
     const functionName = lambdaFunctionName(props.functionNamePrefix, entryName);
     const { function: fn } = new AppFunction(this, entryName, {
       functionName,

@@ -2,16 +2,15 @@
 // app-function.ts), so this stack charts ~170 functions by name without ~170 cross-stack exports.
 // The app's own metrics (EMF through Powertools) are charted by the names in
 // shared/observability/metric-names.ts, the same constants the code emits.
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { tableDefinition } from '../../shared/db/table-definition.js';
+import { serviceTopicKey } from '../constructs/service-topic-key.js';
 import * as metricNames from '../../shared/observability/metric-names.js';
 import { metricDimensions } from '../../shared/observability/metric-dimensions.js';
 import { importTable, type DataParameters } from './data-stack.js';
@@ -63,21 +62,8 @@ export class ObservabilityStack extends Stack {
   constructor(scope: Construct, id: string, props: ObservabilityStackProps) {
     super(scope, id, props);
 
-    // Alarm notifications, encrypted with a key CloudWatch may use (the AWS managed SNS key
-    // does not let CloudWatch alarms publish).
-    const key = new kms.Key(this, 'AlarmTopicKey', {
-      description: 'Encrypts the alarm topic of Home Warehouse',
-      enableKeyRotation: true,
-      pendingWindow: Duration.days(7),
-      // It encrypts nothing but notifications in flight; it goes away with the topic.
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    // The statement of AWS's guide for alarms on encrypted topics ("*" is this key, in a key policy).
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-      resources: ['*'],
-    }));
+    // Alarm notifications, encrypted with a key CloudWatch may use.
+    const key = serviceTopicKey(this, 'AlarmTopicKey', 'Encrypts the alarm topic of Home Warehouse', 'cloudwatch.amazonaws.com');
     this.topic = new sns.Topic(this, 'Alarms', { displayName: 'Home Warehouse alarms', masterKey: key, enforceSSL: true });
     if (props.alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
     this.alarmAction = new actions.SnsAction(this.topic);

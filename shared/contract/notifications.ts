@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { document, route } from './route.js';
 import { example, IdOut, IntOut, named, pageOf, PageQuery, TimestampOut, Uuid } from './common.js';
 
-export const notificationTypes = ['LOAN_DUE_SOON', 'LOAN_OVERDUE', 'LOAN_RETURNED', 'LOW_STOCK', 'WORKSPACE_INVITE', 'MEMBER_JOINED', 'SYSTEM', 'RETURN_CLAIMED', 'EXTENSION_REQUESTED'] as const;
+export const notificationTypes = ['LOAN_DUE_SOON', 'LOAN_OVERDUE', 'LOAN_RETURNED', 'LOW_STOCK', 'WORKSPACE_INVITE', 'MEMBER_JOINED', 'SYSTEM', 'RETURN_CLAIMED', 'EXTENSION_REQUESTED', 'MAIL_UNDELIVERABLE'] as const;
 
 const notificationExample = {
   id: '0193a5e2-7c1a-7b3e-9f00-dddddddddddd', user_id: '0193a5e2-7c1a-7b3e-9f00-1c2d3e4f5a6b',

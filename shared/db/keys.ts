@@ -17,6 +17,13 @@ export const loginAttemptsOfEmail = (email: string, window: number) => ({ PK: `T
 export const passwordReset = (tokenHash: string) => ({ PK: `RESET#${tokenHash}`, SK: 'RESET' });
 /** a mail waiting to be sent by the change feed's mail projector (see shared/domain/mail/outbox.ts) */
 export const mailOutbox = (mailId: string) => ({ PK: `OUTBOX#${mailId}`, SK: 'MAIL' });
+/**
+ * An address SES reported undeliverable (a permanent bounce or a complaint, shared/domain/mail/feedback.ts):
+ * nothing more is mailed to it. Lower-cased, as the mail projector and the reminder job look it up.
+ */
+export const undeliverableAddress = (email: string) => ({ PK: `MAIL#${email.toLowerCase()}`, SK: 'UNDELIVERABLE' });
+/** that one lender of one workspace was told about it (at most once) */
+export const undeliverableToldLender = (email: string, workspaceId: string, userId: string) => ({ PK: `MAIL#${email.toLowerCase()}`, SK: `TOLD#${workspaceId}#${userId}` });
 
 export const workspace = (workspaceId: string) => ({ PK: `WS#${workspaceId}`, SK: 'WS' });
 export const slugGuard = (slug: string) => ({ PK: `UNIQUE#SLUG#${slug}`, SK: 'UNIQUE' });

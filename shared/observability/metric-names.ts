@@ -28,6 +28,16 @@ export const remindersRecorded = 'RemindersRecorded';
 export const remindersSent = 'RemindersSent';
 /** loan reminders recorded without a mail: the borrower has no email address (the lender is still notified) */
 export const remindersSkipped = 'RemindersSkipped';
+/** loan reminders recorded without a mail because SES reported the borrower's address undeliverable (the lender is still notified) */
+export const remindersUndeliverable = 'RemindersUndeliverable';
+/** SES permanent bounces reported (mail-feedback handler) */
+export const mailsBounced = 'MailsBounced';
+/** SES complaints reported (mail-feedback handler) */
+export const mailsComplained = 'MailsComplained';
+/** addresses newly marked undeliverable (nothing more is mailed to them) */
+export const addressesMarkedUndeliverable = 'AddressesMarkedUndeliverable';
+/** mails the mail projector did not send because their address is marked undeliverable */
+export const mailsSuppressed = 'MailsSuppressed';
 /** loan reminder mails given up after every attempt (each also logs `mail not sent`), and reminders the job could not record (logged; its retry tries them again) */
 export const remindersFailed = 'RemindersFailed';
 

@@ -533,7 +533,8 @@ describe('jobs stack', () => {
 
   it('runs every background Lambda on Node.js 22, arm64', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
-    expect(functions).toHaveLength(2 + jobs.length);
+    // change feed, upload verifier, mail feedback, one per job
+    expect(functions).toHaveLength(3 + jobs.length);
     for (const fn of functions) expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' });
   });
 });

@@ -25,11 +25,11 @@ describe('entry and function names', () => {
     expect(jobEntryName({ name: 'loanReminders' })).toBe('job-loan-reminders');
   });
 
-  it('lists every Lambda once: routes, change feed, upload verifier, jobs', () => {
+  it('lists every Lambda once: routes, change feed, upload verifier, mail feedback, jobs', () => {
     const targets = lambdaTargets([fakeRoute('a', 'one'), fakeRoute('b', 'two')], [
       { name: 'sweep', module: 'functions/jobs/sweep.ts', export: 'handler', schedule: 'rate(1 day)', description: 'x' },
     ]);
-    expect(targets.map((target) => target.name)).toEqual(['http-a-one', 'http-b-two', 'stream-change-feed', 's3-verify-upload', 'job-sweep']);
+    expect(targets.map((target) => target.name)).toEqual(['http-a-one', 'http-b-two', 'stream-change-feed', 's3-verify-upload', 'sns-mail-feedback', 'job-sweep']);
     expect(targets[0]).toMatchObject({ module: 'functions/http/a.ts', export: 'one', kind: 'http' });
     expect(() => lambdaTargets([fakeRoute('a', 'one'), fakeRoute('a', 'one')], [])).toThrow(/share the bundle name/);
   });

@@ -45,9 +45,9 @@ beforeAll(() => {
 });
 
 describe('asynchronous paths', () => {
-  it('send what the upload verifier and each job fail on to an on-failure queue', () => {
+  it('send what the upload verifier, the mail feedback and each job fail on to an on-failure queue', () => {
     const invokeConfigs = ofType('AWS::Lambda::EventInvokeConfig').map(([, config]) => config.Properties);
-    const asyncFunctions = [synth.built.jobs.uploadVerifier, ...synth.built.jobs.scheduledJobs];
+    const asyncFunctions = [synth.built.jobs.uploadVerifier, synth.built.jobs.mailFeedback, ...synth.built.jobs.scheduledJobs];
     expect(invokeConfigs).toHaveLength(asyncFunctions.length);
     for (const fn of asyncFunctions) {
       const config = invokeConfigs.find((candidate) => candidate.FunctionName.Ref === functionId(fn.functionName))!;
@@ -99,8 +99,8 @@ describe('asynchronous paths', () => {
 
   it('keeps every failure queue encrypted and TLS-only, and alarms on each one to the alarm topic', () => {
     const queues = ofType('AWS::SQS::Queue');
-    // change feed, verifier (Lambda and rule), one per job, the schedules' dead letters
-    expect(queues).toHaveLength(1 + 2 + jobs.length + 1);
+    // change feed, verifier (Lambda and rule), mail feedback (Lambda and subscription), one per job, the schedules' dead letters
+    expect(queues).toHaveLength(1 + 2 + 2 + jobs.length + 1);
     const alarms = queueAlarms();
     for (const [id, queue] of queues) {
       expect(queue.Properties.SqsManagedSseEnabled, id).toBe(true);
@@ -112,6 +112,25 @@ describe('asynchronous paths', () => {
       const policy = ofType('AWS::SQS::QueuePolicy').find(([, candidate]) => JSON.stringify(candidate.Properties.Queues) === JSON.stringify([{ Ref: id }]));
       expect(JSON.stringify(policy?.[1].Properties.PolicyDocument), id).toContain('"aws:SecureTransport":"false"');
     }
+  });
+
+  it('publishes SES bounces and complaints of the configuration set every send names to the mail-feedback handler, dead-lettering what SNS cannot deliver', () => {
+    const [setId, set] = ofType('AWS::SES::ConfigurationSet')[0]!;
+    expect(set.Properties.Name).toBe('hw-mail');
+    const [, destination] = ofType('AWS::SES::ConfigurationSetEventDestination')[0]!;
+    expect(destination.Properties.ConfigurationSetName).toEqual({ Ref: setId });
+    expect(destination.Properties.EventDestination.MatchingEventTypes.sort()).toEqual(['bounce', 'complaint']);
+    const topicId = destination.Properties.EventDestination.SnsDestination.TopicARN.Ref as string;
+    expect(resources[topicId]!.Properties.KmsMasterKeyId).toBeDefined();
+    const [, subscription] = ofType('AWS::SNS::Subscription')[0]!;
+    expect(subscription.Properties).toMatchObject({ Protocol: 'lambda', TopicArn: { Ref: topicId } });
+    expect(subscription.Properties.Endpoint['Fn::GetAtt'][0]).toBe(functionId(synth.built.jobs.mailFeedback.functionName));
+    const deadLetters = subscription.Properties.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0] as string;
+    expect(resources[deadLetters]!.Type).toBe('AWS::SQS::Queue');
+    // the change feed sends through the set: its role may name it, and it gets its name
+    const feed = ofType('AWS::Lambda::Function').find(([id]) => id === functionId(synth.built.jobs.changeFeed.functionName))![1];
+    expect(feed.Properties.Environment.Variables.MAIL_CONFIGURATION_SET).toBe('hw-mail');
+    expect(JSON.stringify(ofType('AWS::IAM::Policy'))).toContain(':configuration-set/hw-mail');
   });
 
   it('runs the upload verifier only for keys under the pending-uploads prefix', () => {

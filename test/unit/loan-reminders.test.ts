@@ -95,9 +95,18 @@ describe('reminder mails', () => {
     expect(loanReminderMail('a@b.c', undefined, facts)).toEqual(loanReminderMail('a@b.c', 'en', facts));
   });
 
-  it('tell the lender whether the borrower was mailed', () => {
-    expect(loanReminderNotification('en', facts, true)).toEqual({ title: 'Due in 3 days: Drill & bits', message: 'Ada <Lovelace> has 2 × Drill & bits until Thursday 24 December 2026. We mailed them a reminder.' });
-    expect(loanReminderNotification('en', { ...facts, kind: 'OVERDUE', day: '2026-12-25' }, false).message).toMatch(/\(1 day ago\)\. They have no email address, so no reminder was mailed\.$/);
+  it("carry the borrower's page of the loan when given one, in both parts", () => {
+    const link = 'https://api.example.com/b/abc?x=1&y=2';
+    const mail = loanReminderMail('a@b.c', 'en', { ...facts, link });
+    expect(mail.text).toContain(`on this page (no sign-in needed):\n${link}\n`);
+    expect(mail.html).toContain('<a href="https://api.example.com/b/abc?x=1&amp;y=2">Returned it, or need more time?</a>');
+    expect(loanReminderMail('a@b.c', 'en', facts).text).not.toContain('/b/');
+  });
+
+  it('tell the lender whether the borrower was mailed, and why not', () => {
+    expect(loanReminderNotification('en', facts, 'mailed')).toEqual({ title: 'Due in 3 days: Drill & bits', message: 'Ada <Lovelace> has 2 × Drill & bits until Thursday 24 December 2026. We mailed them a reminder.' });
+    expect(loanReminderNotification('en', { ...facts, kind: 'OVERDUE', day: '2026-12-25' }, 'no_email').message).toMatch(/\(1 day ago\)\. They have no email address, so no reminder was mailed\.$/);
+    expect(loanReminderNotification('en', facts, 'undeliverable').message).toMatch(/Mail to their address does not arrive \(SES reported it undeliverable\), so no reminder was mailed; ask Ada <Lovelace> for another address\.$/);
   });
 
   it('are recorded pending with the mail, or skipped without an address', () => {

@@ -4,7 +4,7 @@
 // - what the mails and notifications name (items, borrowers, workspaces, lenders and whether they
 //   are still members) and the reminders already recorded: one BatchGetItem of the distinct keys of
 //   the run, so a loan seen again (every day of its "due soon" window, a rerun) costs a read, not a
-//   cancelled transaction;
+//   cancelled transaction; then one of the borrowers' distinct addresses, for the undeliverable marks;
 // - each reminder: one TransactWriteItems that puts the record only if it is absent, checks that
 //   the loan is still open with that due date and that its workspace is active, and writes the
 //   lender's notification with its unread counter. A second run, a retry or a concurrent run finds
@@ -13,6 +13,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import * as keys from '../../db/keys.js';
 import { batchGet, cancellationReasons, queryAll, tableName, transactWrite, type TransactItem } from '../../db/table.js';
+import { undeliverableAmong } from '../mail/feedback.js';
 import { notificationWrites } from '../notifications/repository.js';
 import type { NotificationRecord } from '../notifications/model.js';
 import type { reminderRecord } from './reminders.js';
@@ -50,6 +51,8 @@ export interface ReminderContext {
   lenderIsMember(loan: DueLoan): boolean;
   /** a reminder record read with the rest, when it exists */
   stored(key: { PK: string; SK: string }): Record<string, unknown> | undefined;
+  /** whether SES reported this address undeliverable (shared/domain/mail/feedback.ts) */
+  undeliverable(email: string): boolean;
 }
 
 type Stored = Record<string, unknown> & { PK: string; SK: string };
@@ -70,6 +73,9 @@ export async function reminderContext(loans: readonly DueLoan[], records: readon
   for (const item of await batchGet<Stored>([...wanted.values()])) found.set(`${item.PK}|${item.SK}`, item);
   const get = (key: { PK: string; SK: string }) => found.get(`${key.PK}|${key.SK}`);
   const text = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? value : undefined);
+  // then the marks of the borrowers' addresses: a second BatchGetItem, of distinct addresses
+  const emails = loans.flatMap((loan) => text(get(keys.entity(loan.workspace_id, 'BORROWER', loan.borrower_id))?.email) ?? []);
+  const undeliverable = await undeliverableAmong(emails);
   return {
     itemName: (loan) => text(get(keys.entity(loan.workspace_id, 'ITEM', loan.item_id))?.name),
     borrower(loan) {
@@ -90,6 +96,7 @@ export async function reminderContext(loans: readonly DueLoan[], records: readon
     },
     lenderIsMember: (loan) => get(keys.member(loan.workspace_id, loan.created_by)) !== undefined,
     stored: (key) => get(key),
+    undeliverable: (email) => undeliverable.has(email.toLowerCase()),
   };
 }
 

@@ -62,8 +62,10 @@ export interface ReminderRecordInput {
   borrowerId: string;
   lenderId: string;
   facts: ReminderFacts;
-  /** the mail to the borrower; absent when they have no email address */
+  /** the mail to the borrower; absent when they have no email address or it is undeliverable */
   mail?: MailContent;
+  /** why there is no mail (default: no email address) */
+  skipReason?: 'no_email' | 'undeliverable';
   /** the lender's notification written with it, when they are still a member */
   notificationId?: string;
   now: Date;
@@ -72,7 +74,8 @@ export interface ReminderRecordInput {
 /**
  * The stored reminder: what it is about, and (when mailed) the outbox fields the mail projector
  * sends from (`to`, `subject`, `text`, `html`, `status` pending → sending → sent/failed,
- * `attempts`). Without an email address it is recorded `skipped` and nothing is sent.
+ * `attempts`). Without an email address, or with one SES reported undeliverable, it is recorded
+ * `skipped` (with its `skip_reason`) and nothing is sent.
  */
 export function reminderRecord(input: ReminderRecordInput) {
   const { facts } = input;
@@ -90,7 +93,7 @@ export function reminderRecord(input: ReminderRecordInput) {
     day: facts.day,
     ...(input.mail
       ? { status: 'pending', attempts: 0, to: input.mail.to, subject: input.mail.subject, text: input.mail.text, html: input.mail.html }
-      : { status: 'skipped', skip_reason: 'no_email' }),
+      : { status: 'skipped', skip_reason: input.skipReason ?? 'no_email' }),
     ...(input.notificationId ? { notification_id: input.notificationId } : {}),
     created_at: input.now.toISOString(),
     ttl: ttlAt(new Date(Date.parse(`${facts.day}T00:00:00Z`) + keepDays * dayMs)),

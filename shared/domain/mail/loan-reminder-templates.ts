@@ -6,6 +6,8 @@
 import { escapeHtml, type MailContent } from './templates.js';
 
 export type ReminderKind = 'DUE_SOON' | 'OVERDUE';
+/** what became of the borrower's mail: sent, no address, or an address SES reported undeliverable */
+export type Mailing = 'mailed' | 'no_email' | 'undeliverable';
 
 /** What a reminder says; dates are calendar days (`YYYY-MM-DD`, UTC). */
 export interface ReminderFacts {
@@ -41,7 +43,9 @@ interface Phrases {
   /** the paragraph before the borrower's link, and the link's words in the HTML part */
   link: { lead(lenderName: string): string; label: string };
   closing(lenderName: string): string[];
-  notification: Record<ReminderKind, (facts: ReminderFacts, due: string, daysLeft: number, mailed: boolean) => { title: string; message: string }>;
+  notification: Record<ReminderKind, (facts: ReminderFacts, due: string, daysLeft: number, mailing: Mailing) => { title: string; message: string }>;
+  /** the notification's last sentence: whether the borrower was mailed, and if not, why */
+  mailing: Record<Mailing, (facts: ReminderFacts) => string>;
 }
 
 const days = (count: number) => (count === 1 ? '1 day' : `${count} days`);
@@ -72,21 +76,26 @@ const en: Phrases = {
     ],
   },
   facts: { item: 'Item', quantity: 'Quantity', due: 'Due back', workspace: 'Workspace', lender: 'Lent by' },
+  mailing: {
+    mailed: () => 'We mailed them a reminder.',
+    no_email: () => 'They have no email address, so no reminder was mailed.',
+    undeliverable: (facts) => `Mail to their address does not arrive (SES reported it undeliverable), so no reminder was mailed; ask ${facts.borrowerName} for another address.`,
+  },
   link: {
     lead: (lenderName) => `Already brought it back, or need more time? Tell ${lenderName} on this page (no sign-in needed):`,
     label: 'Returned it, or need more time?',
   },
   closing: (lenderName) => ['Thank you!', `Home Warehouse, on behalf of ${lenderName}`],
   notification: {
-    DUE_SOON: (facts, due, daysLeft, mailed) => ({
+    DUE_SOON: (facts, due, daysLeft, mailing) => ({
       title: `Due ${daysLeft === 0 ? 'today' : daysLeft === 1 ? 'tomorrow' : `in ${days(daysLeft)}`}: ${facts.itemName}`,
       message: `${facts.borrowerName} has ${en.what(facts.itemName, facts.quantity)} until ${due}. ` +
-        (mailed ? 'We mailed them a reminder.' : 'They have no email address, so no reminder was mailed.'),
+        en.mailing[mailing](facts),
     }),
-    OVERDUE: (facts, due, daysLeft, mailed) => ({
+    OVERDUE: (facts, due, daysLeft, mailing) => ({
       title: `Overdue: ${facts.itemName}`,
       message: `${facts.borrowerName} still has ${en.what(facts.itemName, facts.quantity)}, due back on ${due} (${days(-daysLeft)} ago). ` +
-        (mailed ? 'We mailed them a reminder.' : 'They have no email address, so no reminder was mailed.'),
+        en.mailing[mailing](facts),
     }),
   },
 };
@@ -135,7 +144,7 @@ export function loanReminderMail(to: string, language: string | undefined, facts
 }
 
 /** The lender's in-app notification of the same reminder. */
-export function loanReminderNotification(language: string | undefined, facts: ReminderFacts, mailed: boolean): { title: string; message: string } {
+export function loanReminderNotification(language: string | undefined, facts: ReminderFacts, mailing: Mailing): { title: string; message: string } {
   const words = phrasesFor(language);
-  return words.notification[facts.kind](facts, longDate(words, facts.dueDate), daysUntil(facts.day, facts.dueDate), mailed);
+  return words.notification[facts.kind](facts, longDate(words, facts.dueDate), daysUntil(facts.day, facts.dueDate), mailing);
 }

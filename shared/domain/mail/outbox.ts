@@ -26,7 +26,8 @@ export interface OutboxMail extends Omit<MailContent, 'to'> {
   created_at: string;
 }
 
-export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
+/** `undeliverable`: not sent, as SES reported the address undeliverable after the mail was written (shared/domain/mail/feedback.ts) */
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'undeliverable';
 
 export const maxMailAttempts = 3;
 /** How long a claim holds before another delivery may take the mail over. */
@@ -69,19 +70,24 @@ export async function claimMail(key: MailKey, now: Date): Promise<number | undef
 }
 
 /** Records how a claimed send went: `sent`, `pending` again (to be retried) or `failed` for good. */
-export async function settleMail(key: MailKey, outcome: { status: 'sent'; messageId?: string } | { status: 'pending' | 'failed'; error: string }): Promise<void> {
+export async function settleMail(
+  key: MailKey,
+  outcome: { status: 'sent'; messageId?: string } | { status: 'pending' | 'failed'; error: string } | { status: 'undeliverable' },
+): Promise<void> {
   const at = new Date().toISOString();
   await documents.send(new UpdateCommand({
     TableName: tableName,
     Key: { PK: key.PK, SK: key.SK },
     UpdateExpression: outcome.status === 'sent'
       ? 'SET #status = :status, sent_at = :at, message_id = :id REMOVE claimed_at'
-      : 'SET #status = :status, last_error = :error, last_error_at = :at REMOVE claimed_at',
+      : outcome.status === 'undeliverable'
+        ? 'SET #status = :status, settled_at = :at REMOVE claimed_at'
+        : 'SET #status = :status, last_error = :error, last_error_at = :at REMOVE claimed_at',
     ConditionExpression: '#status = :sending',
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: {
       ':status': outcome.status, ':at': at, ':sending': 'sending',
-      ...(outcome.status === 'sent' ? { ':id': outcome.messageId ?? 'unknown' } : { ':error': outcome.error }),
+      ...(outcome.status === 'sent' ? { ':id': outcome.messageId ?? 'unknown' } : outcome.status === 'undeliverable' ? {} : { ':error': outcome.error }),
     },
   }));
 }

@@ -5,6 +5,8 @@ export interface MailContent {
   subject: string;
   text: string;
   html: string;
+  /** SES message tags: they come back in the bounce and complaint events of this mail (shared/domain/mail/feedback.ts) */
+  tags?: Record<string, string>;
 }
 
 export const escapeHtml = (value: string) =>
