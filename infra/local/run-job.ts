@@ -58,11 +58,17 @@ try {
 }
 
 const { invoke } = await import('./lambda.js');
+const { withCapacityTally } = await import('../../shared/observability/capacity.js');
 const { scheduledJobEvent } = await import('./scheduler.js');
 say(`running job ${job!.name} (${job!.module}#${job!.export}) as scheduled at ${scheduledAt.toISOString()}…`);
 const started = Date.now();
 try {
-  const result = await invoke(job!, scheduledJobEvent(job!, scheduledAt, region), { timeoutMs: 15 * 60_000 });
+  // what the run cost in DynamoDB capacity, as DynamoDB Local reports it (the bench reads this line)
+  const result = await withCapacityTally(async (tally) => {
+    const answer = await invoke(job!, scheduledJobEvent(job!, scheduledAt, region), { timeoutMs: 15 * 60_000 });
+    say(`consumed capacity: read ${tally.read} RCU, write ${tally.write} WCU in ${tally.calls} DynamoDB calls`);
+    return answer;
+  });
   if (result !== undefined) say(JSON.stringify(result, null, 2));
   say(`job ${job!.name} finished in ${Date.now() - started} ms`);
   process.exit(0);

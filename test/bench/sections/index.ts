@@ -25,6 +25,11 @@ export const sections: readonly BenchSection[] = [
     run: async (context) => (await import('./items.js')).run(context),
   },
   {
+    name: 'reminders',
+    title: 'The loan-reminder job\'s consumed capacity with 1,000 and 10,000 open loans, 20 of them due',
+    run: async (context) => (await import('./reminders.js')).run(context),
+  },
+  {
     name: 'auth',
     title: 'Authenticated requests (issue 3) vs raw DynamoDB reads',
     run: async (context) => (await import('./auth.js')).run(context),
