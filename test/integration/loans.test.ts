@@ -238,6 +238,9 @@ describe('lending and returning', () => {
     expect(Date.parse(returned.returned_at!)).toBeGreaterThanOrEqual(Date.parse(first.loaned_at));
     expect(returnedAnswer.headers.get('etag')).toBe(`"${first.id}.v2"`);
     expect(await getLoan(member.token, ws, first.id)).toEqual(returned);
+    // for the analytics projections, stored (not shown): whole days out, and whether it came back after its due day
+    expect(await stored(ws, 'LOAN', first.id)).toMatchObject({ days_out: 0, returned_late: false, returned_at: returned.returned_at });
+    expect(returned).not.toHaveProperty('days_out');
     const freed = await getRow(owner.token, ws, row.id);
     expect(freed).toMatchObject({ quantity: 5, available_quantity: 2, status: 'AVAILABLE' });
 

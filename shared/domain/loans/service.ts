@@ -98,11 +98,26 @@ export async function create(scope: WorkspaceScope, actorId: string, input: Loan
   return namedOne(workspaceId, created);
 }
 
+/**
+ * What a return records besides its time, for the analytics projections (issue 13) to count from
+ * the stream's image alone: how many whole days the loan was out and whether it came back after its
+ * due day (UTC, the overdue rule). Stored on the loan, not shown by the API.
+ */
+export function returnFacts(loan: Record<string, unknown>, now: Date) {
+  const returnedAt = now.toISOString();
+  const loanedAt = typeof loan.loaned_at === 'string' ? Date.parse(loan.loaned_at) : Number.NaN;
+  return {
+    returned_at: returnedAt,
+    ...(Number.isNaN(loanedAt) ? {} : { days_out: Math.max(0, Math.floor((now.getTime() - loanedAt) / 86_400_000)) }),
+    returned_late: typeof loan.due_date === 'string' && returnedAt.slice(0, 10) > loan.due_date,
+  };
+}
+
 /** Takes a loan back: it stops counting on its row and borrower in the same transaction. */
 export async function giveBack(scope: WorkspaceScope, actorId: string, id: string, ifMatch: IfMatch): Promise<LoanRecord> {
   const returned = await catalog.change(loans, scope, actorId, id, ifMatch, (loan) => {
     if (loan.is_archived) throw new DomainError('LOAN_ALREADY_RETURNED', 'The loan was returned already.');
-    return { is_archived: true, returned_at: new Date().toISOString() };
+    return { is_archived: true, ...returnFacts(loan, new Date()) };
   });
   await repository.settleRowStatus(scope.workspace.id, returned.inventory_id, actorId);
   return namedOne(scope.workspace.id, returned);
