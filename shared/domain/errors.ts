@@ -35,13 +35,17 @@ export class DomainError extends Error {
   }
 }
 
-/** Shorthand for declaring a domain's errors: `export const SkuTaken = defineError('ITEM_SKU_TAKEN', …)`. */
+/**
+ * Shorthand for declaring a domain's errors: `export const SkuTaken = defineError('ITEM_SKU_TAKEN', …)`,
+ * each declaration marked `@__PURE__` so a route's bundle keeps only the errors its code can throw
+ * (every one was carried otherwise).
+ */
 export function defineError(code: ErrorCode, defaultMessage: string) {
   return (message: string = defaultMessage, details?: DomainErrorDetails) => new DomainError(code, message, details);
 }
 
-export const NotFound = defineError('NOT_FOUND', 'The resource does not exist.');
-export const VersionConflict = defineError('VERSION_CONFLICT', 'The resource has changed since that version.');
+export const NotFound = /* @__PURE__ */ defineError('NOT_FOUND', 'The resource does not exist.');
+export const VersionConflict = /* @__PURE__ */ defineError('VERSION_CONFLICT', 'The resource has changed since that version.');
 
 /** A list cursor this API did not give out (or gave out for another list). */
 export const InvalidCursor = () =>

@@ -7,7 +7,7 @@ import { tableName } from '../../db/table.js';
 import { shortCodeKind } from '../catalog/model.js';
 import { defineError } from '../errors.js';
 
-const ShortCodeNotFound = defineError('SHORT_CODE_NOT_FOUND', 'Nothing in this workspace has that short code.');
+const ShortCodeNotFound = /* @__PURE__ */ defineError('SHORT_CODE_NOT_FOUND', 'Nothing in this workspace has that short code.');
 
 export async function lookup(scope: WorkspaceScope, shortCode: string): Promise<{ entity_type: 'ITEM' | 'LOCATION' | 'CONTAINER'; id: string }> {
   const guard = await documents.send(new GetCommand({ TableName: tableName, Key: keys.uniqueGuard(scope.workspace.id, shortCodeKind, shortCode.toUpperCase()) }));
