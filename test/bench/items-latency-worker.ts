@@ -6,11 +6,13 @@
 //   through the product's client, validation, the answer with its ETag, logs and metrics;
 // - local API: the same through infra/local/api-server.ts in this process over keep-alive HTTP.
 // Prints one JSON line with the median percentiles of each; signs in with the given user through
-// its own server (its own JWT secret).
+// its own server (its own JWT secret). With BENCH_PROFILE=FILE it writes a CPU profile of the loops.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { keepAliveGetter, timeInterleaved } from './loop.js';
 import { medianOfRuns, summarize, type LatencySummary } from './stats.js';
 
@@ -52,6 +54,13 @@ try {
   };
   const http = keepAliveGetter(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
   const runs: LatencySummary[][] = [[], [], []];
+  // BENCH_PROFILE=FILE: a V8 CPU profile of the timed loops (open it in Chrome's DevTools), to see where the time goes
+  const profiler = process.env.BENCH_PROFILE ? new Session() : undefined;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
   try {
     for (let repetition = 0; repetition < 3; repetition += 1) {
       const latencies = await timeInterleaved([raw, handler, http.get], { warmup: 50, count: 300 });
@@ -59,6 +68,7 @@ try {
     }
   } finally {
     http.close();
+    if (profiler) writeFileSync(process.env.BENCH_PROFILE!, JSON.stringify((await profiler.post('Profiler.stop')).profile));
   }
   const [rawP, handlerP, httpP] = runs.map(medianOfRuns);
   process.stdout.write(`${JSON.stringify({ raw: rawP, handler: handlerP, http: httpP })}\n`);
