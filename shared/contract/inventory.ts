@@ -54,7 +54,7 @@ const spec: CatalogSpec = { domain: 'inventory', singular: 'Inventory', plural: 
 export const getInventory = /* @__PURE__ */ getRoute(spec, Inventory);
 export const createInventory = /* @__PURE__ */ createRoute(spec, Inventory, z.strictObject(withFields(details, { item_id: Uuid, location_id: Uuid, quantity: Quantity, status: z.optional(Status) })), ['REFERENCE_NOT_FOUND', 'CONTAINER_NOT_AT_LOCATION']);
 export const updateInventory = /* @__PURE__ */ updateRoute(spec, Inventory, z.strictObject(withFields(details, { location_id: z.optional(Uuid), quantity: z.optional(Quantity) })), ['REFERENCE_NOT_FOUND', 'CONTAINER_NOT_AT_LOCATION', 'QUANTITY_BELOW_ON_LOAN', 'MOVE_QUANTITY_EXCEEDS_ROW']);
-export const archiveInventory = /* @__PURE__ */ archiveRoute(spec);
+export const archiveInventory = /* @__PURE__ */ archiveRoute(spec, ['INVENTORY_HAS_ACTIVE_LOANS']);
 export const restoreInventory = /* @__PURE__ */ restoreRoute(spec);
 DOCS: document(createInventory, {
   body: { item_id: rowExample.item_id, location_id: rowExample.location_id, container_id: rowExample.container_id, quantity: 4, date_acquired: '2025-03-14', purchase_price: 1299, currency_code: 'EUR' },

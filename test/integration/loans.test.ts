@@ -437,6 +437,18 @@ describe('refusals write nothing', () => {
 // ---- return and extend
 
 describe('return and extend', () => {
+  it('a row with some of it out on loan cannot be archived (409 INVENTORY_HAS_ACTIVE_LOANS); once it is back, it can', async () => {
+    const w = await world();
+    const row = await addRow(w, 4);
+    const loan = await lent(w, w.member.token, { inventory_id: row.id, quantity: 1 });
+    const before = await stored(w.ws, 'INVENTORY', row.id);
+    expectProblem(await call('POST', inv(w.ws, row.id, 'archive'), { token: w.owner.token }), 409, 'INVENTORY_HAS_ACTIVE_LOANS');
+    expect(await stored(w.ws, 'INVENTORY', row.id)).toEqual(before);
+    expectStatus(await giveBack(w.member.token, w.ws, loan.id), 200);
+    expectStatus(await call('POST', inv(w.ws, row.id, 'archive'), { token: w.owner.token }), 204);
+    expect(await getRow(w.owner.token, w.ws, row.id)).toMatchObject({ is_archived: true, available_quantity: 4 });
+  });
+
   it('a second return is 409 LOAN_ALREADY_RETURNED and changes nothing; an unknown loan is 404', async () => {
     const w = await world();
     const row = await addRow(w, 4);

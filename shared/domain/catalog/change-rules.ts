@@ -27,3 +27,9 @@ export const floors = (rules: readonly FloorRule[]): ChangeRules => (current, ne
   }
   return { atMost: lowered.map((rule) => ({ field: rule.atLeast, value: Number(next[rule.field] ?? 0) })) };
 };
+
+/** Several rules on one entity: each refuses on its own, and the write must hold what all of them say. */
+export const allOf = (...rules: readonly ChangeRules[]): ChangeRules => (current, next) => {
+  const held = rules.map((rule) => rule(current, next));
+  return { zero: held.flatMap((one) => one.zero ?? []), atMost: held.flatMap((one) => one.atMost ?? []) };
+};

@@ -4,7 +4,7 @@
 // total (and whether it is low on stock) is one read. A row in a container must be at the
 // container's location. Loans (a later issue) keep `on_loan`; what is left is `available_quantity`.
 import { defineEntity } from '../catalog/model.js';
-import { floors } from '../catalog/change-rules.js';
+import { allOf, fixedWhile, floors } from '../catalog/change-rules.js';
 
 /** Where a row is: what a move changes, and what a movement records on both sides. */
 export const placeFields = ['location_id', 'container_id'] as const;
@@ -23,7 +23,12 @@ export const inventoryDefinition = defineEntity({
     },
   ],
   hidden: ['on_loan', 'last_movement_id'],
-  changeRules: floors([{ field: 'quantity', atLeast: 'on_loan', code: 'QUANTITY_BELOW_ON_LOAN', message: 'Part of this row is out on loan: its quantity cannot go below that.' }]),
+  // Its quantity never below what is out on loan, and it is not archived while some is out (what is
+  // lent comes back to a row someone can see).
+  changeRules: allOf(
+    floors([{ field: 'quantity', atLeast: 'on_loan', code: 'QUANTITY_BELOW_ON_LOAN', message: 'Part of this row is out on loan: its quantity cannot go below that.' }]),
+    fixedWhile([{ field: 'is_archived', counter: 'on_loan', code: 'INVENTORY_HAS_ACTIVE_LOANS', message: 'Part of this row is out on loan: return it before archiving the row.' }]),
+  ),
   nameFrom: { field: 'item_id', type: 'ITEM' },
   view: (row) => ({ available_quantity: Math.max(0, Number(row.quantity ?? 0) - Number(row.on_loan ?? 0)) }),
 });
