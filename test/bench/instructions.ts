@@ -1,11 +1,12 @@
 // Import cost as a count of machine instructions, the init figure that does not move with the
 // machine's load. Wall and CPU time of `await import()` swing by ±20% between identical runs on a
-// shared 2-core machine, more than the 15% budget they are held to; the number of instructions
-// node executes to import a bundle moves by about 1% (JIT and GC heuristics), so a ratio of counts
-// can be held to a budget. Counted by valgrind's callgrind (every instruction of the process, all
-// threads), and taken as the count of a process that imports the file minus the count of one that
-// imports nothing: node's own start-up (about 515 M instructions) is the same for every bundle and
-// would otherwise squash every ratio towards 1.
+// shared 2-core machine, more than the 15% budget they are held to. Counted by valgrind's callgrind
+// (every instruction of the process, all threads), and taken as the count of a process that imports
+// the file minus the count of one that imports nothing: node's own start-up (about 85 M
+// instructions) is the same for every bundle and would otherwise squash every ratio towards 1.
+// Node runs with V8's `--predictable` (no background threads, fixed seeds): without it a count
+// moves by up to ±4% between identical runs (concurrent GC and compilation, hash seeds); with it,
+// by a few hundred instructions in 360 M.
 //
 // Each count takes a fresh node process under valgrind (≈ 6–10 s); counts do not depend on what
 // else runs, so they are taken in parallel, one per core.
@@ -22,7 +23,7 @@ function countProcess(file: string | undefined, environment: Record<string, stri
   const script = file === undefined
     ? 'process.exitCode = 0;'
     : `const m = await import(${JSON.stringify(pathToFileURL(file).href)}); if (typeof m.handler !== 'function') { process.stderr.write('no handler export'); process.exit(3); }`;
-  const args = ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--input-type=module', '-e', script];
+  const args = ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--predictable', '--input-type=module', '-e', script];
   return new Promise((resolveCount, reject) => {
     const child = spawn('valgrind', args, { cwd, env: environment, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
@@ -61,7 +62,8 @@ export interface InstructionCounts {
 
 /**
  * Instructions each of `files` costs to import. `repeated` files (the floors) are counted
- * `repeats` times and their median taken; the others once (a second count differs by about 1%).
+ * `repeats` times and their median taken (the counts agree to a few hundred instructions); the
+ * others once.
  */
 export async function countImports(
   files: readonly string[],
