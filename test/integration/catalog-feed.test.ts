@@ -10,6 +10,7 @@ import {
 } from './support/api.js';
 import { getItem, partition } from './support/table.js';
 import { runScript } from './runtime-process.js';
+import { eventually } from './support/eventually.js';
 
 type Entity = Record<string, any> & { id: string; name: string; version: number };
 
@@ -42,17 +43,6 @@ async function create(token: string, workspaceId: string, segment: string, body:
 
 async function read(token: string, workspaceId: string, segment: string, id: string): Promise<Entity> {
   return expectStatus(await call<Entity>('GET', path(workspaceId, segment, id), { token }), 200).json;
-}
-
-/** Asks `probe` again every 100 ms until `done` holds (at most `timeoutMs`); answers the last value. */
-async function eventually<T>(what: string, probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not there after ${timeoutMs} ms; last seen ${JSON.stringify(value, null, 1)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /** One page (≤ 100) of an activity list, newest first. */

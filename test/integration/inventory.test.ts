@@ -17,6 +17,7 @@ import {
   addMember, allPages, call, createWorkspace, expectProblem, expectStatus, signUp, type ApiResponse, type SignedInUser, type WorkspaceShape,
 } from './support/api.js';
 import { getItem, partition } from './support/table.js';
+import { eventually } from './support/eventually.js';
 
 type Entity = Record<string, any> & { id: string; name: string; version: number };
 
@@ -129,17 +130,6 @@ const setQuantity = (token: string, workspaceId: string, id: string, quantity: n
 
 const setStatus = (token: string, workspaceId: string, id: string, status: string, headers: Record<string, string> = {}) =>
   call<Row>('PATCH', inv(workspaceId, id, 'status'), { token, body: { status }, headers });
-
-/** Asks `probe` again every 100 ms until `done` holds (at most `timeoutMs`); answers the last value. */
-async function eventually<T>(what: string, probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not there after ${timeoutMs} ms; last seen ${JSON.stringify(value, null, 1)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const describeAnswers = (answers: ApiResponse[]) => answers.map((answer) => `${answer.status} ${answer.json?.code ?? ''}`).join(', ');
 

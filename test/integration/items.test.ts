@@ -11,6 +11,7 @@ import {
   addMember, allPages, call, createWorkspace, expectProblem, expectStatus, signUp, type ApiResponse, type SignedInUser, type WorkspaceShape,
 } from './support/api.js';
 import { partition } from './support/table.js';
+import { eventually } from './support/eventually.js';
 
 interface Item {
   id: string;
@@ -83,17 +84,6 @@ async function listed(token: string, route: string, query: Record<string, string
 const namesOf = (items: { name: string }[]) => items.map((item) => item.name);
 
 const describeAnswers = (answers: ApiResponse[]) => answers.map((answer) => `${answer.status} ${answer.json?.code ?? ''}`).join(', ');
-
-/** Asks `probe` again every 100 ms until `done` holds (at most `timeoutMs`); answers the last value. */
-async function eventually<T>(what: string, probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not there after ${timeoutMs} ms; last seen ${JSON.stringify(value, null, 1)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const generatedShortCode = /^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{8}$/;
 const generatedSku = /^SKU-[0-9A-F]{8}$/;

@@ -19,6 +19,7 @@ import { lambdaContext } from '../support/lambda.js';
 import { addMember, call, createWorkspace, expectStatus, mailTo, signUp, uniqueEmail, type SentMail, type SignedInUser } from './support/api.js';
 import { partition } from './support/table.js';
 import { runScript } from './runtime-process.js';
+import { eventually } from './support/eventually.js';
 
 type Entity = Record<string, any> & { id: string };
 type ReminderRun = { day: string; daysRead: number; loans: number; mailed: number; skipped: number; existing: number; redriven: number; stale: number; failed: number };
@@ -70,21 +71,11 @@ async function refuseNextSends(to: string, count: number) {
   expect(response.status).toBe(201);
 }
 
-async function eventually<T>(what: string, probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not there after ${timeoutMs} ms; last seen ${JSON.stringify(value, null, 1)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 const reminders = (workspaceId: string) => partition(`WS#${workspaceId}#REMINDERS`);
 
 /** Waits until the change feed has settled every reminder mail of the workspace (sent or failed; skipped ones have none). */
 const settled = (workspaceId: string) =>
-  eventually('reminder mails settled', () => reminders(workspaceId), (records) => records.every((record) => ['sent', 'failed', 'skipped'].includes(record.status)));
+  eventually('reminder mails settled', () => reminders(workspaceId), (records) => records.every((record) => ['sent', 'failed', 'skipped'].includes(record.status)), 20_000);
 
 const create = async (token: string, workspaceId: string, segment: string, body: Record<string, unknown>): Promise<Entity> =>
   expectStatus(await call<Entity>('POST', `/workspaces/${workspaceId}/${segment}`, { token, body }), 201).json;

@@ -17,6 +17,7 @@ import {
 } from './support/api.js';
 import { rawCall } from './support/raw-http.js';
 import { getItem, partition } from './support/table.js';
+import { eventually } from './support/eventually.js';
 
 type Entity = Record<string, any> & { id: string; name: string; version: number };
 
@@ -141,17 +142,6 @@ const storedLoans = async (workspaceId: string) => (await partition(`WS#${worksp
 
 /** What the table holds for an entity (counters the API hides: a row's on_loan, a borrower's loaned_quantity). */
 const stored = (workspaceId: string, type: string, id: string) => getItem({ PK: `WS#${workspaceId}`, SK: `${type}#${id}` });
-
-/** Asks `probe` again every 100 ms until `done` holds (at most `timeoutMs`); answers the last value. */
-async function eventually<T>(what: string, probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not there after ${timeoutMs} ms; last seen ${JSON.stringify(value, null, 1)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const describeAnswers = (answers: ApiResponse[]) => answers.map((answer) => `${answer.status} ${answer.json?.code ?? ''}`).join(', ');
 

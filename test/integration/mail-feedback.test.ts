@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { lambdaContext } from '../support/lambda.js';
 import { addMember, call, createWorkspace, expectStatus, mailTo, signUp, uniqueEmail, type SignedInUser } from './support/api.js';
 import { getItem } from './support/table.js';
+import { eventually } from './support/eventually.js';
 
 type Entity = Record<string, any> & { id: string };
 type FeedbackRun = { records: number; marked: number; told: number; ignored: number };
@@ -58,16 +59,6 @@ const mark = (address: string) => getItem({ PK: `MAIL#${address.toLowerCase()}`,
 async function notificationsOf(user: SignedInUser, type: string): Promise<Entity[]> {
   const answer = expectStatus(await call<{ items: Entity[] }>('GET', '/notifications', { token: user.token, query: { limit: 100 } }), 200).json;
   return answer.items.filter((notification) => notification.notification_type === type);
-}
-
-async function eventually<T>(what: string, probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not there after ${timeoutMs} ms; last seen ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 const create = async (token: string, workspaceId: string, segment: string, body: Record<string, unknown>): Promise<Entity> =>
@@ -140,9 +131,9 @@ describe('a bounced reminder, through the local runtime (SES mailbox simulator â
 
     // due tomorrow: the "due soon" reminder is mailed; the simulator bounces it
     expect(await runReminders(base)).toMatchObject({ loans: 1, mailed: 1 });
-    await eventually('the bounce marked the address', () => mark(address), (item) => item !== undefined);
+    await eventually('the bounce marked the address', () => mark(address), (item) => item !== undefined, 20_000);
     expect(await mark(address)).toMatchObject({ reason: 'bounce' });
-    const told = await eventually('the lender told', () => notificationsOf(owner, 'MAIL_UNDELIVERABLE'), (list) => list.length > 0);
+    const told = await eventually('the lender told', () => notificationsOf(owner, 'MAIL_UNDELIVERABLE'), (list) => list.length > 0, 20_000);
     expect(told).toHaveLength(1);
     expect(told[0]!.metadata).toMatchObject({ borrower_id: borrower.id });
     expect(await mailTo(address)).toHaveLength(1);
@@ -164,7 +155,7 @@ describe('a bounced reminder, through the local runtime (SES mailbox simulator â
       const ids = [...new Set([...readFileSync(inject('runtimeLog'), 'utf8').matchAll(/INSERT (OUTBOX#[0-9a-f-]+) MAIL/g)].map((match) => match[1]!))];
       const items = await Promise.all(ids.map((pk) => getItem({ PK: pk, SK: 'MAIL' })));
       return items.find((item) => item?.to === user.email);
-    }, (item) => item !== undefined && item.status !== 'pending' && item.status !== 'sending');
+    }, (item) => item !== undefined && item.status !== 'pending' && item.status !== 'sending', 20_000);
     expect(resetMail).toMatchObject({ status: 'undeliverable' });
     expect(await mailTo(user.email)).toEqual([]);
   });

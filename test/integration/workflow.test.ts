@@ -9,6 +9,7 @@ import {
   addMember, call, createWorkspace, expectProblem, expectStatus, register, signIn,
 } from './support/api.js';
 import { partition } from './support/table.js';
+import { eventually } from './support/eventually.js';
 
 type Entity = Record<string, any> & { id: string };
 
@@ -25,17 +26,6 @@ interface Activity {
   user_id?: string;
   changes?: Record<string, { old?: unknown; new?: unknown }>;
   occurred_at: string;
-}
-
-/** Asks `probe` again every 100 ms until `done` holds (at most `timeoutMs`); answers the last value. */
-async function eventually<T>(what: string, probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not there after ${timeoutMs} ms; last seen ${JSON.stringify(value, null, 1)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 describe('the first workflow: register → workspace → category, locations, container → item → inventory → move → activity', () => {
