@@ -18,13 +18,14 @@ import { newId } from '../ids.js';
 import { notificationWrites } from '../notifications/repository.js';
 
 /** The SES tags a loan reminder's mail carries (SES allows letters, digits, `_`, `-` and `.` in values: ids fit). */
-export interface ReminderTags {
+// a type, not an interface, so it is assignable to the Record<string, string> of MailContent's tags
+export type ReminderTags = {
   kind: 'loan-reminder';
   workspace_id: string;
   loan_id: string;
   borrower_id: string;
   lender_id: string;
-}
+};
 
 /** The part of an SES event notification (configuration set → SNS) this reads; SES's identity notifications name the type `notificationType`. */
 export interface SesFeedbackEvent {
@@ -46,12 +47,11 @@ export interface Undeliverable {
 }
 
 /** The tags of a loan reminder's mail, from the stored reminder (shared/domain/loans/reminders.ts). */
-export function reminderTags(reminder: Record<string, unknown>): Record<string, string> {
-  const tags: ReminderTags = {
+export function reminderTags(reminder: Record<string, unknown>): ReminderTags {
+  return {
     kind: 'loan-reminder', workspace_id: String(reminder.workspace_id), loan_id: String(reminder.loan_id),
     borrower_id: String(reminder.borrower_id), lender_id: String(reminder.lender_id),
   };
-  return { ...tags };
 }
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -66,9 +66,10 @@ function reminderOf(tags: Record<string, string[] | undefined> | undefined): Rem
 /** What an SES event means for our addresses: undefined for what marks nothing (a delivery, a transient bounce). */
 export function undeliverableFrom(event: SesFeedbackEvent): Undeliverable | undefined {
   const type = event.eventType ?? event.notificationType;
+  const reminder = reminderOf(event.mail?.tags);
   const common = {
     ...(event.mail?.messageId ? { messageId: event.mail.messageId } : {}),
-    ...(reminderOf(event.mail?.tags) ? { reminder: reminderOf(event.mail?.tags)! } : {}),
+    ...(reminder ? { reminder } : {}),
   };
   const addressesOf = (list: { emailAddress?: string }[] | undefined) =>
     [...new Set((list ?? []).flatMap(({ emailAddress }) => (typeof emailAddress === 'string' && emailAddress.includes('@') ? [emailAddress.toLowerCase()] : [])))];
