@@ -67,14 +67,15 @@ export function routeEntry(contract: Pick<RouteContract, 'domain' | 'id'>): Func
  */
 export const changeFeed: BackgroundEntry = {
   module: 'functions/streams/change-feed.ts', export: 'handler',
-  grants: { table: 'write', attachments: [], mail: true },
+  // `delete`: an attachment's object goes when its record does (projectors/attachment-objects.ts)
+  grants: { table: 'write', attachments: ['delete'], mail: true },
   reservedConcurrency: 5,
 };
 
 /**
- * Runs on every object created under the pending-uploads prefix (EventBridge `Object Created`):
- * reads the object's head and first bytes, deletes a rejected object and records the verdict. It
- * never writes objects. Not reserved: EventBridge and Lambda retry a throttled event for hours,
+ * Runs on every object created under the attachments prefix (EventBridge `Object Created`):
+ * reads the object's head and first bytes, deletes a rejected object (or a version nobody asked
+ * for) and records the verdict. It never writes objects. Not reserved: EventBridge and Lambda retry a throttled event for hours,
  * and what still fails lands in its failure queue, which alarms.
  */
 export const uploadVerifier: BackgroundEntry = {
@@ -100,8 +101,8 @@ export const scheduledJobs: readonly JobDeclaration[] = [
     export: 'handler',
     schedule: 'rate(15 minutes)',
     description: 'Removes the contents of deleted workspaces, page by page',
-    // Deletes a deleted workspace's items and its attachment objects; sends no mail.
-    grants: { table: 'write', attachments: ['delete'], mail: false },
+    // Deletes a deleted workspace's items (their attachment objects go through the change feed); sends no mail.
+    grants: { table: 'write', attachments: [], mail: false },
     // One run at a time is all it needs (each run carries on where the last stopped).
     reservedConcurrency: 1,
   },
@@ -117,6 +118,17 @@ export const scheduledJobs: readonly JobDeclaration[] = [
     // The secret signs the borrower link each reminder mail carries (shared/domain/loans/borrower-links.ts).
     grants: { table: 'write', attachments: [], mail: false, signingSecret: true },
     // Runs may overlap (a retry, `npm run job`): records keep them from reminding twice.
+    reservedConcurrency: 1,
+  },
+  {
+    name: 'attachment-cleanup',
+    module: 'functions/jobs/attachment-cleanup.ts',
+    export: 'handler',
+    schedule: 'rate(1 hour)',
+    description: 'Deletes attachments whose upload never arrived (still PENDING a day after it was asked for)',
+    // Reads the pending-uploads index and deletes records; their objects (if any) go through the
+    // change feed's attachment-objects projector, so the job holds no bucket permission.
+    grants: { table: 'write', attachments: [], mail: false },
     reservedConcurrency: 1,
   },
 ];

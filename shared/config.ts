@@ -22,15 +22,16 @@ const integerWithin = (min: number, max: number) =>
  *   providers, asked in this order;
  * - JWT_SECRET: the access-token secret given directly (locally; in AWS it is read from SSM);
  * - numbers (at least the minimum given): the Parameters and Secrets extension's port, body and
- *   attachment limits in bytes, an AWS call's timeout and attempts, the change log's δ (SYNC.md)
+ *   attachment limits in bytes (per file, per workspace), an AWS call's timeout and attempts, the change log's δ (SYNC.md)
  *   and retention, the slow-DynamoDB-call threshold, the barcode providers' timeout;
+ * - ATTACHMENT_TYPES: the media types uploads may declare, comma-separated;
  * - loan reminders: when the job runs (a Scheduler expression, UTC), how many days ahead a loan is
  *   "due soon" (0–30), how many weekly overdue reminders at most (1–52).
  * Built from tables, so each name is written once (~1.5 KB less per route than one schema per name).
  */
 const urls = ['DYNAMODB_ENDPOINT', 'S3_ENDPOINT', 'SES_ENDPOINT', 'PUBLIC_URL', 'APP_URL', 'BARCODE_OFF_URL', 'BARCODE_UPCITEMDB_URL'];
 const minimums: Record<string, number> = {
-  PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: 1, MAX_BODY_BYTES: 1, ATTACHMENT_MAX_BYTES: 1, AWS_REQUEST_TIMEOUT_MS: 100, AWS_MAX_ATTEMPTS: 1,
+  PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: 1, MAX_BODY_BYTES: 1, ATTACHMENT_MAX_BYTES: 1, ATTACHMENT_QUOTA_BYTES: 1, AWS_REQUEST_TIMEOUT_MS: 100, AWS_MAX_ATTEMPTS: 1,
   SYNC_SETTLE_MS: 100, CHANGE_LOG_RETENTION_DAYS: 1, DYNAMODB_SLOW_MS: 1, BARCODE_TIMEOUT_MS: 100,
 };
 const Environment = z.object({
@@ -39,6 +40,7 @@ const Environment = z.object({
   BUCKET_NAME: z.optional(z.string().check(z.minLength(3))),
   MAIL_FROM: z.optional(z.string().check(z.regex(/^[^\s@]+@[^\s@]+$/))),
   JWT_SECRET: z.optional(z.string().check(z.minLength(32))),
+  ATTACHMENT_TYPES: z.optional(z.string().check(z.regex(/^[a-z0-9.+-]+\/[a-z0-9.+-]+(,[a-z0-9.+-]+\/[a-z0-9.+-]+)*$/))),
   LOAN_REMINDER_SCHEDULE: z.optional(z.string().check(z.regex(/^(cron|rate)\([^()]+\)$/))),
   LOAN_REMINDER_DUE_SOON_DAYS: z.optional(integerWithin(0, 30)),
   LOAN_REMINDER_OVERDUE_LIMIT: z.optional(integerWithin(1, 52)),
@@ -62,6 +64,12 @@ function toConfig(env: Record<string, string | undefined>) {
     parametersExtension: { extensionPort: Number(env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT ?? 2773), sessionToken: env.AWS_SESSION_TOKEN },
     corsOrigins: (env.CORS_ORIGINS ?? '*').split(',').map((origin) => origin.trim()).filter(Boolean),
     limits: { maxBodyBytes: Number(env.MAX_BODY_BYTES ?? 1048576), attachmentMaxBytes: Number(env.ATTACHMENT_MAX_BYTES ?? 25 * 1024 * 1024) },
+    attachments: {
+      /** a workspace's stored attachments at most (default 5 GiB) */
+      quotaBytes: Number(env.ATTACHMENT_QUOTA_BYTES ?? 5 * 1024 ** 3),
+      /** the media types an upload may declare, checked again on the file's bytes by the verifier */
+      types: (env.ATTACHMENT_TYPES ?? 'image/jpeg,image/png,image/webp,image/heic,image/heif,application/pdf,text/plain').split(','),
+    },
     docsAssetsDir: env.DOCS_ASSETS_DIR,
     publicUrl: env.PUBLIC_URL,
     appUrl: env.APP_URL ?? env.PUBLIC_URL ?? 'http://127.0.0.1:3000',

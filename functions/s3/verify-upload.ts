@@ -1,15 +1,27 @@
-// Runs for every object created in the attachments bucket (EventBridge "Object Created").
-// The attachments issue adds the verification (size, type by magic bytes, READY or REJECTED);
-// until then it records that the upload arrived.
+// Runs for every object created in the attachments bucket (EventBridge "Object Created" in AWS,
+// s3rver's events locally): the object becomes its attachment's READY file, or is rejected and
+// deleted, or (nobody asked for it) deleted (shared/domain/attachments/verify.ts). A failure
+// throws: EventBridge and Lambda retry, and what still fails lands in the failure queue.
 import type { EventBridgeEvent } from 'aws-lambda';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { instrumented } from '../../shared/observability/instrumented.js';
-import { logger } from '../../shared/observability/telemetry.js';
+import { logger, metrics } from '../../shared/observability/telemetry.js';
+import * as metricNames from '../../shared/observability/metric-names.js';
+import { verifyObject } from '../../shared/domain/attachments/verify.js';
 
 export interface ObjectCreatedDetail {
   bucket: { name: string };
-  object: { key: string; size?: number; etag?: string };
+  object: { key: string; size?: number; etag?: string; 'version-id'?: string };
 }
 
+const counted = { ready: metricNames.attachmentsVerified, rejected: metricNames.attachmentsRejected, stray: metricNames.strayObjectsDeleted } as const;
+
 export const handler = instrumented(async (event: EventBridgeEvent<'Object Created', ObjectCreatedDetail>) => {
-  logger.info('object created', { bucket: event.detail.bucket.name, key: event.detail.object.key, size: event.detail.object.size });
+  const { bucket, object } = event.detail;
+  // attachment keys hold only ids and a sanitised name ([A-Za-z0-9._-]), the same encoded or not
+  const key = object.key;
+  const verdict = await verifyObject({ bucket: bucket.name, key, size: object.size ?? 0, etag: object.etag, versionId: object['version-id'] });
+  logger.info('object verified', { key, size: object.size, ...verdict });
+  if (verdict.outcome !== 'unchanged') metrics.addMetric(counted[verdict.outcome], MetricUnit.Count, 1);
+  return verdict;
 });

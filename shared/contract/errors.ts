@@ -42,7 +42,7 @@ const codesOfKind = {
     'CATEGORY_HAS_CHILDREN', 'LOCATION_HAS_CHILDREN', 'LOCATION_HAS_CONTAINERS', 'ITEM_SKU_TAKEN',
     'LOCATION_HAS_INVENTORY', 'CONTAINER_HAS_INVENTORY', 'INVENTORY_ARCHIVED', 'LOAN_QUANTITY_EXCEEDS_AVAILABLE',
     'LOAN_ALREADY_RETURNED', 'INVENTORY_NOT_LENDABLE', 'BORROWER_ARCHIVED', 'BORROWER_HAS_ACTIVE_LOANS', 'QUANTITY_BELOW_ON_LOAN',
-    'INVENTORY_HAS_ACTIVE_LOANS',
+    'INVENTORY_HAS_ACTIVE_LOANS', 'STORAGE_QUOTA_EXCEEDED', 'TOO_MANY_ATTACHMENTS', 'ATTACHMENT_NOT_READY',
   ],
   precondition_failed: ['VERSION_CONFLICT'],
   payload_too_large: ['PAYLOAD_TOO_LARGE'],
@@ -133,6 +133,9 @@ export const errorDescriptions: Record<ErrorCode, string> = {
   QUANTITY_BELOW_ON_LOAN: 'The new quantity is less than what is out on loan.',
   DUE_DATE_BEFORE_LOAN: 'The due date is before the day the loan was made.',
   BORROWER_LINK_INVALID: 'The borrower link is not one this API made (mistyped or altered), or the loan it was made for is not there any more.',
+  STORAGE_QUOTA_EXCEEDED: 'The workspace\'s attachments would exceed its storage quota; delete some first.',
+  TOO_MANY_ATTACHMENTS: 'The item has as many attachments as an item may have (100).',
+  ATTACHMENT_NOT_READY: 'The attachment has no verified file to download (its upload is pending, was rejected, or it only references a document elsewhere).',
   BORROWER_LINK_EXPIRED: 'The borrower link expired (30 days after the loan\'s due date); a newer reminder carries a new one.',
 };
 

@@ -2,7 +2,7 @@
 // and the declared role; the service adds the rules the role alone cannot say (owners, self).
 import * as z from 'zod/mini';
 import { document, route, workspaceRoles } from './route.js';
-import { EmailOut, entityMeta, exactlyOneOf, example, IdOut, named, pageOf, PageQuery, Uuid, WorkspaceParams } from './common.js';
+import { EmailOut, entityMeta, exactlyOneOf, example, IdOut, IntOut, named, pageOf, PageQuery, Uuid, WorkspaceParams } from './common.js';
 import { Email } from './users.js';
 import { asciiText, multiLine, nameText } from './text.js';
 
@@ -13,7 +13,7 @@ export const Role = /* @__PURE__ */ z.enum(workspaceRoles);
 
 const workspaceExample = {
   id: '0193a5e2-7c1a-7b3e-9f00-aaaaaaaaaaaa', name: 'Home', slug: 'home', description: 'Our flat',
-  is_personal: false, role: 'owner' as const, created_at: '2026-11-26T09:00:00.000Z', updated_at: '2026-11-26T09:00:00.000Z', version: 1,
+  is_personal: false, role: 'owner' as const, storage: { bytes: 48213, attachments: 1, quota_bytes: 5368709120 }, created_at: '2026-11-26T09:00:00.000Z', updated_at: '2026-11-26T09:00:00.000Z', version: 1,
 };
 
 export const Workspace = /* @__PURE__ */ named('Workspace', z.object({
@@ -24,8 +24,10 @@ export const Workspace = /* @__PURE__ */ named('Workspace', z.object({
   is_personal: z.boolean(),
   /** the caller's role here */
   role: Role,
+  /** what its verified attachments take up, and how much they may */
+  storage: z.object({ bytes: IntOut, attachments: IntOut, quota_bytes: IntOut }),
   ...entityMeta,
-}), 'A workspace, with the caller\'s role in it.');
+}), 'A workspace, with the caller\'s role in it and what its attachments take up.');
 DOCS: example(Workspace, workspaceExample);
 
 const memberExample = {

@@ -86,6 +86,18 @@ export const loansDueIndex = (dueDate: string, workspaceId: string, loanId: stri
 export const loanReminder = (workspaceId: string, loanId: string, kind: string, dueDate: string, day?: string) =>
   ({ PK: `WS#${workspaceId}#REMINDERS`, SK: `${loanId}#${kind}#${dueDate}${day === undefined ? '' : `#${day}`}` });
 
+// ---- attachments (shared/domain/attachments): their files in S3, and the uploads not yet arrived
+
+/** The object key of an attachment's file: only ids and the sanitised file name (see model.ts) */
+export const attachmentObject = (workspaceId: string, itemId: string, attachmentId: string, safeName: string) =>
+  `workspaces/${workspaceId}/items/${itemId}/${attachmentId}/${safeName}`;
+/**
+ * Uploads asked for and not yet verified, by the day they were asked for (GSI3, sparse: present
+ * only while PENDING): the cleanup job reads the days before yesterday's cut-off, one Query each.
+ */
+export const pendingUploadIndex = (createdAt: string, workspaceId: string, attachmentId: string) =>
+  ({ GSI3PK: `ATTACHMENTS#PENDING#${createdAt.slice(0, 10)}`, GSI3SK: `${createdAt}#${workspaceId}#${attachmentId}` });
+
 // ---- projections of the change feed (functions/streams/projectors/)
 
 /** the change log (SYNC.md): ordered by the time the log learned of a change */

@@ -43,3 +43,13 @@ export const remindersFailed = 'RemindersFailed';
 
 
 
+/** uploads the verifier found to be what was declared (now READY) */
+export const attachmentsVerified = 'AttachmentsVerified';
+/** uploads the verifier rejected (wrong type, size or checksum, over quota): the object is deleted */
+export const attachmentsRejected = 'AttachmentsRejected';
+/** objects no PENDING attachment asked for (a reused upload form, an unknown key): deleted */
+export const strayObjectsDeleted = 'StrayObjectsDeleted';
+/** attachment objects deleted after their record was (change feed) */
+export const attachmentObjectsDeleted = 'AttachmentObjectsDeleted';
+/** PENDING attachments whose upload never came, deleted by the cleanup job */
+export const abandonedUploadsDeleted = 'AbandonedUploadsDeleted';

@@ -2,6 +2,7 @@
 // handler, the local runtime (through that handler) and the tests read this one list.
 import type { Projector } from '../../../shared/stream/projector.js';
 import { activity } from './activity.js';
+import { attachmentObjects } from './attachment-objects.js';
 import { changeLog } from './change-log.js';
 import { favoriteCleanup } from './favorite-cleanup.js';
 import { linkCleanup } from './link-cleanup.js';
@@ -9,4 +10,4 @@ import { lowStock } from './low-stock.js';
 import { loanReturned } from './loan-returned.js';
 import { mail } from './mail.js';
 
-export const projectors: readonly Projector[] = [changeLog, activity, favoriteCleanup, linkCleanup, lowStock, loanReturned, mail];
+export const projectors: readonly Projector[] = [changeLog, activity, favoriteCleanup, linkCleanup, lowStock, loanReturned, mail, attachmentObjects];

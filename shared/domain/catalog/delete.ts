@@ -4,7 +4,8 @@
 import type { WorkspaceScope } from '../../http/caller.js';
 import type { IfMatch } from '../../http/conditional.js';
 import * as keys from '../../db/keys.js';
-import { tableName } from '../../db/table.js';
+import { tableName, type TransactItem } from '../../db/table.js';
+import type { CatalogRecord } from './model.js';
 import { VersionConflict } from '../errors.js';
 import { newId } from '../ids.js';
 import { lostRace, settleRace } from '../races.js';
@@ -15,7 +16,16 @@ import { read } from './read.js';
 import { archive } from './change.js';
 import { counterConditions, refusal, refuseByRules, run, together, type Step } from './writes.js';
 
-export async function remove(entity: AnyEntity, scope: WorkspaceScope, actorId: string, id: string, ifMatch: IfMatch): Promise<void> {
+/** What a delete writes besides the engine's own (an attachment's: its item's primary, its workspace's storage). */
+export interface Also {
+  touches?: repository.Touch[];
+  items?: TransactItem[];
+}
+
+/** `also` sees the entity as read and answers other writes of the same transaction. */
+export async function remove(
+  entity: AnyEntity, scope: WorkspaceScope, actorId: string, id: string, ifMatch: IfMatch, also?: (current: CatalogRecord) => Also,
+): Promise<void> {
   const { definition } = entity;
   if (definition.deletes === 'archive') return archive(entity, scope, actorId, id, ifMatch);
   const workspaceId = scope.workspace.id;
@@ -47,7 +57,9 @@ export async function remove(entity: AnyEntity, scope: WorkspaceScope, actorId: 
         cause: 'tombstone',
       },
     ];
-    const cause = await run(together(entity, { steps: own, touches: await linkTouches(entity, workspaceId, current, undefined, id) }));
+    const extra = also?.(current) ?? {};
+    own.push(...(extra.items ?? []).map((item) => ({ item, cause: 'entity' })));
+    const cause = await run(together(entity, { steps: own, touches: [...await linkTouches(entity, workspaceId, current, undefined, id), ...(extra.touches ?? [])] }));
     if (cause === undefined) return 'deleted';
     if (cause === 'entity' || cause === 'ancestor') return lostRace; // changed, or something linked to it meanwhile: read again
     throw (await refusal(entity, cause)) ?? new Error(`delete ${definition.type}: unexpected cancellation at ${cause}`);

@@ -10,9 +10,10 @@ import { borrowerDefinition } from '../borrowers/model.js';
 import { itemDefinition } from '../items/model.js';
 import { inventoryDefinition } from '../inventory/model.js';
 import { loanDefinition } from '../loans/model.js';
+import { attachmentDefinition } from '../attachments/model.js';
 
 export const catalogDefinitions: readonly EntityDefinition[] = [
-  categoryDefinition, locationDefinition, containerDefinition, companyDefinition, labelDefinition, borrowerDefinition, itemDefinition, inventoryDefinition, loanDefinition,
+  categoryDefinition, locationDefinition, containerDefinition, companyDefinition, labelDefinition, borrowerDefinition, itemDefinition, inventoryDefinition, loanDefinition, attachmentDefinition,
 ];
 
 const byType = new Map(catalogDefinitions.map((definition) => [definition.type, definition]));

@@ -157,6 +157,11 @@ export interface Touch {
   leaving?: boolean;
   /** counters the target must hold at most these values of before this touch (a row's `on_loan`) */
   atMost?: Record<string, number>;
+  /**
+   * Stored attributes this write keeps on the target (`null` removes one: an item's primary
+   * attachment), and its version moved on with them, since what it answers changes.
+   */
+  sets?: Record<string, unknown>;
 }
 
 export function mergeTouches(touches: Touch[]): Touch[] {
@@ -172,6 +177,7 @@ export function mergeTouches(touches: Touch[]): Touch[] {
     if (touch.versionIs !== undefined) seen.versionIs = touch.versionIs;
     if (touch.agrees) seen.agrees = { ...seen.agrees, ...touch.agrees };
     if (touch.atMost) seen.atMost = { ...seen.atMost, ...touch.atMost };
+    if (touch.sets) seen.sets = { ...seen.sets, ...touch.sets };
   }
   return [...merged.values()];
 }
@@ -197,17 +203,35 @@ export function touchItem(touch: Touch): TransactItem {
     conditions.push(`(attribute_not_exists(#m${index}) OR #m${index} <= :m${index})`);
   });
   const adds = Object.entries(touch.adds ?? {}).filter(([, delta]) => delta !== 0);
-  if (adds.length === 0) {
+  const sets = Object.entries(touch.sets ?? {});
+  if (adds.length === 0 && sets.length === 0) {
     return { ConditionCheck: { TableName: tableName, Key: touch.key, ConditionExpression: conditions.join(' AND '), ExpressionAttributeNames: names, ExpressionAttributeValues: values } };
   }
   adds.forEach(([counter, delta], index) => {
     names[`#c${index}`] = counter;
     values[`:d${index}`] = delta;
   });
+  const clauses = adds.length ? [`ADD ${adds.map((_, index) => `#c${index} :d${index}`).join(', ')}`] : [];
+  if (sets.length) {
+    names['#version'] = 'version';
+    values[':one'] = 1;
+    values[':now'] = new Date().toISOString();
+    const assigned = ['#version = #version + :one', 'updated_at = :now'];
+    const removed: string[] = [];
+    sets.forEach(([field, value], index) => {
+      names[`#s${index}`] = field;
+      if (value === null) removed.push(`#s${index}`);
+      else {
+        values[`:s${index}`] = value;
+        assigned.push(`#s${index} = :s${index}`);
+      }
+    });
+    clauses.push(`SET ${assigned.join(', ')}`);
+    if (removed.length) clauses.push(`REMOVE ${removed.join(', ')}`);
+  }
   return {
     Update: {
-      TableName: tableName, Key: touch.key,
-      UpdateExpression: `ADD ${adds.map((_, index) => `#c${index} :d${index}`).join(', ')}`,
+      TableName: tableName, Key: touch.key, UpdateExpression: clauses.join(' '),
       ConditionExpression: conditions.join(' AND '), ExpressionAttributeNames: names, ExpressionAttributeValues: values,
     },
   };

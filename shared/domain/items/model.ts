@@ -2,6 +2,7 @@
 // create leaves them out), its barcode is indexed for lookups, it links to a category and to the
 // company it came from, and its inventory rows add their quantities up on it (`total_quantity`).
 import { randomBytes } from 'node:crypto';
+import { config } from '../../config.js';
 import { defineEntity, newShortCode, shortCodeRule } from '../catalog/model.js';
 
 /** The earlier API's generated SKU: `SKU-` and 8 hex digits. */
@@ -26,8 +27,21 @@ export const itemDefinition = defineEntity({
     { field: 'purchased_from', to: 'COMPANY', counter: 'items', index: 'GSI3' },
   ],
   lookups: [{ field: 'barcode', index: 'GSI4' }],
+  // kept by the attachments' writes: the primary attachment, and whether it is a verified photo
+  hidden: ['primary_attachment_id', 'primary_picture'],
   view: (item) => {
     const uri = obsidianUri(item.obsidian_vault_path, item.obsidian_note_path);
-    return { min_stock_level: item.min_stock_level ?? 0, label_ids: [...((item.label_ids as Set<string> | string[] | undefined) ?? [])].sort(), ...(uri ? { obsidian_uri: uri } : {}) };
+    const picture = item.image_url === undefined && item.primary_picture === true ? primaryPictureUrl(item) : undefined;
+    return {
+      min_stock_level: item.min_stock_level ?? 0, label_ids: [...((item.label_ids as Set<string> | string[] | undefined) ?? [])].sort(),
+      ...(uri ? { obsidian_uri: uri } : {}), ...(picture ? { image_url: picture } : {}),
+    };
   },
 });
+
+/**
+ * An item without an `image_url` of its own shows its primary photo: the API's download route for
+ * it, which redirects members to a fresh presigned link (a presigned URL stored here would expire).
+ */
+export const primaryPictureUrl = (item: Record<string, unknown>) =>
+  `${(config.publicUrl ?? config.appUrl).replace(/\/+$/, '')}/workspaces/${item.workspace_id as string}/attachments/${item.primary_attachment_id as string}/download`;

@@ -13,6 +13,9 @@ export interface WorkspaceRecord {
   /** `deleting` from the moment DELETE answers until the purge job has removed everything */
   status: 'active' | 'deleting';
   deleted_at?: string;
+  /** the verified attachments' bytes and count, kept by the writes that make them READY or delete them */
+  storage_bytes?: number;
+  attachment_count?: number;
   created_by: string;
   created_at: string;
   updated_at: string;
