@@ -24,7 +24,7 @@ export const attachmentDefinition = defineEntity({
  * (the extension kept). Never empty. The original name is kept on the record for downloads.
  */
 export function safeFileName(name: string): string {
-  const folded = name.normalize('NFKD').replace(/\p{M}/gu, '').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/-{2,}/g, '-').replace(/^[.-]+|[.-]+$/g, '');
+  const folded = name.normalize('NFKD').replace(/\p{M}/gu, '').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/-+(?=\.)|(?<=\.)-+/g, '').replace(/-{2,}/g, '-').replace(/^[.-]+|[.-]+$/g, '');
   if (folded === '') return 'file';
   if (folded.length <= 100) return folded;
   const dot = folded.lastIndexOf('.');

@@ -23,6 +23,8 @@ export interface CallOptions {
   rawBody?: string;
   headers?: Record<string, string>;
   query?: Record<string, string | number | undefined>;
+  /** `manual`: answer a redirect as it came (default: follow it, as fetch does) */
+  redirect?: 'follow' | 'manual';
 }
 
 export async function call<T = any>(method: string, path: string, options: CallOptions = {}): Promise<ApiResponse<T>> {
@@ -34,7 +36,7 @@ export async function call<T = any>(method: string, path: string, options: CallO
   if (options.rawBody !== undefined) body = options.rawBody;
   else if (options.body !== undefined) body = JSON.stringify(options.body);
   if (body !== undefined) headers['content-type'] ??= 'application/json';
-  const response = await fetch(url, { method, headers, body });
+  const response = await fetch(url, { method, headers, body, redirect: options.redirect ?? 'follow' });
   const text = await response.text();
   let json: any;
   if (/json/i.test(response.headers.get('content-type') ?? '') && text) json = JSON.parse(text);

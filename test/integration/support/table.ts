@@ -66,3 +66,14 @@ export async function makeSuperuser(userId: string): Promise<void> {
     ExpressionAttributeValues: { ':true': true },
   }));
 }
+
+/** Sets attributes of an existing item as they are (what time alone would do: an upload left for a day). */
+export async function setAttributes(key: { PK: string; SK: string }, values: Record<string, unknown>): Promise<void> {
+  const names = Object.keys(values);
+  await documents().send(new UpdateCommand({
+    TableName: tableName(), Key: key, ConditionExpression: 'attribute_exists(PK)',
+    UpdateExpression: `SET ${names.map((_, index) => `#n${index} = :v${index}`).join(', ')}`,
+    ExpressionAttributeNames: Object.fromEntries(names.map((name, index) => [`#n${index}`, name])),
+    ExpressionAttributeValues: Object.fromEntries(names.map((name, index) => [`:v${index}`, values[name]])),
+  }));
+}
