@@ -71,6 +71,8 @@ export const listItemAttachments = /* @__PURE__ */ route({
   params: ItemParams, response: z.object({ items: z.array(Attachment) }), status: 200, errors: ['NOT_FOUND'], grants: { attachments: 'read' },
 });
 
+DOCS: document(listItemAttachments, { response: { items: [{ ...attachmentExample, is_primary: true }] } });
+
 export const requestAttachmentUpload = /* @__PURE__ */ route({
   id: 'requestAttachmentUpload', method: 'POST', path: '/workspaces/{workspace_id}/items/{item_id}/attachments/upload', domain: 'attachments', access: 'member',
   summary: 'Start an upload: the attachment (PENDING) and a presigned POST form for its file',
