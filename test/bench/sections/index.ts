@@ -34,4 +34,9 @@ export const sections: readonly BenchSection[] = [
     title: 'Authenticated requests (issue 3) vs raw DynamoDB reads',
     run: async (context) => (await import('./auth.js')).run(context),
   },
+  {
+    name: 'attachments',
+    title: 'The upload-request route vs a raw presigned POST; our presign vs @aws-sdk/s3-presigned-post; the download redirect vs a raw presigned GET',
+    run: async (context) => (await import('./attachments.js')).run(context),
+  },
 ];
