@@ -30,7 +30,12 @@ export interface GrantTargets {
   jwtSecretParameterName: string;
 }
 
-/** A route's attachment level as separate accesses: each level includes the ones before it. */
+/**
+ * A route's attachment level as separate accesses: each level includes the ones before it.
+ * Presigned URLs and forms are signed with the route's role, so they can do only what it may:
+ * `read` for routes that presign downloads (GET of the verified version), `write` for the upload
+ * route (a presigned POST needs s3:PutObject).
+ */
 const attachmentLevels: Record<RouteGrants['attachments'], readonly AttachmentAccess[]> = {
   none: [],
   head: ['list'],
@@ -99,8 +104,16 @@ export function bucketArn(scope: IConstruct, bucketName: string): string {
   return Stack.of(scope).formatArn({ service: 's3', region: '', account: '', resource: bucketName });
 }
 
-const objectActions: Partial<Record<AttachmentAccess, string>> = {
-  read: 's3:GetObject', write: 's3:PutObject', delete: 's3:DeleteObject',
+/**
+ * The object actions of each access. The bucket is versioned (see DataStack): downloads are
+ * presigned for the verified version (GetObjectVersion), and the verifier and the change feed
+ * delete a named version (DeleteObjectVersion, which removes it for good instead of adding a
+ * delete marker).
+ */
+export const objectActions: Readonly<Partial<Record<AttachmentAccess, readonly string[]>>> = {
+  read: ['s3:GetObject', 's3:GetObjectVersion'],
+  write: ['s3:PutObject'],
+  delete: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
 };
 
 /**
@@ -111,7 +124,7 @@ const objectActions: Partial<Record<AttachmentAccess, string>> = {
 export function grantAttachments(role: iam.Role, bucketName: string, access: readonly AttachmentAccess[]): void {
   const bucket = bucketArn(role, bucketName);
   if (access.includes('list')) role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket] }));
-  const actions = accessOrder.filter((entry) => access.includes(entry)).flatMap((entry) => objectActions[entry] ?? []);
+  const actions = accessOrder.filter((entry) => access.includes(entry)).flatMap((entry) => [...(objectActions[entry] ?? [])]);
   if (!actions.length) return;
   const objects = `${bucket}/*`;
   role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [objects] }));

@@ -17,8 +17,12 @@ import type { Construct } from 'constructs';
 import { tableDefinition } from '../../shared/db/table-definition.js';
 import { acknowledge } from '../constructs/nag.js';
 
-/** Objects under this prefix are uploads not yet verified; abandoned ones expire after a day. */
-export const pendingUploadsPrefix = 'uploads/pending/';
+/**
+ * Every attachment object lives under this prefix:
+ * `workspaces/{ws}/items/{item}/{attachment_id}/{sanitised file name}`. Each object created under
+ * it runs the upload verifier (infra/stacks/jobs-stack.ts).
+ */
+export const attachmentsPrefix = 'workspaces/';
 
 /** `<prefix>-attachments-<account>-<region>`, resolved in the stack of `scope`. */
 export function attachmentsBucketName(scope: Construct, prefix: string): string {
@@ -127,19 +131,33 @@ export class DataStack extends Stack {
       enforceSSL: true,
       encryption: s3.BucketEncryption.S3_MANAGED,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      versioned: false,
+      // Versioned, because an upload form (presigned POST) stays valid for 15 minutes: a second
+      // POST with the same form could replace a file already verified under the same key. The
+      // verifier records the version it verified, downloads are presigned for that version, so an
+      // overwrite is never served, and the verifier deletes the stray version. Versioning also
+      // keeps an accidentally deleted object for a day (see the lifecycle rules below).
+      versioned: true,
       serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: 'attachments/',
+      // The PWA downloads (presigned GET, HEAD) and uploads (presigned POST: the form's policy
+      // pins key, content type and size). Nothing uses PUT.
       cors: [{
         allowedOrigins: [...props.corsOrigins],
-        allowedMethods: [s3.HttpMethods.GET, s3.HttpMethods.PUT, s3.HttpMethods.POST, s3.HttpMethods.HEAD],
+        allowedMethods: [s3.HttpMethods.GET, s3.HttpMethods.HEAD, s3.HttpMethods.POST],
         allowedHeaders: ['*'],
         exposedHeaders: ['ETag'],
         maxAge: 3600,
       }],
+      // No expiration by prefix: an upload form that was never used leaves no object, only a
+      // PENDING record, which the attachment-cleanup job (hourly) deletes once it is a day old.
+      // What versioning keeps is bounded instead: a replaced or deleted version is kept one day
+      // (long enough to restore an accidental delete), then expires; the delete marker left by
+      // deleting a key is removed once no version remains behind it. One rule per action, so each
+      // reads (and can be changed) on its own.
       lifecycleRules: [
         { id: 'abort-incomplete-multipart-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
-        { id: 'expire-abandoned-uploads', prefix: pendingUploadsPrefix, expiration: Duration.days(1) },
+        { id: 'expire-replaced-versions', noncurrentVersionExpiration: Duration.days(1) },
+        { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true },
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });

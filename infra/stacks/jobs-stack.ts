@@ -27,7 +27,7 @@ import { backgroundGrants, grant, type Grants } from '../constructs/permissions.
 import { serviceTopicKey } from '../constructs/service-topic-key.js';
 import { StreamConsumer } from '../constructs/stream-consumer.js';
 import { changeFeed, mailFeedback, uploadVerifier, type BackgroundEntry, type JobDeclaration } from '../functions.js';
-import { importTable, pendingUploadsPrefix, type DataParameters } from './data-stack.js';
+import { attachmentsPrefix, importTable, type DataParameters } from './data-stack.js';
 
 const runbook = 'runbooks/incident-response.md, "Failure queues"';
 
@@ -93,7 +93,8 @@ export class JobsStack extends Stack {
     });
     this.alarms.push(this.changeFeedConsumer.failuresAlarm, this.changeFeedConsumer.iteratorAgeAlarm);
 
-    // The upload verifier: checks each new upload (size, type by magic bytes) and records the verdict.
+    // The upload verifier: checks each new upload (size, type by magic bytes) and records the
+    // verdict with the version it verified; deletes rejected objects and versions nobody asked for.
     this.uploadVerifier = this.backgroundFunction(props, uploadVerifierEntryName, 'Verifies uploaded attachments', uploadVerifier, {
       memorySize: 512, timeout: Duration.seconds(30),
     });
@@ -104,13 +105,15 @@ export class JobsStack extends Stack {
     // past the event age); events Lambda accepted but the verifier failed on go to the queue above.
     this.uploadRuleDeadLetters = failureQueue(this, 'UploadEventsFailures', 'the dead-letter queue of the upload-verifier EventBridge target');
     this.uploadRule = new events.Rule(this, 'UploadCreated', {
-      description: `Runs the upload verifier for each object created under ${pendingUploadsPrefix} in the attachments bucket`,
+      description: `Runs the upload verifier for each object created under ${attachmentsPrefix} in the attachments bucket`,
       eventPattern: {
         source: ['aws.s3'],
         detailType: ['Object Created'],
-        // Only uploads waiting for verification: what the app writes elsewhere in the bucket
-        // (the verifier's own work included) never triggers the verifier again.
-        detail: { bucket: { name: [props.bucketName] }, object: { key: events.Match.prefix(pendingUploadsPrefix) } },
+        // Every attachment upload (a presigned POST) and nothing else: objects are only ever
+        // created by the phones' uploads, and the verifier itself only reads and deletes, so it
+        // never triggers itself. A second POST to a verified key is a new version: the verifier
+        // runs for it too, and deletes it (the bucket is versioned: see DataStack).
+        detail: { bucket: { name: [props.bucketName] }, object: { key: events.Match.prefix(attachmentsPrefix) } },
       },
       targets: [new targets.LambdaFunction(this.uploadVerifier.function, {
         retryAttempts: 8,

@@ -15,6 +15,14 @@ import * as metricNames from '../../shared/observability/metric-names.js';
 import { metricDimensions } from '../../shared/observability/metric-dimensions.js';
 import { importTable, type DataParameters } from './data-stack.js';
 
+/**
+ * What the upload verifier counts: objects it verified (READY), objects it rejected and deleted
+ * (REJECTED), and objects nobody asked for that it deleted (a reused upload form's second version).
+ */
+export const uploadVerdictMetricNames = [metricNames.attachmentsVerified, metricNames.attachmentsRejected, metricNames.strayObjectsDeleted] as const;
+/** What removes attachments afterwards: objects deleted with their records (change feed), PENDING uploads that never came (cleanup job). */
+export const attachmentCleanupMetricNames = [metricNames.attachmentObjectsDeleted, metricNames.abandonedUploadsDeleted] as const;
+
 /** A CloudWatch alarm built on metric math may reference at most 10 metrics. */
 export const metricsPerAlarm = 10;
 const period = Duration.minutes(5);
@@ -170,6 +178,23 @@ export class ObservabilityStack extends Stack {
         left: [appMetric(metricName)],
         width: 8,
       })),
+    );
+    // Attachments, side by side: the upload verifier's verdicts (a jump in rejections or stray
+    // objects is a client bug or someone probing the upload forms), and what removes them later.
+    // (Each name also has its own widget above.)
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: `Attachments: upload verifier verdicts (${uploadVerdictMetricNames.join(', ')}, sum)`,
+        left: uploadVerdictMetricNames.map(appMetric),
+        width: 12,
+        height: 5,
+      }),
+      new cloudwatch.GraphWidget({
+        title: `Attachments: removed (${attachmentCleanupMetricNames.join(', ')}, sum)`,
+        left: attachmentCleanupMetricNames.map(appMetric),
+        width: 12,
+        height: 5,
+      }),
     );
     // What each operation costs in DynamoDB and which are slow, summed per operation by Metrics
     // Insights (GROUP BY), so a new operation gets its line without a redeploy.

@@ -19,7 +19,7 @@ import { bundleFunctions, docsAssetFiles, docsAssetsFolder, lambdaTargets, type 
 import { minimumReasonLength, acknowledgements } from '../../infra/constructs/nag.js';
 import { scheduledJobs, type JobDeclaration } from '../../infra/functions.js';
 import { buildApp, type BuiltApp } from '../../infra/stacks/index.js';
-import { pendingUploadsPrefix } from '../../infra/stacks/data-stack.js';
+import { attachmentsPrefix } from '../../infra/stacks/data-stack.js';
 import { metricsPerAlarm } from '../../infra/stacks/observability-stack.js';
 import { apiEvent, lambdaContext } from '../support/lambda.js';
 import { cfnLint, cfnLintIgnored } from './helpers.js';
@@ -361,19 +361,23 @@ describe('data stack', () => {
     }, 2);
   });
 
-  it('expires abandoned uploads, aborts stale multipart uploads, allows the PWA by CORS and emits EventBridge events', () => {
+  it('versions the attachments bucket, bounds what versioning keeps, allows the PWA by CORS and emits EventBridge events', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
+      VersioningConfiguration: { Status: 'Enabled' },
       LifecycleConfiguration: {
-        Rules: Match.arrayWith([
-          Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' }),
-          Match.objectLike({ Prefix: pendingUploadsPrefix, ExpirationInDays: 1, Status: 'Enabled' }),
-        ]),
+        Rules: [
+          { Id: 'abort-incomplete-multipart-uploads', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' },
+          { Id: 'expire-replaced-versions', NoncurrentVersionExpiration: { NoncurrentDays: 1 }, Status: 'Enabled' },
+          { Id: 'remove-expired-delete-markers', ExpiredObjectDeleteMarker: true, Status: 'Enabled' },
+        ],
       },
-      CorsConfiguration: { CorsRules: [Match.objectLike({ AllowedMethods: ['GET', 'PUT', 'POST', 'HEAD'], AllowedOrigins: ['*'] })] },
+      CorsConfiguration: { CorsRules: [Match.objectLike({ AllowedMethods: ['GET', 'HEAD', 'POST'], AllowedOrigins: ['*'] })] },
       NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
       LoggingConfiguration: Match.objectLike({ DestinationBucketName: Match.anyValue() }),
     });
-    expect(pendingUploadsPrefix).toBe('uploads/pending/');
+    // no expiration by prefix (abandoned upload forms leave no object; the attachment-cleanup job removes their records)
+    expect(JSON.stringify(template.findResources('AWS::S3::Bucket'))).not.toMatch(/"Prefix"|uploads\/pending/);
+    expect(attachmentsPrefix).toBe('workspaces/');
   });
 });
 
@@ -501,7 +505,10 @@ describe('jobs stack', () => {
 
   it('runs the upload verifier on S3 "Object Created" events of the bucket', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: { source: ['aws.s3'], 'detail-type': ['Object Created'], detail: { bucket: { name: [Match.anyValue()] } } },
+      EventPattern: {
+        source: ['aws.s3'], 'detail-type': ['Object Created'],
+        detail: { bucket: { name: [Match.anyValue()] }, object: { key: [{ prefix: attachmentsPrefix }] } },
+      },
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^s3verifyupload'), 'Arn'] }, DeadLetterConfig: Match.anyValue() })],
     });
   });

@@ -16,9 +16,10 @@ function expectedActions(grants: Grants): string[] {
   const actions: string[] = [];
   if (grants.table !== 'none') actions.push(...readActions, ...(grants.table === 'write' ? writeActions : []));
   if (grants.attachments.includes('list')) actions.push('s3:ListBucket');
-  if (grants.attachments.includes('read')) actions.push('s3:GetObject');
+  // the bucket is versioned: reads and deletes may name a version
+  if (grants.attachments.includes('read')) actions.push('s3:GetObject', 's3:GetObjectVersion');
   if (grants.attachments.includes('write')) actions.push('s3:PutObject');
-  if (grants.attachments.includes('delete')) actions.push('s3:DeleteObject');
+  if (grants.attachments.includes('delete')) actions.push('s3:DeleteObject', 's3:DeleteObjectVersion');
   if (grants.mail) actions.push('ses:SendEmail', 'ses:SendRawEmail');
   if (grants.mailAccount) actions.push('ses:GetAccount');
   if (grants.signingSecret) actions.push('ssm:GetParameter');
@@ -114,6 +115,14 @@ describe('route roles', () => {
     for (const route of routes) expect(route.layers.includes('ParamsandsecretslayerMap'), route.id).toBe(route.grants.signingSecret);
   });
 
+  it('let the upload route sign presigned POSTs (PutObject) and the attachment readers presigned GETs of a version', () => {
+    const s3Of = (id: string) => byId(id).actions.filter((action) => action.startsWith('s3:'));
+    expect(s3Of('requestAttachmentUpload')).toEqual(['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:PutObject']);
+    for (const id of ['listItemAttachments', 'getAttachment', 'downloadAttachment']) {
+      expect(s3Of(id), id).toEqual(['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket']);
+    }
+  });
+
   it('give S3, SES SendEmail and SES GetAccount only to routes that declare them', () => {
     for (const route of routes) {
       const s3 = route.actions.filter((action) => action.startsWith('s3:'));
@@ -135,24 +144,37 @@ describe('background roles', () => {
     resources = templateFiles(synth.assembly).find(({ file }) => file === `${synth.built.jobs.stackName}.template.json`)!.template.Resources!;
   });
 
-  it('hold what infra/functions.ts declares: the change feed writes the table and sends mail', () => {
-    expect(actionsOfFunction(synth.built.jobs.changeFeed.functionName)).toEqual(expectedActions(backgroundGrants(changeFeed.grants)));
-    expect(changeFeed.grants).toEqual({ table: 'write', attachments: [], mail: true });
+  it('hold what infra/functions.ts declares: the change feed writes the table, sends mail and deletes attachment objects (any version)', () => {
+    const actions = actionsOfFunction(synth.built.jobs.changeFeed.functionName);
+    expect(actions).toEqual(expectedActions(backgroundGrants(changeFeed.grants)));
+    expect(changeFeed.grants).toEqual({ table: 'write', attachments: ['delete'], mail: true });
+    expect(actions.filter((action) => action.startsWith('s3:'))).toEqual(['s3:DeleteObject', 's3:DeleteObjectVersion']);
   });
 
-  it('let the upload verifier read and delete objects, never put them, and send no mail', () => {
+  it('let the upload verifier list, read and delete objects (any version), never put them, and send no mail', () => {
     const actions = actionsOfFunction(synth.built.jobs.uploadVerifier.functionName);
     expect(actions).toEqual(expectedActions(backgroundGrants(uploadVerifier.grants)));
-    expect(actions).toEqual(expect.arrayContaining(['s3:GetObject', 's3:DeleteObject', ...writeActions]));
+    expect(actions.filter((action) => action.startsWith('s3:'))).toEqual([
+      's3:DeleteObject', 's3:DeleteObjectVersion', 's3:GetObject', 's3:GetObjectVersion', 's3:ListBucket',
+    ]);
+    expect(actions).toEqual(expect.arrayContaining(writeActions));
     expect(actions.filter((action) => action === 's3:PutObject' || action.startsWith('ses:'))).toEqual([]);
   });
 
-  it('let the purge job write the table and delete objects, without SES', () => {
+  it('let the purge job write the table, without S3 (the change feed deletes the objects of what it deletes) or SES', () => {
     const purge = synth.built.jobs.scheduledJobs.find((job) => job.entryName === 'job-purge-workspaces')!;
     const actions = actionsOfFunction(purge.functionName);
     expect(actions).toEqual(expectedActions(backgroundGrants(scheduledJobs.find((job) => job.name === 'purge-workspaces')!.grants)));
-    expect(actions.filter((action) => action.startsWith('s3:'))).toEqual(['s3:DeleteObject']);
-    expect(actions.filter((action) => action.startsWith('ses:'))).toEqual([]);
+    expect(actions.filter((action) => action.startsWith('s3:') || action.startsWith('ses:'))).toEqual([]);
+  });
+
+  it('let the attachment cleanup job write the table, without S3 or SES', () => {
+    const job = synth.built.jobs.scheduledJobs.find((candidate) => candidate.entryName === 'job-attachment-cleanup')!;
+    expect(job).toBeDefined();
+    const actions = actionsOfFunction(job.functionName);
+    expect(actions).toEqual(expectedActions(backgroundGrants(scheduledJobs.find((candidate) => candidate.name === 'attachment-cleanup')!.grants)));
+    expect(actions).toEqual(expect.arrayContaining(writeActions));
+    expect(actions.filter((action) => action.startsWith('s3:') || action.startsWith('ses:'))).toEqual([]);
   });
 
   it('let the reminder job write the table (reminders, notifications), without SES or S3: the change feed sends its mails', () => {

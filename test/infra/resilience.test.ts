@@ -7,7 +7,7 @@ import { tableDefinition } from '../../shared/db/table-definition.js';
 import * as metricNames from '../../shared/observability/metric-names.js';
 import { metricDimensions } from '../../shared/observability/metric-dimensions.js';
 import { changeFeed, scheduledJobs, type JobDeclaration } from '../../infra/functions.js';
-import { pendingUploadsPrefix } from '../../infra/stacks/data-stack.js';
+import { attachmentsPrefix } from '../../infra/stacks/data-stack.js';
 import { scheduleGroupName } from '../../infra/stacks/jobs-stack.js';
 import { synthApp, templateOf, testContext, type Synthesised } from './helpers.js';
 
@@ -133,14 +133,14 @@ describe('asynchronous paths', () => {
     expect(JSON.stringify(ofType('AWS::IAM::Policy'))).toContain(':configuration-set/hw-mail');
   });
 
-  it('runs the upload verifier only for keys under the pending-uploads prefix', () => {
+  it('runs the upload verifier only for keys under the attachments prefix', () => {
     jobsTemplate.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
         source: ['aws.s3'], 'detail-type': ['Object Created'],
-        detail: { bucket: { name: [Match.anyValue()] }, object: { key: [{ prefix: pendingUploadsPrefix }] } },
+        detail: { bucket: { name: [Match.anyValue()] }, object: { key: [{ prefix: attachmentsPrefix }] } },
       },
     });
-    expect(pendingUploadsPrefix).toBe('uploads/pending/');
+    expect(attachmentsPrefix).toBe('workspaces/');
   });
 
   it('alarms on Scheduler target errors and dropped invocations of the app\'s schedule group', () => {
