@@ -3,7 +3,7 @@
 // what it may touch (`grants`, turned into its IAM role by infra/constructs/permissions.ts) and
 // the concurrency reserved for it, so a new job states its needs where it is added.
 import type { RouteContract } from '../shared/contract/route.js';
-import { config } from '../shared/config.js';
+import { loanReminderSettings } from '../shared/config.js';
 
 export interface FunctionEntry {
   /** path from the repository root to the module */
@@ -111,7 +111,7 @@ export const scheduledJobs: readonly JobDeclaration[] = [
     module: 'functions/jobs/loan-reminders.ts',
     export: 'handler',
     // daily at 09:00 UTC unless LOAN_REMINDER_SCHEDULE (locally) or `-c loanReminderSchedule` (CDK) says otherwise
-    schedule: config.loanReminders.schedule,
+    schedule: loanReminderSettings().schedule,
     description: 'Records due-soon and overdue loan reminders: mails to borrowers (through the outbox), notifications to lenders',
     // Reads the due-day index and writes reminders and notifications; the change feed sends the
     // mails (the reminder is the outbox entry), so the job itself holds no SES permission.

@@ -24,7 +24,7 @@ const integerWithin = (min: number, max: number) =>
  * - numbers (at least the minimum given): the Parameters and Secrets extension's port, body and
  *   attachment limits in bytes (per file, per workspace), an AWS call's timeout and attempts, the change log's δ (SYNC.md)
  *   and retention, the slow-DynamoDB-call threshold, the barcode providers' timeout;
- * - ATTACHMENT_TYPES: the media types uploads may declare, comma-separated;
+ * - ATTACHMENT_TYPES: the media types uploads may declare, comma-separated (checked where read);
  * - loan reminders: when the job runs (a Scheduler expression, UTC), how many days ahead a loan is
  *   "due soon" (0–30), how many weekly overdue reminders at most (1–52).
  * Built from tables, so each name is written once (~1.5 KB less per route than one schema per name).
@@ -40,7 +40,6 @@ const Environment = z.object({
   BUCKET_NAME: z.optional(z.string().check(z.minLength(3))),
   MAIL_FROM: z.optional(z.string().check(z.regex(/^[^\s@]+@[^\s@]+$/))),
   JWT_SECRET: z.optional(z.string().check(z.minLength(32))),
-  ATTACHMENT_TYPES: z.optional(z.string().check(z.regex(/^[a-z0-9.+-]+\/[a-z0-9.+-]+(,[a-z0-9.+-]+\/[a-z0-9.+-]+)*$/))),
   LOAN_REMINDER_SCHEDULE: z.optional(z.string().check(z.regex(/^(cron|rate)\([^()]+\)$/))),
   LOAN_REMINDER_DUE_SOON_DAYS: z.optional(integerWithin(0, 30)),
   LOAN_REMINDER_OVERDUE_LIMIT: z.optional(integerWithin(1, 52)),
@@ -63,13 +62,7 @@ function toConfig(env: Record<string, string | undefined>) {
     jwt: { secret: env.JWT_SECRET, secretParameter: env.JWT_SECRET_PARAMETER },
     parametersExtension: { extensionPort: Number(env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT ?? 2773), sessionToken: env.AWS_SESSION_TOKEN },
     corsOrigins: (env.CORS_ORIGINS ?? '*').split(',').map((origin) => origin.trim()).filter(Boolean),
-    limits: { maxBodyBytes: Number(env.MAX_BODY_BYTES ?? 1048576), attachmentMaxBytes: Number(env.ATTACHMENT_MAX_BYTES ?? 25 * 1024 * 1024) },
-    attachments: {
-      /** a workspace's stored attachments at most (default 5 GiB) */
-      quotaBytes: Number(env.ATTACHMENT_QUOTA_BYTES ?? 5 * 1024 ** 3),
-      /** the media types an upload may declare, checked again on the file's bytes by the verifier */
-      types: (env.ATTACHMENT_TYPES ?? 'image/jpeg,image/png,image/webp,image/heic,image/heif,application/pdf,text/plain').split(','),
-    },
+    limits: { maxBodyBytes: Number(env.MAX_BODY_BYTES ?? 1048576) },
     docsAssetsDir: env.DOCS_ASSETS_DIR,
     publicUrl: env.PUBLIC_URL,
     appUrl: env.APP_URL ?? env.PUBLIC_URL ?? 'http://127.0.0.1:3000',
@@ -77,13 +70,6 @@ function toConfig(env: Record<string, string | undefined>) {
     metricsNamespace: env.METRICS_NAMESPACE ?? 'HomeWarehouse',
     aws: { requestTimeoutMs: Number(env.AWS_REQUEST_TIMEOUT_MS ?? 3000), maxAttempts: Number(env.AWS_MAX_ATTEMPTS ?? 3) },
     dynamodbSlowMs: Number(env.DYNAMODB_SLOW_MS ?? 100),
-    sync: { settleMs: Number(env.SYNC_SETTLE_MS ?? 5000), retentionDays: Number(env.CHANGE_LOG_RETENTION_DAYS ?? 30) },
-    loanReminders: {
-      schedule: env.LOAN_REMINDER_SCHEDULE ?? 'cron(0 9 * * ? *)',
-      dueSoonDays: Number(env.LOAN_REMINDER_DUE_SOON_DAYS ?? 3),
-      overdueLimit: Number(env.LOAN_REMINDER_OVERDUE_LIMIT ?? 13),
-    },
-    barcode: { openFoodFactsUrl: env.BARCODE_OFF_URL ?? 'https://world.openfoodfacts.org', upcItemDbUrl: env.BARCODE_UPCITEMDB_URL ?? 'https://api.upcitemdb.com', timeoutMs: Number(env.BARCODE_TIMEOUT_MS ?? 2500) },
   };
 }
 
@@ -98,3 +84,31 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 }
 
 export const config: Config = loadConfig(process.env);
+
+// Settings only some functions read: each is its own function, so a route's bundle carries only
+// those it calls (every variable is still checked above, when `config` loads).
+type Env = Record<string, string | undefined>;
+
+/** The loan reminder job: when it runs (UTC), how many days ahead "due soon" starts, how many weekly overdue reminders at most. */
+export const loanReminderSettings = (env: Env = process.env) => ({
+  schedule: env.LOAN_REMINDER_SCHEDULE ?? 'cron(0 9 * * ? *)',
+  dueSoonDays: Number(env.LOAN_REMINDER_DUE_SOON_DAYS ?? 3),
+  overdueLimit: Number(env.LOAN_REMINDER_OVERDUE_LIMIT ?? 13),
+});
+
+/** The barcode providers, asked in this order, and how long each may take. */
+export const barcodeSettings = (env: Env = process.env) => ({
+  openFoodFactsUrl: env.BARCODE_OFF_URL ?? 'https://world.openfoodfacts.org', upcItemDbUrl: env.BARCODE_UPCITEMDB_URL ?? 'https://api.upcitemdb.com',
+  timeoutMs: Number(env.BARCODE_TIMEOUT_MS ?? 2500),
+});
+
+/** The change log's δ and retention (SYNC.md). */
+export const syncSettings = (env: Env = process.env) => ({ settleMs: Number(env.SYNC_SETTLE_MS ?? 5000), retentionDays: Number(env.CHANGE_LOG_RETENTION_DAYS ?? 30) });
+
+/** Attachments: bytes per file (25 MiB) and per workspace (5 GiB); the media types uploads may declare (malformed entries ignored). */
+export const attachmentSettings = (env: Env = process.env) => ({
+  maxBytes: Number(env.ATTACHMENT_MAX_BYTES ?? 25 * 1024 * 1024),
+  quotaBytes: Number(env.ATTACHMENT_QUOTA_BYTES ?? 5 * 1024 ** 3),
+  types: (env.ATTACHMENT_TYPES ?? 'image/jpeg,image/png,image/webp,image/heic,image/heif,application/pdf,text/plain')
+    .split(',').map((type) => type.trim().toLowerCase()).filter((type) => /^[a-z0-9.+-]+\/[a-z0-9.+-]+$/.test(type)),
+});

@@ -10,7 +10,7 @@
 // the same day; `npm run job loan-reminders -- --date YYYY-MM-DD` runs it as if on that day.
 import type { Context } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { config } from '../../shared/config.js';
+import { loanReminderSettings } from '../../shared/config.js';
 import { newId } from '../../shared/domain/ids.js';
 import { borrowerLinkFor } from '../../shared/domain/loans/borrower-links.js';
 import { isStranded, redriveMail } from '../../shared/domain/mail/outbox.js';
@@ -126,10 +126,10 @@ async function remind(loan: DueLoan, kind: ReminderKind, day: string, context: R
 export const handler = instrumented(async (event: ReminderEvent | undefined, context: Context): Promise<ReminderRun> => {
   const now = new Date();
   const day = runDay(event, now);
-  const wanted = dueDaysToRead(day, config.loanReminders);
+  const wanted = dueDaysToRead(day, loanReminderSettings());
   const found = await Promise.all(wanted.map(({ dueDate }) => openLoansDueOn(dueDate)));
   const due = found.flat().flatMap((loan) => {
-    const kind = reminderKindOn(day, loan.due_date, config.loanReminders);
+    const kind = reminderKindOn(day, loan.due_date, loanReminderSettings());
     return kind ? [{ loan, kind }] : [];
   });
   const run: ReminderRun = { day, daysRead: wanted.length, loans: due.length, mailed: 0, skipped: 0, undeliverable: 0, existing: 0, redriven: 0, stale: 0, failed: 0 };

@@ -5,7 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { routeTable } from '../../shared/contract/index.js';
 import type { RouteContract } from '../../shared/contract/route.js';
-import { loadConfig } from '../../shared/config.js';
+import { loadConfig, loanReminderSettings } from '../../shared/config.js';
 import { bundleFunctions, changeFeedEntryName, jobEntryName, mailFeedbackEntryName, uploadVerifierEntryName, type BundleResult } from '../bundle.js';
 import { lambdaFunctionName } from '../constructs/app-function.js';
 import { scheduledJobs, type JobDeclaration } from '../functions.js';
@@ -110,7 +110,8 @@ export function buildApp(props: BuildAppProps = {}): BuiltApp {
     LOAN_REMINDER_DUE_SOON_DAYS: props.loanReminders?.dueSoonDays?.toString() ?? contextString(app, 'loanReminderDueSoonDays'),
     LOAN_REMINDER_OVERDUE_LIMIT: props.loanReminders?.overdueLimit?.toString() ?? contextString(app, 'loanReminderOverdueLimit'),
   }).filter((entry): entry is [string, string] => entry[1] !== undefined));
-  const reminders = loadConfig(reminderSettings).loanReminders;
+  loadConfig(reminderSettings); // refuses values out of range
+  const reminders = loanReminderSettings(reminderSettings);
   const jobs = (props.jobs ?? scheduledJobs).map((job) =>
     (job.name === 'loan-reminders' && reminderSettings.LOAN_REMINDER_SCHEDULE ? { ...job, schedule: reminders.schedule } : job));
   const corsOrigins = props.corsOrigins
@@ -130,6 +131,13 @@ export function buildApp(props: BuildAppProps = {}): BuiltApp {
   const stage = props.stage ?? contextString(app, 'stage');
   const dynamodbSlowMs = props.dynamodbSlowMs ?? Number(contextString(app, 'dynamodbSlowMs') ?? configDefaults.dynamodbSlowMs);
   if (!Number.isInteger(dynamodbSlowMs) || dynamodbSlowMs < 1) throw new Error(`dynamodbSlowMs ${dynamodbSlowMs}: a whole number of milliseconds, at least 1`);
+
+  const attachmentLimits = Object.fromEntries(Object.entries({
+    ATTACHMENT_MAX_BYTES: contextString(app, 'attachmentMaxBytes'),
+    ATTACHMENT_QUOTA_BYTES: contextString(app, 'attachmentQuotaBytes'),
+    ATTACHMENT_TYPES: contextString(app, 'attachmentTypes'),
+  }).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  loadConfig(attachmentLimits); // refuses malformed values before anything deploys
 
   // Acknowledged rules are also written into the templates' Metadata (cdk_nag.rules_to_suppress) for review.
   if (props.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { writeSuppressionsToCloudFormation: true }));
@@ -154,6 +162,8 @@ export function buildApp(props: BuildAppProps = {}): BuiltApp {
     POWERTOOLS_METRICS_NAMESPACE: configDefaults.metricsNamespace,
     DYNAMODB_SLOW_MS: String(dynamodbSlowMs),
     ...(appUrl ? { APP_URL: appUrl } : {}),
+    // attachment limits, when the deployment sets them (context attachmentMaxBytes, attachmentQuotaBytes, attachmentTypes)
+    ...attachmentLimits,
   };
 
   const api = new ApiStack(app, `${prefix}-api`, {

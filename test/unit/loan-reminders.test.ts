@@ -2,7 +2,7 @@
 // reads and which reminder a loan gets on a day agree; a loan's reminders over its life; the
 // mail templates (who lent what, escaping, languages); the run's day; stranded mails; the settings.
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../shared/config.js';
+import { loadConfig, loanReminderSettings } from '../../shared/config.js';
 import { addDays, dueDaysToRead, isCalendarDay, reminderKey, reminderKindOn, reminderRecord, type ReminderSettings } from '../../shared/domain/loans/reminders.js';
 import { loanReminderMail, loanReminderNotification, type ReminderFacts } from '../../shared/domain/mail/loan-reminder-templates.js';
 import { claimLeaseMs, isStranded } from '../../shared/domain/mail/outbox.js';
@@ -136,9 +136,10 @@ describe('stranded mails', () => {
 
 describe('reminder settings', () => {
   it('default to daily 09:00 UTC, 3 days ahead, 13 overdue reminders; out-of-range values are refused', () => {
-    expect(loadConfig({}).loanReminders).toEqual({ schedule: 'cron(0 9 * * ? *)', dueSoonDays: 3, overdueLimit: 13 });
-    expect(loadConfig({ LOAN_REMINDER_SCHEDULE: 'cron(30 7 * * ? *)', LOAN_REMINDER_DUE_SOON_DAYS: '0', LOAN_REMINDER_OVERDUE_LIMIT: '1' }).loanReminders)
-      .toEqual({ schedule: 'cron(30 7 * * ? *)', dueSoonDays: 0, overdueLimit: 1 });
+    expect(loanReminderSettings({})).toEqual({ schedule: 'cron(0 9 * * ? *)', dueSoonDays: 3, overdueLimit: 13 });
+    const set = { LOAN_REMINDER_SCHEDULE: 'cron(30 7 * * ? *)', LOAN_REMINDER_DUE_SOON_DAYS: '0', LOAN_REMINDER_OVERDUE_LIMIT: '1' };
+    expect(() => loadConfig(set)).not.toThrow();
+    expect(loanReminderSettings(set)).toEqual({ schedule: 'cron(30 7 * * ? *)', dueSoonDays: 0, overdueLimit: 1 });
     for (const env of [{ LOAN_REMINDER_DUE_SOON_DAYS: '31' }, { LOAN_REMINDER_DUE_SOON_DAYS: '-1' }, { LOAN_REMINDER_OVERDUE_LIMIT: '0' }, { LOAN_REMINDER_SCHEDULE: 'daily' }]) {
       expect(() => loadConfig(env), JSON.stringify(env)).toThrow(/Invalid configuration: LOAN_REMINDER_/);
     }

@@ -55,3 +55,22 @@ export function contentDisposition(fileName: string): string {
 /** The types whose verified file may stand for its item in pictures (an item's `image_url`). */
 export const isPicture = (attachment: Record<string, unknown>) =>
   attachment.attachment_type === 'PHOTO' && attachment.status === 'READY' && typeof attachment.mime_type === 'string' && attachment.mime_type.startsWith('image/');
+
+/**
+ * What an item keeps of its primary attachment (`primary_attachment_id`, and `primary_picture`
+ * while that is a READY photo), as the update a touch of the item carries; `null` removes a field.
+ * The item's version moves on with it: its answer (`image_url`) changes.
+ */
+export function itemPrimaryUpdate(fields: { primary_attachment_id?: string | null; primary_picture?: true | null }) {
+  const set = ['#pv = #pv + :pone', 'updated_at = :pnow'];
+  const remove: string[] = [];
+  const values: Record<string, unknown> = { ':pone': 1, ':pnow': new Date().toISOString() };
+  for (const [field, value] of Object.entries(fields)) {
+    if (value === null) remove.push(field);
+    else {
+      set.push(`${field} = :${field}`);
+      values[`:${field}`] = value;
+    }
+  }
+  return { clauses: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`, names: { '#pv': 'version' }, values };
+}

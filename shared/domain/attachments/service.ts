@@ -8,7 +8,7 @@ import type { z } from 'zod/mini';
 import { attachmentsPerItem, downloadLinkSeconds, uploadFormSeconds, type Attachment, type AttachmentUpload } from '../../contract/attachments.js';
 import type { WorkspaceScope } from '../../http/caller.js';
 import type { IfMatch } from '../../http/conditional.js';
-import { config } from '../../config.js';
+import { attachmentSettings, config } from '../../config.js';
 import * as keys from '../../db/keys.js';
 import { tableName, type TransactItem } from '../../db/table.js';
 import { presignGet, presignPost } from '../../aws/s3-presign.js';
@@ -19,14 +19,17 @@ import * as engine from '../catalog/repository.js';
 import type { CatalogRecord } from '../catalog/model.js';
 import { workspaceGone } from '../catalog/create.js';
 import { applied, changeSteps, createSteps, newRecord, run, together } from '../catalog/writes.js';
-import { itemDefinition } from '../items/model.js';
-import { attachmentDefinition, contentDisposition, isPicture, safeFileName } from './model.js';
+import { attachmentDefinition, contentDisposition, isPicture, itemPrimaryUpdate, safeFileName } from './model.js';
 
 export type AttachmentRecord = z.output<typeof Attachment>;
 
 export const attachments = /* @__PURE__ */ catalog.entity<AttachmentRecord>(attachmentDefinition);
-/** the item in the path, as the list route prefetches it with the authorisation */
-export const itemEntity = /* @__PURE__ */ catalog.entity(itemDefinition);
+/**
+ * The item in the path, as these routes read it: only its type and label matter here (the item's
+ * own declaration, shared/domain/items/model.ts, would add ~1.5 KB to each route).
+ */
+const itemInPath = { type: 'ITEM', label: 'item', fields: [], optional: [] };
+export const itemEntity = /* @__PURE__ */ catalog.entity(itemInPath);
 
 const itemNotFound = () => NotFound('No item with that id in this workspace.');
 const attachmentNotFound = () => NotFound('No attachment with that id in this workspace.');
@@ -50,7 +53,7 @@ function downloadLink(record: CatalogRecord) {
 
 /** The item as it is now (consistently): 404 for a path naming no item of this workspace. */
 async function itemOf(workspaceId: string, itemId: string): Promise<CatalogRecord> {
-  return (await engine.getEntity(itemDefinition, workspaceId, itemId, true)) ?? Promise.reject(itemNotFound());
+  return (await engine.getEntity(itemInPath, workspaceId, itemId, true)) ?? Promise.reject(itemNotFound());
 }
 
 /**
@@ -62,7 +65,7 @@ function primarySwitch(workspaceId: string, item: CatalogRecord, record: Catalog
   const previous = typeof item.primary_attachment_id === 'string' && item.primary_attachment_id !== record.id ? item.primary_attachment_id : undefined;
   const touch: engine.Touch = {
     key: keys.entity(workspaceId, 'ITEM', item.id), type: 'ITEM', field: 'item_id', target: item.id, versionIs: item.version,
-    sets: { primary_attachment_id: record.id, primary_picture: isPicture(record) ? true : null },
+    update: itemPrimaryUpdate({ primary_attachment_id: record.id, primary_picture: isPicture(record) ? true : null }),
   };
   const items: TransactItem[] = previous ? [{
     Update: {
@@ -131,14 +134,14 @@ const invalid = (field: string, message: string, detail: string) =>
  */
 export async function requestUpload(scope: WorkspaceScope, actorId: string, itemId: string, input: UploadRequest): Promise<z.input<typeof AttachmentUpload>> {
   const mimeType = input.mime_type.toLowerCase();
-  if (!config.attachments.types.includes(mimeType)) {
-    throw invalid('mime_type', 'This type of file cannot be attached.', `must be one of: ${config.attachments.types.join(', ')}`);
+  if (!attachmentSettings().types.includes(mimeType)) {
+    throw invalid('mime_type', 'This type of file cannot be attached.', `must be one of: ${attachmentSettings().types.join(', ')}`);
   }
-  const maxBytes = config.limits.attachmentMaxBytes;
+  const maxBytes = attachmentSettings().maxBytes;
   if (input.size_bytes > maxBytes) throw invalid('size_bytes', `A file may be at most ${maxBytes} bytes.`, `must be at most ${maxBytes}`);
   const used = Number(scope.workspace.storage_bytes ?? 0);
-  if (used + input.size_bytes > config.attachments.quotaBytes) {
-    throw new DomainError('STORAGE_QUOTA_EXCEEDED', `The workspace stores ${used} of its ${config.attachments.quotaBytes} bytes; this file does not fit.`);
+  if (used + input.size_bytes > attachmentSettings().quotaBytes) {
+    throw new DomainError('STORAGE_QUOTA_EXCEEDED', `The workspace stores ${used} of its ${attachmentSettings().quotaBytes} bytes; this file does not fit.`);
   }
   const workspaceId = scope.workspace.id;
   const record = await createOf(scope, actorId, itemId, { ...input, mime_type: mimeType, ...(input.checksum ? { checksum: input.checksum.toLowerCase() } : {}) }, (made) => ({
@@ -163,7 +166,8 @@ export async function createReference(scope: WorkspaceScope, actorId: string, it
       errors: [{ location: 'body.docspell_item_id', message: 'is required when file_id is absent' }],
     });
   }
-  return shown(await createOf(scope, actorId, itemId, { ...input }, () => ({})));
+  // a reference has no file: no link to make (and no presigning code in this route)
+  return catalog.present(attachments, await createOf(scope, actorId, itemId, { ...input }, () => ({}))) as unknown as AttachmentRecord;
 }
 
 /** An item's attachments: the primary first, then oldest first (one Query: an item holds at most 100). */
@@ -212,7 +216,7 @@ export async function remove(scope: WorkspaceScope, actorId: string, id: string,
   const workspaceId = scope.workspace.id;
   await catalog.remove(attachments, scope, actorId, id, ifMatch, (current) => ({
     touches: current.is_primary === true
-      ? [{ key: keys.entity(workspaceId, 'ITEM', current.item_id as string), type: 'ITEM', sets: { primary_attachment_id: null, primary_picture: null } }] : [],
+      ? [{ key: keys.entity(workspaceId, 'ITEM', current.item_id as string), type: 'ITEM', update: itemPrimaryUpdate({ primary_attachment_id: null, primary_picture: null }) }] : [],
     items: current.status === 'READY' ? [storageChange(workspaceId, -Number(current.size_bytes ?? 0), -1)] : [],
   }));
 }
@@ -230,7 +234,7 @@ export function storageChange(workspaceId: string, bytes: number, count: number)
       UpdateExpression: 'ADD storage_bytes :bytes, attachment_count :count, #version :one',
       ConditionExpression: growing ? '#status = :active AND (attribute_not_exists(storage_bytes) OR storage_bytes <= :room)' : 'attribute_exists(PK)',
       ExpressionAttributeNames: { '#version': 'version', ...(growing ? { '#status': 'status' } : {}) },
-      ExpressionAttributeValues: { ':bytes': bytes, ':count': count, ':one': 1, ...(growing ? { ':active': 'active', ':room': config.attachments.quotaBytes - bytes } : {}) },
+      ExpressionAttributeValues: { ':bytes': bytes, ':count': count, ':one': 1, ...(growing ? { ':active': 'active', ':room': attachmentSettings().quotaBytes - bytes } : {}) },
     },
   };
 }

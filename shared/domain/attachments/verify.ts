@@ -10,13 +10,13 @@ import { createHash } from 'node:crypto';
 import { DeleteObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { fileTypeFromBuffer } from 'file-type';
 import { s3 } from '../../aws/s3.js';
-import { config } from '../../config.js';
+import { attachmentSettings } from '../../config.js';
 import * as keys from '../../db/keys.js';
 import * as engine from '../catalog/repository.js';
 import type { CatalogRecord } from '../catalog/model.js';
 import { applied, changeSteps, run, together } from '../catalog/writes.js';
 import { logger } from '../../observability/telemetry.js';
-import { attachmentDefinition, idsOfObjectKey, isPicture } from './model.js';
+import { attachmentDefinition, idsOfObjectKey, isPicture, itemPrimaryUpdate } from './model.js';
 import { attachments, storageChange } from './service.js';
 
 export interface StoredObject {
@@ -89,7 +89,7 @@ async function mismatch(record: CatalogRecord, reading: Reading): Promise<string
   if (reading.tooLarge || reading.size > declaredSize) return `the file is larger than the ${declaredSize} bytes declared`;
   if (reading.size !== declaredSize) return `the file has ${reading.size} bytes, not the ${declaredSize} declared`;
   const declared = String(record.mime_type);
-  if (!config.attachments.types.includes(declared)) return `${declared} files are not accepted`;
+  if (!attachmentSettings().types.includes(declared)) return `${declared} files are not accepted`;
   const found = await fileTypeFromBuffer(reading.head);
   if (declared === 'text/plain') {
     if (found || !looksLikeText(reading.head, reading.size <= headBytes)) return `the file is not plain text${found ? ` but ${found.mime}` : ''}`;
@@ -111,7 +111,7 @@ async function settle(record: CatalogRecord, changes: Record<string, unknown>, a
   const writes = await changeSteps(attachments, workspaceId, record, next);
   if (next.is_primary === true && isPicture(next) !== isPicture(record)) {
     // the item's picture follows its primary photo: shown once verified, gone when its file is
-    writes.touches.push({ key: keys.entity(workspaceId, 'ITEM', record.item_id as string), type: 'ITEM', sets: { primary_picture: isPicture(next) ? true : null } });
+    writes.touches.push({ key: keys.entity(workspaceId, 'ITEM', record.item_id as string), type: 'ITEM', update: itemPrimaryUpdate({ primary_picture: isPicture(next) ? true : null }) });
   }
   const storage = also.storage ? [{ item: storageChange(workspaceId, also.storage, Math.sign(also.storage)), cause: 'storage' }] : [];
   const cause = await run([...together(attachments, writes), ...storage]);
@@ -155,7 +155,7 @@ export async function verifyObject(object: StoredObject): Promise<Verdict> {
       if (written === 'written') return { outcome: 'ready', attachmentId: record.id };
       if (written === 'lost') continue;
     }
-    const why = reason ?? `the workspace's storage quota (${config.attachments.quotaBytes} bytes) is full`;
+    const why = reason ?? `the workspace's storage quota (${attachmentSettings().quotaBytes} bytes) is full`;
     await deleteObject(object);
     const rejected = await settle(record, { status: 'REJECTED', rejection_reason: why, object_etag: object.etag ?? null, object_version: object.versionId ?? null });
     if (rejected === 'lost') continue;

@@ -2,7 +2,7 @@
 // Open Food Facts (food and drink, open data), then UPCitemdb's free trial API (general goods,
 // 100 lookups a day per address). Base URLs and the timeout come from configuration
 // (BARCODE_OFF_URL, BARCODE_UPCITEMDB_URL, BARCODE_TIMEOUT_MS).
-import { config } from '../../config.js';
+import { barcodeSettings, config } from '../../config.js';
 import { cleanText, cleanUrl, type Product, type ProviderName } from './model.js';
 
 export interface BarcodeProvider {
@@ -28,7 +28,7 @@ type Json = Record<string, unknown>;
 
 /** GET a JSON document within the timeout (headers and body). A body that is not JSON is `undefined`. */
 async function getJson(url: string): Promise<{ status: number; body: Json | undefined }> {
-  const timeoutMs = config.barcode.timeoutMs;
+  const timeoutMs = barcodeSettings().timeoutMs;
   try {
     const response = await fetch(url, { headers: { accept: 'application/json', 'user-agent': userAgent() }, signal: AbortSignal.timeout(timeoutMs) });
     const text = await response.text();
@@ -68,7 +68,7 @@ function product(fields: { name: unknown; brand: unknown; category: unknown; ima
 export const openFoodFacts: BarcodeProvider = {
   name: 'open_food_facts',
   async lookup(barcode) {
-    const { status, body } = await getJson(`${base(config.barcode.openFoodFactsUrl)}/api/v0/product/${encodeURIComponent(barcode)}.json`);
+    const { status, body } = await getJson(`${base(barcodeSettings().openFoodFactsUrl)}/api/v0/product/${encodeURIComponent(barcode)}.json`);
     if (body === undefined || (status !== 200 && !(status === 404 && body.status === 0))) throw failure(status, body);
     if (body.status !== 1) return undefined;
     const found = record(body.product);
@@ -85,7 +85,7 @@ export const openFoodFacts: BarcodeProvider = {
 export const upcItemDb: BarcodeProvider = {
   name: 'upcitemdb',
   async lookup(barcode) {
-    const { status, body } = await getJson(`${base(config.barcode.upcItemDbUrl)}/prod/trial/lookup?upc=${encodeURIComponent(barcode)}`);
+    const { status, body } = await getJson(`${base(barcodeSettings().upcItemDbUrl)}/prod/trial/lookup?upc=${encodeURIComponent(barcode)}`);
     if (body !== undefined && ((status === 400 && body.code === 'INVALID_UPC') || (status === 404 && body.code === 'NOT_FOUND'))) return undefined;
     if (body === undefined || status !== 200 || body.code !== 'OK') throw failure(status, body);
     const first = record(Array.isArray(body.items) ? body.items[0] : undefined);

@@ -157,11 +157,8 @@ export interface Touch {
   leaving?: boolean;
   /** counters the target must hold at most these values of before this touch (a row's `on_loan`) */
   atMost?: Record<string, number>;
-  /**
-   * Stored attributes this write keeps on the target (`null` removes one: an item's primary
-   * attachment), and its version moved on with them, since what it answers changes.
-   */
-  sets?: Record<string, unknown>;
+  /** an update of the target's own in the same item (`SET …` / `REMOVE …` clauses, their names and values): an item's primary attachment */
+  update?: { clauses: string; names: Record<string, string>; values: Record<string, unknown> };
 }
 
 export function mergeTouches(touches: Touch[]): Touch[] {
@@ -177,7 +174,7 @@ export function mergeTouches(touches: Touch[]): Touch[] {
     if (touch.versionIs !== undefined) seen.versionIs = touch.versionIs;
     if (touch.agrees) seen.agrees = { ...seen.agrees, ...touch.agrees };
     if (touch.atMost) seen.atMost = { ...seen.atMost, ...touch.atMost };
-    if (touch.sets) seen.sets = { ...seen.sets, ...touch.sets };
+    seen.update ??= touch.update;
   }
   return [...merged.values()];
 }
@@ -203,8 +200,8 @@ export function touchItem(touch: Touch): TransactItem {
     conditions.push(`(attribute_not_exists(#m${index}) OR #m${index} <= :m${index})`);
   });
   const adds = Object.entries(touch.adds ?? {}).filter(([, delta]) => delta !== 0);
-  const sets = Object.entries(touch.sets ?? {});
-  if (adds.length === 0 && sets.length === 0) {
+  const own = touch.update;
+  if (adds.length === 0 && !own) {
     return { ConditionCheck: { TableName: tableName, Key: touch.key, ConditionExpression: conditions.join(' AND '), ExpressionAttributeNames: names, ExpressionAttributeValues: values } };
   }
   adds.forEach(([counter, delta], index) => {
@@ -212,22 +209,10 @@ export function touchItem(touch: Touch): TransactItem {
     values[`:d${index}`] = delta;
   });
   const clauses = adds.length ? [`ADD ${adds.map((_, index) => `#c${index} :d${index}`).join(', ')}`] : [];
-  if (sets.length) {
-    names['#version'] = 'version';
-    values[':one'] = 1;
-    values[':now'] = new Date().toISOString();
-    const assigned = ['#version = #version + :one', 'updated_at = :now'];
-    const removed: string[] = [];
-    sets.forEach(([field, value], index) => {
-      names[`#s${index}`] = field;
-      if (value === null) removed.push(`#s${index}`);
-      else {
-        values[`:s${index}`] = value;
-        assigned.push(`#s${index} = :s${index}`);
-      }
-    });
-    clauses.push(`SET ${assigned.join(', ')}`);
-    if (removed.length) clauses.push(`REMOVE ${removed.join(', ')}`);
+  if (own) {
+    clauses.push(own.clauses);
+    Object.assign(names, own.names);
+    Object.assign(values, own.values);
   }
   return {
     Update: {

@@ -1,6 +1,6 @@
 // The change log (../shared/design/SYNC.md): one entry per change of a syncable entity, ordered by
 // the time the log learned of it, which delta sync reads instead of the entity partitions.
-import { config } from '../../config.js';
+import { syncSettings } from '../../config.js';
 
 export type ChangeOperation = 'upsert' | 'delete';
 
@@ -19,10 +19,10 @@ export interface ChangeLogEntry {
 }
 
 /** δ of SYNC.md: a reader never returns entries younger than this; every entry is visible within it. */
-export const settleMs = () => config.sync.settleMs;
+export const settleMs = () => syncSettings().settleMs;
 
 /** How long entries are kept (readers ignore older ones: DynamoDB Local never expires items). */
-export const retentionDays = () => config.sync.retentionDays;
+export const retentionDays = () => syncSettings().retentionDays;
 
 /** A replayed stream record is recognised this long (streams keep records 24 hours). */
 export const eventMemoryDays = 2;

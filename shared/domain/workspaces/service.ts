@@ -1,6 +1,6 @@
 // Workspaces and members: the rules the role alone cannot say. The route table already made
 // sure the caller is a member with the route's role; this adds owners, self and last-owner.
-import { config } from '../../config.js';
+import { attachmentSettings } from '../../config.js';
 import type { WorkspaceRole } from '../../contract/route.js';
 import type { Caller, WorkspaceScope } from '../../http/caller.js';
 import { VersionConflict } from '../errors.js';
@@ -21,7 +21,7 @@ import * as repository from './repository.js';
 /** A workspace as answers show it: with the caller's role and what its attachments take up. */
 export const workspaceView = (workspace: WorkspaceRecord, role: WorkspaceRole) => ({
   ...workspace, role,
-  storage: { bytes: workspace.storage_bytes ?? 0, attachments: workspace.attachment_count ?? 0, quota_bytes: config.attachments.quotaBytes },
+  storage: { bytes: workspace.storage_bytes ?? 0, attachments: workspace.attachment_count ?? 0, quota_bytes: attachmentSettings().quotaBytes },
 });
 export const memberView = (member: MemberRecord, user: Pick<UserRecord, 'email' | 'full_name'> | undefined) => ({
   ...member, email: user?.email ?? '', full_name: user?.full_name ?? '',
