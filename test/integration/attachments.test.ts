@@ -13,6 +13,7 @@ import { addMember, call, createWorkspace, expectProblem, expectStatus, signUp, 
 import { eventually } from './support/eventually.js';
 import { getItem, setAttributes } from './support/table.js';
 import { lambdaContext } from '../support/lambda.js';
+import { runScript } from './runtime-process.js';
 
 interface Attachment {
   id: string;
@@ -332,5 +333,30 @@ describe('abandoned uploads', () => {
     await job({}, context);
     expect((await call<{ items: Attachment[] }>('GET', `${base}/items/${itemId}/attachments`, { token: owner.token })).json.items.map((attachment) => attachment.id).sort())
       .toEqual([recent.id, verified.id].sort());
+  });
+});
+
+describe('deleting a workspace', () => {
+  const portOf = (url: string) => new URL(url).port;
+
+  it('its purge deletes its attachments\' files too (through the change feed)', async () => {
+    const { owner, workspace, itemId, base } = await setUp();
+    const upload = await requestUpload(owner.token, base, itemId, { file_name: 'gone.png', mime_type: 'image/png', size_bytes: png.length, attachment_type: 'PHOTO' });
+    await postForm(upload.upload, png, 'image/png');
+    expect((await settled(owner.token, base, upload.id)).status).toBe('READY');
+    const key = await objectKeyOf(workspace.id, upload.id);
+    expect(await objectExists(key)).toBe(true);
+
+    expectStatus(await call('DELETE', base, { token: owner.token }), 204);
+    // the job works through the purge index oldest first, up to 20 workspaces a run: other files' may be ahead of ours
+    for (let run = 1; run <= 5 && (await getItem({ PK: `WS#${workspace.id}`, SK: 'WS' })) !== undefined; run += 1) {
+      const job = await runScript('infra/local/run-job.ts', ['purge-workspaces'], {
+        PORT: portOf(inject('apiUrl')), DYNAMODB_PORT: portOf(inject('dynamodbEndpoint')), S3_PORT: portOf(inject('s3Endpoint')),
+        SES_PORT: portOf(inject('sesEndpoint')), TABLE_NAME: inject('tableName'), BUCKET_NAME: inject('bucketName'),
+      }, 120_000);
+      expect(job.code, `npm run job purge-workspaces failed:\n${job.output}`).toBe(0);
+    }
+    expect(await getItem({ PK: `WS#${workspace.id}`, SK: `ATTACHMENT#${upload.id}` })).toBeUndefined();
+    await eventually('the purged workspace\'s file deleted', () => objectExists(key), (exists) => !exists, 20_000);
   });
 });
