@@ -12,7 +12,7 @@ import { config } from '../config.js';
 import { dynamodb } from './dynamodb.js';
 
 /** The bucket's base URL: path-style on a local endpoint (s3rver serves one host), virtual-hosted in AWS. */
-export function bucketUrl(bucket = config.bucketName, region = config.region, endpoint = config.endpoints.s3): string {
+export function bucketUrl(bucket: string, region: string, endpoint: string | undefined): string {
   return endpoint ? `${endpoint.replace(/\/+$/, '')}/${bucket}` : `https://${bucket}.s3.${region}.amazonaws.com`;
 }
 
@@ -28,6 +28,8 @@ export interface SigningSource {
   sha256: ConstructorParameters<typeof SignatureV4>[0]['sha256'];
   region: string;
   systemClockOffset?: number;
+  /** the S3 endpoint (`undefined`: AWS's); the configured one when the property is absent */
+  endpoint?: string | undefined;
 }
 
 const defaultSource = (): SigningSource => ({
@@ -36,6 +38,8 @@ const defaultSource = (): SigningSource => ({
   region: config.region,
   systemClockOffset: dynamodb.config.systemClockOffset,
 });
+
+const endpointOf = (source: SigningSource) => ('endpoint' in source ? source.endpoint : config.endpoints.s3);
 
 const signer = (source: SigningSource) =>
   new SignatureV4({ service: 's3', region: source.region, credentials: source.credentials, sha256: source.sha256, uriEscapePath: false, applyChecksum: false });
@@ -85,7 +89,7 @@ export async function presignPost(policy: PostPolicy, source: SigningSource = de
   // The form's signature is the policy signed with the day's signing key (SigV4 for POST).
   const signature = await signer(source).sign(encodedPolicy, { signingDate: now, signingRegion: source.region, signingService: 's3' });
   return {
-    url: `${bucketUrl(bucket, source.region)}/`,
+    url: `${bucketUrl(bucket, source.region, endpointOf(source))}/`,
     fields: { 'Content-Type': policy.contentType, ...fields, key: policy.key, Policy: encodedPolicy, 'X-Amz-Signature': signature },
     expires_at: expires.toISOString(),
   };
@@ -104,7 +108,7 @@ export interface GetRequest {
 
 /** A GET anyone holding the URL may use until it expires (SigV4 query signing, unsigned payload). */
 export async function presignGet(request: GetRequest, source: SigningSource = defaultSource()): Promise<{ url: string; expires_at: string }> {
-  const base = new URL(`${bucketUrl(request.bucket ?? config.bucketName, source.region)}/${encodeKey(request.key)}`);
+  const base = new URL(`${bucketUrl(request.bucket ?? config.bucketName, source.region, endpointOf(source))}/${encodeKey(request.key)}`);
   const query: Record<string, string> = { ...request.responseHeaders, ...(request.versionId ? { versionId: request.versionId } : {}) };
   const now = new Date((request.now ?? new Date()).getTime() + (source.systemClockOffset ?? 0));
   const signed = await signer(source).presign({

@@ -86,3 +86,30 @@ export function decodeAfterCursor(list: string, cursor: string | undefined): str
   if (l !== list || Object.keys(extra).length > 0 || typeof a !== 'string' || a.length > 4096) throw InvalidCursor();
   return a;
 }
+
+/**
+ * A cursor holding several strings (delta sync: where the last page ended and where the sync
+ * stops). Each field must be a string `fits` accepts; nothing else may be in it.
+ */
+export function encodeFieldsCursor(list: string, fields: Record<string, string>): string {
+  return encode({ l: list, ...fields });
+}
+
+export function decodeFieldsCursor<const F extends string>(list: string, cursor: string, fields: readonly F[], fits: (values: Record<F, string>) => boolean): Record<F, string> {
+  const { l, ...rest } = decode(cursor);
+  if (l !== list || Object.keys(rest).length !== fields.length) throw InvalidCursor();
+  for (const field of fields) if (!isKeyString(rest[field], maxKeyBytes.sort)) throw InvalidCursor();
+  const values = rest as Record<F, string>;
+  if (!fits(values)) throw InvalidCursor();
+  return values;
+}
+
+/** The list a cursor says it belongs to (to choose how to read it); undefined for a malformed one. */
+export function listOfCursor(cursor: string): string | undefined {
+  try {
+    const { l } = decode(cursor);
+    return typeof l === 'string' ? l : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -36,7 +36,8 @@ export default async function setup(project: TestProject) {
   // One signing secret for the runtime and the tests' processes: a job run in a test (the loan
   // reminders) signs borrower links the runtime must accept.
   const jwtSecret = randomBytes(48).toString('base64url');
-  const runtime = await startRuntime({ env: { ...(await runtimePorts()), ...providers, JWT_SECRET: jwtSecret }, args: ['--in-memory', '--verbose'], logFile: runtimeLog });
+  // a settling window of 1 s (5 s by default) keeps the sync tests quick; the rule is the same
+  const runtime = await startRuntime({ env: { ...(await runtimePorts()), ...providers, JWT_SECRET: jwtSecret, SYNC_SETTLE_MS: '1000' }, args: ['--in-memory', '--verbose'], logFile: runtimeLog });
   const { state } = runtime;
 
   project.provide('apiUrl', state.api);

@@ -13,7 +13,7 @@ const bucket = 'hw-attachments-123456789012-eu-west-1';
 const now = new Date('2026-12-02T10:20:30.000Z');
 const client = () => new S3Client({ region, credentials });
 // the hash the S3 client itself uses (Node's crypto, through the SDK)
-const source: SigningSource = { credentials: async () => credentials, sha256: client().config.sha256, region };
+const source: SigningSource = { credentials: async () => credentials, sha256: client().config.sha256, region, endpoint: undefined };
 const key = 'workspaces/0193a5e2-7c1a-7b3e-9f00-aaaaaaaaaaaa/items/0193a5e2-7c1a-7b3e-9f00-000000001001/0193a5e2-7c1a-7b3e-9f00-000000009001/receipt (1).pdf';
 
 describe('presigned requests equal the AWS packages\' own', () => {

@@ -14,7 +14,8 @@ export const attachmentDefinition = defineEntity({
   links: [{ field: 'item_id', to: 'ITEM', counter: 'attachments', order: 'newest' }],
   indexes: (attachment) => (attachment.status === 'PENDING'
     ? keys.pendingUploadIndex(attachment.created_at as string, attachment.workspace_id as string, attachment.id as string) : {}),
-  hidden: ['object_key', 'object_version', 'object_etag'],
+  // attachments are never archived: answers have no `is_archived`
+  hidden: ['object_key', 'object_version', 'object_etag', 'is_archived'],
   nameFrom: { field: 'item_id', type: 'ITEM' },
 });
 

@@ -52,7 +52,7 @@ export async function changeWith<R extends { id: string }>(
     const made = planned.creates ? await planned.creates(entity, workspaceId, actorId, planned.stamp) : { records: [], writes: [] };
     const created = made.records;
     // the entity's own rules on what a change may do (change-rules.ts): refused now, and held at commit
-    const held = entity.definition.changeRules?.(current, next) ?? {};
+    const held = entity.changeRules?.(current, next) ?? {};
     const writes = [await changeSteps(entity, workspaceId, current, next, [...counters, ...(held.zero ?? [])], held.atMost), ...made.writes];
     const steps = [...together(entity, ...writes), ...(planned.writes?.(created, next) ?? []).map((item) => ({ item, cause: 'write' }))];
     const cause = await run(steps);

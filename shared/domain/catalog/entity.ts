@@ -4,7 +4,8 @@
 // handler calls: a GET carries no write code (see infra/bundle.ts on per-route tree shaking).
 import type { Page } from '../../db/table.js';
 import * as keys from '../../db/keys.js';
-import type { CatalogRecord, EntityDefinition, LinkRule } from './model.js';
+import type { CatalogRecord, ChangeRules, EntityDefinition, LinkRule } from './model.js';
+import type { TreeWalk } from './tree-walk.js';
 import { CatalogNotFound } from './errors.js';
 
 /** What a client sends to create or change an entity: its fields, `null` clearing an optional one. */
@@ -23,8 +24,21 @@ export interface Entity<R extends { id: string } = CatalogRecord> {
   readonly maxDepth: number;
   /** for httpRoute's `prefetch` option: the key a GET of one entity reads, from its path */
   readonly prefetch: (params: Record<string, string>) => { PK: string; SK: string };
+  /** walks the tree on a `tree` link made (tree-walk.ts) */
+  readonly treeWalk?: TreeWalk;
+  /** what a change may not do (`fixedWhile`, `floors` in change-rules.ts): throws to refuse, answers what must hold at commit */
+  readonly changeRules?: ChangeRules;
   /** the answer type only; never set */
   readonly record?: R;
+}
+
+/**
+ * What an entity does beyond its declaration, given by its service: code, not data, so the
+ * declarations (which the change feed and sync read for every type) do not carry it.
+ */
+export interface Behaviour {
+  treeWalk?: TreeWalk;
+  changeRules?: ChangeRules;
 }
 
 /** Any entity, for the operations that do not answer its records. */
@@ -36,8 +50,9 @@ export type RecordOf<E> = E extends Entity<infer R> ? R & CatalogRecord : never;
 const defaultMaxDepth = 20;
 
 /** An entity of the catalog from its declaration (call it `/* @__PURE__ *\/`: building one has no effect). */
-export function entity<R extends { id: string } = CatalogRecord>(definition: EntityDefinition): Entity<R> {
+export function entity<R extends { id: string } = CatalogRecord>(definition: EntityDefinition, behaviour: Behaviour = {}): Entity<R> {
   return {
+    ...behaviour,
     definition,
     links: definition.links ?? [],
     maxDepth: definition.maxDepth ?? defaultMaxDepth,

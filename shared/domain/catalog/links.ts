@@ -52,7 +52,10 @@ export async function linkTouches(
     }
     if (to) {
       touches.push({ key: keys.entity(workspaceId, link.to, to), type: link.to, field: link.field, target: to, adds: { [link.counter]: 1, ...is }, ...(agrees ? { agrees } : {}) });
-      if (link.tree) touches.push(...(await link.tree(entity, workspaceId, link, to, self, before !== undefined)));
+      if (link.tree) {
+        if (!entity.treeWalk) throw new Error(`${entity.definition.type}.${link.field} is a tree link: its entity needs a treeWalk`);
+        touches.push(...(await entity.treeWalk(entity, workspaceId, link, to, self, before !== undefined)));
+      }
     }
   }
   return touches;

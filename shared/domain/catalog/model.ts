@@ -6,7 +6,6 @@
 // tombstone. The engine never learns an entity's name: a new need is a new option here.
 import { randomBytes } from 'node:crypto';
 import type { ErrorCode } from '../../contract/errors.js';
-import type { TreeWalk } from './tree-walk.js';
 
 /** The stored shape every catalog entity shares. */
 export interface CatalogRecord {
@@ -44,8 +43,11 @@ export interface LinkRule {
   to: string;
   /** the attribute on the target counting what links to it (archived ones included: delete rules rely on it) */
   counter: string;
-  /** a link to the same type forming a tree: `treeWalk` (tree-walk.ts) refuses cycles, also under concurrent moves, and trees too deep */
-  tree?: TreeWalk;
+  /**
+   * A link to the same type forming a tree: the entity's `treeWalk` (tree-walk.ts, given to `entity()`
+   * by the tree's service) refuses cycles, also under concurrent moves, and trees too deep.
+   */
+  tree?: true;
   /** the index listing the entities linked to one target (default: GSI2 for the first link, none for the others) */
   index?: 'GSI2' | 'GSI3' | 'GSI4';
   /** the order of that list: by folded name (default) or newest first */
@@ -105,8 +107,6 @@ export interface EntityDefinition {
   /** fields an answer shows that the record does not store (an item's `obsidian_uri`), and defaults (`label_ids: []`) */
   view?: (record: Record<string, unknown>) => Record<string, unknown>;
   deleteRules?: readonly DeleteRule[];
-  /** what a change may not do (`fixedWhile`, `floors` in change-rules.ts): throws to refuse, answers what must hold at commit */
-  changeRules?: ChangeRules;
   /** index attributes of its own beyond the engine's (sparse ones: present only in some states) */
   indexes?: (record: Record<string, unknown>) => Record<string, string>;
   /** `archive`: DELETE archives (borrowers keep their loan history); `never`: no delete at all (inventory) */

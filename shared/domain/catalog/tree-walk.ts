@@ -1,6 +1,6 @@
 // Walking a tree of catalog entities when a link in it is made (a category's parent, a location's):
-// no cycle, no deeper than the entity's `maxDepth`. Declared on the tree link (`tree: treeWalk`),
-// so only the tree's own writes carry this code (and the list queries it needs).
+// no cycle, no deeper than the entity's `maxDepth`. A tree link says `tree: true`; the tree's service
+// gives this walk to its entity (`catalog.entity(definition, { treeWalk })`), so only the tree's own writes carry this code (and the list queries it needs).
 import * as keys from '../../db/keys.js';
 import type { LinkRule } from './model.js';
 import * as repository from './repository.js';

@@ -5,12 +5,13 @@ import type { WorkspaceScope } from '../../http/caller.js';
 import * as catalog from '../catalog/operations.js';
 import type { ListQuery } from '../catalog/entity.js';
 import { breadcrumbOf } from '../catalog/tree.js';
+import { treeWalk } from '../catalog/tree-walk.js';
 import { categoryDefinition } from './model.js';
 
 /** A category as callers see it (the contract's answer). */
 export type CategoryRecord = z.output<typeof Category>;
 
-export const categories = /* @__PURE__ */ catalog.entity<CategoryRecord>(categoryDefinition);
+export const categories = /* @__PURE__ */ catalog.entity<CategoryRecord>(categoryDefinition, { treeWalk });
 
 export const listRoots = (scope: WorkspaceScope, query: ListQuery) => catalog.listLinked(categories, scope, 'parent_category_id', undefined, query);
 

@@ -9,6 +9,15 @@ import { allOf, fixedWhile, floors } from '../catalog/change-rules.js';
 /** Where a row is: what a move changes, and what a movement records on both sides. */
 export const placeFields = ['location_id', 'container_id'] as const;
 
+/**
+ * Its quantity never below what is out on loan, and it is not archived while some is out (what is
+ * lent comes back to a row someone can see). Given to its entity by the service (change-rules.ts).
+ */
+export const inventoryChangeRules = () => allOf(
+  floors([{ field: 'quantity', atLeast: 'on_loan', code: 'QUANTITY_BELOW_ON_LOAN', message: 'Part of this row is out on loan: its quantity cannot go below that.' }]),
+  fixedWhile([{ field: 'is_archived', counter: 'on_loan', code: 'INVENTORY_HAS_ACTIVE_LOANS', message: 'Part of this row is out on loan: return it before archiving the row.' }]),
+);
+
 export const inventoryDefinition = defineEntity({
   type: 'INVENTORY', label: 'inventory row', deletes: 'never', byName: false,
   fields: ['item_id', 'location_id', 'container_id', 'quantity', 'condition', 'status', 'date_acquired', 'purchase_price', 'currency_code',
@@ -23,12 +32,6 @@ export const inventoryDefinition = defineEntity({
     },
   ],
   hidden: ['on_loan', 'last_movement_id'],
-  // Its quantity never below what is out on loan, and it is not archived while some is out (what is
-  // lent comes back to a row someone can see).
-  changeRules: allOf(
-    floors([{ field: 'quantity', atLeast: 'on_loan', code: 'QUANTITY_BELOW_ON_LOAN', message: 'Part of this row is out on loan: its quantity cannot go below that.' }]),
-    fixedWhile([{ field: 'is_archived', counter: 'on_loan', code: 'INVENTORY_HAS_ACTIVE_LOANS', message: 'Part of this row is out on loan: return it before archiving the row.' }]),
-  ),
   nameFrom: { field: 'item_id', type: 'ITEM' },
   view: (row) => ({ available_quantity: Math.max(0, Number(row.quantity ?? 0) - Number(row.on_loan ?? 0)) }),
 });

@@ -17,12 +17,12 @@ import { items } from '../items/service.js';
 import { locations } from '../locations/service.js';
 import type { MovementRecord } from '../movements/model.js';
 import { movementWrites } from '../movements/repository.js';
-import { inventoryDefinition, placeFields } from './model.js';
+import { inventoryChangeRules, inventoryDefinition, placeFields } from './model.js';
 
 /** A row as callers see it (the contract's answer). */
 export type InventoryRecord = z.output<typeof Inventory>;
 
-export const inventory = /* @__PURE__ */ catalog.entity<InventoryRecord>(inventoryDefinition);
+export const inventory = /* @__PURE__ */ catalog.entity<InventoryRecord>(inventoryDefinition, { changeRules: /* @__PURE__ */ inventoryChangeRules() });
 
 /** A new row is available and in good condition unless the client says otherwise. */
 export const create = (scope: WorkspaceScope, actorId: string, input: EntityInput) =>

@@ -20,6 +20,9 @@ export const loanDefinition = defineEntity({
     ...(typeof loan.due_date === 'string' ? keys.loansDueIndex(loan.due_date, loan.workspace_id as string, loan.id as string) : {}),
   }),
   nameFrom: { field: 'item_id', type: 'ITEM' },
+  // what a return records for the analytics projections (service.ts, returnFacts): stored, never
+  // shown; and its archive flag, which answers show as `is_active`
+  hidden: ['days_out', 'returned_late', 'is_archived'],
   view: (loan) => ({ is_active: loan.is_archived !== true, is_overdue: isOverdue(loan) }),
 });
 

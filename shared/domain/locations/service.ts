@@ -4,9 +4,10 @@ import type { z } from 'zod/mini';
 import type { Location } from '../../contract/locations.js';
 import * as catalog from '../catalog/operations.js';
 import { breadcrumbOf } from '../catalog/tree.js';
+import { treeWalk } from '../catalog/tree-walk.js';
 import { locationDefinition } from './model.js';
 
-export const locations = /* @__PURE__ */ catalog.entity<LocationRecord>(locationDefinition);
+export const locations = /* @__PURE__ */ catalog.entity<LocationRecord>(locationDefinition, { treeWalk });
 
 export async function breadcrumb(scope: WorkspaceScope, id: string) {
   const chain = await breadcrumbOf(locations, scope, id);

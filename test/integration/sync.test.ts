@@ -1,0 +1,197 @@
+// Delta sync and the full snapshot (issue 11), over real HTTP and the real stream poller: a
+// snapshot of a seeded workspace across several pages equals its content exactly; a delta after
+// mixed creates, updates, archives and deletes; a reader paging while writers write loses
+// nothing; retention and malformed cursors. The runtime's settling window is 1 s (global setup),
+// so a change is readable about a second after the change feed logged it: tests poll, never sleep.
+import { describe, expect, it } from 'vitest';
+import { call, createWorkspace, expectProblem, expectStatus, signUp, type SignedInUser } from './support/api.js';
+import { eventually } from './support/eventually.js';
+
+type Entity = Record<string, unknown> & { id: string; version: number; is_archived?: boolean };
+
+interface SyncPage {
+  items: Entity[];
+  locations: Entity[];
+  containers: Entity[];
+  inventory: Entity[];
+  categories: Entity[];
+  labels: Entity[];
+  companies: Entity[];
+  borrowers: Entity[];
+  loans: Entity[];
+  attachments: Entity[];
+  deleted: { entity_type: string; entity_id: string; deleted_at: string }[];
+  synced_at: string;
+  has_more: boolean;
+  next_cursor?: string;
+  resync_required?: boolean;
+}
+
+const keysOfTypes = ['items', 'locations', 'containers', 'inventory', 'categories', 'labels', 'companies', 'borrowers', 'loans', 'attachments'] as const;
+
+/** Every page of one sync (a snapshot, or a delta from `since`), merged as a client applies them: by id, the higher version winning. */
+async function syncAll(token: string, workspaceId: string, options: { since?: string; limit?: number; types?: string } = {}) {
+  const state = new Map<string, Entity & { type: string }>();
+  const deleted = new Set<string>();
+  let cursor: string | undefined;
+  let pages = 0;
+  let page: SyncPage;
+  do {
+    page = expectStatus(await call<SyncPage>('GET', `/workspaces/${workspaceId}/sync/delta`, {
+      token, query: { modified_since: cursor ? undefined : options.since, cursor, limit: options.limit, entity_types: options.types },
+    }), 200).json;
+    pages += 1;
+    for (const key of keysOfTypes) {
+      const seen = new Set<string>();
+      for (const entity of page[key]) {
+        expect(seen.has(entity.id), `${key} ${entity.id} twice on one page`).toBe(false);
+        seen.add(entity.id);
+        const known = state.get(entity.id);
+        if (!known || known.version <= entity.version) state.set(entity.id, { ...entity, type: key });
+      }
+    }
+    for (const gone of page.deleted) {
+      deleted.add(gone.entity_id);
+      state.delete(gone.entity_id);
+    }
+    cursor = page.next_cursor;
+    expect(page.has_more).toBe(cursor !== undefined);
+  } while (cursor && pages < 200);
+  return { state, deleted, syncedAt: page.synced_at, pages, resync: page.resync_required === true };
+}
+
+async function seeded(): Promise<{ owner: SignedInUser; workspaceId: string; base: string }> {
+  const owner = await signUp();
+  const workspace = await createWorkspace(owner.token);
+  return { owner, workspaceId: workspace.id, base: `/workspaces/${workspace.id}` };
+}
+
+const create = async (token: string, base: string, segment: string, body: Record<string, unknown>) =>
+  expectStatus(await call<Entity>('POST', `${base}/${segment}`, { token, body }), 201).json;
+
+describe('the full snapshot', () => {
+  it('pages through everything the workspace holds, archived included, and equals its content', async () => {
+    const { owner, workspaceId, base } = await seeded();
+    const token = owner.token;
+    const made: Record<string, Entity> = {};
+    const tools = await create(token, base, 'categories', { name: 'Tools' });
+    const garage = await create(token, base, 'locations', { name: 'Garage' });
+    const crate = await create(token, base, 'containers', { name: 'Crate', location_id: garage.id });
+    const maker = await create(token, base, 'companies', { name: 'Makita' });
+    const fragile = await create(token, base, 'labels', { name: 'Fragile' });
+    const grace = await create(token, base, 'borrowers', { name: 'Grace' });
+    Object.assign(made, { tools, garage, crate, maker, fragile, grace });
+    for (let index = 0; index < 12; index += 1) {
+      const item = await create(token, base, 'items', { name: `Thing ${index}`, category_id: tools.id });
+      made[`item${index}`] = item;
+    }
+    const row = await create(token, base, 'inventory', { item_id: made.item0!.id, location_id: garage.id, container_id: crate.id, quantity: 3 });
+    const loan = await create(token, base, 'loans', { inventory_id: row.id, borrower_id: grace.id, quantity: 1 });
+    const archived = await create(token, base, 'labels', { name: 'Old' });
+    expectStatus(await call('POST', `${base}/labels/${archived.id}/archive`, { token }), 204);
+
+    const snapshot = await syncAll(token, workspaceId, { limit: 7 });
+    expect(snapshot.pages).toBeGreaterThan(2);
+    const current = async (segment: string, id: string) => expectStatus(await call<Entity>('GET', `${base}/${segment}/${id}`, { token }), 200).json;
+    // exactly what the workspace holds, each as its GET answer shows it
+    const expected = [
+      ['categories', tools.id], ['locations', garage.id], ['containers', crate.id], ['companies', maker.id], ['labels', fragile.id], ['labels', archived.id],
+      ['borrowers', grace.id], ['inventory', row.id], ['loans', loan.id], ...Array.from({ length: 12 }, (_, index) => ['items', made[`item${index}`]!.id]),
+    ] as const;
+    expect([...snapshot.state.keys()].sort()).toEqual(expected.map(([, id]) => id).sort());
+    for (const [segment, id] of expected) {
+      const { type, ...synced } = snapshot.state.get(id)!;
+      expect(type).toBe(segment);
+      const shown = await current(segment, id);
+      // the loan's is_overdue and names, an item's counters of its own: all as the GET answers them
+      expect(synced, `${segment} ${id}`).toEqual(shown);
+    }
+    expect(snapshot.state.get(archived.id)!.is_archived).toBe(true);
+    expect(typeof snapshot.state.get(garage.id)!.short_code).toBe('string');
+
+    // entity_types narrows it
+    const onlyLabels = await syncAll(token, workspaceId, { types: 'label,company' });
+    expect([...onlyLabels.state.values()].map((entity) => entity.type).sort()).toEqual(['companies', 'labels', 'labels']);
+  });
+});
+
+describe('the delta', () => {
+  it('after a snapshot: creates, updates, archives and deletes, each entity once in its latest state', async () => {
+    const { owner, workspaceId, base } = await seeded();
+    const token = owner.token;
+    const kept = await create(token, base, 'labels', { name: 'Kept' });
+    const doomed = await create(token, base, 'labels', { name: 'Doomed' });
+    const shelf = await create(token, base, 'locations', { name: 'Shelf' });
+    // the snapshot sees them (their creates may come again in the delta: logged after its synced_at)
+    const snapshot = await syncAll(token, workspaceId);
+    expect(snapshot.state.size).toBe(3);
+
+    expectStatus(await call('PATCH', `${base}/labels/${kept.id}`, { token, body: { name: 'Kept (renamed)' } }), 200);
+    expectStatus(await call('PATCH', `${base}/labels/${kept.id}`, { token, body: { color: '#FF0000' } }), 200);
+    expectStatus(await call('POST', `${base}/locations/${shelf.id}/archive`, { token }), 204);
+    expectStatus(await call('DELETE', `${base}/labels/${doomed.id}`, { token }), 204);
+    const added = await create(token, base, 'companies', { name: 'Bosch' });
+
+    const delta = await eventually('every change in the delta', () => syncAll(token, workspaceId, { since: snapshot.syncedAt, limit: 2 }),
+      (result) => result.deleted.has(doomed.id) && result.state.has(added.id) && result.state.get(shelf.id)?.is_archived === true
+        && result.state.get(kept.id)?.color === '#FF0000', 20_000);
+    expect(delta.state.get(kept.id)).toMatchObject({ name: 'Kept (renamed)', color: '#FF0000', version: 3 });
+    expect(delta.state.has(doomed.id)).toBe(false);
+    // consistent with /sync/deleted
+    const tombstones = expectStatus(await call('GET', `${base}/sync/deleted`, { token }), 200).json.items as { entity_id: string }[];
+    expect(tombstones.map((tombstone) => tombstone.entity_id)).toContain(doomed.id);
+
+    // and from the delta's synced_at on, nothing new (a slow log write may repeat an entry: never an older state)
+    const after = await syncAll(token, workspaceId, { since: delta.syncedAt });
+    for (const [id, entity] of after.state) expect(entity.version, id).toBe(delta.state.get(id)?.version);
+    expect([...after.deleted].every((id) => delta.deleted.has(id))).toBe(true);
+  });
+
+  it('a reader paging while writers write loses nothing', async () => {
+    const { owner, workspaceId, base } = await seeded();
+    const token = owner.token;
+    let since = (await syncAll(token, workspaceId)).syncedAt;
+    const seen = new Map<string, number>();
+    const written = new Map<string, number>();
+    let writing = true;
+    const writer = (async () => {
+      for (let round = 0; round < 6; round += 1) {
+        const labels = await Promise.all(Array.from({ length: 4 }, (_, index) => create(token, base, 'labels', { name: `L${round}-${index}` })));
+        for (const label of labels) written.set(label.id, label.version);
+        const renamed = await call<Entity>('PATCH', `${base}/labels/${labels[0]!.id}`, { token, body: { name: `L${round}-0 renamed` } });
+        written.set(renamed.json.id, renamed.json.version);
+      }
+      writing = false;
+    })();
+    const read = async () => {
+      const result = await syncAll(token, workspaceId, { since, limit: 3 });
+      for (const [id, entity] of result.state) seen.set(id, Math.max(seen.get(id) ?? 0, entity.version));
+      since = result.syncedAt;
+    };
+    while (writing) await read();
+    await writer;
+    await eventually('every write read', async () => {
+      await read();
+      return [...written].every(([id, version]) => seen.get(id) === version);
+    }, (done) => done, 20_000);
+    expect([...seen.keys()].sort()).toEqual([...written.keys()].sort());
+  });
+});
+
+describe('what is refused', () => {
+  it('a modified_since older than the change log keeps answers resync_required; malformed or foreign cursors are 422', async () => {
+    const { owner, base } = await seeded();
+    const old = expectStatus(await call<SyncPage>('GET', `${base}/sync/delta`, { token: owner.token, query: { modified_since: '2020-01-01T00:00:00Z' } }), 200).json;
+    expect(old.resync_required).toBe(true);
+    expect(old.items).toEqual([]);
+    const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    for (const cursor of [
+      'not-a-cursor', encode({ l: 'sync.delta', a: 'x', u: '2026-01-01T00:00:00.000Z' }), encode({ l: 'sync.delta', a: '2026-01-01T00:00:00.000Z#e', u: '2999-01-01T00:00:00.000Z' }),
+      encode({ l: 'sync.snapshot', k: 'ITEM#1', u: '2026-01-01T00:00:00.000Z', extra: 'x' }), encode({ l: 'tombstones', a: 'x' }),
+    ]) {
+      expectProblem(await call('GET', `${base}/sync/delta`, { token: owner.token, query: { cursor } }), 422, 'INVALID_CURSOR');
+    }
+    expectProblem(await call('GET', `${base}/sync/delta`, { token: owner.token, query: { entity_types: 'item,spaceship' } }), 422, 'VALIDATION_FAILED');
+    expectProblem(await call('GET', `${base}/sync/delta`, { token: owner.token, query: { limit: 1001 } }), 422, 'VALIDATION_FAILED');
+  });
+});
