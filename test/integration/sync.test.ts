@@ -3,9 +3,14 @@
 // mixed creates, updates, archives and deletes; a reader paging while writers write loses
 // nothing; retention and malformed cursors. The runtime's settling window is 1 s (global setup),
 // so a change is readable about a second after the change feed logged it: tests poll, never sleep.
+import { randomUUID } from 'node:crypto';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { lambdaContext } from '../support/lambda.js';
 import { call, createWorkspace, expectProblem, expectStatus, signUp, type SignedInUser } from './support/api.js';
 import { eventually } from './support/eventually.js';
+import { getItem } from './support/table.js';
 
 type Entity = Record<string, unknown> & { id: string; version: number; is_archived?: boolean };
 
@@ -175,6 +180,34 @@ describe('the delta', () => {
       return [...written].every(([id, version]) => seen.get(id) === version);
     }, (done) => done, 20_000);
     expect([...seen.keys()].sort()).toEqual([...written.keys()].sort());
+  });
+});
+
+describe('a change feed hours late', () => {
+  it('loses nothing for a client that synced meanwhile: the late change arrives after its synced_at', async () => {
+    const { owner, workspaceId, base } = await seeded();
+    const token = owner.token;
+    const company = await create(token, base, 'companies', { name: 'Early Ltd' });
+    const first = await eventually('the create synced', () => syncAll(token, workspaceId, { since: new Date(Date.now() - 60_000).toISOString() }),
+      (result) => result.state.has(company.id));
+    // The client synced. Now the stream delivers a change of that company late (the feed was failing
+    // for a while): a record the change log has not seen, stamped by the writer long before.
+    process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
+    process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+    const handler = (await import('../../functions/streams/change-feed.js')).handler as unknown as (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse>;
+    const stored = (await getItem({ PK: `WS#${workspaceId}`, SK: `COMPANY#${company.id}` }))!;
+    const delayed: DynamoDBRecord = {
+      eventID: `late-${randomUUID()}`, eventName: 'MODIFY', eventSource: 'aws:dynamodb', awsRegion: 'us-east-1',
+      dynamodb: {
+        Keys: marshall({ PK: stored.PK, SK: stored.SK }) as never,
+        NewImage: marshall({ ...stored, version: stored.version + 1, name: 'Early Ltd (renamed)', updated_at: company.updated_at as string }) as never,
+        OldImage: marshall(stored) as never, SequenceNumber: '1', StreamViewType: 'NEW_AND_OLD_IMAGES',
+      },
+    };
+    expect((await handler({ Records: [delayed] }, lambdaContext('change-feed'))).batchItemFailures).toEqual([]);
+    const next = await eventually('the late change in the next delta', () => syncAll(token, workspaceId, { since: first.syncedAt }),
+      (result) => result.state.get(company.id)?.name === 'Early Ltd (renamed)');
+    expect(next.state.get(company.id)!.version).toBe(stored.version + 1);
   });
 });
 
