@@ -230,7 +230,7 @@ describe('the item\'s attachments', () => {
     expectProblem(await call('POST', `${base}/items/${other.id}/attachments/${photo.id}/set-primary`, { token: owner.token }), 404, 'NOT_FOUND');
   });
 
-  it('delete removes the record and, through the change feed, the object; storage goes back; a tombstone and activity are written', async () => {
+  it('delete removes the record and, through the change feed, the object; storage goes back; sync, the tombstone and activity follow', async () => {
     const { owner, workspace, itemId, base } = await setUp();
     const upload = await requestUpload(owner.token, base, itemId, { file_name: 'w.pdf', mime_type: 'application/pdf', size_bytes: pdf().length, attachment_type: 'WARRANTY', is_primary: true });
     await postForm(upload.upload, pdf(), 'application/pdf');
@@ -238,8 +238,18 @@ describe('the item\'s attachments', () => {
     const key = await objectKeyOf(workspace.id, upload.id);
     expect(await objectExists(key)).toBe(true);
 
+    // the change log carries it to sync clients, verified (without a link: links expire)
+    const since = new Date(Date.now() - 5 * 60_000).toISOString();
+    const synced = await eventually('the attachment in the delta', async () =>
+      expectStatus(await call('GET', `${base}/sync/delta`, { token: owner.token, query: { modified_since: since, entity_types: 'attachment' } }), 200).json.attachments as Attachment[],
+    (found) => found.some((attachment) => attachment.id === upload.id && attachment.status === 'READY'));
+    expect(synced.find((attachment) => attachment.id === upload.id)!.download_url).toBeUndefined();
+
     expectStatus(await call('DELETE', `${base}/attachments/${upload.id}`, { token: owner.token }), 204);
     expectProblem(await call('GET', `${base}/attachments/${upload.id}`, { token: owner.token }), 404, 'NOT_FOUND');
+    await eventually('the delete in the delta', async () =>
+      expectStatus(await call('GET', `${base}/sync/delta`, { token: owner.token, query: { modified_since: since } }), 200).json.deleted as { entity_id: string }[],
+    (deleted) => deleted.some((entry) => entry.entity_id === upload.id));
     await eventually('the object deleted', () => objectExists(key), (exists) => !exists, 20_000);
     expect(expectStatus(await call('GET', base, { token: owner.token }), 200).json.storage).toMatchObject({ bytes: 0, attachments: 0 });
     expect(expectStatus(await call('GET', `${base}/items/${itemId}/attachments`, { token: owner.token }), 200).json.items).toEqual([]);
