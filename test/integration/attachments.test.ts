@@ -123,6 +123,15 @@ describe('uploads straight to storage, verified before they are served', () => {
     const downloaded = await fetch(location);
     expect(Buffer.from(await downloaded.arrayBuffer())).toEqual(bytes);
 
+    // the same S3 event again (EventBridge delivers at least once): the verifier changes nothing
+    process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
+    process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+    const verifier = (await import('../../functions/s3/verify-upload.js')).handler as unknown as (event: unknown, context: Context) => Promise<{ outcome: string }>;
+    const head = await s3.send(new HeadObjectCommand({ Bucket: inject('bucketName'), Key: key }));
+    const event = { 'detail-type': 'Object Created', source: 'aws.s3', detail: { bucket: { name: inject('bucketName') }, object: { key, size: bytes.length, etag: head.ETag!.replaceAll('"', '') } } };
+    for (let time = 0; time < 2; time += 1) expect((await verifier(event, lambdaContext('verify-upload'))).outcome).toBe('unchanged');
+    expect(await getAttachment(owner.token, base, upload.id)).toMatchObject({ status: 'READY', version: ready.version });
+
     // the workspace counts what its verified files take up
     const shown = expectStatus(await call('GET', base, { token: owner.token }), 200).json;
     expect(shown.storage).toEqual({ bytes: bytes.length, attachments: 1, quota_bytes: 5 * 1024 ** 3 });
