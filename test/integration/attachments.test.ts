@@ -189,6 +189,24 @@ describe('uploads straight to storage, verified before they are served', () => {
     expect(expectStatus(await call('GET', base, { token: owner.token }), 200).json.storage).toMatchObject({ bytes: 0, attachments: 0 });
   });
 
+  it('each allowed type is told by its bytes: JPEG, WebP, HEIC, plain text READY; a PNG declared JPEG and binary declared text REJECTED', async () => {
+    const { owner, itemId, base } = await setUp();
+    const samples: [string, string, Buffer, 'READY' | 'REJECTED'][] = [
+      ['a.jpg', 'image/jpeg', Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10]), Buffer.from('JFIF'), Buffer.alloc(20)]), 'READY'],
+      ['a.webp', 'image/webp', Buffer.concat([Buffer.from('RIFF'), Buffer.from([0x1a, 0, 0, 0]), Buffer.from('WEBPVP8 '), Buffer.alloc(18)]), 'READY'],
+      ['a.heic', 'image/heic', Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypheic'), Buffer.from([0, 0, 0, 0]), Buffer.from('mif1heic'), Buffer.alloc(16)]), 'READY'],
+      ['notes.txt', 'text/plain', Buffer.from('Serial 4711 – bought 2024, “with case”\n'), 'READY'],
+      ['b.jpg', 'image/jpeg', png, 'REJECTED'],
+      ['c.txt', 'text/plain', Buffer.from([0x00, 0x01, 0x02, 0x41, 0x42]), 'REJECTED'],
+    ];
+    const uploads = await Promise.all(samples.map(([name, type, bytes]) =>
+      requestUpload(owner.token, base, itemId, { file_name: name, mime_type: type, size_bytes: bytes.length, attachment_type: 'OTHER' })));
+    await Promise.all(uploads.map((upload, index) => postForm(upload.upload, samples[index]![2], samples[index]![1])));
+    for (const [index, upload] of uploads.entries()) {
+      expect((await settled(owner.token, base, upload.id)).status, samples[index]![0]).toBe(samples[index]![3]);
+    }
+  });
+
   it('an object no attachment asked for is deleted', async () => {
     const { owner, workspace, itemId, base } = await setUp();
     const upload = await requestUpload(owner.token, base, itemId, { file_name: 'x.pdf', mime_type: 'application/pdf', size_bytes: pdf().length, attachment_type: 'OTHER' });
