@@ -39,4 +39,9 @@ export const sections: readonly BenchSection[] = [
     title: 'The upload-request route vs a raw presigned POST; our presign vs @aws-sdk/s3-presigned-post; the download redirect vs a raw presigned GET',
     run: async (context) => (await import('./attachments.js')).run(context),
   },
+  {
+    name: 'sync',
+    title: 'GET /sync/delta: a delta of 100 changes in workspaces of 1,000 and 50,000 items, and a full snapshot per 1,000 entities',
+    run: async (context) => (await import('./sync.js')).run(context),
+  },
 ];
