@@ -215,6 +215,13 @@ describe('uploads straight to storage, verified before they are served', () => {
     await postForm({ ...upload.upload, fields: { ...upload.upload.fields, key: strayKey } }, pdf(), 'application/pdf');
     await eventually('the stray object deleted', () => objectExists(strayKey), (exists) => !exists, 20_000);
     expect((await getAttachment(owner.token, base, upload.id)).status).toBe('PENDING');
+    // an event for the attachment's own key whose object is gone by the time it is read: nothing changes, no failure
+    process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
+    process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+    const verifier = (await import('../../functions/s3/verify-upload.js')).handler as unknown as (event: unknown, context: Context) => Promise<{ outcome: string }>;
+    const event = { 'detail-type': 'Object Created', source: 'aws.s3', detail: { bucket: { name: inject('bucketName') }, object: { key: upload.upload.fields.key!, size: 10, etag: 'gone' } } };
+    expect((await verifier(event, lambdaContext('verify-upload'))).outcome).toBe('unchanged');
+    expect((await getAttachment(owner.token, base, upload.id)).status).toBe('PENDING');
   });
 });
 

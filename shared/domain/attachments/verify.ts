@@ -145,7 +145,12 @@ export async function verifyObject(object: StoredObject): Promise<Verdict> {
       if (written === 'lost') continue;
       return { outcome: 'rejected', attachmentId: record.id, reason };
     }
-    const reading = await readObject(object, Number(record.size_bytes));
+    const reading = await readObject(object, Number(record.size_bytes)).catch((error: unknown) => {
+      // gone before it could be read (a later upload to the key replaced it, unversioned): its own event decides
+      if ((error as { name?: string }).name === 'NoSuchKey' || (error as { name?: string }).name === 'NoSuchVersion') return undefined;
+      throw error;
+    });
+    if (!reading) return { outcome: 'unchanged', attachmentId: record.id };
     const reason = await mismatch(record, reading);
     if (reason === undefined) {
       const verified = {
