@@ -18,6 +18,9 @@ const daysLookedAt = 8;
 
 const anyVersion = { conditional: false, versionsFor: () => undefined };
 
+/** Thrown inside the delete when the upload was verified meanwhile: it is no longer abandoned. */
+class NotAbandoned extends Error {}
+
 /** The abandoned uploads as of `now`: workspace and attachment ids, oldest first. */
 export async function abandonedUploads(now: Date): Promise<{ workspaceId: string; attachmentId: string }[]> {
   const cutoff = new Date(now.getTime() - pendingForAtMostMs).toISOString();
@@ -45,12 +48,13 @@ export async function removeAbandoned(workspaceId: string, attachmentId: string,
   try {
     await catalog.remove(attachments, scope, record.created_by, attachmentId, anyVersion, (current) => {
       // the delete reads it again: an upload verified in between is not abandoned
-      if (current.status !== 'PENDING') throw new DomainError('RESOURCE_BUSY', 'verified meanwhile');
+      if (current.status !== 'PENDING') throw new NotAbandoned();
       return {};
     });
     return true;
   } catch (error) {
-    if (error instanceof DomainError && (error.code === 'RESOURCE_BUSY' || error.code === 'NOT_FOUND')) return false;
+    // verified meanwhile, gone, or changing under us past the retries: the next run looks again
+    if (error instanceof NotAbandoned || (error instanceof DomainError && (error.code === 'RESOURCE_BUSY' || error.code === 'NOT_FOUND'))) return false;
     throw error;
   }
 }

@@ -34,10 +34,13 @@ export const itemEntity = /* @__PURE__ */ catalog.entity(itemInPath);
 const itemNotFound = () => NotFound('No item with that id in this workspace.');
 const attachmentNotFound = () => NotFound('No attachment with that id in this workspace.');
 
+/** A verified file is there to serve (PENDING, REJECTED and references have none). */
+const hasFile = (record: CatalogRecord) => record.status === 'READY' && typeof record.object_key === 'string';
+
 /** The attachment as answers show it: a READY one with a fresh download link (members only reach this). */
 async function shown(record: CatalogRecord): Promise<AttachmentRecord> {
   const view = catalog.present(attachments, record) as unknown as AttachmentRecord;
-  if (record.status !== 'READY' || typeof record.object_key !== 'string') return view;
+  if (!hasFile(record)) return view;
   const link = await downloadLink(record);
   return { ...view, download_url: link.url, download_expires_at: link.expires_at };
 }
@@ -133,15 +136,13 @@ const invalid = (field: string, message: string, detail: string) =>
  * never push it over), creates the PENDING attachment and answers the form that uploads its file.
  */
 export async function requestUpload(scope: WorkspaceScope, actorId: string, itemId: string, input: UploadRequest): Promise<z.input<typeof AttachmentUpload>> {
+  const { types, maxBytes, quotaBytes } = attachmentSettings();
   const mimeType = input.mime_type.toLowerCase();
-  if (!attachmentSettings().types.includes(mimeType)) {
-    throw invalid('mime_type', 'This type of file cannot be attached.', `must be one of: ${attachmentSettings().types.join(', ')}`);
-  }
-  const maxBytes = attachmentSettings().maxBytes;
+  if (!types.includes(mimeType)) throw invalid('mime_type', 'This type of file cannot be attached.', `must be one of: ${types.join(', ')}`);
   if (input.size_bytes > maxBytes) throw invalid('size_bytes', `A file may be at most ${maxBytes} bytes.`, `must be at most ${maxBytes}`);
   const used = Number(scope.workspace.storage_bytes ?? 0);
-  if (used + input.size_bytes > attachmentSettings().quotaBytes) {
-    throw new DomainError('STORAGE_QUOTA_EXCEEDED', `The workspace stores ${used} of its ${attachmentSettings().quotaBytes} bytes; this file does not fit.`);
+  if (used + input.size_bytes > quotaBytes) {
+    throw new DomainError('STORAGE_QUOTA_EXCEEDED', `The workspace stores ${used} of its ${quotaBytes} bytes; this file does not fit.`);
   }
   const workspaceId = scope.workspace.id;
   const record = await createOf(scope, actorId, itemId, { ...input, mime_type: mimeType, ...(input.checksum ? { checksum: input.checksum.toLowerCase() } : {}) }, (made) => ({
@@ -183,7 +184,7 @@ export const get = async (scope: WorkspaceScope, id: string) => shown(await cata
 /** Where the verified file is: a presigned GET (409 while there is none to give). */
 export async function downloadUrl(scope: WorkspaceScope, id: string): Promise<string> {
   const record = await catalog.read(attachments, scope, id);
-  if (record.status !== 'READY' || typeof record.object_key !== 'string') {
+  if (!hasFile(record)) {
     const why = record.status === 'PENDING' ? 'its file has not arrived or is being verified' : record.status === 'REJECTED' ? 'its file was rejected' : 'it references a document kept elsewhere';
     throw new DomainError('ATTACHMENT_NOT_READY', `The attachment has no file to download: ${why}.`);
   }
@@ -217,17 +218,18 @@ export async function remove(scope: WorkspaceScope, actorId: string, id: string,
   await catalog.remove(attachments, scope, actorId, id, ifMatch, (current) => ({
     touches: current.is_primary === true
       ? [{ key: keys.entity(workspaceId, 'ITEM', current.item_id as string), type: 'ITEM', update: itemPrimaryUpdate({ primary_attachment_id: null, primary_picture: null }) }] : [],
-    items: current.status === 'READY' ? [storageChange(workspaceId, -Number(current.size_bytes ?? 0), -1)] : [],
+    items: current.status === 'READY' ? [storageChange(workspaceId, -Number(current.size_bytes ?? 0))] : [],
   }));
 }
 
 /**
- * The workspace's storage moved by a verified file arriving (`bytes` > 0: only while it stays
- * within the quota, and only while the workspace is active) or going. Its version moves on too:
- * the workspace's answer shows its storage.
+ * The workspace's storage moved by one verified file arriving (`bytes` > 0: only while it stays
+ * within the quota, and only while the workspace is active) or going (its count moves with it; a
+ * verified file has at least one byte). Its version moves on too: the workspace's answer shows its storage.
  */
-export function storageChange(workspaceId: string, bytes: number, count: number): TransactItem {
+export function storageChange(workspaceId: string, bytes: number): TransactItem {
   const growing = bytes > 0;
+  const count = Math.sign(bytes);
   return {
     Update: {
       TableName: tableName, Key: keys.workspace(workspaceId),

@@ -15,7 +15,7 @@ import * as keys from '../../db/keys.js';
 import * as engine from '../catalog/repository.js';
 import type { CatalogRecord } from '../catalog/model.js';
 import { applied, changeSteps, run, together } from '../catalog/writes.js';
-import { logger } from '../../observability/telemetry.js';
+import { lostRace, settleRace } from '../races.js';
 import { attachmentDefinition, idsOfObjectKey, isPicture, itemPrimaryUpdate } from './model.js';
 import { attachments, storageChange } from './service.js';
 
@@ -113,7 +113,7 @@ async function settle(record: CatalogRecord, changes: Record<string, unknown>, a
     // the item's picture follows its primary photo: shown once verified, gone when its file is
     writes.touches.push({ key: keys.entity(workspaceId, 'ITEM', record.item_id as string), type: 'ITEM', update: itemPrimaryUpdate({ primary_picture: isPicture(next) ? true : null }) });
   }
-  const storage = also.storage ? [{ item: storageChange(workspaceId, also.storage, Math.sign(also.storage)), cause: 'storage' }] : [];
+  const storage = also.storage ? [{ item: storageChange(workspaceId, also.storage), cause: 'storage' }] : [];
   const cause = await run([...together(attachments, writes), ...storage]);
   if (cause === undefined) return 'written';
   return cause === 'storage' ? 'quota' : 'lost';
@@ -122,7 +122,8 @@ async function settle(record: CatalogRecord, changes: Record<string, unknown>, a
 /** Verifies one created object (see the top of this file). Safe to run twice for the same object. */
 export async function verifyObject(object: StoredObject): Promise<Verdict> {
   const ids = idsOfObjectKey(object.key);
-  for (let attempt = 0; attempt < 5; attempt += 1) {
+  // a verdict lost to a concurrent change of the attachment (a primary switch, a delete) is decided again
+  return settleRace(async (): Promise<Verdict | typeof lostRace> => {
     const record = ids ? await engine.getEntity(attachmentDefinition, ids.workspaceId, ids.attachmentId, true) : undefined;
     if (!record || record.object_key !== object.key || record.item_id !== ids?.itemId) {
       await deleteObject(object);
@@ -142,7 +143,7 @@ export async function verifyObject(object: StoredObject): Promise<Verdict> {
       // unversioned (s3rver): the second upload replaced the verified file, so the attachment has none any more
       const reason = 'the file was replaced after it was verified';
       const written = await settle(record, { status: 'REJECTED', rejection_reason: reason, object_etag: object.etag ?? null }, { storage: -Number(record.size_bytes ?? 0) });
-      if (written === 'lost') continue;
+      if (written === 'lost') return lostRace;
       return { outcome: 'rejected', attachmentId: record.id, reason };
     }
     const reading = await readObject(object, Number(record.size_bytes)).catch((error: unknown) => {
@@ -158,14 +159,12 @@ export async function verifyObject(object: StoredObject): Promise<Verdict> {
       };
       const written = await settle(record, verified, { storage: reading.size });
       if (written === 'written') return { outcome: 'ready', attachmentId: record.id };
-      if (written === 'lost') continue;
+      if (written === 'lost') return lostRace;
     }
     const why = reason ?? `the workspace's storage quota (${attachmentSettings().quotaBytes} bytes) is full`;
     await deleteObject(object);
     const rejected = await settle(record, { status: 'REJECTED', rejection_reason: why, object_etag: object.etag ?? null, object_version: object.versionId ?? null });
-    if (rejected === 'lost') continue;
-    logger.info('upload rejected', { attachmentId: record.id, reason: why });
+    if (rejected === 'lost') return lostRace;
     return { outcome: 'rejected', attachmentId: record.id, reason: why };
-  }
-  throw new Error(`verify ${object.key}: the attachment kept changing`);
+  }, { conditional: false });
 }
