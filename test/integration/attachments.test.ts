@@ -83,6 +83,9 @@ async function objectExists(key: string): Promise<boolean> {
   }
 }
 
+/** The verifier deletes a rejected file right after recording the verdict: wait for it. */
+const deleted = (key: string) => eventually(`${key} deleted`, () => objectExists(key), (exists) => !exists, 20_000);
+
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 describe('uploads straight to storage, verified before they are served', () => {
@@ -146,7 +149,7 @@ describe('uploads straight to storage, verified before they are served', () => {
     expect(rejected.status).toBe('REJECTED');
     expect(rejected.rejection_reason).toMatch(/not image\/jpeg/);
     expect(rejected.download_url).toBeUndefined();
-    expect(await objectExists(await objectKeyOf(workspace.id, upload.id))).toBe(false);
+    await deleted(await objectKeyOf(workspace.id, upload.id));
     expectProblem(await call('GET', `${base}/attachments/${upload.id}/download`, { token: owner.token, redirect: 'manual' }), 409, 'ATTACHMENT_NOT_READY');
     expect(expectStatus(await call('GET', base, { token: owner.token }), 200).json.storage).toMatchObject({ bytes: 0, attachments: 0 });
   });
@@ -157,7 +160,7 @@ describe('uploads straight to storage, verified before they are served', () => {
     const larger = await requestUpload(owner.token, base, itemId, { file_name: 'a.pdf', mime_type: 'application/pdf', size_bytes: bytes.length - 10, attachment_type: 'RECEIPT' });
     await postForm(larger.upload, bytes, 'application/pdf'); // s3rver ignores the policy's content-length-range; S3 would refuse
     expect(await settled(owner.token, base, larger.id)).toMatchObject({ status: 'REJECTED', rejection_reason: expect.stringMatching(/larger than/) });
-    expect(await objectExists(await objectKeyOf(workspace.id, larger.id))).toBe(false);
+    await deleted(await objectKeyOf(workspace.id, larger.id));
 
     const wrong = await requestUpload(owner.token, base, itemId, {
       file_name: 'b.pdf', mime_type: 'application/pdf', size_bytes: bytes.length, checksum: sha256(Buffer.from('something else')), attachment_type: 'RECEIPT',

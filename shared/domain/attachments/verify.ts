@@ -162,9 +162,10 @@ export async function verifyObject(object: StoredObject): Promise<Verdict> {
       if (written === 'lost') return lostRace;
     }
     const why = reason ?? `the workspace's storage quota (${attachmentSettings().quotaBytes} bytes) is full`;
-    await deleteObject(object);
     const rejected = await settle(record, { status: 'REJECTED', rejection_reason: why, object_etag: object.etag ?? null, object_version: object.versionId ?? null });
     if (rejected === 'lost') return lostRace;
+    // after the verdict: were this delete to fail, the event comes again and finds the attachment REJECTED, which deletes it
+    await deleteObject(object);
     return { outcome: 'rejected', attachmentId: record.id, reason: why };
   }, { conditional: false });
 }
