@@ -42,15 +42,22 @@ export async function listOpen(workspaceId: string, query: PageQuery, before?: s
   }));
 }
 
-/** The names answers show: the items' and the borrowers' of these loans, one BatchGetItem. */
-export async function namesFor(workspaceId: string, loans: readonly CatalogRecord[]): Promise<Map<string, string>> {
+/**
+ * The loans with the names answers show, their item's and their borrower's (one BatchGetItem for
+ * all of them; the loans route answers and sync both name loans this way).
+ */
+export async function withNames<T extends Record<string, unknown>>(workspaceId: string, loans: readonly T[]): Promise<(T & { item_name: string; borrower_name: string })[]> {
+  if (loans.length === 0) return [];
   const wanted = new Map<string, { PK: string; SK: string }>();
   for (const loan of loans) {
     wanted.set(`ITEM#${loan.item_id as string}`, keys.entity(workspaceId, 'ITEM', loan.item_id as string));
     wanted.set(`BORROWER#${loan.borrower_id as string}`, keys.entity(workspaceId, 'BORROWER', loan.borrower_id as string));
   }
   const found = await batchGet<{ SK: string; name?: string }>([...wanted.values()]);
-  return new Map(found.map((item) => [item.SK, String(item.name ?? '')]));
+  const names = new Map(found.map((item) => [item.SK, String(item.name ?? '')]));
+  return loans.map((loan) => ({
+    ...loan, item_name: names.get(`ITEM#${loan.item_id as string}`) ?? '', borrower_name: names.get(`BORROWER#${loan.borrower_id as string}`) ?? '',
+  }));
 }
 
 /**

@@ -40,13 +40,7 @@ export interface LoanInput {
 
 /** The loans as answers show them: with the item's and the borrower's names (one BatchGetItem). */
 async function named(workspaceId: string, records: readonly CatalogRecord[]): Promise<LoanRecord[]> {
-  if (records.length === 0) return [];
-  const names = await repository.namesFor(workspaceId, records);
-  return records.map((record) => ({
-    ...catalog.present(loans, record),
-    item_name: names.get(`ITEM#${record.item_id as string}`) ?? '',
-    borrower_name: names.get(`BORROWER#${record.borrower_id as string}`) ?? '',
-  }) as unknown as LoanRecord);
+  return repository.withNames(workspaceId, records.map((record) => catalog.present(loans, record))) as unknown as Promise<LoanRecord[]>;
 }
 
 const namedOne = async (workspaceId: string, record: CatalogRecord) => (await named(workspaceId, [record]))[0]!;

@@ -15,8 +15,7 @@ import { InvalidCursor } from '../errors.js';
 import { definitionOf, publicView } from '../catalog/registry.js';
 import { retentionDays, settleMs } from '../changes/model.js';
 import { isOverdue } from '../loans/model.js';
-import { namesFor } from '../loans/repository.js';
-import type { CatalogRecord } from '../catalog/model.js';
+import { withNames } from '../loans/repository.js';
 
 type Answer = z.input<NonNullable<typeof syncDelta.response>>;
 type TypeName = keyof typeof syncedTypes;
@@ -48,15 +47,9 @@ function emptyAnswer(syncedAt: string): Answer {
  * Loans as answers show them: the item's and the borrower's names (one BatchGetItem for the page)
  * and `is_overdue` as of today (a logged loan was overdue or not when it was logged).
  */
-async function namedLoans(workspaceId: string, loans: Record<string, unknown>[]) {
-  if (loans.length === 0) return loans;
-  const names = await namesFor(workspaceId, loans as CatalogRecord[]);
-  return loans.map((loan) => ({
-    // shaped loans show `is_active`, not the archive flag the rule reads
-    ...loan, is_overdue: isOverdue({ ...loan, is_archived: loan.is_active === false }),
-    item_name: names.get(`ITEM#${loan.item_id as string}`) ?? '', borrower_name: names.get(`BORROWER#${loan.borrower_id as string}`) ?? '',
-  }));
-}
+const namedLoans = (workspaceId: string, loans: Record<string, unknown>[]) =>
+  // shaped loans show `is_active`, not the archive flag the rule reads
+  withNames(workspaceId, loans.map((loan) => ({ ...loan, is_overdue: isOverdue({ ...loan, is_archived: loan.is_active === false }) })));
 
 /** Puts each entity under its type's key (the loans named). */
 async function grouped(workspaceId: string, entities: { type: string; data: Record<string, unknown> }[], deleted: Answer['deleted'], syncedAt: string, next?: string): Promise<Answer> {
@@ -64,7 +57,7 @@ async function grouped(workspaceId: string, entities: { type: string; data: Reco
   for (const { type, data } of entities) answer[keyOf(type)]!.push(data);
   answer.loans = await namedLoans(workspaceId, answer.loans as Record<string, unknown>[]);
   answer.deleted = deleted;
-  return { ...(answer as unknown as Answer), synced_at: syncedAt, has_more: next !== undefined, ...(next ? { next_cursor: next } : {}) };
+  return { ...(answer as unknown as Answer), has_more: next !== undefined, ...(next ? { next_cursor: next } : {}) };
 }
 
 const filterOn = (types: string[], attribute: string) => ({
