@@ -1,5 +1,6 @@
 // Inventory: the catalog lifecycle for rows of stock (shared/domain/catalog), their lists, totals and moves.
 import * as contract from '../../shared/contract/inventory.js';
+import { idempotency } from '../../shared/http/idempotency.js';
 import { httpRoute, noContent } from '../../shared/http/route.js';
 import * as catalog from '../../shared/domain/catalog/operations.js';
 import {
@@ -8,7 +9,7 @@ import {
 
 export const getInventory = /* @__PURE__ */ httpRoute(contract.getInventory, ({ scope, params }) => catalog.get(inventory, scope, params.id), { prefetch: inventory });
 
-export const createInventory = /* @__PURE__ */ httpRoute(contract.createInventory, ({ scope, caller, body }) => create(scope, caller.user.id, body));
+export const createInventory = /* @__PURE__ */ httpRoute(contract.createInventory, ({ scope, caller, body }) => create(scope, caller.user.id, body), { idempotency });
 
 export const updateInventory = /* @__PURE__ */ httpRoute(contract.updateInventory, ({ scope, caller, params, body, ifMatch }) =>
   update(scope, caller.user.id, params.id, body, ifMatch));

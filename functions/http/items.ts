@@ -1,5 +1,6 @@
 // Items: the catalog lifecycle (shared/domain/catalog) plus labels, lists by category and barcode, and search.
 import * as contract from '../../shared/contract/items.js';
+import { idempotency } from '../../shared/http/idempotency.js';
 import { httpRoute, noContent } from '../../shared/http/route.js';
 import * as catalog from '../../shared/domain/catalog/operations.js';
 import { attachLabel, detachLabel, items, labelsOf, listByBarcode, listByCategory, search } from '../../shared/domain/items/service.js';
@@ -8,7 +9,7 @@ export const listItems = /* @__PURE__ */ httpRoute(contract.listItems, ({ scope,
 
 export const getItem = /* @__PURE__ */ httpRoute(contract.getItem, ({ scope, params }) => catalog.get(items, scope, params.id), { prefetch: items });
 
-export const createItem = /* @__PURE__ */ httpRoute(contract.createItem, ({ scope, caller, body }) => catalog.create(items, scope, caller.user.id, body));
+export const createItem = /* @__PURE__ */ httpRoute(contract.createItem, ({ scope, caller, body }) => catalog.create(items, scope, caller.user.id, body), { idempotency });
 
 export const updateItem = /* @__PURE__ */ httpRoute(contract.updateItem, ({ scope, caller, params, body, ifMatch }) =>
   catalog.update(items, scope, caller.user.id, params.id, body, ifMatch));

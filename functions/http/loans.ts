@@ -1,5 +1,6 @@
 // Loans: lend, take back, extend, and the lists (all, open by due date, overdue, a borrower's, a row's).
 import * as contract from '../../shared/contract/loans.js';
+import { idempotency } from '../../shared/http/idempotency.js';
 import { httpRoute } from '../../shared/http/route.js';
 import * as loans from '../../shared/domain/loans/service.js';
 
@@ -11,7 +12,7 @@ export const listOverdueLoans = /* @__PURE__ */ httpRoute(contract.listOverdueLo
 
 export const getLoan = /* @__PURE__ */ httpRoute(contract.getLoan, ({ scope, params }) => loans.get(scope, params.id), { prefetch: loans.loans });
 
-export const createLoan = /* @__PURE__ */ httpRoute(contract.createLoan, ({ scope, caller, body }) => loans.create(scope, caller.user.id, body));
+export const createLoan = /* @__PURE__ */ httpRoute(contract.createLoan, ({ scope, caller, body }) => loans.create(scope, caller.user.id, body), { idempotency });
 
 export const returnLoan = /* @__PURE__ */ httpRoute(contract.returnLoan, ({ scope, caller, params, ifMatch }) => loans.giveBack(scope, caller.user.id, params.id, ifMatch));
 

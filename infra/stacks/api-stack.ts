@@ -22,7 +22,7 @@ export const defaultMaxRoutesPerStack = 60;
 
 /** Headers the PWA sends (conditional requests, idempotent retries) and reads. */
 const corsAllowHeaders = ['authorization', 'content-type', 'if-match', 'if-none-match', 'idempotency-key'];
-const corsExposeHeaders = ['etag', 'location', 'retry-after'];
+const corsExposeHeaders = ['etag', 'location', 'retry-after', 'idempotent-replayed'];
 
 export interface RouteFunction {
   contract: RouteContract;
@@ -221,7 +221,7 @@ export class RouteGroupStack extends NestedStack {
         role: this.roles.get(roleId)!,
         environment,
         memorySize: props.memorySize ?? 1024,
-        timeout: Duration.seconds(10),
+        timeout: Duration.seconds(contract.timeout ?? 10),
         logRetention: props.logRetention,
         parametersExtension: grants.signingSecret,
         // a shared role writes to its functions' log groups by name pattern (see routeRole)

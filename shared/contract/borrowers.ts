@@ -1,7 +1,7 @@
 // Borrowers: the people things are lent to. DELETE archives them (their loans keep their names).
 import * as z from 'zod/mini';
 import { type CatalogSpec, listRoute, getRoute, createRoute, updateRoute, restoreRoute, deleteRoute, catalogRecord } from './catalog.js';
-import { EmailOut, example } from './common.js';
+import { ClientId, EmailOut, example } from './common.js';
 import { document } from './route.js';
 import { emailText, multiLine, nameText, singleLine } from './text.js';
 
@@ -27,7 +27,7 @@ const spec: CatalogSpec = { domain: 'borrowers', singular: 'Borrower', plural: '
 
 export const listBorrowers = /* @__PURE__ */ listRoute(spec, Borrower);
 export const getBorrower = /* @__PURE__ */ getRoute(spec, Borrower);
-export const createBorrower = /* @__PURE__ */ createRoute(spec, Borrower, z.strictObject({ name: Name, email: z.optional(z.nullable(emailText())), phone: z.optional(z.nullable(Phone)), notes: z.optional(z.nullable(Notes)) }));
+export const createBorrower = /* @__PURE__ */ createRoute(spec, Borrower, z.strictObject({ id: z.optional(ClientId), name: Name, email: z.optional(z.nullable(emailText())), phone: z.optional(z.nullable(Phone)), notes: z.optional(z.nullable(Notes)) }));
 export const updateBorrower = /* @__PURE__ */ updateRoute(spec, Borrower, z.strictObject({ name: z.optional(Name), email: z.optional(z.nullable(emailText())), phone: z.optional(z.nullable(Phone)), notes: z.optional(z.nullable(Notes)) }));
 export const restoreBorrower = /* @__PURE__ */ restoreRoute(spec);
 export const deleteBorrower = /* @__PURE__ */ deleteRoute(spec, ['BORROWER_HAS_ACTIVE_LOANS'], true);

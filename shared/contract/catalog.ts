@@ -59,12 +59,13 @@ export function getRoute<R extends z.ZodMiniType>(spec: CatalogSpec, record: R):
 }
 
 /** `POST /<segment>` */
-export function createRoute<R extends z.ZodMiniType, B extends z.ZodMiniType>(spec: CatalogSpec, record: R, body: B, errors: readonly ErrorCode[] = []):
-  RouteContract<typeof CollectionParams, None, B, R, 'member'> {
+export function createRoute<R extends z.ZodMiniType, B extends z.ZodMiniType>(
+  spec: CatalogSpec, record: R, body: B, errors: readonly ErrorCode[] = [], options: { idempotent?: boolean } = {},
+): RouteContract<typeof CollectionParams, None, B, R, 'member'> {
   return route({
     id: `create${spec.singular}`, method: 'POST', path: collectionOf(spec), domain: spec.domain, access: 'member',
     summary: `Create a ${spec.noun}`, params: CollectionParams, body, response: record, status: 201,
-    location: `${collectionOf(spec)}/{id}`, errors,
+    location: `${collectionOf(spec)}/{id}`, errors, replayable: true, ...options,
   });
 }
 

@@ -1,7 +1,7 @@
 // Categories: a tree (each may have a parent category) to sort items by kind.
 import * as z from 'zod/mini';
 import { type CatalogSpec, listRoute, getRoute, createRoute, updateRoute, archiveRoute, restoreRoute, deleteRoute, catalogRecord, EntityParams } from './catalog.js';
-import { example, IdOut, ListQuery, named, pageOf, Uuid } from './common.js';
+import { ClientId, example, IdOut, ListQuery, named, pageOf, Uuid } from './common.js';
 import { document, route } from './route.js';
 import { multiLine, nameText } from './text.js';
 
@@ -25,7 +25,7 @@ const spec: CatalogSpec = { domain: 'categories', singular: 'Category', plural: 
 
 export const listCategories = /* @__PURE__ */ listRoute(spec, Category);
 export const getCategory = /* @__PURE__ */ getRoute(spec, Category);
-export const createCategory = /* @__PURE__ */ createRoute(spec, Category, z.strictObject({ name: Name, parent_category_id: z.optional(z.nullable(Uuid)), description: z.optional(z.nullable(Description)) }), ['REFERENCE_NOT_FOUND', 'TREE_TOO_DEEP']);
+export const createCategory = /* @__PURE__ */ createRoute(spec, Category, z.strictObject({ id: z.optional(ClientId), name: Name, parent_category_id: z.optional(z.nullable(Uuid)), description: z.optional(z.nullable(Description)) }), ['REFERENCE_NOT_FOUND', 'TREE_TOO_DEEP']);
 export const updateCategory = /* @__PURE__ */ updateRoute(spec, Category, z.strictObject({ name: z.optional(Name), parent_category_id: z.optional(z.nullable(Uuid)), description: z.optional(z.nullable(Description)) }), ['REFERENCE_NOT_FOUND', 'TREE_CYCLE', 'TREE_TOO_DEEP']);
 export const archiveCategory = /* @__PURE__ */ archiveRoute(spec);
 export const restoreCategory = /* @__PURE__ */ restoreRoute(spec);

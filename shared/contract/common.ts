@@ -2,7 +2,7 @@
 // for the OpenAPI document.
 import * as z from 'zod/mini';
 import { describe, descriptionOf } from './docs.js';
-import { asciiText, integer, uuidText } from './text.js';
+import { asciiText, clientIdText, integer, uuidText } from './text.js';
 
 /** Registers a schema under a component name so the OpenAPI document refers to it by `$ref`. */
 export function named<S extends z.ZodMiniType>(id: string, schema: S, description?: string): S {
@@ -48,6 +48,8 @@ DOCS: example(Problem, {
 });
 
 export const Uuid = /* @__PURE__ */ uuidText();
+/** The optional `id` of a create body: the client's own UUIDv7 (offline clients replay creates). */
+export const ClientId = /* @__PURE__ */ clientIdText();
 export const Timestamp = /* @__PURE__ */ z.iso.datetime({ offset: true });
 
 /**

@@ -1,7 +1,7 @@
 // Companies: where things were bought (an item's `purchased_from`).
 import * as z from 'zod/mini';
 import { type CatalogSpec, listRoute, getRoute, createRoute, updateRoute, archiveRoute, restoreRoute, deleteRoute, catalogRecord } from './catalog.js';
-import { example, UrlOut } from './common.js';
+import { ClientId, example, UrlOut } from './common.js';
 import { document } from './route.js';
 import { multiLine, nameText, urlText } from './text.js';
 
@@ -25,7 +25,7 @@ const spec: CatalogSpec = { domain: 'companies', singular: 'Company', plural: 'C
 
 export const listCompanies = /* @__PURE__ */ listRoute(spec, Company);
 export const getCompany = /* @__PURE__ */ getRoute(spec, Company);
-export const createCompany = /* @__PURE__ */ createRoute(spec, Company, z.strictObject({ name: Name, website: z.optional(z.nullable(urlText())), notes: z.optional(z.nullable(Notes)) }), ['COMPANY_NAME_TAKEN']);
+export const createCompany = /* @__PURE__ */ createRoute(spec, Company, z.strictObject({ id: z.optional(ClientId), name: Name, website: z.optional(z.nullable(urlText())), notes: z.optional(z.nullable(Notes)) }), ['COMPANY_NAME_TAKEN']);
 export const updateCompany = /* @__PURE__ */ updateRoute(spec, Company, z.strictObject({ name: z.optional(Name), website: z.optional(z.nullable(urlText())), notes: z.optional(z.nullable(Notes)) }), ['COMPANY_NAME_TAKEN']);
 export const archiveCompany = /* @__PURE__ */ archiveRoute(spec);
 export const restoreCompany = /* @__PURE__ */ restoreRoute(spec);

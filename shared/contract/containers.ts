@@ -1,7 +1,7 @@
 // Containers: boxes, drawers, bags at a location, each with a short code for its label.
 import * as z from 'zod/mini';
 import { type CatalogSpec, listRoute, getRoute, createRoute, updateRoute, archiveRoute, restoreRoute, deleteRoute, catalogRecord } from './catalog.js';
-import { example, IdOut, Uuid } from './common.js';
+import { ClientId, example, IdOut, Uuid } from './common.js';
 import { document } from './route.js';
 import { multiLine, nameText, shortCodeText, singleLine } from './text.js';
 
@@ -29,7 +29,7 @@ const spec: CatalogSpec = { domain: 'containers', singular: 'Container', plural:
 export const listContainers = /* @__PURE__ */ listRoute(spec, Container);
 export const getContainer = /* @__PURE__ */ getRoute(spec, Container);
 export const createContainer = /* @__PURE__ */ createRoute(spec, Container, z.strictObject({
-  name: Name, location_id: Uuid, description: z.optional(z.nullable(Description)), capacity: z.optional(z.nullable(Capacity)), short_code: z.optional(shortCodeText()),
+  id: z.optional(ClientId), name: Name, location_id: Uuid, description: z.optional(z.nullable(Description)), capacity: z.optional(z.nullable(Capacity)), short_code: z.optional(shortCodeText()),
 }), ['REFERENCE_NOT_FOUND', 'SHORT_CODE_TAKEN']);
 export const updateContainer = /* @__PURE__ */ updateRoute(spec, Container, z.strictObject({
   name: z.optional(Name), location_id: z.optional(Uuid), description: z.optional(z.nullable(Description)),

@@ -2,7 +2,7 @@
 // there). Archived, never deleted. Listed by item, location or container (there is no list of all).
 import * as z from 'zod/mini';
 import { type CatalogSpec, getRoute, createRoute, updateRoute, archiveRoute, restoreRoute, catalogRecord, EntityParams } from './catalog.js';
-import { DateOut, example, IdOut, IntOut, ListQuery, pageOf, Uuid, withFields } from './common.js';
+import { ClientId, DateOut, example, IdOut, IntOut, ListQuery, pageOf, Uuid, withFields } from './common.js';
 import { document, route } from './route.js';
 import { asciiText, calendarDate, integer, multiLine, oneOf, singleLine } from './text.js';
 
@@ -52,7 +52,7 @@ const details = {
 const spec: CatalogSpec = { domain: 'inventory', singular: 'Inventory', plural: 'Inventory', segment: 'inventory', noun: 'inventory row' };
 
 export const getInventory = /* @__PURE__ */ getRoute(spec, Inventory);
-export const createInventory = /* @__PURE__ */ createRoute(spec, Inventory, z.strictObject(withFields(details, { item_id: Uuid, location_id: Uuid, quantity: Quantity, status: z.optional(Status) })), ['REFERENCE_NOT_FOUND', 'CONTAINER_NOT_AT_LOCATION']);
+export const createInventory = /* @__PURE__ */ createRoute(spec, Inventory, z.strictObject(withFields(details, { id: z.optional(ClientId), item_id: Uuid, location_id: Uuid, quantity: Quantity, status: z.optional(Status) })), ['REFERENCE_NOT_FOUND', 'CONTAINER_NOT_AT_LOCATION'], { idempotent: true });
 export const updateInventory = /* @__PURE__ */ updateRoute(spec, Inventory, z.strictObject(withFields(details, { location_id: z.optional(Uuid), quantity: z.optional(Quantity) })), ['REFERENCE_NOT_FOUND', 'CONTAINER_NOT_AT_LOCATION', 'QUANTITY_BELOW_ON_LOAN', 'MOVE_QUANTITY_EXCEEDS_ROW']);
 export const archiveInventory = /* @__PURE__ */ archiveRoute(spec, ['INVENTORY_HAS_ACTIVE_LOANS']);
 export const restoreInventory = /* @__PURE__ */ restoreRoute(spec);

@@ -1,7 +1,7 @@
 // Items: the things people own. Archived, never deleted (their history and loans keep them).
 import * as z from 'zod/mini';
 import { type CatalogSpec, listRoute, getRoute, createRoute, updateRoute, archiveRoute, restoreRoute, catalogRecord, EntityParams } from './catalog.js';
-import { example, Flag, IdOut, IntOut, ListQuery, pageLimit, pageOf, UrlOut, Uuid, withFields, WorkspaceParams } from './common.js';
+import { ClientId, example, Flag, IdOut, IntOut, ListQuery, pageLimit, pageOf, UrlOut, Uuid, withFields, WorkspaceParams } from './common.js';
 import { document, route } from './route.js';
 import { asciiText, integer, multiLine, nameText, shortCodeText, singleLine, urlText } from './text.js';
 
@@ -65,7 +65,7 @@ const spec: CatalogSpec = { domain: 'items', singular: 'Item', plural: 'Items', 
 
 export const listItems = /* @__PURE__ */ listRoute(spec, Item);
 export const getItem = /* @__PURE__ */ getRoute(spec, Item);
-export const createItem = /* @__PURE__ */ createRoute(spec, Item, z.strictObject(withFields(fields, { name: Name, sku: z.optional(Sku), short_code: z.optional(shortCodeText()) })), ['REFERENCE_NOT_FOUND', 'ITEM_SKU_TAKEN', 'SHORT_CODE_TAKEN']);
+export const createItem = /* @__PURE__ */ createRoute(spec, Item, z.strictObject(withFields(fields, { id: z.optional(ClientId), name: Name, sku: z.optional(Sku), short_code: z.optional(shortCodeText()) })), ['REFERENCE_NOT_FOUND', 'ITEM_SKU_TAKEN', 'SHORT_CODE_TAKEN'], { idempotent: true });
 export const updateItem = /* @__PURE__ */ updateRoute(spec, Item, z.strictObject(withFields(fields, { name: z.optional(Name), sku: z.optional(Sku), short_code: z.optional(shortCodeText()) })), ['REFERENCE_NOT_FOUND', 'ITEM_SKU_TAKEN', 'SHORT_CODE_TAKEN']);
 export const archiveItem = /* @__PURE__ */ archiveRoute(spec);
 export const restoreItem = /* @__PURE__ */ restoreRoute(spec);

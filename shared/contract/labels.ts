@@ -1,7 +1,7 @@
 // Labels: coloured tags on items ("fragile", "winter").
 import * as z from 'zod/mini';
 import { type CatalogSpec, listRoute, getRoute, createRoute, updateRoute, archiveRoute, restoreRoute, deleteRoute, catalogRecord } from './catalog.js';
-import { example } from './common.js';
+import { ClientId, example } from './common.js';
 import { document } from './route.js';
 import { colourText, multiLine, nameText } from './text.js';
 
@@ -24,7 +24,7 @@ const spec: CatalogSpec = { domain: 'labels', singular: 'Label', plural: 'Labels
 
 export const listLabels = /* @__PURE__ */ listRoute(spec, Label);
 export const getLabel = /* @__PURE__ */ getRoute(spec, Label);
-export const createLabel = /* @__PURE__ */ createRoute(spec, Label, z.strictObject({ name: Name, color: z.optional(z.nullable(colourText())), description: z.optional(z.nullable(Description)) }), ['LABEL_NAME_TAKEN']);
+export const createLabel = /* @__PURE__ */ createRoute(spec, Label, z.strictObject({ id: z.optional(ClientId), name: Name, color: z.optional(z.nullable(colourText())), description: z.optional(z.nullable(Description)) }), ['LABEL_NAME_TAKEN']);
 export const updateLabel = /* @__PURE__ */ updateRoute(spec, Label, z.strictObject({ name: z.optional(Name), color: z.optional(z.nullable(colourText())), description: z.optional(z.nullable(Description)) }), ['LABEL_NAME_TAKEN']);
 export const archiveLabel = /* @__PURE__ */ archiveRoute(spec);
 export const restoreLabel = /* @__PURE__ */ restoreRoute(spec);

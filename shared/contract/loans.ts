@@ -2,7 +2,7 @@
 // loan stays (its history); it is never deleted. Every answer carries the item's and the
 // borrower's names, so a list needs no further calls.
 import * as z from 'zod/mini';
-import { DateOut, entityMeta, example, IdOut, IntOut, named, pageOf, PageQuery, TimestampOut, Uuid, WorkspaceParams } from './common.js';
+import { ClientId, DateOut, entityMeta, example, IdOut, IntOut, named, pageOf, PageQuery, TimestampOut, Uuid, WorkspaceParams } from './common.js';
 import { document, route } from './route.js';
 import { calendarDate, instantText, integer, multiLine } from './text.js';
 
@@ -61,6 +61,7 @@ export const createLoan = /* @__PURE__ */ route({
   description: 'What is out on open loans of a row never exceeds its quantity (checked in the loan\'s own transaction). The row answers `available_quantity` accordingly, and its status becomes `ON_LOAN` while nothing is left.',
   params: WorkspaceParams,
   body: z.strictObject({
+    id: z.optional(ClientId),
     inventory_id: Uuid,
     borrower_id: Uuid,
     quantity: z.optional(integer(1, 1000)),
@@ -68,7 +69,7 @@ export const createLoan = /* @__PURE__ */ route({
     due_date: z.optional(z.nullable(calendarDate())),
     notes: z.optional(z.nullable(multiLine({ max: 2000 }))),
   }),
-  response: Loan, status: 201, location: '/workspaces/{workspace_id}/loans/{id}',
+  response: Loan, status: 201, location: '/workspaces/{workspace_id}/loans/{id}', replayable: true, idempotent: true,
   errors: ['REFERENCE_NOT_FOUND', 'LOAN_QUANTITY_EXCEEDS_AVAILABLE', 'INVENTORY_NOT_LENDABLE', 'BORROWER_ARCHIVED', 'DUE_DATE_BEFORE_LOAN', 'RESOURCE_BUSY'],
 });
 DOCS: document(createLoan, { body: { inventory_id: loanExample.inventory_id, borrower_id: loanExample.borrower_id, quantity: 1, due_date: '2026-12-10' }, response: loanExample });

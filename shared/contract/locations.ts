@@ -1,7 +1,7 @@
 // Locations: where things are (a house, a room, a shelf); a tree, each with a short code for its label.
 import * as z from 'zod/mini';
 import { type CatalogSpec, listRoute, getRoute, createRoute, updateRoute, archiveRoute, restoreRoute, deleteRoute, catalogRecord, EntityParams } from './catalog.js';
-import { example, IdOut, named, Uuid, withFields } from './common.js';
+import { ClientId, example, IdOut, named, Uuid, withFields } from './common.js';
 import { document, route } from './route.js';
 import { multiLine, nameText, shortCodeText, singleLine } from './text.js';
 
@@ -35,7 +35,7 @@ const spec: CatalogSpec = { domain: 'locations', singular: 'Location', plural: '
 
 export const listLocations = /* @__PURE__ */ listRoute(spec, Location);
 export const getLocation = /* @__PURE__ */ getRoute(spec, Location);
-export const createLocation = /* @__PURE__ */ createRoute(spec, Location, z.strictObject(withFields(fields, { name: Name, short_code: z.optional(shortCodeText()) })), ['REFERENCE_NOT_FOUND', 'TREE_TOO_DEEP', 'SHORT_CODE_TAKEN']);
+export const createLocation = /* @__PURE__ */ createRoute(spec, Location, z.strictObject(withFields(fields, { id: z.optional(ClientId), name: Name, short_code: z.optional(shortCodeText()) })), ['REFERENCE_NOT_FOUND', 'TREE_TOO_DEEP', 'SHORT_CODE_TAKEN']);
 export const updateLocation = /* @__PURE__ */ updateRoute(spec, Location, z.strictObject(withFields(fields, { name: z.optional(Name), short_code: z.optional(shortCodeText()) })), ['REFERENCE_NOT_FOUND', 'TREE_CYCLE', 'TREE_TOO_DEEP', 'SHORT_CODE_TAKEN']);
 export const archiveLocation = /* @__PURE__ */ archiveRoute(spec);
 export const restoreLocation = /* @__PURE__ */ restoreRoute(spec);

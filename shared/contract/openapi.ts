@@ -63,6 +63,10 @@ const headerParameters = {
     name: 'If-Match', in: 'header', required: false, schema: { type: 'string' },
     description: 'Makes the write conditional: the version (`3`), an ETag this API gave for the resource (`"<id>.v3"`), a comma-separated list of those (any matches), or `*`. A version that moved on answers 412 VERSION_CONFLICT; without this header the write never answers 412.',
   },
+  idempotencyKey: {
+    name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
+    description: 'Makes a retry safe: a fresh key (a UUID) per request; sent again by the same user within 24 hours it answers the first answer (marked `Idempotent-Replayed: true`) without doing anything twice. The same key with another body is 422 IDEMPOTENCY_KEY_REUSED; while the first request still runs, 409 IDEMPOTENCY_IN_PROGRESS. Only successes are kept: a retry after an error runs again.',
+  },
   ifNoneMatch: {
     name: 'If-None-Match', in: 'header', required: false, schema: { type: 'string' },
     description: 'The ETag of an earlier answer: 304 Not Modified (no body) while it still matches.',
@@ -98,6 +102,8 @@ export function errorCodesOf(contract: RouteContract): ErrorCode[] {
     codes.add('WORKSPACE_ACCESS_DENIED');
     if (workspaceRoles.indexOf(contract.access as never) > 0) codes.add('ROLE_TOO_LOW');
   }
+  if (contract.replayable) codes.add('ENTITY_DELETED');
+  if (contract.idempotent) codes.add('VALIDATION_FAILED').add('IDEMPOTENCY_IN_PROGRESS').add('IDEMPOTENCY_KEY_REUSED');
   for (const code of contract.errors ?? []) codes.add(code);
   return [...codes];
 }
@@ -139,6 +145,7 @@ function errorResponses(contract: RouteContract): Record<string, unknown> {
     const description = codes.map((code) => `\`${code}\`: ${errorDescriptions[code]}`).join(' ');
     const headers: Record<string, unknown> = { 'Cache-Control': headerRef('Cache-Control') };
     if (status === 429) headers['Retry-After'] = headerRef('Retry-After');
+    if (status === 409 && codes.includes('IDEMPOTENCY_IN_PROGRESS')) headers['Retry-After'] = { description: 'Seconds to wait, when the request with the same Idempotency-Key is still running.', schema: { type: 'integer', minimum: 0 } };
     if (status === 503) headers['Retry-After'] = { description: 'Seconds to wait, when the cause is passing (RESOURCE_BUSY).', schema: { type: 'integer', minimum: 0 } };
     const problem = { allOf: [{ $ref: '#/components/schemas/Problem' }, { type: 'object', properties: { code: { type: 'string', enum: codes } } }] };
     const json = { 'application/problem+json': { schema: problem } };
@@ -175,6 +182,17 @@ function requestBodyOf(contract: RouteContract, components: Components) {
 
 function operationOf(contract: RouteContract, components: Components) {
   const responses: Record<string, unknown> = { [String(contract.status)]: successResponse(contract, components) };
+  if (contract.replayable) {
+    const created = responses[String(contract.status)] as { headers: Record<string, unknown>; content?: unknown };
+    const { Location: _location, ...headers } = created.headers;
+    responses['200'] = { description: 'A replay: the body\'s `id` names an entity created before (by this request, sent earlier); nothing changed, and the answer is that entity as it is now.', headers, content: created.content };
+  }
+  if (contract.idempotent) {
+    for (const status of [String(contract.status), ...(contract.replayable ? ['200'] : [])]) {
+      const success = responses[status] as { headers: Record<string, unknown> };
+      success.headers = { ...success.headers, 'Idempotent-Replayed': { description: '`true` when this is the stored answer to an earlier request with the same Idempotency-Key.', schema: { type: 'string', enum: ['true'] } } };
+    }
+  }
   if (contract.method === 'GET') {
     responses['304'] = { description: 'Not modified: the If-None-Match ETag still matches; no body.', headers: { ETag: headerRef('ETag'), 'Cache-Control': headerRef('Cache-Control') } };
   }
@@ -183,6 +201,7 @@ function operationOf(contract: RouteContract, components: Components) {
     ...parametersOf(contract.params, 'path', components),
     ...parametersOf(contract.query, 'query', components),
     ...(contract.conditional ? [headerParameters.ifMatch] : []),
+    ...(contract.idempotent ? [headerParameters.idempotencyKey] : []),
     ...(contract.method === 'GET' ? [headerParameters.ifNoneMatch] : []),
   ];
   return {

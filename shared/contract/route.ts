@@ -54,6 +54,16 @@ export interface RouteContract<
    * version moved on); see shared/http/conditional.ts.
    */
   conditional?: boolean;
+  /**
+   * A create whose body may carry the client's own `id` (a UUIDv7): sent again, it answers 200 with
+   * the entity as it is now and changes nothing; an id whose entity was deleted since answers 410.
+   */
+  replayable?: boolean;
+  /**
+   * Honours `Idempotency-Key` (Powertools idempotency on the table, shared/http/idempotency.ts): a
+   * retry within 24 hours gets the first answer, a concurrent one 409, the key with another body 422.
+   */
+  idempotent?: boolean;
   /** For 201 answers: the created resource's path, placeholders filled from the path parameters and the answer (`/workspaces/{id}`). */
   location?: string;
   /**
@@ -71,6 +81,8 @@ export interface RouteContract<
    * they look (calls to other services). infra/stacks/api-stack.ts applies it as a route setting.
    */
   throttle?: { rate: number; burst: number };
+  /** seconds the route's Lambda may run, where 10 is not enough (the API's integration timeout is 30) */
+  timeout?: number;
 }
 
 /**

@@ -1,9 +1,10 @@
 // Sync: what offline clients need to catch up: the deletions (tombstones), and the delta (what
-// changed since a time, from the change log) or a full snapshot. Batch writes come next.
+// changed since a time, from the change log) or a full snapshot; and the batch that replays a
+// client's offline writes.
 import * as z from 'zod/mini';
-import { example, IdOut, named, pageFields, queryInteger, Timestamp, TimestampOut, withFields, WorkspaceParams } from './common.js';
+import { example, IdOut, IntOut, named, pageFields, ProblemFieldError, queryInteger, Timestamp, TimestampOut, Uuid, withFields, WorkspaceParams } from './common.js';
 import { document, route } from './route.js';
-import { asciiText } from './text.js';
+import { asciiText, integer, oneOf } from './text.js';
 import { Item } from './items.js';
 import { Location } from './locations.js';
 import { Container } from './containers.js';
@@ -104,4 +105,56 @@ DOCS: document(syncDelta, {
     }],
     synced_at: '2026-11-27T10:00:05.000Z', has_more: false,
   },
+});
+
+/** What a batch operation may touch, as `entity_type` names it (attachments upload through their own routes). */
+export const batchTypes = ['item', 'location', 'container', 'category', 'label', 'company', 'borrower', 'inventory', 'loan'] as const;
+export const batchOperations = ['create', 'update', 'delete', 'return'] as const;
+
+const BatchOperation = /* @__PURE__ */ named('SyncBatchOperation', z.strictObject({
+  operation: oneOf(batchOperations),
+  entity_type: oneOf(batchTypes),
+  /** creates: the client's own UUIDv7 (replay-safe); the others: the entity's id */
+  entity_id: z.optional(Uuid),
+  /** the fields, snake_case, as the entity's REST create or PATCH takes them (that route checks them) */
+  data: z.optional(z.looseObject({})),
+  /** the version the client last saw: an update or delete behind it is a conflict */
+  version: z.optional(integer(1, 1_000_000_000)),
+  /** the `updated_at` the client last saw (when it kept no version): a server change after it is a conflict */
+  updated_at: z.optional(Timestamp),
+}), 'One offline write to replay.');
+
+export const SyncBatchResult = /* @__PURE__ */ named('SyncBatchResult', z.object({
+  index: IntOut,
+  status: z.string(),
+  entity_id: z.optional(IdOut),
+  error: z.optional(z.string()),
+  error_code: z.optional(z.string()),
+  errors: z.optional(z.array(ProblemFieldError)),
+  server_data: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
+}), 'What became of one operation: `success` (server_data: the entity now), `conflict` (server_data: the entity the client must merge with) or `error` (error_code and error, as its REST route answers them; errors[] for invalid data).');
+
+export const syncBatch = /* @__PURE__ */ route({
+  id: 'syncBatch', method: 'POST', path: '/workspaces/{workspace_id}/sync/batch', domain: 'sync', access: 'member', idempotent: true,
+  summary: 'Replay offline writes: up to 100 operations, in order, each through its REST route',
+  description: [
+    'Each operation runs, in order, through the very route a client would call for it (same validation, roles, uniqueness, invariants, activity and notifications): `create` → `POST …/{type}s` (the `entity_id` goes as the body\'s `id`), `update` → `PATCH …/{type}s/{id}` (for inventory, a `status` in `data` goes through `PATCH …/inventory/{id}/status` after it), `delete` → `DELETE …/{type}s/{id}` (a borrower\'s DELETE archives; items and inventory rows, which have no DELETE, go through `POST …/archive`; loans are not deleted), `return` (loans only) → `POST …/loans/{id}/return`.',
+    'Replays change nothing: a create whose `entity_id` exists answers `success` with the entity as it is (one deleted since stays deleted: `success` with `server_data: null`); a delete of what is gone, or a return of a returned loan, is `success` too. Give creates a UUIDv7 `entity_id` and later operations can name what earlier ones made (a location, then an inventory row in it).',
+    'Conflicts: an `update`, `delete` or `return` with a `version` behind the server\'s (or an `updated_at` before the server\'s) changes nothing and answers `conflict` with `server_data`, the entity now. Without either it applies (last writer wins).',
+    'The answer is 200 whatever became of the operations (only a malformed request is not); `succeeded`, `failed` and `conflicts` count them. With `Idempotency-Key`, a retry of the whole request gets the first answer.',
+  ].join('\n\n'),
+  params: WorkspaceParams,
+  body: z.strictObject({ operations: z.array(BatchOperation).check(z.minLength(1, 'must hold at least one operation'), z.maxLength(100, 'must hold at most 100 operations')) }),
+  response: z.object({ results: z.array(SyncBatchResult), succeeded: IntOut, failed: IntOut, conflicts: IntOut }),
+  status: 200, timeout: 29,
+});
+DOCS: document(syncBatch, {
+  body: { operations: [
+    { operation: 'create', entity_type: 'location', entity_id: '019ad8a0-0000-7000-8000-000000000b01', data: { name: 'Shed' } },
+    { operation: 'update', entity_type: 'item', entity_id: '0193a5e2-7c1a-7b3e-9f00-000000001001', version: 3, data: { brand: 'Makita' } },
+  ] },
+  response: { results: [
+    { index: 0, status: 'success', entity_id: '019ad8a0-0000-7000-8000-000000000b01', server_data: { id: '019ad8a0-0000-7000-8000-000000000b01', name: 'Shed', version: 1 } },
+    { index: 1, status: 'conflict', entity_id: '0193a5e2-7c1a-7b3e-9f00-000000001001', error: 'The item changed since version 3.', error_code: 'VERSION_CONFLICT', server_data: { id: '0193a5e2-7c1a-7b3e-9f00-000000001001', name: 'Cordless drill', brand: 'Bosch', version: 4 } },
+  ], succeeded: 1, failed: 0, conflicts: 1 },
 });

@@ -111,6 +111,20 @@ export function integer(min: number, max: number) {
   return schema;
 }
 
+/**
+ * The id an offline client gives the entity it creates (so replaying the create cannot duplicate
+ * it): a UUIDv7 in lower case, as the server makes them, since lists "newest first" sort by id. Its
+ * time may not lie more than a day ahead (a far-future id would sit atop those lists for good).
+ */
+export function clientIdText() {
+  const schema = z.string().check(
+    z.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'must be a UUIDv7 in lower case'),
+    z.refine((id: string) => Number.parseInt(id.slice(0, 8) + id.slice(9, 13), 16) <= Date.now() + 86_400_000, 'must not be timed more than a day ahead'),
+  );
+  describe(schema, { format: 'uuid', description: 'A UUIDv7 (lower case) the client made: sent again, the create answers 200 with what is there.' });
+  return marked(schema);
+}
+
 /** A short code a person reads off a label: 1–8 of A–Z and 0–9, any case in, upper case stored. */
 export function shortCodeText() {
   const schema = z.string().check(z.overwrite((text: string) => text.trim().toUpperCase()), z.regex(/^[A-Z0-9]{1,8}$/, 'must be 1 to 8 letters and digits'));

@@ -55,6 +55,15 @@ export const uniqueGuard = (workspaceId: string, kind: string, value: string) =>
 /** who deleted what and when; written by the delete itself, oldest first, kept 90 days */
 export const tombstone = (workspaceId: string, deletedAt: string, type: string, id: string) => ({ PK: `WS#${workspaceId}#TOMBSTONES`, SK: `${deletedAt}#${type}#${id}` });
 /** a user's favorite, in the workspace's favorites partition (purged with it) */
+/** Powertools idempotency records of a workspace's requests (shared/http/idempotency.ts): its partition key. */
+export const idempotencyPartition = (workspaceId: string) => `WS#${workspaceId}#IDEMPOTENCY`;
+
+/**
+ * That an entity of this id was deleted for good: a create carrying the client's own id checks it
+ * is absent, so replaying the create of something deleted since does not bring it back.
+ */
+export const deletedId = (workspaceId: string, type: string, id: string) => uniqueGuard(workspaceId, `DELETED#${type}`, id);
+
 export const favorite = (workspaceId: string, userId: string, type: string, targetId: string) => ({ PK: `WS#${workspaceId}#FAVORITES`, SK: `USER#${userId}#${type}#${targetId}` });
 /** the favorites pointing at one target (removed with it) */
 export const favoriteTargetIndex = (workspaceId: string, type: string, targetId: string, userId: string) => ({ GSI1PK: `WS#${workspaceId}#FAVORITES#${type}#${targetId}`, GSI1SK: `USER#${userId}` });

@@ -46,3 +46,11 @@ export function derivedId(at: string, seed: string): string {
   bytes.writeUIntBE(Date.parse(at), 0, 6);
   return formatted(bytes);
 }
+
+/**
+ * A create that found its client-given id taken by what it would have made (a replay) answers the
+ * entity as it is: marked so, the wrapper answers 200 rather than 201.
+ */
+const replays = new WeakSet<object>();
+export const asReplay = <T extends object>(record: T): T => (replays.add(record), record);
+export const isReplay = (value: unknown): boolean => typeof value === 'object' && value !== null && replays.has(value);

@@ -22,6 +22,8 @@ import { metricDimensions } from '../observability/metric-dimensions.js';
 import { domainErrorResponse, internalErrorResponse, problemResponse, type HttpResponse } from './problem.js';
 import { fieldErrors, type InputPart } from './validation.js';
 import { withSecurityHeaders } from './security-headers.js';
+import type { Idempotency } from './idempotency.js';
+import { isReplay } from '../domain/ids.js';
 
 type Infer<S> = [NonNullable<S>] extends [z.ZodMiniType] ? z.output<NonNullable<S>> : undefined;
 type ResponseOf<C> = C extends RouteContract<z.ZodMiniType, z.ZodMiniType, z.ZodMiniType, infer R> ? z.input<R> : never;
@@ -128,7 +130,8 @@ function cacheControlOf(contract: RouteContract, status: number): string {
 }
 
 function serialise(contract: RouteContract, result: unknown, event: APIGatewayProxyEventV2, params: unknown): HttpResponse {
-  const reply = result instanceof Reply ? result : new Reply(contract.status, result);
+  // a create that found the client's id already made (a replay) answers what is there with 200
+  const reply = result instanceof Reply ? result : new Reply(contract.status === 201 && isReplay(result) ? 200 : contract.status, result);
   const headers: Record<string, string> = { ...reply.options.headers };
   headers['cache-control'] ??= cacheControlOf(contract, reply.status);
   if (reply.status === 204 || reply.status === 304 || reply.body === undefined) {
@@ -185,6 +188,8 @@ export interface RouteOptions {
    * an identifier, not a property read, so a bundle of a sibling route can drop this one).
    */
   prefetch?: PrefetchKey | { prefetch: PrefetchKey };
+  /** on routes declared `idempotent`: `{ idempotency }` from shared/http/idempotency.ts */
+  idempotency?: Idempotency;
 }
 
 type PrefetchKey = (params: Record<string, string>) => { PK: string; SK: string };
@@ -208,9 +213,10 @@ const capacityHeader = (tally: CapacityTally) => `read=${Number(tally.read.toFix
 // `/* @__PURE__ */ httpRoute(...)` so esbuild drops the routes a bundle does not export: each route's
 // bundle holds only what its own handler reaches (see infra/bundle.ts and the code-rules test).
 export function httpRoute<C extends RouteContract>(contract: C, implementation: Implementation<C>, options: RouteOptions = {}): RouteHandler {
-  const { page } = options;
+  const { page, idempotency } = options;
+  if (contract.idempotent && !idempotency) throw new Error(`${contract.id} is declared idempotent: its handler passes { idempotency } (shared/http/idempotency.ts)`);
   const prefetch = typeof options.prefetch === 'object' ? options.prefetch.prefetch : options.prefetch;
-  const core = (event: APIGatewayProxyEventV2): Promise<HttpResponse> => withCapacityTally(async (tally) => {
+  const core = (event: APIGatewayProxyEventV2, context?: Context): Promise<HttpResponse> => withCapacityTally(async (tally) => {
     const requestId = event.requestContext?.requestId ?? 'unknown';
     // Set here rather than through `correlationIdPath`, which would pull JMESPath into every bundle.
     logger.setCorrelationId(requestId);
@@ -233,11 +239,14 @@ export function httpRoute<C extends RouteContract>(contract: C, implementation: 
         [query, body] = parseParts(rest());
       }
       const ifMatch = contract.conditional ? parseIfMatch(event.headers['if-match']) : parseIfMatch(undefined);
-      const result = await implementation({
+      const answer = async () => serialise(contract, await implementation({
         params, query, body, caller: access?.caller, scope: access?.scope, ifMatch,
         headers: event.headers, requestId, event,
-      } as RouteRequest<C>);
-      response = serialise(contract, result, event, params);
+      } as RouteRequest<C>), event, params);
+      const key = idempotency?.checkedKey(event.headers['idempotency-key']);
+      response = key && access?.scope
+        ? await idempotency!.idempotently({ routeId: contract.id, key, userId: access.caller.user.id, workspaceId: access.scope.workspace.id, body }, context, answer)
+        : await answer();
     } catch (error) {
       if (error instanceof DomainError) {
         response = domainErrorResponse(error, requestId);

@@ -21,7 +21,7 @@ const everyAnswer: Readonly<Record<string, string>> = {
 export const jsonContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
 
 /** Headers the PWA may read (it sends If-Match / If-None-Match with ETags, follows Location, waits Retry-After). */
-const exposedHeaders = 'ETag, Location, Retry-After';
+const exposedHeaders = 'ETag, Location, Retry-After, Idempotent-Replayed';
 
 function corsHeaders(origin: string | undefined): Record<string, string> {
   const origins = config.corsOrigins;

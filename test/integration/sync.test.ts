@@ -9,61 +9,9 @@ import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEven
 import { describe, expect, it } from 'vitest';
 import { lambdaContext } from '../support/lambda.js';
 import { call, createWorkspace, expectProblem, expectStatus, signUp, type SignedInUser } from './support/api.js';
+import { syncAll, type Entity, type SyncPage } from './support/sync.js';
 import { eventually } from './support/eventually.js';
 import { getItem } from './support/table.js';
-
-type Entity = Record<string, unknown> & { id: string; version: number; is_archived?: boolean };
-
-interface SyncPage {
-  items: Entity[];
-  locations: Entity[];
-  containers: Entity[];
-  inventory: Entity[];
-  categories: Entity[];
-  labels: Entity[];
-  companies: Entity[];
-  borrowers: Entity[];
-  loans: Entity[];
-  attachments: Entity[];
-  deleted: { entity_type: string; entity_id: string; deleted_at: string }[];
-  synced_at: string;
-  has_more: boolean;
-  next_cursor?: string;
-  resync_required?: boolean;
-}
-
-const keysOfTypes = ['items', 'locations', 'containers', 'inventory', 'categories', 'labels', 'companies', 'borrowers', 'loans', 'attachments'] as const;
-
-/** Every page of one sync (a snapshot, or a delta from `since`), merged as a client applies them: by id, the higher version winning. */
-async function syncAll(token: string, workspaceId: string, options: { since?: string; limit?: number; types?: string } = {}) {
-  const state = new Map<string, Entity & { type: string }>();
-  const deleted = new Set<string>();
-  let cursor: string | undefined;
-  let pages = 0;
-  let page: SyncPage;
-  do {
-    page = expectStatus(await call<SyncPage>('GET', `/workspaces/${workspaceId}/sync/delta`, {
-      token, query: { modified_since: cursor ? undefined : options.since, cursor, limit: options.limit, entity_types: options.types },
-    }), 200).json;
-    pages += 1;
-    for (const key of keysOfTypes) {
-      const seen = new Set<string>();
-      for (const entity of page[key]) {
-        expect(seen.has(entity.id), `${key} ${entity.id} twice on one page`).toBe(false);
-        seen.add(entity.id);
-        const known = state.get(entity.id);
-        if (!known || known.version <= entity.version) state.set(entity.id, { ...entity, type: key });
-      }
-    }
-    for (const gone of page.deleted) {
-      deleted.add(gone.entity_id);
-      state.delete(gone.entity_id);
-    }
-    cursor = page.next_cursor;
-    expect(page.has_more).toBe(cursor !== undefined);
-  } while (cursor && pages < 200);
-  return { state, deleted, syncedAt: page.synced_at, pages, resync: page.resync_required === true };
-}
 
 async function seeded(): Promise<{ owner: SignedInUser; workspaceId: string; base: string }> {
   const owner = await signUp();

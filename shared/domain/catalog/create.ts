@@ -1,11 +1,14 @@
 // Creating a catalog entity: the record, its unique-value guards and its links' counters in one
-// transaction, refused while the workspace is being deleted.
+// transaction, refused while the workspace is being deleted. A create with the client's own id is
+// replay-safe: the id taken by an entity answers that entity; the id of a deleted one answers 410.
 import type { WorkspaceScope } from '../../http/caller.js';
 import { DomainError } from '../errors.js';
 import type { CatalogRecord } from './model.js';
 import * as repository from './repository.js';
 import { present, type Entity, type EntityInput } from './entity.js';
-import { createSteps, generatedFor, newRecord, refusal, run, together, type Step } from './writes.js';
+import { asReplay } from '../ids.js';
+import { get } from './read.js';
+import { clientIdOf, createSteps, generatedFor, newRecord, refusal, replayed, run, together, type Step } from './writes.js';
 import type { Creator } from './change.js';
 
 /** A create raced the workspace's deletion (its check is part of every create's transaction). */
@@ -16,11 +19,13 @@ export async function create<R extends { id: string }>(entity: Entity<R>, scope:
   // A generated value that collides (a short code, a SKU) is made again (a given one is the
   // client's to change); an ancestor that moved meanwhile is walked again.
   const generated = generatedFor(entity, input);
+  const clientId = clientIdOf(input);
   for (let attempt = 0; attempt < 10; attempt += 1) {
     const record = newRecord(entity, workspaceId, actorId, input);
-    const steps: Step[] = [...together(entity, await createSteps(entity, workspaceId, record)), { item: repository.workspaceActive(workspaceId), cause: 'workspace' }];
+    const steps: Step[] = [...together(entity, await createSteps(entity, workspaceId, record, clientId !== undefined)), { item: repository.workspaceActive(workspaceId), cause: 'workspace' }];
     const cause = await run(steps);
     if (cause === undefined) return present(entity, record) as R & CatalogRecord;
+    if (replayed(cause, clientId)) return asReplay(await get(entity, scope, record.id, true)) as R & CatalogRecord;
     if (generated.some((rule) => cause === `guard:${rule.field}`)) continue;
     if (cause === 'ancestor') continue;
     if (cause === 'workspace') throw workspaceGone();

@@ -36,6 +36,10 @@ export async function remove(
     refuseByRules(entity, current);
     const names: Record<string, string> = { '#version': 'version' };
     const values: Record<string, unknown> = { ':seen': current.version };
+    const tombstone = {
+      id: newId(), workspace_id: workspaceId, entity_type: definition.type, entity_id: id, entity_name: current.name ?? '',
+      deleted_at: new Date().toISOString(), deleted_by: actorId,
+    };
     const zero = counterConditions((definition.deleteRules ?? []).map((rule) => rule.counter), names, values);
     const own: Step[] = [
       {
@@ -49,13 +53,8 @@ export async function remove(
         cause: 'entity',
       },
       ...repository.guardsOf(definition, current).map((guard) => ({ item: repository.guardDelete(workspaceId, guard.kind, guard.value, id), cause: 'entity' })),
-      {
-        item: repository.tombstonePut({
-          id: newId(), workspace_id: workspaceId, entity_type: definition.type, entity_id: id, entity_name: current.name ?? '',
-          deleted_at: new Date().toISOString(), deleted_by: actorId,
-        }),
-        cause: 'tombstone',
-      },
+      { item: repository.tombstonePut(tombstone), cause: 'tombstone' },
+      { item: repository.deletedIdPut(tombstone), cause: 'tombstone' },
     ];
     const extra = also?.(current) ?? {};
     own.push(...(extra.items ?? []).map((item) => ({ item, cause: 'entity' })));

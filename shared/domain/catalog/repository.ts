@@ -240,6 +240,18 @@ export interface Tombstone {
   deleted_by: string;
 }
 
+/** That `id` was deleted (kept as long as its tombstone): creates with the client's id check it is absent. */
+export const deletedIdPut = (tombstone: Tombstone): TransactItem => ({
+  Put: {
+    TableName: tableName,
+    Item: { ...keys.deletedId(tombstone.workspace_id, tombstone.entity_type, tombstone.entity_id), ttl: ttlAt(new Date(Date.parse(tombstone.deleted_at) + tombstoneDays * 86_400_000)) },
+  },
+});
+
+export const neverDeleted = (workspaceId: string, type: string, id: string): TransactItem => ({
+  ConditionCheck: { TableName: tableName, Key: keys.deletedId(workspaceId, type, id), ConditionExpression: 'attribute_not_exists(PK)' },
+});
+
 /** The tombstone of a hard delete, written by the delete's own transaction (it alone knows who deleted). */
 export const tombstonePut = (tombstone: Tombstone): TransactItem => ({
   Put: {

@@ -39,6 +39,13 @@ export async function run(steps: Step[]): Promise<string | undefined> {
   }
 }
 
+/** A create with the client's id failed at `entity` (it exists: a replay) or `deleted`: true for the first, 410 for the second. */
+export function replayed(cause: string | undefined, clientId: string | undefined): boolean {
+  if (!clientId) return false;
+  if (cause === 'deleted') throw new DomainError('ENTITY_DELETED', 'The thing this id names was deleted since it was created; creating it again does not bring it back.');
+  return cause === 'entity';
+}
+
 /** Turns a failed guard or link into the client's error (a link to a target that exists but does not agree says so). */
 export async function refusal(entity: AnyEntity, cause: string, workspaceId?: string): Promise<DomainError | undefined> {
   const { definition } = entity;
@@ -79,22 +86,26 @@ export const together = (entity: AnyEntity, ...writes: Writes[]): Step[] =>
 export const generatedFor = (entity: AnyEntity, input: EntityInput) =>
   (entity.definition.generated ?? []).filter((rule) => input[rule.field] === undefined || input[rule.field] === null);
 
+/** The id an offline client chose for what it creates (so a replay cannot duplicate it), if any. */
+export const clientIdOf = (input: { id?: unknown }): string | undefined => (typeof input.id === 'string' ? input.id : undefined);
+
 /** A new record from a client's input (generated values made afresh on every call). */
 export function newRecord(entity: AnyEntity, workspaceId: string, actorId: string, input: EntityInput): CatalogRecord {
   const now = new Date().toISOString();
   return {
     ...Object.fromEntries(entity.definition.fields.filter((field) => input[field] !== undefined && input[field] !== null).map((field) => [field, input[field]])),
     ...Object.fromEntries(generatedFor(entity, input).map((rule) => [rule.field, rule.make()])),
-    id: newId(), workspace_id: workspaceId, ...(typeof input.name === 'string' ? { name: input.name } : {}), is_archived: false,
+    id: clientIdOf(input) ?? newId(), workspace_id: workspaceId, ...(typeof input.name === 'string' ? { name: input.name } : {}), is_archived: false,
     created_at: now, updated_at: now, version: 1, created_by: actorId, updated_by: actorId,
   };
 }
 
 /**
  * The writes that create `record`: the entity and its guards, and what its links count and add
- * up (touches, merged by the caller with any other write's: one transaction item per key).
+ * up (touches, merged by the caller with any other write's: one transaction item per key). With
+ * `clientId` (the id is the client's), also that no entity of that id was deleted.
  */
-export async function createSteps(entity: AnyEntity, workspaceId: string, record: CatalogRecord): Promise<Writes> {
+export async function createSteps(entity: AnyEntity, workspaceId: string, record: CatalogRecord, clientId = false): Promise<Writes> {
   const { definition } = entity;
   return {
     steps: [
@@ -102,6 +113,7 @@ export async function createSteps(entity: AnyEntity, workspaceId: string, record
       ...repository.guardsOf(definition, record).map((guard) => ({
         item: repository.guardPut(workspaceId, guard.kind, guard.value, definition.type, record.id), cause: `guard:${guard.field}`,
       })),
+      ...(clientId ? [{ item: repository.neverDeleted(workspaceId, definition.type, record.id), cause: 'deleted' }] : []),
     ],
     touches: await linkTouches(entity, workspaceId, undefined, record, record.id),
   };

@@ -15,7 +15,8 @@ import type { CatalogRecord } from '../catalog/model.js';
 import type { AnyEntity } from '../catalog/entity.js';
 import * as engine from '../catalog/repository.js';
 import { ReferenceNotFound } from '../catalog/errors.js';
-import { createSteps, newRecord, refusal, run, together } from '../catalog/writes.js';
+import { clientIdOf, createSteps, newRecord, refusal, replayed, run, together } from '../catalog/writes.js';
+import { asReplay } from '../ids.js';
 import { workspaceGone } from '../catalog/create.js';
 import { inventory } from '../inventory/service.js';
 import { borrowers } from '../borrowers/service.js';
@@ -30,6 +31,8 @@ export const loans = /* @__PURE__ */ catalog.entity<LoanRecord>(loanDefinition);
 const unlendable = new Set(['DISPOSED', 'MISSING']);
 
 export interface LoanInput {
+  /** the client's own id (offline creates replay safely) */
+  id?: string | undefined;
   inventory_id: string;
   borrower_id: string;
   quantity?: number | undefined;
@@ -60,6 +63,12 @@ export async function create(scope: WorkspaceScope, actorId: string, input: Loan
   const quantity = input.quantity ?? 1;
   const loanedAt = input.loaned_at ?? new Date().toISOString();
   refuseDueBeforeLoan(input.due_date, loanedAt, 'due_date');
+  const clientId = clientIdOf(input);
+  // A replay of a create the client made offline answers the loan as it is (it may be returned by now).
+  const replay = async (found?: CatalogRecord) => asReplay(await namedOne(workspaceId, found ?? (await catalog.read(loans, scope, clientId!, true))));
+  const existing = clientId ? await engine.getEntity(loans.definition, workspaceId, clientId, true) : undefined;
+  if (existing) return replay(existing);
+  let again = false;
   const created = await settleRace(async () => {
     const row = await engine.getEntity(inventory.definition, workspaceId, input.inventory_id, true);
     if (!row) throw ReferenceNotFound('No inventory row with that id in this workspace.', { errors: [{ location: 'body.inventory_id', message: 'is not an inventory row of this workspace' }] });
@@ -76,7 +85,7 @@ export async function create(scope: WorkspaceScope, actorId: string, input: Loan
     if (borrower.is_archived) throw bodyError('BORROWER_ARCHIVED', 'The borrower is archived; restore them first.', 'borrower_id', 'is archived');
 
     const record = newRecord(loans, workspaceId, actorId, { ...input, quantity, loaned_at: loanedAt, item_id: row.item_id });
-    const writes = await createSteps(loans, workspaceId, record);
+    const writes = await createSteps(loans, workspaceId, record, clientId !== undefined);
     // the row as read: same quantity and status, not archived, and what is out stays within it
     for (const touch of writes.touches) {
       if (touch.type === 'INVENTORY') Object.assign(touch, { agrees: { quantity: held, status: row.status, is_archived: false }, atMost: { on_loan: held - quantity } });
@@ -84,10 +93,12 @@ export async function create(scope: WorkspaceScope, actorId: string, input: Loan
     }
     const cause = await run([...together(loans, writes), { item: engine.workspaceActive(workspaceId), cause: 'workspace' }]);
     if (cause === undefined) return record;
+    if (replayed(cause, clientId)) return (again = true, record); // the same create, committed meanwhile
     if (cause.startsWith('link:')) return lostRace; // the row or the borrower changed: read them again
     if (cause === 'workspace') throw workspaceGone();
     throw (await refusal(loans, cause, workspaceId)) ?? new Error(`create loan: unexpected cancellation at ${cause}`);
   }, { conditional: false });
+  if (again) return replay();
   await repository.settleRowStatus(workspaceId, input.inventory_id, actorId);
   return namedOne(workspaceId, created);
 }

@@ -262,7 +262,7 @@ export async function workspacesToPurge(limit: number): Promise<WorkspaceRecord[
 export const workspacePartitions = (workspaceId: string) => [
   `WS#${workspaceId}`, `WS#${workspaceId}#UNIQUE`, `WS#${workspaceId}#TOMBSTONES`, `WS#${workspaceId}#FAVORITES`,
   `WS#${workspaceId}#CHANGES`, `WS#${workspaceId}#CHANGES#EVENTS`, `WS#${workspaceId}#ACTIVITY`, `WS#${workspaceId}#ITEMLABELS`,
-  `WS#${workspaceId}#MOVES`, `WS#${workspaceId}#MOVES#POSTINGS`, `WS#${workspaceId}#REMINDERS`,
+  `WS#${workspaceId}#MOVES`, `WS#${workspaceId}#MOVES#POSTINGS`, `WS#${workspaceId}#REMINDERS`, keys.idempotencyPartition(workspaceId),
 ];
 
 /**
