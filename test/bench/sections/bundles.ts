@@ -208,6 +208,12 @@ const extras: Record<string, { source: string; input: string; what: string }> = 
   sesv2: { source: `import { SESv2Client } from '@aws-sdk/client-sesv2';\nexport const sesv2 = new SESv2Client({});\n`, input: '@aws-sdk/client-sesv2/', what: 'the ses v2 client' },
   // the matrix encoder only: the QR routes render PNG and SVG themselves (shared/domain/qr)
   qrcode: { source: `import { create } from 'qrcode/lib/core/qrcode.js';\nexport const qrcode = create;\n`, input: 'node_modules/qrcode/lib/core/', what: 'the qrcode core' },
+  // Idempotency-Key on the routes that declare it (ARCHITECTURE.md names Powertools idempotency the tool): with its JMESPath
+  idempotency: {
+    source: `import { makeIdempotent, IdempotencyConfig } from '@aws-lambda-powertools/idempotency';\nimport { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';\n` +
+      `export const idempotency = [makeIdempotent, IdempotencyConfig, DynamoDBPersistenceLayer];\n`,
+    input: '@aws-lambda-powertools/idempotency/', what: 'Powertools idempotency',
+  },
 };
 
 /** Bytes one of `extras` adds to the brief floor (built the same way), so routes needing it are fairly compared. */
