@@ -15,7 +15,7 @@ import {
   IdempotencyAlreadyInProgressError, IdempotencyConfig, IdempotencyValidationError, makeIdempotent,
 } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import type { Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { dynamodb } from '../aws/dynamodb.js';
 import { tableName } from '../db/table.js';
 import * as keys from '../db/keys.js';
@@ -91,6 +91,16 @@ export async function idempotently(request: IdempotentRequest, context: Context 
   }
 }
 
-/** What httpRoute needs of it (passed as a route option, so other bundles do not carry it). */
-export const idempotency = { checkedKey, idempotently };
+/**
+ * What httpRoute calls on the routes given it (a route option, so other bundles do not carry it):
+ * with an Idempotency-Key header, the answer once per key; without one, the answer.
+ */
+export function idempotency(
+  routeId: string, event: APIGatewayProxyEventV2, access: { caller: { user: { id: string } }; scope?: { workspace: { id: string } } | undefined },
+  body: unknown, context: Context | undefined, answer: () => Promise<HttpResponse>,
+): Promise<HttpResponse> {
+  const key = checkedKey(event.headers['idempotency-key']);
+  if (key === undefined || !access.scope) return answer();
+  return idempotently({ routeId, key, userId: access.caller.user.id, workspaceId: access.scope.workspace.id, body }, context, answer);
+}
 export type Idempotency = typeof idempotency;

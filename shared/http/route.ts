@@ -65,6 +65,8 @@ export type Implementation<C extends RouteContract> = (
 
 export type RouteHandler = ((event: APIGatewayProxyEventV2, context: Context) => Promise<HttpResponse>) & {
   contract: RouteContract;
+  /** true when the handler honours Idempotency-Key (it was given `{ idempotency }`) */
+  idempotent: boolean;
 };
 
 const jsonType = 'application/json; charset=utf-8';
@@ -213,8 +215,8 @@ const capacityHeader = (tally: CapacityTally) => `read=${Number(tally.read.toFix
 // `/* @__PURE__ */ httpRoute(...)` so esbuild drops the routes a bundle does not export: each route's
 // bundle holds only what its own handler reaches (see infra/bundle.ts and the code-rules test).
 export function httpRoute<C extends RouteContract>(contract: C, implementation: Implementation<C>, options: RouteOptions = {}): RouteHandler {
+  // (every route declared `idempotent` passes it: test/unit/code-rules.test.ts)
   const { page, idempotency } = options;
-  if (contract.idempotent && !idempotency) throw new Error(`${contract.id} is declared idempotent: its handler passes { idempotency } (shared/http/idempotency.ts)`);
   const prefetch = typeof options.prefetch === 'object' ? options.prefetch.prefetch : options.prefetch;
   const core = (event: APIGatewayProxyEventV2, context?: Context): Promise<HttpResponse> => withCapacityTally(async (tally) => {
     const requestId = event.requestContext?.requestId ?? 'unknown';
@@ -243,10 +245,7 @@ export function httpRoute<C extends RouteContract>(contract: C, implementation: 
         params, query, body, caller: access?.caller, scope: access?.scope, ifMatch,
         headers: event.headers, requestId, event,
       } as RouteRequest<C>), event, params);
-      const key = idempotency?.checkedKey(event.headers['idempotency-key']);
-      response = key && access?.scope
-        ? await idempotency!.idempotently({ routeId: contract.id, key, userId: access.caller.user.id, workspaceId: access.scope.workspace.id, body }, context, answer)
-        : await answer();
+      response = await (idempotency && access?.scope ? idempotency(contract.id, event, access, body, context, answer) : answer());
     } catch (error) {
       if (error instanceof DomainError) {
         response = domainErrorResponse(error, requestId);
@@ -272,7 +271,7 @@ export function httpRoute<C extends RouteContract>(contract: C, implementation: 
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics, { captureColdStartMetric: true }));
 
-  return Object.assign(handler as unknown as (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpResponse>, { contract });
+  return Object.assign(handler as unknown as (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpResponse>, { contract, idempotent: !!idempotency });
 }
 
 /** For routes whose declared status already says everything (204). */

@@ -76,3 +76,16 @@ describe('the sync batch', () => {
       .toEqual({ index: 1, status: 'error', error_code: 'VALIDATION_FAILED', error: 'bad', errors: [{ location: 'body.name', message: 'is required' }] });
   });
 });
+
+describe('Idempotency-Key', () => {
+  it('is honoured by the handler of every route whose contract declares it (the wrapper is given { idempotency })', async () => {
+    const { routeEntry } = await import('../../infra/functions.js');
+    const declared = routeTable.filter((contract) => contract.idempotent);
+    expect(declared.map((contract) => contract.id).sort()).toEqual(['createInventory', 'createItem', 'createLoan', 'syncBatch']);
+    for (const contract of routeTable) {
+      const entry = routeEntry(contract);
+      const handler = (await import(`../../${entry.module}`))[entry.export] as { idempotent: boolean };
+      expect(handler.idempotent, contract.id).toBe(contract.idempotent === true);
+    }
+  });
+});

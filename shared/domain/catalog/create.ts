@@ -5,7 +5,7 @@ import type { WorkspaceScope } from '../../http/caller.js';
 import { DomainError } from '../errors.js';
 import type { CatalogRecord } from './model.js';
 import * as repository from './repository.js';
-import { present, type Entity, type EntityInput } from './entity.js';
+import { present, type AnyEntity, type Entity, type EntityInput } from './entity.js';
 import { asReplay } from '../ids.js';
 import { get } from './read.js';
 import { clientIdOf, createSteps, generatedFor, newRecord, refusal, replayed, run, together, type Step } from './writes.js';
@@ -13,6 +13,10 @@ import type { Creator } from './change.js';
 
 /** A create raced the workspace's deletion (its check is part of every create's transaction). */
 export const workspaceGone = () => new DomainError('WORKSPACE_ACCESS_DENIED', 'The workspace is being deleted.');
+
+/** With the client's own id, the step that checks no entity of that id was deleted (a replay must not bring one back). */
+export const neverDeleted = (entity: AnyEntity, workspaceId: string, clientId: string | undefined): Step[] =>
+  (clientId ? [{ item: repository.neverDeleted(workspaceId, entity.definition.type, clientId), cause: 'deleted' }] : []);
 
 export async function create<R extends { id: string }>(entity: Entity<R>, scope: WorkspaceScope, actorId: string, input: EntityInput): Promise<R & CatalogRecord> {
   const workspaceId = scope.workspace.id;
@@ -22,7 +26,9 @@ export async function create<R extends { id: string }>(entity: Entity<R>, scope:
   const clientId = clientIdOf(input);
   for (let attempt = 0; attempt < 10; attempt += 1) {
     const record = newRecord(entity, workspaceId, actorId, input);
-    const steps: Step[] = [...together(entity, await createSteps(entity, workspaceId, record, clientId !== undefined)), { item: repository.workspaceActive(workspaceId), cause: 'workspace' }];
+    const steps: Step[] = [
+      ...together(entity, await createSteps(entity, workspaceId, record)), { item: repository.workspaceActive(workspaceId), cause: 'workspace' }, ...neverDeleted(entity, workspaceId, clientId),
+    ];
     const cause = await run(steps);
     if (cause === undefined) return present(entity, record) as R & CatalogRecord;
     if (replayed(cause, clientId)) return asReplay(await get(entity, scope, record.id, true)) as R & CatalogRecord;

@@ -102,10 +102,9 @@ export function newRecord(entity: AnyEntity, workspaceId: string, actorId: strin
 
 /**
  * The writes that create `record`: the entity and its guards, and what its links count and add
- * up (touches, merged by the caller with any other write's: one transaction item per key). With
- * `clientId` (the id is the client's), also that no entity of that id was deleted.
+ * up (touches, merged by the caller with any other write's: one transaction item per key).
  */
-export async function createSteps(entity: AnyEntity, workspaceId: string, record: CatalogRecord, clientId = false): Promise<Writes> {
+export async function createSteps(entity: AnyEntity, workspaceId: string, record: CatalogRecord): Promise<Writes> {
   const { definition } = entity;
   return {
     steps: [
@@ -113,7 +112,6 @@ export async function createSteps(entity: AnyEntity, workspaceId: string, record
       ...repository.guardsOf(definition, record).map((guard) => ({
         item: repository.guardPut(workspaceId, guard.kind, guard.value, definition.type, record.id), cause: `guard:${guard.field}`,
       })),
-      ...(clientId ? [{ item: repository.neverDeleted(workspaceId, definition.type, record.id), cause: 'deleted' }] : []),
     ],
     touches: await linkTouches(entity, workspaceId, undefined, record, record.id),
   };

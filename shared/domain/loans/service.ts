@@ -17,7 +17,7 @@ import * as engine from '../catalog/repository.js';
 import { ReferenceNotFound } from '../catalog/errors.js';
 import { clientIdOf, createSteps, newRecord, refusal, replayed, run, together } from '../catalog/writes.js';
 import { asReplay } from '../ids.js';
-import { workspaceGone } from '../catalog/create.js';
+import { neverDeleted, workspaceGone } from '../catalog/create.js';
 import { inventory } from '../inventory/service.js';
 import { borrowers } from '../borrowers/service.js';
 import { loanDefinition, todayUtc } from './model.js';
@@ -85,13 +85,13 @@ export async function create(scope: WorkspaceScope, actorId: string, input: Loan
     if (borrower.is_archived) throw bodyError('BORROWER_ARCHIVED', 'The borrower is archived; restore them first.', 'borrower_id', 'is archived');
 
     const record = newRecord(loans, workspaceId, actorId, { ...input, quantity, loaned_at: loanedAt, item_id: row.item_id });
-    const writes = await createSteps(loans, workspaceId, record, clientId !== undefined);
+    const writes = await createSteps(loans, workspaceId, record);
     // the row as read: same quantity and status, not archived, and what is out stays within it
     for (const touch of writes.touches) {
       if (touch.type === 'INVENTORY') Object.assign(touch, { agrees: { quantity: held, status: row.status, is_archived: false }, atMost: { on_loan: held - quantity } });
       if (touch.type === 'BORROWER') Object.assign(touch, { agrees: { is_archived: false } });
     }
-    const cause = await run([...together(loans, writes), { item: engine.workspaceActive(workspaceId), cause: 'workspace' }]);
+    const cause = await run([...together(loans, writes), { item: engine.workspaceActive(workspaceId), cause: 'workspace' }, ...neverDeleted(loans, workspaceId, clientId)]);
     if (cause === undefined) return record;
     if (replayed(cause, clientId)) return (again = true, record); // the same create, committed meanwhile
     if (cause.startsWith('link:')) return lostRace; // the row or the borrower changed: read them again

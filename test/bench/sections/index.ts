@@ -44,4 +44,9 @@ export const sections: readonly BenchSection[] = [
     title: 'GET /sync/delta: a delta of 100 changes in workspaces of 1,000 and 50,000 items, and a full snapshot per 1,000 entities',
     run: async (context) => (await import('./sync.js')).run(context),
   },
+  {
+    name: 'sync-batch',
+    title: 'POST /sync/batch of 20 label creates vs the same 20 creates made directly; its replay vs its first run; its own capacity vs the creates\'',
+    run: async (context) => (await import('./sync-batch.js')).run(context),
+  },
 ];
