@@ -89,8 +89,8 @@ export const listItemsByBarcode = /* @__PURE__ */ route({
 
 export const searchItems = /* @__PURE__ */ route({
   id: 'searchItems', method: 'GET', path: '/workspaces/{workspace_id}/items/search', domain: 'items', access: 'viewer',
-  summary: 'Items matching `q` in name, brand, model, SKU, barcode or short code (name matches first)',
-  description: 'Case-insensitive; each word of `q` must match the start of a word (so `dri` finds "Cordless drill"). Answers at most `limit` items, best first, in one page. Archived items only with `include_archived=true`.',
+  summary: 'Items matching `q` in name, brand, model, manufacturer, codes or description (best first)',
+  description: 'Every word of `q` must match a word of the item (case and accents ignored); the last word also matches the beginning of one (`dri` finds "Cordless drill"); a word of 5 or more letters forgives one typo (`scredriver`); `"angle grinder"` needs the words together, in order; `-broken` leaves out what has that word. SKU, barcode, serial number and short code also match without their separators (`drill18v` finds `DRILL-18V`). Ranked: the name above brand, model and codes, above the description; a whole word above its beginning above a typo. Answers at most `limit` items, in one page. Archived items only with `include_archived=true`.',
   params: WorkspaceParams,
   query: z.object({ q: singleLine({ min: 1, max: 200 }), limit: pageLimit(), include_archived: Flag }),
   response: pageOf(Item), status: 200,

@@ -576,10 +576,12 @@ describe.concurrent('GET /items/search', () => {
     expect(dri).toHaveLength(3);
     expect(new Set(dri.slice(0, 2))).toEqual(new Set(['Cordless drill', 'Drill bit set']));
     expect(dri[2]).toBe('Claw hammer');
-    expect(await search('DRILL')).toEqual(dri);
-    // inside a word is no match
+    // a whole word, any case; five letters forgive one typo, ranked after every real match ("grill")
+    expect(await search('DRILL')).toEqual([...dri, 'Grill']);
+    // inside a word is no match (below 5 letters, which forgive one typo: "ammer" finds the hammer)
     expect(await search('rill')).toEqual([]);
-    expect(await search('ammer')).toEqual([]);
+    expect(await search('amme')).toEqual([]);
+    expect(await search('ammer')).toEqual(['Claw hammer']);
     // brand, model, SKU, barcode, short code
     expect(await search('makita')).toEqual(['Cordless drill']);
     expect(await search('dhp4')).toEqual(['Cordless drill']);
@@ -598,6 +600,17 @@ describe.concurrent('GET /items/search', () => {
     expect(await search('old dri', { include_archived: 'true' })).toEqual(['Old drill']);
     expect(await search('dri', { include_archived: 'true' })).toContain('Old drill');
     expect(await search('decker', { include_archived: 'true' })).toEqual(['Old drill']);
+  });
+
+  it('forgives one typo from five letters, takes phrases in order, leaves out -words', async () => {
+    const { owner, workspace } = await stocked();
+    const search = (q: string) => found(owner.token, workspace.id, q);
+    expect(await search('cordles')).toEqual(['Cordless drill']);
+    expect(await search('makitta')).toEqual(['Cordless drill']);
+    expect(await search('"bit set"')).toEqual(['Drill bit set']);
+    expect(await search('"set bit"')).toEqual([]);
+    expect(await search('dri -makita')).toEqual(['Drill bit set', 'Claw hammer']);
+    expect(await search('tool001')).toEqual(['Cordless drill']);
   });
 
   it('ignores accents and case both ways ("creme brulee", "CRÈME", "brûl")', async () => {

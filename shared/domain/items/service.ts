@@ -1,5 +1,6 @@
 // Items: the catalog lifecycle, plus what is an item's own: its labels, the lists by category and
-// by barcode, and the basic search (until the search issue brings its own engine).
+// by barcode, and the search (the search issue's query language and ranking, shared/domain/search,
+// over the items read by name until its index replaces the reading).
 import type { z } from 'zod/mini';
 import type { Item } from '../../contract/items.js';
 import type { WorkspaceScope } from '../../http/caller.js';
@@ -8,6 +9,8 @@ import type { ListQuery } from '../catalog/entity.js';
 import { ReferenceNotFound } from '../catalog/errors.js';
 import { categories } from '../categories/service.js';
 import { itemDefinition } from './model.js';
+import { matchFields, type SearchField } from '../search/match.js';
+import { parseQuery } from '../search/query.js';
 import * as repository from './repository.js';
 
 /** An item as callers see it (the contract's answer). */
@@ -42,32 +45,25 @@ export async function detachLabel(scope: WorkspaceScope, actorId: string, itemId
   if ((await repository.detachLabel(scope.workspace.id, itemId, labelId, actorId)) === 'absent') await catalog.get(items, scope, itemId, true);
 }
 
-/** Words of a text, folded (case and accents), for matching a typed query against. */
-const words = (text: unknown) => (typeof text === 'string' ? text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean) : []);
-
-/** How well an item matches every term (each the start of a word of some field): 3 by name, 2 by brand/model, 1 by codes; 0 when one term matches nothing. */
-function score(item: ItemRecord, terms: string[]): number {
-  const fields: [number, unknown][] = [[3, item.name], [2, item.brand], [2, item.model], [1, item.sku], [1, item.barcode], [1, item.short_code]];
-  let total = 0;
-  for (const term of terms) {
-    const best = Math.max(0, ...fields.map(([weight, text]) => (words(text).some((word) => word.startsWith(term)) ? weight : 0)));
-    if (best === 0) return 0;
-    total += best;
-  }
-  return total;
-}
+/** An item's searchable fields, weighed (shared/domain/search/match.ts): the name, then brand, model, maker and codes, then its description. */
+const searchFields = (item: ItemRecord): SearchField[] => [
+  { field: 'name', text: item.name, weight: 3 },
+  ...(['brand', 'model', 'manufacturer'] as const).map((field) => ({ field, text: item[field] ?? '', weight: 2 })),
+  ...(['sku', 'barcode', 'serial_number', 'short_code'] as const).map((field) => ({ field, text: item[field] ?? '', weight: 2, code: true })),
+  { field: 'description', text: item.description ?? '', weight: 1 },
+];
 
 /** How many items a basic search reads at most (it reads the collection by name; the search issue replaces it). */
 const searchBudget = 2_000;
 
 /**
- * Basic search: reads the workspace's items by name (at most `searchBudget`), keeps those where
- * every term starts a word of the name, brand, model, SKU, barcode or short code, and answers the
- * best `limit`, name matches first. Its cost grows with the workspace: the search issue's index
- * replaces it.
+ * Search: reads the workspace's items by name (at most `searchBudget`), keeps those matching the
+ * query (every word; the last as a beginning; one typo from five letters; phrases; exclusions:
+ * shared/domain/search/query.ts) and answers the best `limit`. Its cost still grows with the
+ * workspace: the search issue's index replaces the reading, not the matching.
  */
 export async function search(scope: WorkspaceScope, query: { q: string; limit: number; include_archived?: boolean }) {
-  const terms = words(query.q);
+  const parsed = parseQuery(query.q);
   const found: { item: ItemRecord; score: number }[] = [];
   let cursor: string | undefined;
   let read = 0;
@@ -75,8 +71,8 @@ export async function search(scope: WorkspaceScope, query: { q: string; limit: n
     const page = await catalog.list(items, scope, { limit: 100, ...(cursor ? { cursor } : {}), include_archived: query.include_archived === true });
     read += page.items.length;
     for (const item of page.items) {
-      const points = score(item, terms);
-      if (points > 0) found.push({ item, score: points });
+      const match = matchFields(searchFields(item), parsed);
+      if (match) found.push({ item, score: match.score });
     }
     cursor = page.next_cursor;
   } while (cursor && read < searchBudget);
