@@ -23,6 +23,7 @@ import * as movements from './movements.js';
 import * as loans from './loans.js';
 import * as borrowerLinks from './borrower-links.js';
 import * as attachments from './attachments.js';
+import * as search from './search.js';
 
 /** Only route declarations; each module also exports its schemas. */
 const routesOf = (module: Record<string, unknown>) =>
@@ -31,11 +32,11 @@ const routesOf = (module: Record<string, unknown>) =>
 
 export const routeTable: readonly RouteContract[] = [
   platform, auth, users, workspaces, notifications, categories, locations, containers, companies, labels, borrowers,
-  favorites, activity, sync, lookup, qr, barcode, items, inventory, movements, loans, borrowerLinks, attachments,
+  favorites, activity, sync, lookup, qr, barcode, items, inventory, movements, loans, borrowerLinks, attachments, search,
 ].flatMap(routesOf);
 
 export {
   platform, auth, users, workspaces, notifications, categories, locations, containers, companies, labels, borrowers,
-  favorites, activity, sync, lookup, qr, barcode, items, inventory, movements, loans, borrowerLinks, attachments,
+  favorites, activity, sync, lookup, qr, barcode, items, inventory, movements, loans, borrowerLinks, attachments, search,
 };
 export * from './route.js';

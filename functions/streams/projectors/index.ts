@@ -9,5 +9,6 @@ import { linkCleanup } from './link-cleanup.js';
 import { lowStock } from './low-stock.js';
 import { loanReturned } from './loan-returned.js';
 import { mail } from './mail.js';
+import { searchIndex } from './search-index.js';
 
-export const projectors: readonly Projector[] = [changeLog, activity, favoriteCleanup, linkCleanup, lowStock, loanReturned, mail, attachmentObjects];
+export const projectors: readonly Projector[] = [changeLog, activity, favoriteCleanup, linkCleanup, lowStock, loanReturned, mail, attachmentObjects, searchIndex];

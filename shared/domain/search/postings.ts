@@ -1,0 +1,112 @@
+// The search index, in the table (shared/db/README.md says why this design and what it costs):
+// - a posting per (word, entity): `WS#{ws}#TERMS` / `{word}#{type}#{id}`, holding the weight of the
+//   best field the word is in and whether the entity is archived. A word's postings are one Query
+//   (`begins_with {word}#`); the beginning of a word is one Query too (`begins_with {beginning}`);
+// - for typos, the workspace's vocabulary with one-letter deletions (SymSpell): `WS#{ws}#TYPOS` /
+//   `{variant}#{word}` for the word itself and each word of 5+ letters with one letter left out. Two
+//   words one typo apart share a variant, so a query word finds its neighbours in 1 + its length
+//   Queries, whatever the workspace's size. Written once per word the workspace has not seen.
+// The change feed keeps both current (functions/streams/projectors/search-index.ts).
+import { BatchGetCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { documents } from '../../aws/dynamodb.js';
+import * as keys from '../../db/keys.js';
+import { tableName } from '../../db/table.js';
+import { searchFieldsOf, type SearchType } from './fields.js';
+import { typoFromLength } from './query.js';
+import { compact, words } from './text.js';
+
+/** A word longer than this is cut (no one types more; keys stay small). */
+const maxWord = 48;
+/** At most this many words of one entity are indexed: the weightiest first (a long description does not cost a hundred writes). */
+export const maxWordsPerEntity = 80;
+
+/** The words an entity is found by, each with the weight of the best field it is in. */
+export function postingsOf(type: SearchType, record: Record<string, unknown>): Map<string, number> {
+  const found = new Map<string, number>();
+  const add = (word: string, weight: number) => {
+    const cut = word.slice(0, maxWord);
+    if (cut !== '' && (found.get(cut) ?? 0) < weight) found.set(cut, weight);
+  };
+  for (const field of searchFieldsOf(type, record)) {
+    for (const word of words(field.text)) add(word, field.weight);
+    if (field.code) add(compact(field.text), field.weight);
+  }
+  return new Map([...found].sort(([, a], [, b]) => b - a).slice(0, maxWordsPerEntity));
+}
+
+/** The one-letter deletions of a word of 5+ letters (none for shorter words, which forgive no typo). */
+export function deletionsOf(word: string): string[] {
+  if (word.length < typoFromLength) return [];
+  return [...new Set(Array.from(word, (_, at) => word.slice(0, at) + word.slice(at + 1)))];
+}
+
+interface PostingItem {
+  PK: string;
+  SK: string;
+  /** the entity's type and id (short names: every posting carries them) */
+  t: SearchType;
+  i: string;
+  /** weight of the best field */
+  w: number;
+  /** archived */
+  a: boolean;
+}
+
+export const postingItem = (workspaceId: string, word: string, type: SearchType, id: string, weight: number, archived: boolean): PostingItem =>
+  ({ ...keys.searchPosting(workspaceId, word, type, id), t: type, i: id, w: weight, a: archived });
+
+type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Record<string, string> } };
+
+/** BatchWriteItem in 25s, unprocessed ones sent again (a few times, then it throws: the stream redelivers). */
+export async function writeAll(requests: readonly WriteRequest[]): Promise<void> {
+  for (let start = 0; start < requests.length; start += 25) {
+    let pending = requests.slice(start, start + 25);
+    for (let attempt = 0; pending.length > 0; attempt += 1) {
+      if (attempt === 5) throw new Error(`search index: ${pending.length} writes still unprocessed`);
+      const answer = await documents.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+      pending = (answer.UnprocessedItems?.[tableName] ?? []) as WriteRequest[];
+      if (pending.length) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+    }
+  }
+}
+
+/**
+ * Makes the typo entries of words the workspace may not have seen: their deletions first, then the
+ * word's own entry, which marks it known (a failure in between is made good when the word comes
+ * again: its mark is still absent).
+ */
+export async function learnWords(workspaceId: string, candidates: readonly string[]): Promise<void> {
+  const unique = [...new Set(candidates)];
+  const known = new Set<string>();
+  for (let start = 0; start < unique.length; start += 100) {
+    const chunk = unique.slice(start, start + 100);
+    let keysLeft: Record<string, unknown>[] = chunk.map((word) => keys.searchTypo(workspaceId, word, word));
+    for (let attempt = 0; keysLeft.length > 0 && attempt < 5; attempt += 1) {
+      const answer = await documents.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keysLeft, ProjectionExpression: 'SK' } } }));
+      for (const item of answer.Responses?.[tableName] ?? []) known.add(String(item.SK).slice(0, String(item.SK).indexOf('#')));
+      keysLeft = answer.UnprocessedKeys?.[tableName]?.Keys ?? [];
+    }
+  }
+  const fresh = unique.filter((word) => !known.has(word));
+  if (fresh.length === 0) return;
+  await writeAll(fresh.flatMap((word) => deletionsOf(word).map((variant) => ({ PutRequest: { Item: { ...keys.searchTypo(workspaceId, variant, word), word } } }))));
+  await writeAll(fresh.map((word) => ({ PutRequest: { Item: { ...keys.searchTypo(workspaceId, word, word), word } } })));
+}
+
+/** The writes that take an entity's postings from `before` to `after` (either absent: created, deleted). */
+export function postingChanges(workspaceId: string, type: SearchType, id: string, before: Record<string, unknown> | undefined, after: Record<string, unknown> | undefined) {
+  const old = before ? postingsOf(type, before) : new Map<string, number>();
+  const next = after ? postingsOf(type, after) : new Map<string, number>();
+  const wasArchived = before?.is_archived === true;
+  const archived = after?.is_archived === true;
+  const requests: WriteRequest[] = [];
+  for (const word of old.keys()) {
+    if (!next.has(word)) requests.push({ DeleteRequest: { Key: keys.searchPosting(workspaceId, word, type, id) } });
+  }
+  const added: string[] = [];
+  for (const [word, weight] of next) {
+    if (!old.has(word)) added.push(word);
+    if (old.get(word) !== weight || wasArchived !== archived) requests.push({ PutRequest: { Item: { ...postingItem(workspaceId, word, type, id, weight, archived) } } });
+  }
+  return { requests, added };
+}

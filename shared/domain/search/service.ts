@@ -1,0 +1,166 @@
+// One search over a workspace, from the index (postings.ts): each word of the query reads its
+// postings (the word itself; the last word also every word it begins; a word of 5+ letters also
+// the words one typo away, found through the typo entries), the entities every word found are
+// ranked by the weights of their postings (the name above brand and codes above the rest; the
+// whole word above its beginning above a typo), entities with an excluded word are dropped, and
+// the page's entities are read to check phrases and show a snippet. The cost follows the postings
+// the query's words touch, not the workspace.
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { documents } from '../../aws/dynamodb.js';
+import * as keys from '../../db/keys.js';
+import { batchGet, tableName } from '../../db/table.js';
+import { decodeFieldsCursor, encodeFieldsCursor } from '../../db/cursor.js';
+import type { WorkspaceScope } from '../../http/caller.js';
+import { searchFieldsOf, searchTypes, type SearchType } from './fields.js';
+import { matchFields } from './match.js';
+import { parseQuery, type Term } from './query.js';
+import { withinOneTypo } from './text.js';
+import { deletionsOf } from './postings.js';
+
+export interface SearchRequest {
+  q: string;
+  types?: string | undefined;
+  limit: number;
+  cursor?: string | undefined;
+  include_archived?: boolean | undefined;
+}
+
+export interface SearchResult {
+  entity_type: SearchType;
+  id: string;
+  name: string;
+  snippet: string;
+  score: number;
+  matched_fields: string[];
+}
+
+/** A word's postings read at most (a one-letter beginning of a common word stops here; the best are by weight, not all). */
+const postingsPerWord = 2_000;
+/** Words one typo away looked up per query word, at most. */
+const typoNeighbours = 12;
+/** Beginnings shorter than this match only whole words (a single letter would read half the index). */
+const shortestBeginning = 2;
+const worth = { word: 1, start: 0.75, typo: 0.5 } as const;
+
+interface Posting {
+  key: string;
+  type: SearchType;
+  id: string;
+  w: number;
+  a: boolean;
+  word: string;
+}
+
+async function queryAll(input: { PK: string; prefix: string; max: number; attributes: readonly string[] }): Promise<Record<string, unknown>[]> {
+  const found: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await documents.send(new QueryCommand({
+      TableName: tableName, KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': input.PK, ':prefix': input.prefix },
+      ProjectionExpression: input.attributes.map((_, at) => `#a${at}`).join(', '),
+      ExpressionAttributeNames: Object.fromEntries(input.attributes.map((name, at) => [`#a${at}`, name])),
+      Limit: Math.min(1000, input.max - found.length), ...(start ? { ExclusiveStartKey: start } : {}),
+    }));
+    found.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start && found.length < input.max);
+  return found;
+}
+
+/** Postings of every word starting with `prefix` (a whole word: `word#`). */
+async function postingsStarting(workspaceId: string, prefix: string): Promise<Posting[]> {
+  const items = await queryAll({ PK: keys.searchPosting(workspaceId, '', '', '').PK, prefix, max: postingsPerWord, attributes: ['SK', 't', 'i', 'w', 'a'] });
+  return items.map((item) => {
+    const sk = String(item.SK);
+    return { key: String(item.i), type: item.t as SearchType, id: String(item.i), w: Number(item.w), a: item.a === true, word: sk.slice(0, sk.indexOf('#')) };
+  });
+}
+
+/** The workspace's words one typo away from `word` (itself left out), through the typo entries. */
+async function typoNeighboursOf(workspaceId: string, word: string): Promise<string[]> {
+  const partition = keys.searchTypo(workspaceId, '', '').PK;
+  const lookups = [word, ...deletionsOf(word)].map((variant) => queryAll({ PK: partition, prefix: `${variant}#`, max: 50, attributes: ['SK'] }));
+  const words = new Set<string>();
+  for (const items of await Promise.all(lookups)) {
+    for (const item of items) {
+      const candidate = String(item.SK).slice(String(item.SK).indexOf('#') + 1);
+      if (candidate !== word && withinOneTypo(word, candidate)) words.add(candidate);
+    }
+  }
+  return [...words].slice(0, typoNeighbours);
+}
+
+/** For one query word: each entity it finds, with the best weight × kind of match. */
+async function matchesOf(workspaceId: string, term: Term): Promise<Map<string, { posting: Posting; value: number }>> {
+  const reads: Promise<{ postings: Posting[]; kind: keyof typeof worth }[]>[] = [];
+  const beginning = term.prefix && term.text.length >= shortestBeginning;
+  reads.push(postingsStarting(workspaceId, beginning ? term.text : `${term.text}#`).then((postings) => [{ postings, kind: 'start' }]));
+  if (term.fuzzy) {
+    reads.push(typoNeighboursOf(workspaceId, term.text).then(async (neighbours) =>
+      Promise.all(neighbours.map(async (neighbour) => ({ postings: await postingsStarting(workspaceId, `${neighbour}#`), kind: 'typo' as const })))));
+  }
+  const found = new Map<string, { posting: Posting; value: number }>();
+  for (const group of (await Promise.all(reads)).flat()) {
+    for (const posting of group.postings) {
+      const kind = group.kind === 'start' && posting.word === term.text ? 'word' : group.kind;
+      const value = posting.w * worth[kind];
+      if (value > (found.get(posting.key)?.value ?? 0)) found.set(posting.key, { posting, value });
+    }
+  }
+  return found;
+}
+
+const typesOf = (types: string | undefined): Set<SearchType> =>
+  new Set(types ? (types.split(',') as SearchType[]) : (Object.keys(searchTypes) as SearchType[]));
+
+export async function search(scope: WorkspaceScope, request: SearchRequest): Promise<{ results: SearchResult[]; next_cursor?: string }> {
+  const workspaceId = scope.workspace.id;
+  const query = parseQuery(request.q);
+  const offset = request.cursor
+    ? Number(decodeFieldsCursor('search', request.cursor, ['o', 'q'], (values) => /^\d{1,5}$/.test(values.o) && values.q === request.q.slice(0, 200)).o)
+    : 0;
+  if (query.terms.length === 0) return { results: [] };
+  const wanted = typesOf(request.types);
+  const unique = [...new Map(query.terms.map((term) => [`${term.text}${term.prefix}`, term])).values()];
+  const [perTerm, excluded] = await Promise.all([
+    Promise.all(unique.map((term) => matchesOf(workspaceId, term))),
+    Promise.all(query.excluded.filter((run) => run.length === 1).map((run) => postingsStarting(workspaceId, `${run[0]}#`))),
+  ]);
+  const left = new Set(excluded.flat().map((posting) => posting.key));
+  // every word must find the entity; its score is what the words found it with
+  const [first, ...rest] = perTerm.sort((a, b) => a.size - b.size);
+  const ranked: { posting: Posting; score: number }[] = [];
+  for (const [key, { posting, value }] of first!) {
+    if (left.has(key) || !wanted.has(posting.type) || (posting.a && request.include_archived !== true)) continue;
+    let score = value;
+    for (const other of rest) {
+      const found = other.get(key);
+      if (!found) {
+        score = 0;
+        break;
+      }
+      score += found.value;
+    }
+    if (score > 0) ranked.push({ posting, score });
+  }
+  ranked.sort((a, b) => b.score - a.score || (a.posting.id < b.posting.id ? -1 : 1));
+
+  // the page: read its entities, check what the index cannot (phrases, excluded phrases), and show them
+  const page = ranked.slice(offset, offset + request.limit);
+  const records = await batchGet<Record<string, unknown>>(page.map(({ posting }) => keys.entity(workspaceId, searchTypes[posting.type], posting.id)));
+  const byKey = new Map(records.map((record) => [String(record.id), record]));
+  const results: SearchResult[] = [];
+  for (const { posting, score } of page) {
+    const record = byKey.get(posting.key);
+    if (!record) continue; // deleted since the index was read
+    const match = matchFields(searchFieldsOf(posting.type, record), query);
+    if (!match && (query.phrases.length > 0 || query.excluded.length > 0)) continue;
+    results.push({
+      entity_type: posting.type, id: posting.id, name: String(record.name ?? ''),
+      snippet: match?.snippet ?? String(record.name ?? ''), score: match?.score ?? Math.round(score * 1000) / 1000, matched_fields: match?.matched_fields ?? ['name'],
+    });
+  }
+  const next = offset + request.limit < ranked.length ? encodeFieldsCursor('search', { o: String(offset + request.limit), q: request.q.slice(0, 200) }) : undefined;
+  return { results, ...(next ? { next_cursor: next } : {}) };
+}
