@@ -79,7 +79,10 @@ class Client {
   }
 
   async pull() {
+    const snapshot = this.syncedAt === undefined;
     const result = await syncAll(this.token, this.workspaceId, { since: this.syncedAt, types: 'label,location,item' });
+    // a snapshot is the whole workspace: what it does not hold is gone (but for what is not sent yet)
+    if (snapshot) for (const [id, known] of this.store) if (known.version > 0 && !result.state.has(id)) this.store.delete(id);
     for (const [id, entity] of result.state) {
       const kind = (Object.entries(answerKey).find(([, key]) => key === entity.type)?.[0] ?? 'label') as Kind;
       this.apply(id, kind, entity);
@@ -93,6 +96,8 @@ class Client {
 export async function runModel(seed: number, users: readonly [SignedInUser, SignedInUser], options: { actions?: number } = {}): Promise<ModelOutcome> {
   const random = generator(seed);
   const problems: string[] = [];
+  /** what happened, for the report of a failing seed */
+  const trace: string[] = [];
   const [owner, member] = users;
   const workspace = await createWorkspace(owner.token);
   const base = `/workspaces/${workspace.id}`;
@@ -116,6 +121,7 @@ export async function runModel(seed: number, users: readonly [SignedInUser, Sign
       token: client.token, body: { operations }, ...(key ? { headers: { 'idempotency-key': key } } : {}),
     });
     const first = await send();
+    trace.push(`${client.name} push ${JSON.stringify(operations.map((op) => [op.operation, op.entity_type, op.entity_id.slice(-6), op.version]))} → ${JSON.stringify(first.json?.results?.map((result) => [result.status, result.error_code, result.server_data === null ? null : result.server_data?.version]))}`);
     let answer: ApiResponse<{ results: BatchResult[] }> = first;
     if (first.status !== 200) {
       problems.push(`${client.name}: batch answered ${first.status} ${first.text.slice(0, 200)}`);
@@ -135,6 +141,7 @@ export async function runModel(seed: number, users: readonly [SignedInUser, Sign
           if (before.status === 'success' && result.status === 'error' && !deletedSince) problems.push(`${client.name}: replay of ${operations[index]!.operation} ${operations[index]!.entity_id} failed: ${result.error_code}`);
         }
         answer = again;
+        trace.push(`${client.name} replayed → ${JSON.stringify(again.json.results.map((result) => [result.status, result.error_code, result.server_data === null ? null : result.server_data?.version]))}`);
       }
     }
     for (const [index, result] of answer.json.results.entries()) {
@@ -174,6 +181,7 @@ export async function runModel(seed: number, users: readonly [SignedInUser, Sign
       await push(client);
     } else {
       await client.pull();
+      trace.push(`${client.name} pulled: ${JSON.stringify([...client.store].map(([id, known]) => [id.slice(-6), known.version]))}`);
     }
   };
 
@@ -206,5 +214,6 @@ export async function runModel(seed: number, users: readonly [SignedInUser, Sign
       problems.push(`client ${client.name} did not converge: ${(error as Error).message.slice(0, 600)}\nexpected ${expected.slice(0, 600)}`);
     }
   }
+  if (problems.length > 0) problems.push(`trace:\n    ${trace.join('\n    ')}`);
   return { seed, problems, actions };
 }

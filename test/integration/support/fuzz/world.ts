@@ -764,7 +764,9 @@ export class World {
           if (answer.status !== 201) continue;
           this.harvest(tenant, route, answer.json, answer.headers.get('location'));
           if (tenant === 'B') {
-            for (const id of stringsOfIds(answer.json)) this.bIds.set(id, `B's ${route.id} entity`);
+            // an id B chose itself (a create's client id) may be any id B has seen, A's included: it is not B's secret
+            const sent = new Set(stringsIn(body));
+            for (const id of stringsOfIds(answer.json)) if (!sent.has(id)) this.bIds.set(id, `B's ${route.id} entity`);
             for (const text of stringsIn(body)) if (text.toLowerCase().includes(this.marker)) this.bStrings.set(text.toLowerCase(), `B's ${route.id} text`);
           }
           break;
