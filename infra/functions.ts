@@ -43,8 +43,11 @@ export interface BackgroundEntry extends FunctionEntry {
 export interface ScheduledJob extends FunctionEntry {
   /** used by `npm run job <name>` and as the Lambda's logical name */
   name: string;
-  /** EventBridge Scheduler expression: `cron(min hour dom month dow year)` or `rate(n unit)`, UTC */
-  schedule: string;
+  /**
+   * EventBridge Scheduler expression: `cron(min hour dom month dow year)` or `rate(n unit)`, UTC.
+   * Absent for a job run on demand only (an operator invokes its Lambda; `npm run job` locally).
+   */
+  schedule?: string;
   description: string;
 }
 
@@ -128,6 +131,15 @@ export const scheduledJobs: readonly JobDeclaration[] = [
     description: 'Deletes attachments whose upload never arrived (still PENDING a day after it was asked for)',
     // Reads the pending-uploads index and deletes records; their objects (if any) go through the
     // change feed's attachment-objects projector, so the job holds no bucket permission.
+    grants: { table: 'write', attachments: [], mail: false },
+    reservedConcurrency: 1,
+  },
+  {
+    name: 'search-reindex',
+    module: 'functions/jobs/search-reindex.ts',
+    export: 'handler',
+    // on demand: `npm run job search-reindex -- --workspace ID`; in AWS, invoke its Lambda with `{"workspace_id": "…"}`
+    description: 'Rebuilds one workspace\'s search index from its entities, without taking it away (after a change of what is indexed, or to repair it)',
     grants: { table: 'write', attachments: [], mail: false },
     reservedConcurrency: 1,
   },

@@ -12,13 +12,20 @@ const fail = (message: string): never => {
 };
 
 const name = process.argv[2];
-// `--date YYYY-MM-DD`: run as if scheduled on that day (now's time of day, UTC)
+// `--date YYYY-MM-DD`: run as if scheduled on that day (now's time of day, UTC);
+// `--workspace ID`: the workspace a job of one workspace works on (search-reindex)
 const extra = process.argv.slice(3);
 let scheduledAt = new Date();
+let workspaceId: string | undefined;
 for (let i = 0; i < extra.length; i += 1) {
   const arg = extra[i]!;
+  if (arg === '--workspace' || arg.startsWith('--workspace=')) {
+    workspaceId = arg === '--workspace' ? extra[++i] : arg.slice('--workspace='.length);
+    if (!workspaceId || !/^[0-9a-f-]{36}$/i.test(workspaceId)) fail(`--workspace wants a workspace id (a UUID), not '${workspaceId ?? ''}'`);
+    continue;
+  }
   const date = arg === '--date' ? extra[++i] : arg.startsWith('--date=') ? arg.slice('--date='.length) : undefined;
-  if (date === undefined) fail(`unknown argument '${arg}'\nusage: npm run job <name> [-- --date YYYY-MM-DD]`);
+  if (date === undefined) fail(`unknown argument '${arg}'\nusage: npm run job <name> [-- --date YYYY-MM-DD] [--workspace ID]`);
   const at = new Date(`${date}T${scheduledAt.toISOString().slice(11)}`);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date!) || Number.isNaN(at.getTime()) || at.toISOString().slice(0, 10) !== date) {
     fail(`--date wants a calendar day (YYYY-MM-DD), not '${date ?? ''}'`);
@@ -38,7 +45,7 @@ const { scheduledJobs } = await import('../functions.js');
 const job = scheduledJobs.find((candidate) => candidate.name === name);
 if (!job) {
   const known = scheduledJobs.length
-    ? scheduledJobs.map((candidate) => `  ${candidate.name.padEnd(24)} ${candidate.schedule.padEnd(24)} ${candidate.description}`).join('\n')
+    ? scheduledJobs.map((candidate) => `  ${candidate.name.padEnd(24)} ${(candidate.schedule ?? 'on demand').padEnd(24)} ${candidate.description}`).join('\n')
     : '  (none: infra/functions.ts declares no scheduledJobs yet)';
   fail(`${name ? `unknown job '${name}'` : 'which job?'}\nusage: npm run job <name>\nknown jobs:\n${known}`);
 }
@@ -65,7 +72,8 @@ const started = Date.now();
 try {
   // what the run cost in DynamoDB capacity, as DynamoDB Local reports it (the bench reads this line)
   const result = await withCapacityTally(async (tally) => {
-    const answer = await invoke(job!, scheduledJobEvent(job!, scheduledAt, region), { timeoutMs: 15 * 60_000 });
+    const event = scheduledJobEvent(job!, scheduledAt, region);
+    const answer = await invoke(job!, workspaceId ? { ...event, workspace_id: workspaceId } : event, { timeoutMs: 15 * 60_000 });
     say(`consumed capacity: read ${tally.read} RCU, write ${tally.write} WCU in ${tally.calls} DynamoDB calls`);
     return answer;
   });

@@ -62,9 +62,10 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   const running = new Set<Promise<void>>();
   let stopped = false;
 
-  const parsed: [ScheduledJob, Schedule][] = options.jobs.map((job) => {
+  // jobs without a schedule run on demand only (`npm run job`)
+  const parsed: [ScheduledJob, Schedule][] = options.jobs.filter((job) => job.schedule !== undefined).map((job) => {
     try {
-      return [job, parseSchedule(job.schedule)];
+      return [job, parseSchedule(job.schedule!)];
     } catch (error) {
       throw new Error(`scheduled job '${job.name}': ${(error as Error).message}`);
     }

@@ -71,6 +71,8 @@ export class JobsStack extends Stack {
   readonly uploadRule: events.Rule;
   readonly uploadRuleDeadLetters: sqs.Queue;
   readonly scheduledJobs: (BackgroundFunction & { schedule: scheduler.CfnSchedule; failures: AsyncFailures })[] = [];
+  /** jobs without a schedule: their Lambda only, for an operator to invoke */
+  readonly onDemandJobs: (BackgroundFunction & { failures: AsyncFailures })[] = [];
   readonly scheduleDeadLetters?: sqs.Queue;
   readonly mailConfigurationSet: ses.ConfigurationSet;
   readonly mailFeedbackTopic: sns.Topic;
@@ -183,6 +185,11 @@ export class JobsStack extends Stack {
         handler: fn.function, retryAttempts: 1, maxEventAge: Duration.hours(1), runbook, alarmActions: props.alarmActions,
       });
       this.alarms.push(failures.alarm);
+      // an on-demand job (no schedule) is invoked by an operator
+      if (!job.schedule) {
+        this.onDemandJobs.push({ ...fn, failures });
+        continue;
+      }
       schedulerRole.addToPrincipalPolicy(new iam.PolicyStatement({
         actions: ['lambda:InvokeFunction'],
         resources: [fn.function.functionArn],

@@ -1,7 +1,7 @@
 // Items (issue 8): the catalog lifecycle of an item over HTTP (create with a generated SKU and
 // short code, get, list by name with cursors, PATCH semantics and If-Match, archive and restore,
 // roles, tenancy); SKU and short-code uniqueness, also under parallel creates; references to
-// categories and companies; the lists by category and by barcode; the basic search; labels; what
+// categories and companies; the lists by category and by barcode; the search (from the index); labels; what
 // the change feed does to items when what they link to is deleted, and the activity and change log
 // of an item; the consumed capacity of a GET. Every test makes its own users and workspaces;
 // projections are polled for (≤ 10 s), never waited out.
@@ -283,7 +283,9 @@ describe.concurrent('items: roles and tenancy', () => {
     expect(await listed(viewer.token, itemsPath(workspace.id))).toEqual([item]);
     expect(await listed(viewer.token, itemsPath(workspace.id, 'by-category', tools.id))).toEqual([item]);
     expect(await listed(viewer.token, itemsPath(workspace.id, 'by-barcode', '5555'))).toEqual([item]);
-    expect(expectStatus(await call<Page<Item>>('GET', itemsPath(workspace.id, 'search'), { token: viewer.token, query: { q: 'saw' } }), 200).json.items).toEqual([item]);
+    // search reads the index the change feed keeps: the item is found within a moment
+    expect(await eventually('the saw in search', async () => expectStatus(await call<Page<Item>>('GET', itemsPath(workspace.id, 'search'), { token: viewer.token, query: { q: 'saw' } }), 200).json.items,
+      (found) => found.length === 1, 20_000)).toEqual([item]);
     expect(expectStatus(await call('GET', itemsPath(workspace.id, item.id, 'labels'), { token: viewer.token }), 200).json).toEqual({ label_ids: [] });
     expect(expectStatus(await call('GET', `/workspaces/${workspace.id}/lookup/saw1`, { token: viewer.token }), 200).json).toEqual({ entity_type: 'ITEM', id: item.id });
 
@@ -564,6 +566,12 @@ describe.concurrent('GET /items/search', () => {
       old: await make('Old drill', { brand: 'Black & Decker', sku: 'TOOL-004', short_code: 'CD04' }),
     };
     expectStatus(await call('POST', itemsPath(workspace.id, items.old.id, 'archive'), { token: owner.token }), 204);
+    // search reads the index the change feed keeps: wait until it holds all six, the old one archived
+    await eventually('the items indexed', async () => [
+      await found(owner.token, workspace.id, 'tool'),
+      await found(owner.token, workspace.id, 'weber'), await found(owner.token, workspace.id, 'iwatani'),
+      await found(owner.token, workspace.id, 'old'), await found(owner.token, workspace.id, 'old', { include_archived: 'true' }),
+    ], ([tool, weber, iwatani, old, archived]) => tool!.length === 3 && weber!.length === 1 && iwatani!.length === 1 && old!.length === 0 && archived!.length === 1, 20_000);
     return { owner, workspace, items };
   }
 
@@ -638,8 +646,8 @@ describe.concurrent('GET /items/search', () => {
     const { owner, workspace } = await stocked();
     const other = await createWorkspace(owner.token);
     await createItem(owner.token, other.id, { name: 'Cordless driver', sku: 'X-1', short_code: 'X1' });
+    expect(await eventually('the driver indexed', () => found(owner.token, other.id, 'dri'), (names) => names.length > 0, 20_000)).toEqual(['Cordless driver']);
     expect(await found(owner.token, workspace.id, 'driver')).toEqual([]);
-    expect(await found(owner.token, other.id, 'dri')).toEqual(['Cordless driver']);
   });
 });
 

@@ -91,3 +91,11 @@ describe('the query language', () => {
     expect(found.snippet.startsWith('…')).toBe(true);
   });
 });
+
+describe('codes and numbers', () => {
+  it('never match one typo off: TOOL-001 is not TOOL-002', () => {
+    expect(parseQuery('tool001').terms[0]).toMatchObject({ fuzzy: false, prefix: true });
+    expect(score(item('Saw', { sku: 'TOOL-002' }), 'tool001')).toBeUndefined();
+    expect(score(item('Saw', { sku: 'TOOL-001' }), 'tool001')).toBeGreaterThan(0);
+  });
+});

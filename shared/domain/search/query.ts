@@ -1,7 +1,7 @@
 // What a person types into the search box, understood as they would expect:
 //   drill bosch        both words (terms are ANDed)
 //   scre               the last word as the beginning of one ("screwdriver"): results come as one types
-//   scredriver         a word of 5 or more letters forgives one typo
+//   scredriver         a word of 5 or more letters forgives one typo (not one with a digit: a code)
 //   "angle grinder"    these words, next to each other, in this order
 //   -broken  -"for parts"   nothing with that word (or phrase)
 // Case and accents are folded (text.ts). A query with nothing to look for (only exclusions) finds
@@ -29,7 +29,8 @@ export interface SearchQuery {
   excluded: string[][];
 }
 
-const term = (text: string, prefix: boolean): Term => ({ text, prefix, fuzzy: text.length >= typoFromLength });
+/** Words with a digit are codes and numbers (`tool001`, `dhp482`): one typo off is another thing, so they match exactly or by their beginning. */
+const term = (text: string, prefix: boolean): Term => ({ text, prefix, fuzzy: text.length >= typoFromLength && !/\d/.test(text) });
 
 export function parseQuery(input: string): SearchQuery {
   const query: SearchQuery = { terms: [], phrases: [], excluded: [] };

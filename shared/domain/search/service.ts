@@ -114,13 +114,16 @@ async function matchesOf(workspaceId: string, term: Term): Promise<Map<string, {
 const typesOf = (types: string | undefined): Set<SearchType> =>
   new Set(types ? (types.split(',') as SearchType[]) : (Object.keys(searchTypes) as SearchType[]));
 
-export async function search(scope: WorkspaceScope, request: SearchRequest): Promise<{ results: SearchResult[]; next_cursor?: string }> {
+/** One page of what the index found, best first: each with its entity as stored and how it matched. */
+export async function searchPage(scope: WorkspaceScope, request: SearchRequest): Promise<{
+  found: { type: SearchType; id: string; score: number; record: Record<string, unknown>; match: ReturnType<typeof matchFields> }[]; next_cursor?: string;
+}> {
   const workspaceId = scope.workspace.id;
   const query = parseQuery(request.q);
   const offset = request.cursor
     ? Number(decodeFieldsCursor('search', request.cursor, ['o', 'q'], (values) => /^\d{1,5}$/.test(values.o) && values.q === request.q.slice(0, 200)).o)
     : 0;
-  if (query.terms.length === 0) return { results: [] };
+  if (query.terms.length === 0) return { found: [] };
   const wanted = typesOf(request.types);
   const unique = [...new Map(query.terms.map((term) => [`${term.text}${term.prefix}`, term])).values()];
   const [perTerm, excluded] = await Promise.all([
@@ -146,21 +149,29 @@ export async function search(scope: WorkspaceScope, request: SearchRequest): Pro
   }
   ranked.sort((a, b) => b.score - a.score || (a.posting.id < b.posting.id ? -1 : 1));
 
-  // the page: read its entities, check what the index cannot (phrases, excluded phrases), and show them
+  // the page: read its entities, check what the index cannot (phrases, excluded phrases)
   const page = ranked.slice(offset, offset + request.limit);
   const records = await batchGet<Record<string, unknown>>(page.map(({ posting }) => keys.entity(workspaceId, searchTypes[posting.type], posting.id)));
-  const byKey = new Map(records.map((record) => [String(record.id), record]));
-  const results: SearchResult[] = [];
+  const byId = new Map(records.map((record) => [String(record.id), record]));
+  const found = [];
   for (const { posting, score } of page) {
-    const record = byKey.get(posting.key);
+    const record = byId.get(posting.id);
     if (!record) continue; // deleted since the index was read
+    if (record.is_archived === true && request.include_archived !== true) continue; // archived since (the feed is a moment behind)
     const match = matchFields(searchFieldsOf(posting.type, record), query);
     if (!match && (query.phrases.length > 0 || query.excluded.length > 0)) continue;
-    results.push({
-      entity_type: posting.type, id: posting.id, name: String(record.name ?? ''),
-      snippet: match?.snippet ?? String(record.name ?? ''), score: match?.score ?? Math.round(score * 1000) / 1000, matched_fields: match?.matched_fields ?? ['name'],
-    });
+    found.push({ type: posting.type, id: posting.id, score: match?.score ?? Math.round(score * 1000) / 1000, record, match });
   }
   const next = offset + request.limit < ranked.length ? encodeFieldsCursor('search', { o: String(offset + request.limit), q: request.q.slice(0, 200) }) : undefined;
-  return { results, ...(next ? { next_cursor: next } : {}) };
+  return { found, ...(next ? { next_cursor: next } : {}) };
+}
+
+export async function search(scope: WorkspaceScope, request: SearchRequest): Promise<{ results: SearchResult[]; next_cursor?: string }> {
+  const { found, next_cursor } = await searchPage(scope, request);
+  return {
+    results: found.map(({ type, id, score, record, match }) => ({
+      entity_type: type, id, name: String(record.name ?? ''), snippet: match?.snippet ?? String(record.name ?? ''), score, matched_fields: match?.matched_fields ?? ['name'],
+    })),
+    ...(next_cursor ? { next_cursor } : {}),
+  };
 }

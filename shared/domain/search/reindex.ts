@@ -1,0 +1,71 @@
+// Rebuilds one workspace's search index from its entities, without taking it away: first every
+// searchable entity's postings are written (as the change feed would write them for a create:
+// puts of what is there already change nothing), then the postings partition is read page by page
+// and what no entity holds any more is deleted. Searches keep answering throughout; a change the
+// feed projects meanwhile is one the rebuild also agrees with (both write what the entity holds).
+// Every step is a Query or a key write: no Scan.
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { documents } from '../../aws/dynamodb.js';
+import * as keys from '../../db/keys.js';
+import { batchGet, tableName } from '../../db/table.js';
+import { searchTypeOf, searchTypes, type SearchType } from './fields.js';
+import { learnWords, postingChanges, postingsOf, writeAll } from './postings.js';
+
+async function* pages(partition: string, attributes?: readonly string[]): AsyncGenerator<Record<string, unknown>[]> {
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await documents.send(new QueryCommand({
+      TableName: tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': partition }, Limit: 500,
+      ...(attributes ? { ProjectionExpression: attributes.map((_, at) => `#a${at}`).join(', '), ExpressionAttributeNames: Object.fromEntries(attributes.map((name, at) => [`#a${at}`, name])) } : {}),
+      ...(start ? { ExclusiveStartKey: start } : {}),
+    }));
+    yield page.Items ?? [];
+    start = page.LastEvaluatedKey;
+  } while (start);
+}
+
+export interface ReindexOutcome {
+  entities: number;
+  postingsWritten: number;
+  postingsDeleted: number;
+  words: number;
+}
+
+export async function reindexWorkspace(workspaceId: string): Promise<ReindexOutcome> {
+  // what the index must hold: `{word}#{type}#{id}` of every searchable entity
+  const wanted = new Set<string>();
+  const words = new Set<string>();
+  const outcome: ReindexOutcome = { entities: 0, postingsWritten: 0, postingsDeleted: 0, words: 0 };
+  for await (const items of pages(keys.workspace(workspaceId).PK)) {
+    const requests = [];
+    for (const item of items) {
+      const type = searchTypeOf(item.entity as string | undefined);
+      if (!type) continue;
+      outcome.entities += 1;
+      const built = postingChanges(workspaceId, type, String(item.id), undefined, item);
+      for (const request of built.requests) if ('PutRequest' in request) wanted.add(String(request.PutRequest.Item.SK));
+      for (const word of built.added) words.add(word);
+      requests.push(...built.requests);
+    }
+    await writeAll(requests);
+    outcome.postingsWritten += requests.length;
+  }
+  await learnWords(workspaceId, [...words]);
+  outcome.words = words.size;
+  // what it holds and should not (an entity gone, a word it lost while the feed was failing)
+  for await (const items of pages(keys.searchPosting(workspaceId, '', '', '').PK, ['PK', 'SK', 't', 'i'])) {
+    const candidates = items.filter((item) => !wanted.has(String(item.SK)));
+    if (candidates.length === 0) continue;
+    // an entity made or changed since it was read above: the feed indexed it; ask it before deleting
+    const now = new Map((await batchGet<Record<string, unknown>>(
+      [...new Map(candidates.map((item) => [String(item.i), keys.entity(workspaceId, searchTypes[item.t as SearchType], String(item.i))])).values()],
+    )).map((record) => [String(record.id), record]));
+    const stale = candidates.filter((item) => {
+      const record = now.get(String(item.i));
+      return !record || !postingsOf(item.t as SearchType, record).has(String(item.SK).slice(0, String(item.SK).indexOf('#')));
+    });
+    await writeAll(stale.map((item) => ({ DeleteRequest: { Key: { PK: String(item.PK), SK: String(item.SK) } } })));
+    outcome.postingsDeleted += stale.length;
+  }
+  return outcome;
+}
