@@ -154,7 +154,7 @@ describe('the index', () => {
     const direct = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: process.env.DYNAMODB_ENDPOINT, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
     const table = process.env.TABLE_NAME!;
     await direct.send(new DeleteCommand({ TableName: table, Key: { PK: `WS#${workspace.id}#TERMS`, SK: `rotary#item#${drill.id}` } }));
-    await direct.send(new PutCommand({ TableName: table, Item: { PK: `WS#${workspace.id}#TERMS`, SK: `stale#item#${drill.id}`, t: 'item', i: drill.id, w: 3, a: false } }));
+    await direct.send(new PutCommand({ TableName: table, Item: { PK: `WS#${workspace.id}#TERMS`, SK: `stale#item#${drill.id}`, w: 3, a: false } }));
     const repaired = await reindex({ workspace_id: workspace.id }, lambdaContext('search-reindex'));
     expect(repaired).toMatchObject({ entities: 2, postingsDeleted: 1 });
     expect(await index(workspace.id)).toEqual(kept);

@@ -42,10 +42,8 @@ export function deletionsOf(word: string): string[] {
 
 interface PostingItem {
   PK: string;
+  /** `{word}#{type}#{id}`: the entity is read from the key (no attribute repeats it: every byte is read again by each query) */
   SK: string;
-  /** the entity's type and id (short names: every posting carries them) */
-  t: SearchType;
-  i: string;
   /** weight of the best field */
   w: number;
   /** archived */
@@ -53,7 +51,13 @@ interface PostingItem {
 }
 
 export const postingItem = (workspaceId: string, word: string, type: SearchType, id: string, weight: number, archived: boolean): PostingItem =>
-  ({ ...keys.searchPosting(workspaceId, word, type, id), t: type, i: id, w: weight, a: archived });
+  ({ ...keys.searchPosting(workspaceId, word, type, id), w: weight, a: archived });
+
+/** word, type and id of a posting's sort key */
+export function postingKeyParts(sk: string): { word: string; type: SearchType; id: string } {
+  const [word, type, id] = sk.split('#') as [string, SearchType, string];
+  return { word, type, id };
+}
 
 type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Record<string, string> } };
 

@@ -8,8 +8,8 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../../aws/dynamodb.js';
 import * as keys from '../../db/keys.js';
 import { batchGet, tableName } from '../../db/table.js';
-import { searchTypeOf, searchTypes, type SearchType } from './fields.js';
-import { learnWords, postingChanges, postingsOf, writeAll } from './postings.js';
+import { searchTypeOf, searchTypes } from './fields.js';
+import { learnWords, postingChanges, postingKeyParts, postingsOf, writeAll } from './postings.js';
 
 async function* pages(partition: string, attributes?: readonly string[]): AsyncGenerator<Record<string, unknown>[]> {
   let start: Record<string, unknown> | undefined;
@@ -53,17 +53,17 @@ export async function reindexWorkspace(workspaceId: string): Promise<ReindexOutc
   await learnWords(workspaceId, [...words]);
   outcome.words = words.size;
   // what it holds and should not (an entity gone, a word it lost while the feed was failing)
-  for await (const items of pages(keys.searchPosting(workspaceId, '', '', '').PK, ['PK', 'SK', 't', 'i'])) {
-    const candidates = items.filter((item) => !wanted.has(String(item.SK)));
+  for await (const items of pages(keys.searchPosting(workspaceId, '', '', '').PK, ['PK', 'SK'])) {
+    const candidates = items.filter((item) => !wanted.has(String(item.SK))).map((item) => ({ item, ...postingKeyParts(String(item.SK)) }));
     if (candidates.length === 0) continue;
     // an entity made or changed since it was read above: the feed indexed it; ask it before deleting
     const now = new Map((await batchGet<Record<string, unknown>>(
-      [...new Map(candidates.map((item) => [String(item.i), keys.entity(workspaceId, searchTypes[item.t as SearchType], String(item.i))])).values()],
+      [...new Map(candidates.map(({ type, id }) => [id, keys.entity(workspaceId, searchTypes[type], id)])).values()],
     )).map((record) => [String(record.id), record]));
-    const stale = candidates.filter((item) => {
-      const record = now.get(String(item.i));
-      return !record || !postingsOf(item.t as SearchType, record).has(String(item.SK).slice(0, String(item.SK).indexOf('#')));
-    });
+    const stale = candidates.filter(({ type, id, word }) => {
+      const record = now.get(id);
+      return !record || !postingsOf(type, record).has(word);
+    }).map(({ item }) => item);
     await writeAll(stale.map((item) => ({ DeleteRequest: { Key: { PK: String(item.PK), SK: String(item.SK) } } })));
     outcome.postingsDeleted += stale.length;
   }

@@ -15,7 +15,7 @@ import { searchFieldsOf, searchTypes, type SearchType } from './fields.js';
 import { matchFields } from './match.js';
 import { parseQuery, type Term } from './query.js';
 import { withinOneTypo } from './text.js';
-import { deletionsOf } from './postings.js';
+import { deletionsOf, postingKeyParts } from './postings.js';
 
 export interface SearchRequest {
   q: string;
@@ -70,10 +70,10 @@ async function queryAll(input: { PK: string; prefix: string; max: number; attrib
 
 /** Postings of every word starting with `prefix` (a whole word: `word#`). */
 async function postingsStarting(workspaceId: string, prefix: string): Promise<Posting[]> {
-  const items = await queryAll({ PK: keys.searchPosting(workspaceId, '', '', '').PK, prefix, max: postingsPerWord, attributes: ['SK', 't', 'i', 'w', 'a'] });
+  const items = await queryAll({ PK: keys.searchPosting(workspaceId, '', '', '').PK, prefix, max: postingsPerWord, attributes: ['SK', 'w', 'a'] });
   return items.map((item) => {
-    const sk = String(item.SK);
-    return { key: String(item.i), type: item.t as SearchType, id: String(item.i), w: Number(item.w), a: item.a === true, word: sk.slice(0, sk.indexOf('#')) };
+    const { word, type, id } = postingKeyParts(String(item.SK));
+    return { key: id, type, id, w: Number(item.w), a: item.a === true, word };
   });
 }
 
