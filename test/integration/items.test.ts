@@ -721,6 +721,9 @@ describe.concurrent('item labels', () => {
 
 // ---- the change feed
 
+/** How long the change feed may take on a busy 2-core CI machine, with every projector (search's included) behind one stream. */
+const feedPatienceMs = 30_000;
+
 /** One page (≤ 100) of an entity's activity, newest first. */
 async function entityActivity(token: string, workspaceId: string, type: string, id: string): Promise<Activity[]> {
   const page = expectStatus(await call<Page<Activity>>('GET', `/workspaces/${workspaceId}/activity/${type}/${id}`, { token, query: { limit: 100 } }), 200).json;
@@ -729,11 +732,11 @@ async function entityActivity(token: string, workspaceId: string, type: string, 
 }
 
 const historyOf = (token: string, workspaceId: string, id: string, count: number) =>
-  eventually(`activity of item ${id}`, () => entityActivity(token, workspaceId, 'ITEM', id), (items) => items.length >= count);
+  eventually(`activity of item ${id}`, () => entityActivity(token, workspaceId, 'ITEM', id), (items) => items.length >= count, feedPatienceMs);
 
 /** Polls an item until `done` holds. */
 const itemWhen = (token: string, workspaceId: string, id: string, what: string, done: (item: Item) => boolean) =>
-  eventually(what, () => readItem(token, workspaceId, id), done);
+  eventually(what, () => readItem(token, workspaceId, id), done, feedPatienceMs);
 
 describe.concurrent('items and the change feed', () => {
   it("deleting a category clears category_id of its items, archived ones too (a change by the deleter: version up); other items keep theirs", async () => {

@@ -3,7 +3,7 @@
 //   best field the word is in and whether the entity is archived. A word's postings are one Query
 //   (`begins_with {word}#`); the beginning of a word is one Query too (`begins_with {beginning}`);
 // - for typos, the workspace's vocabulary with one-letter deletions (SymSpell): `WS#{ws}#TYPOS` /
-//   `{variant}#{word}` for the word itself and each word of 5+ letters with one letter left out. Two
+//   `{variant}#{word}` for each word of 5+ letters (no digit) and each of it with one letter left out. Two
 //   words one typo apart share a variant, so a query word finds its neighbours in 1 + its length
 //   Queries, whatever the workspace's size. Written once per word the workspace has not seen.
 // The change feed keeps both current (functions/streams/projectors/search-index.ts).
@@ -63,15 +63,19 @@ type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { Delete
 
 /** BatchWriteItem in 25s, unprocessed ones sent again (a few times, then it throws: the stream redelivers). */
 export async function writeAll(requests: readonly WriteRequest[]): Promise<void> {
-  for (let start = 0; start < requests.length; start += 25) {
-    let pending = requests.slice(start, start + 25);
+  const chunks: WriteRequest[][] = [];
+  for (let start = 0; start < requests.length; start += 25) chunks.push(requests.slice(start, start + 25));
+  const send = async (chunk: WriteRequest[]) => {
+    let pending = chunk;
     for (let attempt = 0; pending.length > 0; attempt += 1) {
       if (attempt === 5) throw new Error(`search index: ${pending.length} writes still unprocessed`);
       const answer = await documents.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
       pending = (answer.UnprocessedItems?.[tableName] ?? []) as WriteRequest[];
       if (pending.length) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
     }
-  }
+  };
+  // a few at a time: the writes of one change are independent of each other
+  for (let start = 0; start < chunks.length; start += 4) await Promise.all(chunks.slice(start, start + 4).map(send));
 }
 
 /**
@@ -80,7 +84,8 @@ export async function writeAll(requests: readonly WriteRequest[]): Promise<void>
  * again: its mark is still absent).
  */
 export async function learnWords(workspaceId: string, candidates: readonly string[]): Promise<void> {
-  const unique = [...new Set(candidates)];
+  // only words a query may reach by a typo: 5+ letters, no digit (codes match exactly: query.ts)
+  const unique = [...new Set(candidates)].filter((word) => word.length >= typoFromLength && !/\d/.test(word));
   const known = new Set<string>();
   for (let start = 0; start < unique.length; start += 100) {
     const chunk = unique.slice(start, start + 100);

@@ -49,4 +49,9 @@ export const sections: readonly BenchSection[] = [
     title: 'POST /sync/batch of 20 label creates vs the same 20 creates made directly; its replay vs its first run; its own capacity vs the creates\'',
     run: async (context) => (await import('./sync-batch.js')).run(context),
   },
+  {
+    name: 'search',
+    title: 'Workspace search: query time and read capacity in workspaces of 1,000 and 20,000 items, the index\'s writes per item change, its size per 1,000 items',
+    run: async (context) => (await import('./search.js')).run(context),
+  },
 ];

@@ -273,6 +273,8 @@ interface Tools {
   nameSortKey: (archived: boolean, sortName: string, id: string) => string;
   foldName: (name: string) => string;
   parseQuery: typeof import('../../../shared/domain/search/query.js').parseQuery;
+  text: typeof import('../../../shared/domain/search/text.js');
+  searchTypeOf: typeof import('../../../shared/domain/search/fields.js').searchTypeOf;
 }
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
@@ -286,6 +288,8 @@ export async function run({ log, runs }: BenchContext) {
     nameSortKey: (await import('../../../shared/db/keys.js')).nameSortKey,
     foldName: (await import('../../../shared/domain/catalog/model.js')).foldName,
     parseQuery: (await import('../../../shared/domain/search/query.js')).parseQuery,
+    text: await import('../../../shared/domain/search/text.js'),
+    searchTypeOf: (await import('../../../shared/domain/search/fields.js')).searchTypeOf,
   };
   await withSeededRuntime((seeded) => measure(seeded, tools, log, Math.max(1, runs)));
 }
@@ -319,7 +323,7 @@ async function measure(seeded: SeededRuntime, tools: Tools, log: BenchContext['l
     const entities = await queryAll(documents, { TableName: tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': `WS#${workspace.id}` } });
     const taken = new Set<string>();
     for (const entity of entities) {
-      const type = searchTypeOf(entity.entity);
+      const type = tools.searchTypeOf(entity.entity as string | undefined);
       if (!type) continue;
       workspace.postings.push(tools.search.postingsOf(type, entity));
       if (typeof entity.short_code === 'string') taken.add(entity.short_code);
@@ -452,13 +456,6 @@ async function measure(seeded: SeededRuntime, tools: Tools, log: BenchContext['l
   await writeCost(seeded, tools, small, makers.get(small.id)!, token, log);
 }
 
-/** The searchable type of a stored entity, as fields.ts names it. */
-function searchTypeOf(entity: unknown) {
-  const types: Record<string, 'item' | 'location' | 'container'> = { ITEM: 'item', LOCATION: 'location', CONTAINER: 'container' };
-  if (typeof entity === 'string' && ['BORROWER', 'CATEGORY', 'LABEL', 'COMPANY'].includes(entity)) throw new Error(`the bench's workspaces hold no ${entity}`);
-  return typeof entity === 'string' ? types[entity] : undefined;
-}
-
 /** What the workspace's index holds by its entities: postings, and typo entries (those left out apart). */
 function indexSize(workspace: Workspace, tools: Tools) {
   const words = new Set<string>();
@@ -501,7 +498,7 @@ async function seedWorkspace(seeded: SeededRuntime, tools: Tools, workspace: Wor
       }
     }
   };
-  const items: Record<string, unknown>[] = [];
+  const copies: { item: Record<string, unknown>; postings: Map<string, number> }[] = [];
   const fresh = new Set<string>();
   const skipOwnCodes = workspace.items > smallItems;
   for (let index = 1; index < workspace.items; index += 1) {
@@ -511,8 +508,8 @@ async function seedWorkspace(seeded: SeededRuntime, tools: Tools, workspace: Wor
     const item: Record<string, unknown> = { ...rest, ...fields, id, short_code: shortCode(), SK: `ITEM#${id}`, GSI1SK: tools.nameSortKey(false, tools.foldName(fields.name), id) };
     const postings = tools.search.postingsOf('item', item);
     workspace.postings.push(postings);
-    items.push(item);
-    const own = skipOwnCodes ? new Set([tools.search.deletionsOf('').length ? '' : compactOf(String(item.sku)), compactOf(String(item.short_code))]) : new Set<string>();
+    copies.push({ item, postings });
+    const own = skipOwnCodes ? new Set([tools.text.compact(item.sku), tools.text.compact(item.short_code)]) : new Set<string>();
     for (const word of postings.keys()) {
       if (own.has(word)) workspace.skipped.add(word);
       else if (!known.has(word)) fresh.add(word);
@@ -521,9 +518,9 @@ async function seedWorkspace(seeded: SeededRuntime, tools: Tools, workspace: Wor
   for (const word of workspace.skipped) fresh.delete(word);
   // items, then postings, then typo entries: one lazy stream of puts
   function* puts(): Generator<Record<string, unknown>> {
-    for (const [at, item] of items.entries()) {
+    for (const { item, postings } of copies) {
       yield item;
-      for (const [word, weight] of workspace.postings[workspace.postings.length - items.length + at]!) {
+      for (const [word, weight] of postings) {
         yield tools.search.postingItem(workspace.id, word, 'item', String(item.id), weight, false) as unknown as Record<string, unknown>;
       }
     }
@@ -555,12 +552,9 @@ async function seedWorkspace(seeded: SeededRuntime, tools: Tools, workspace: Wor
     }
   };
   await Promise.all(Array.from({ length: writersInFlight }, writer));
-  log(`  ${workspace.label}: ${thousands(items.length)} items, their postings and ${thousands(fresh.size)} new words' typo entries: ${thousands(written)} puts in ${((performance.now() - started) / 1000).toFixed(1)} s${workspace.skipped.size ? ` (the typo entries of ${thousands(workspace.skipped.size)} items' own codes left out)` : ''}`);
+  log(`  ${workspace.label}: ${thousands(copies.length)} items, their postings and ${thousands(fresh.size)} new words' typo entries: ${thousands(written)} puts in ${((performance.now() - started) / 1000).toFixed(1)} s${workspace.skipped.size ? ` (the typo entries of ${thousands(workspace.skipped.size)} items' own codes left out)` : ''}`);
   return written;
 }
-
-/** A code as the index holds it (text.ts's compact: folded words, separators left out). */
-const compactOf = (code: string) => code.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean).join('');
 
 async function writeBatch(documents: DynamoDBDocumentClient, tableName: string, items: Record<string, unknown>[]) {
   let requests: Record<string, any[]> | undefined = { [tableName]: items.map((Item) => ({ PutRequest: { Item } })) };
@@ -579,7 +573,8 @@ async function writeBatch(documents: DynamoDBDocumentClient, tableName: string, 
 function chooseQueries(small: Workspace, tools: Tools) {
   const adjectives = new Set(kinds.flatMap((kind) => kind.adjectives));
   const nouns = new Set(kinds.flatMap((kind) => kind.nouns.map((noun) => noun.split(' ').at(-1)!)));
-  const brands = new Set(kinds.flatMap((kind) => kind.brands.map((brand) => tools.search.postingsOf('item', { name: brand }).keys().next().value!)));
+  // a brand by its longest word ("creuset", not "le")
+  const brands = new Set(kinds.flatMap((kind) => kind.brands.map((brand) => tools.text.words(brand).sort((a, b) => b.length - a.length)[0]!)));
   const triples = new Map<string, number>();
   for (const map of small.postings) {
     const words = [...map].filter(([, weight]) => weight >= 2).map(([word]) => word);
@@ -599,20 +594,11 @@ async function postingsTouched(documents: DynamoDBDocumentClient, tableName: str
   for (const term of tools.parseQuery(q).terms) {
     const prefixes = [term.prefix && term.text.length >= 2 ? term.text : `${term.text}#`];
     if (term.fuzzy) {
-      for (const word of words) if (word !== term.text && withinOneTypoOf(term.text, word)) prefixes.push(`${word}#`);
+      for (const word of words) if (word !== term.text && tools.text.withinOneTypo(term.text, word)) prefixes.push(`${word}#`);
     }
     for (const prefix of prefixes) total += await countPartition(documents, tableName, `WS#${workspace.id}#TERMS`, prefix);
   }
   return total;
-}
-
-/** One letter left out of the longer one (the typo the bench's query makes; a neighbour of that kind). */
-function withinOneTypoOf(a: string, b: string) {
-  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
-  if (long.length - short.length !== 1) return false;
-  let start = 0;
-  while (start < short.length && short[start] === long[start]) start += 1;
-  return short.slice(start) === long.slice(start + 1);
 }
 
 /** One GET of the search route: its read capacity, DynamoDB calls and results. */
@@ -646,18 +632,13 @@ async function writeCost(seeded: SeededRuntime, tools: Tools, workspace: Workspa
     return found;
   };
   const fields = make();
-  const knownBefore = await ownEntries([...search.postingsOf('item', fields).keys()]);
+  const knownBefore = await ownEntries([...search.postingsOf('item', { ...fields }).keys()]);
   const created = await callJson('POST', `${workspace.base}/items`, token, fields);
   const id = String(created.json.id);
   const stored = (await documents.send(new GetCommand({ TableName: tableName, Key: keys.entity(workspace.id, 'ITEM', id) }))).Item!;
   const { requests, added } = search.postingChanges(workspace.id, 'item', id, undefined, stored);
-  // the short code was not in the fields: it is new unless another entity holds the same word
-  const code = compactOf(String(stored.short_code));
-  if ((await countPartition(documents, tableName, `WS#${workspace.id}#TERMS`, `${code}#`)) === 0) knownBefore.delete(code);
-  else if (!knownBefore.has(code)) knownBefore.add((await ownEntries([code])).has(code) ? code : '');
-  const fresh = added.filter((word) => !knownBefore.has(word));
   // wait until the projector has written all of it
-  const postingKeys = requests.map((request) => ('PutRequest' in request ? { PK: String(request.PutRequest.Item.PK), SK: String(request.PutRequest.Item.SK) } : undefined)).filter((key) => key !== undefined);
+  const postingKeys = requests.flatMap((request) => ('PutRequest' in request ? [{ PK: String(request.PutRequest.Item.PK), SK: String(request.PutRequest.Item.SK) }] : []));
   await waitFor(async () => {
     let present = 0;
     for (let start = 0; start < postingKeys.length; start += 100) {
@@ -665,6 +646,10 @@ async function writeCost(seeded: SeededRuntime, tools: Tools, workspace: Workspa
     }
     return present === postingKeys.length && (await ownEntries(added)).size === new Set(added).size;
   }, 'the change feed to index the item made over HTTP');
+  // the short code was not in the fields: it was new unless another entity holds the same word
+  const code = tools.text.compact(stored.short_code);
+  const codeHolders = await countPartition(documents, tableName, `WS#${workspace.id}#TERMS`, `${code}#`);
+  const fresh = added.filter((word) => (word === code ? codeHolders === 1 : !knownBefore.has(word)));
   const typoItems = fresh.flatMap((word) => [...search.deletionsOf(word), word].map((variant) => ({ ...keys.searchTypo(workspace.id, variant, word), word })));
   // measured: the same items written again (an identical put costs what the first one did)
   const measure = async (items: Record<string, unknown>[]) => {
@@ -676,7 +661,7 @@ async function writeCost(seeded: SeededRuntime, tools: Tools, workspace: Workspa
     }
     return units;
   };
-  const postingPuts = requests.map((request) => ('PutRequest' in request ? request.PutRequest.Item : undefined)).filter((item) => item !== undefined);
+  const postingPuts = requests.flatMap((request) => ('PutRequest' in request ? [request.PutRequest.Item] : []));
   const postingWcu = await measure(postingPuts);
   const typoWcu = await measure(typoItems);
   // the projector's read: learnWords' BatchGetItem of the added words' own entries

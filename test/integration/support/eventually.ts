@@ -1,8 +1,8 @@
 // Projections (the change feed, the mail projector, the mail feedback) arrive shortly after the
 // write that causes them: tests poll for them, never sleep.
 
-/** Asks `probe` again every 100 ms until `done` holds (at most `timeoutMs`); answers the last value. */
-export async function eventually<T>(what: string, probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+/** Asks `probe` again every 100 ms until `done` holds (at most `timeoutMs`: 20 s by default, for a change feed on a busy 2-core machine); answers the last value. */
+export async function eventually<T>(what: string, probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
