@@ -333,8 +333,12 @@ async function measure(seeded: SeededRuntime, tools: Tools, log: BenchContext['l
   // The stream is about to be replaced: the feed must have indexed all of it first (the poller drops an old stream's shards).
   for (const workspace of both) {
     const expected = indexSize(workspace, tools);
-    await waitFor(async () => (await countPartition(documents, tableName, `WS#${workspace.id}#TERMS`)) === expected.postings
-      && (await countPartition(documents, tableName, `WS#${workspace.id}#TYPOS`)) === expected.typos, `the change feed to index ${workspace.label}'s first entities (${expected.postings} postings, ${expected.typos} typo entries)`);
+    const held = { postings: 0, typos: 0 };
+    await waitFor(async () => {
+      held.postings = await countPartition(documents, tableName, `WS#${workspace.id}#TERMS`);
+      held.typos = await countPartition(documents, tableName, `WS#${workspace.id}#TYPOS`);
+      return held.postings === expected.postings && held.typos === expected.typos;
+    }, () => `the change feed to index ${workspace.label}'s first entities: ${expected.postings} postings and ${expected.typos} typo entries expected, ${held.postings} and ${held.typos} there`);
   }
   log(`made ${locationsPerWorkspace} locations, ${containersPerWorkspace} containers and 1 item over HTTP in each of two workspaces; the change feed indexed them (${((performance.now() - started) / 1000).toFixed(1)} s)`);
 
@@ -752,10 +756,10 @@ function itemBytes(item: Record<string, unknown>): number {
 }
 
 /** Polls `check` every 250 ms until it holds; bounded: 60 s. */
-async function waitFor(check: () => Promise<boolean>, what: string) {
+async function waitFor(check: () => Promise<boolean>, what: string | (() => string)) {
   const deadline = Date.now() + 60_000;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`waited 60 s for ${what}`);
+    if (Date.now() > deadline) throw new Error(`waited 60 s for ${typeof what === 'string' ? what : what()}`);
     await sleep(250);
   }
 }
