@@ -59,6 +59,25 @@ describe('search', () => {
     await settled('fragile', []);
   });
 
+  it('finds items by the names of their category and labels, following renames, attachments and deletes', async () => {
+    const { token, base, create, settled, names } = await seeded();
+    const category = await create('categories', { name: 'Woodworking' });
+    const label = await create('labels', { name: 'Borrowable' });
+    const plane = await create('items', { name: 'Block plane', category_id: category.id });
+    await settled('woodworking', ['Woodworking', 'Block plane']);
+    expectStatus(await call('POST', `${base}/items/${plane.id}/labels/${label.id}`, { token }), 204);
+    await settled('borrowable', ['Borrowable', 'Block plane']);
+    expectStatus(await call('PATCH', `${base}/categories/${category.id}`, { token, body: { name: 'Carpentry' } }), 200);
+    await settled('carpentry', ['Carpentry', 'Block plane']);
+    expect(await names('woodworking')).toEqual([]);
+    expectStatus(await call('PATCH', `${base}/labels/${label.id}`, { token, body: { name: 'Lendable' } }), 200);
+    await settled('lendable', ['Lendable', 'Block plane']);
+    expect(await names('borrowable')).toEqual([]);
+    expectStatus(await call('DELETE', `${base}/labels/${label.id}`, { token }), 204);
+    await settled('lendable', []);
+    expect(await names('plane carpentry')).toEqual(['Block plane']);
+  });
+
   it('understands beginnings, one typo from five letters, phrases, exclusions, accents and codes; ranks the name first', async () => {
     const { create, settled, names, find } = await seeded();
     await create('items', { name: 'Screwdriver set', brand: 'Wera', description: 'Twelve bits in a café-coloured case' });

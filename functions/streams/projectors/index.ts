@@ -11,4 +11,5 @@ import { loanReturned } from './loan-returned.js';
 import { mail } from './mail.js';
 import { searchIndex } from './search-index.js';
 
-export const projectors: readonly Projector[] = [changeLog, activity, favoriteCleanup, linkCleanup, lowStock, loanReturned, mail, attachmentObjects, searchIndex];
+// searchIndex before linkCleanup: a deleted category's or label's items are re-filed while they still name it
+export const projectors: readonly Projector[] = [changeLog, activity, favoriteCleanup, searchIndex, linkCleanup, lowStock, loanReturned, mail, attachmentObjects];

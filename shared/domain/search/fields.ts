@@ -25,10 +25,22 @@ const specs: Record<SearchType, Spec> = {
   company: [['name', 3], ['website', 1], ['notes', 1]],
 };
 
-/** An entity's searchable fields with their text (empty ones left out). */
-export function searchFieldsOf(type: SearchType, record: Record<string, unknown>): SearchField[] {
-  return specs[type].flatMap(([field, weight, code]) => {
+/** What an item is filed under, by name (its record holds only the ids): found by them too. */
+export interface FiledUnder {
+  category?: string | undefined;
+  labels?: readonly string[];
+}
+
+/** An entity's searchable fields with their text (empty ones left out); an item's also the names it is filed under (weight 1). */
+export function searchFieldsOf(type: SearchType, record: Record<string, unknown>, filed: FiledUnder = {}): SearchField[] {
+  const own = specs[type].flatMap(([field, weight, code]) => {
     const text = record[field];
     return typeof text === 'string' && text !== '' ? [{ field, text, weight, ...(code ? { code } : {}) }] : [];
   });
+  if (type !== 'item') return own;
+  return [
+    ...own,
+    ...(filed.category ? [{ field: 'category', text: filed.category, weight: 1 }] : []),
+    ...(filed.labels?.length ? [{ field: 'labels', text: filed.labels.join(' · '), weight: 1 }] : []),
+  ];
 }

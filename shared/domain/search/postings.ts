@@ -11,7 +11,7 @@ import { BatchGetCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../../aws/dynamodb.js';
 import * as keys from '../../db/keys.js';
 import { tableName } from '../../db/table.js';
-import { searchFieldsOf, type SearchType } from './fields.js';
+import { searchFieldsOf, type FiledUnder, type SearchType } from './fields.js';
 import { typoFromLength } from './query.js';
 import { compact, words } from './text.js';
 
@@ -21,13 +21,13 @@ const maxWord = 48;
 export const maxWordsPerEntity = 80;
 
 /** The words an entity is found by, each with the weight of the best field it is in. */
-export function postingsOf(type: SearchType, record: Record<string, unknown>): Map<string, number> {
+export function postingsOf(type: SearchType, record: Record<string, unknown>, filed: FiledUnder = {}): Map<string, number> {
   const found = new Map<string, number>();
   const add = (word: string, weight: number) => {
     const cut = word.slice(0, maxWord);
     if (cut !== '' && (found.get(cut) ?? 0) < weight) found.set(cut, weight);
   };
-  for (const field of searchFieldsOf(type, record)) {
+  for (const field of searchFieldsOf(type, record, filed)) {
     for (const word of words(field.text)) add(word, field.weight);
     if (field.code) add(compact(field.text), field.weight);
   }
@@ -102,10 +102,13 @@ export async function learnWords(workspaceId: string, candidates: readonly strin
   await writeAll(fresh.map((word) => ({ PutRequest: { Item: { ...keys.searchTypo(workspaceId, word, word), word } } })));
 }
 
-/** The writes that take an entity's postings from `before` to `after` (either absent: created, deleted). */
-export function postingChanges(workspaceId: string, type: SearchType, id: string, before: Record<string, unknown> | undefined, after: Record<string, unknown> | undefined) {
-  const old = before ? postingsOf(type, before) : new Map<string, number>();
-  const next = after ? postingsOf(type, after) : new Map<string, number>();
+/** The writes that take an entity's postings from `before` to `after` (either absent: created, deleted), with what an item is filed under before and after. */
+export function postingChanges(
+  workspaceId: string, type: SearchType, id: string, before: Record<string, unknown> | undefined, after: Record<string, unknown> | undefined,
+  filed: { before?: FiledUnder; after?: FiledUnder } = {},
+) {
+  const old = before ? postingsOf(type, before, filed.before) : new Map<string, number>();
+  const next = after ? postingsOf(type, after, filed.after) : new Map<string, number>();
   const wasArchived = before?.is_archived === true;
   const archived = after?.is_archived === true;
   const requests: WriteRequest[] = [];

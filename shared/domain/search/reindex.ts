@@ -9,6 +9,7 @@ import { documents } from '../../aws/dynamodb.js';
 import * as keys from '../../db/keys.js';
 import { batchGet, tableName } from '../../db/table.js';
 import { searchTypeOf, searchTypes } from './fields.js';
+import { filedNames, filedUnder } from './filed.js';
 import { learnWords, postingChanges, postingKeyParts, postingsOf, writeAll } from './postings.js';
 
 async function* pages(partition: string, attributes?: readonly string[]): AsyncGenerator<Record<string, unknown>[]> {
@@ -38,11 +39,12 @@ export async function reindexWorkspace(workspaceId: string): Promise<ReindexOutc
   const outcome: ReindexOutcome = { entities: 0, postingsWritten: 0, postingsDeleted: 0, words: 0 };
   for await (const items of pages(keys.workspace(workspaceId).PK)) {
     const requests = [];
+    const names = await filedNames(workspaceId, items.filter((item) => item.entity === 'ITEM'));
     for (const item of items) {
       const type = searchTypeOf(item.entity as string | undefined);
       if (!type) continue;
       outcome.entities += 1;
-      const built = postingChanges(workspaceId, type, String(item.id), undefined, item);
+      const built = postingChanges(workspaceId, type, String(item.id), undefined, item, { after: type === 'item' ? filedUnder(item, names) : {} });
       for (const request of built.requests) if ('PutRequest' in request) wanted.add(String(request.PutRequest.Item.SK));
       for (const word of built.added) words.add(word);
       requests.push(...built.requests);
@@ -60,9 +62,10 @@ export async function reindexWorkspace(workspaceId: string): Promise<ReindexOutc
     const now = new Map((await batchGet<Record<string, unknown>>(
       [...new Map(candidates.map(({ type, id }) => [id, keys.entity(workspaceId, searchTypes[type], id)])).values()],
     )).map((record) => [String(record.id), record]));
+    const names = await filedNames(workspaceId, [...now.values()].filter((record) => record.entity === 'ITEM'));
     const stale = candidates.filter(({ type, id, word }) => {
       const record = now.get(id);
-      return !record || !postingsOf(type, record).has(word);
+      return !record || !postingsOf(type, record, type === 'item' ? filedUnder(record, names) : {}).has(word);
     }).map(({ item }) => item);
     await writeAll(stale.map((item) => ({ DeleteRequest: { Key: { PK: String(item.PK), SK: String(item.SK) } } })));
     outcome.postingsDeleted += stale.length;

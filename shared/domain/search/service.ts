@@ -13,6 +13,7 @@ import { decodeFieldsCursor, encodeFieldsCursor } from '../../db/cursor.js';
 import type { WorkspaceScope } from '../../http/caller.js';
 import { searchFieldsOf, searchTypes, type SearchType } from './fields.js';
 import { matchFields } from './match.js';
+import { filedNames, filedUnder } from './filed.js';
 import { parseQuery, type Term } from './query.js';
 import { withinOneTypo } from './text.js';
 import { deletionsOf, postingKeyParts } from './postings.js';
@@ -116,7 +117,7 @@ const typesOf = (types: string | undefined): Set<SearchType> =>
 
 /** One page of what the index found, best first: each with its entity as stored and how it matched. */
 export async function searchPage(scope: WorkspaceScope, request: SearchRequest): Promise<{
-  found: { type: SearchType; id: string; score: number; record: Record<string, unknown>; match: ReturnType<typeof matchFields> }[]; next_cursor?: string;
+  found: { type: SearchType; id: string; score: number; record: Record<string, unknown>; match: NonNullable<ReturnType<typeof matchFields>> }[]; next_cursor?: string;
 }> {
   const workspaceId = scope.workspace.id;
   const query = parseQuery(request.q);
@@ -153,14 +154,16 @@ export async function searchPage(scope: WorkspaceScope, request: SearchRequest):
   const page = ranked.slice(offset, offset + request.limit);
   const records = await batchGet<Record<string, unknown>>(page.map(({ posting }) => keys.entity(workspaceId, searchTypes[posting.type], posting.id)));
   const byId = new Map(records.map((record) => [String(record.id), record]));
+  const names = await filedNames(workspaceId, page.filter(({ posting }) => posting.type === 'item').map(({ posting }) => byId.get(posting.id)));
   const found = [];
-  for (const { posting, score } of page) {
+  for (const { posting } of page) {
     const record = byId.get(posting.id);
     if (!record) continue; // deleted since the index was read
     if (record.is_archived === true && request.include_archived !== true) continue; // archived since (the feed is a moment behind)
-    const match = matchFields(searchFieldsOf(posting.type, record), query);
-    if (!match && (query.phrases.length > 0 || query.excluded.length > 0)) continue;
-    found.push({ type: posting.type, id: posting.id, score: match?.score ?? Math.round(score * 1000) / 1000, record, match });
+    // the entity as it is now decides: a posting the feed has not caught up with never shows a wrong result
+    const match = matchFields(searchFieldsOf(posting.type, record, posting.type === 'item' ? filedUnder(record, names) : {}), query);
+    if (!match) continue;
+    found.push({ type: posting.type, id: posting.id, score: match.score, record, match });
   }
   const next = offset + request.limit < ranked.length ? encodeFieldsCursor('search', { o: String(offset + request.limit), q: request.q.slice(0, 200) }) : undefined;
   return { found, ...(next ? { next_cursor: next } : {}) };
@@ -170,7 +173,7 @@ export async function search(scope: WorkspaceScope, request: SearchRequest): Pro
   const { found, next_cursor } = await searchPage(scope, request);
   return {
     results: found.map(({ type, id, score, record, match }) => ({
-      entity_type: type, id, name: String(record.name ?? ''), snippet: match?.snippet ?? String(record.name ?? ''), score, matched_fields: match?.matched_fields ?? ['name'],
+      entity_type: type, id, name: String(record.name ?? ''), snippet: match.snippet, score, matched_fields: match.matched_fields,
     })),
     ...(next_cursor ? { next_cursor } : {}),
   };
