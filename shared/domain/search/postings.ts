@@ -34,6 +34,11 @@ export function postingsOf(type: SearchType, record: Record<string, unknown>, fi
   return new Map([...found].sort(([, a], [, b]) => b - a).slice(0, maxWordsPerEntity));
 }
 
+/** The words a typo may reach: those of fields that are not codes (a short code without digits is still a code). */
+export function typoWordsOf(type: SearchType, record: Record<string, unknown>, filed: FiledUnder = {}): Set<string> {
+  return new Set(searchFieldsOf(type, record, filed).filter((field) => !field.code).flatMap((field) => words(field.text)));
+}
+
 /** The one-letter deletions of a word of 5+ letters (none for shorter words, which forgive no typo). */
 export function deletionsOf(word: string): string[] {
   if (word.length < typoFromLength) return [];
@@ -115,10 +120,11 @@ export function postingChanges(
   for (const word of old.keys()) {
     if (!next.has(word)) requests.push({ DeleteRequest: { Key: keys.searchPosting(workspaceId, word, type, id) } });
   }
-  const added: string[] = [];
   for (const [word, weight] of next) {
-    if (!old.has(word)) added.push(word);
     if (old.get(word) !== weight || wasArchived !== archived) requests.push({ PutRequest: { Item: { ...postingItem(workspaceId, word, type, id, weight, archived) } } });
   }
+  // words new to the entity that a typo may reach (learnWords skips the ones the workspace knows)
+  const known = before ? typoWordsOf(type, before, filed.before) : new Set<string>();
+  const added = after ? [...typoWordsOf(type, after, filed.after)].filter((word) => !known.has(word) && next.has(word)) : [];
   return { requests, added };
 }

@@ -35,7 +35,11 @@ export interface SearchResult {
   matched_fields: string[];
 }
 
-/** A word's postings read at most (a one-letter beginning of a common word stops here; the best are by weight, not all). */
+/**
+ * A word's postings read at most. They come in key order (word, type, id), not by weight: a word
+ * with more is "not all read", and the other words' entities are then checked against it on the
+ * page (the matcher reads the entity), so an AND with a common word loses nothing it can see.
+ */
 const postingsPerWord = 2_000;
 /** Words one typo away looked up per query word, at most. */
 const typoNeighbours = 12;
@@ -69,13 +73,13 @@ async function queryAll(input: { PK: string; prefix: string; max: number; attrib
   return found;
 }
 
-/** Postings of every word starting with `prefix` (a whole word: `word#`). */
-async function postingsStarting(workspaceId: string, prefix: string): Promise<Posting[]> {
+/** Postings of every word starting with `prefix` (a whole word: `word#`); `cut` when there were more than `postingsPerWord`. */
+async function postingsStarting(workspaceId: string, prefix: string): Promise<Posting[] & { cut?: boolean }> {
   const items = await queryAll({ PK: keys.searchPosting(workspaceId, '', '', '').PK, prefix, max: postingsPerWord, attributes: ['SK', 'w', 'a'] });
-  return items.map((item) => {
+  return Object.assign(items.map((item) => {
     const { word, type, id } = postingKeyParts(String(item.SK));
     return { key: id, type, id, w: Number(item.w), a: item.a === true, word };
-  });
+  }), { cut: items.length >= postingsPerWord });
 }
 
 /** The workspace's words one typo away from `word` (itself left out), through the typo entries. */
@@ -92,17 +96,18 @@ async function typoNeighboursOf(workspaceId: string, word: string): Promise<stri
   return [...words].slice(0, typoNeighbours);
 }
 
-/** For one query word: each entity it finds, with the best weight × kind of match. */
-async function matchesOf(workspaceId: string, term: Term): Promise<Map<string, { posting: Posting; value: number }>> {
-  const reads: Promise<{ postings: Posting[]; kind: keyof typeof worth }[]>[] = [];
+/** For one query word: each entity it finds, with the best weight × kind of match; `complete` unless a read was cut. */
+async function matchesOf(workspaceId: string, term: Term): Promise<Map<string, { posting: Posting; value: number }> & { complete: boolean }> {
+  const reads: Promise<{ postings: Posting[] & { cut?: boolean }; kind: keyof typeof worth }[]>[] = [];
   const beginning = term.prefix && term.text.length >= shortestBeginning;
   reads.push(postingsStarting(workspaceId, beginning ? term.text : `${term.text}#`).then((postings) => [{ postings, kind: 'start' }]));
   if (term.fuzzy) {
     reads.push(typoNeighboursOf(workspaceId, term.text).then(async (neighbours) =>
       Promise.all(neighbours.map(async (neighbour) => ({ postings: await postingsStarting(workspaceId, `${neighbour}#`), kind: 'typo' as const })))));
   }
-  const found = new Map<string, { posting: Posting; value: number }>();
-  for (const group of (await Promise.all(reads)).flat()) {
+  const groups = (await Promise.all(reads)).flat();
+  const found = Object.assign(new Map<string, { posting: Posting; value: number }>(), { complete: groups.every((group) => !group.postings.cut) });
+  for (const group of groups) {
     for (const posting of group.postings) {
       const kind = group.kind === 'start' && posting.word === term.text ? 'word' : group.kind;
       const value = posting.w * worth[kind];
@@ -132,19 +137,20 @@ export async function searchPage(scope: WorkspaceScope, request: SearchRequest):
     Promise.all(query.excluded.filter((run) => run.length === 1).map((run) => postingsStarting(workspaceId, `${run[0]}#`))),
   ]);
   const left = new Set(excluded.flat().map((posting) => posting.key));
-  // every word must find the entity; its score is what the words found it with
-  const [first, ...rest] = perTerm.sort((a, b) => a.size - b.size);
+  // every word must find the entity; its score is what the words found it with. The smallest
+  // complete list leads; a word whose list was cut cannot refuse an entity (the page's matcher decides)
+  const [first, ...rest] = perTerm.sort((a, b) => Number(b.complete) - Number(a.complete) || a.size - b.size);
   const ranked: { posting: Posting; score: number }[] = [];
   for (const [key, { posting, value }] of first!) {
     if (left.has(key) || !wanted.has(posting.type) || (posting.a && request.include_archived !== true)) continue;
     let score = value;
     for (const other of rest) {
       const found = other.get(key);
-      if (!found) {
+      if (!found && other.complete) {
         score = 0;
         break;
       }
-      score += found.value;
+      score += found?.value ?? 0;
     }
     if (score > 0) ranked.push({ posting, score });
   }
