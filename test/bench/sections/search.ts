@@ -33,12 +33,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeTableCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, BatchWriteCommand, GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { runScript } from '../../integration/runtime-process.js';
 import { keepAliveGetter, timeInterleaved } from '../loop.js';
 import { formatRatio, record, table } from '../report.js';
-import { callJson, capacityUnits, withSeededRuntime, type SeededRuntime } from '../seeded-runtime.js';
+import { callJson, capacityUnits, withSeededRuntime, withStreamOff, type SeededRuntime } from '../seeded-runtime.js';
 import { median, percentile } from '../stats.js';
 import type { BenchContext } from './types.js';
 
@@ -772,19 +771,3 @@ async function settled(read: () => Promise<number>): Promise<number> {
   return last;
 }
 
-/**
- * Runs `work` with the table's stream off, then turns it on again (same view type) whatever
- * happened: the runtime's stream poller finds the new stream by itself and reads it from its start
- * (as sync.ts does).
- */
-async function withStreamOff({ runtime, documents }: SeededRuntime, work: () => Promise<void>) {
-  const { tableName } = runtime.state;
-  const viewType = (await documents.send(new DescribeTableCommand({ TableName: tableName }))).Table?.StreamSpecification?.StreamViewType;
-  if (!viewType) throw new Error(`table ${tableName} has no stream to turn off`);
-  await documents.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: false } }));
-  try {
-    await work();
-  } finally {
-    await documents.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: true, StreamViewType: viewType } }));
-  }
-}

@@ -22,12 +22,11 @@
 // - a full snapshot (limit 1000, every page): read capacity and time per 1,000 entities (cost
 //   proportional to the entities: ≈ 1.0×).
 import { randomBytes, randomUUID } from 'node:crypto';
-import { DescribeTableCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { syncedTypes } from '../../../shared/contract/sync.js';
 import { keepAliveGetter, timeInterleaved } from '../loop.js';
 import { formatRatio, record, table } from '../report.js';
-import { callJson, capacityUnits, withSeededRuntime, type SeededRuntime } from '../seeded-runtime.js';
+import { callJson, capacityUnits, withSeededRuntime, withStreamOff, type SeededRuntime } from '../seeded-runtime.js';
 import { median, medianOfRuns, summarize, type LatencySummary } from '../stats.js';
 import type { BenchContext } from './types.js';
 
@@ -321,22 +320,6 @@ async function seedCopies(seeded: SeededRuntime, workspace: Workspace, log: Benc
   await Promise.all(Array.from({ length: 4 }, worker));
 }
 
-/**
- * Runs `work` with the table's stream off, then turns it on again (same view type) whatever
- * happened: the runtime's stream poller finds the new stream by itself (it handles a re-created
- * table the same way) and reads it from its start.
- */
-async function withStreamOff({ runtime, documents }: SeededRuntime, work: () => Promise<void>) {
-  const { tableName } = runtime.state;
-  const viewType = (await documents.send(new DescribeTableCommand({ TableName: tableName }))).Table?.StreamSpecification?.StreamViewType;
-  if (!viewType) throw new Error(`table ${tableName} has no stream to turn off`);
-  await documents.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: false } }));
-  try {
-    await work();
-  } finally {
-    await documents.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: true, StreamViewType: viewType } }));
-  }
-}
 
 /** The newest entry of the workspace's change log. */
 async function newestLogged({ runtime, documents }: SeededRuntime, workspace: Workspace) {
