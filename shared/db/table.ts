@@ -59,17 +59,27 @@ export async function queryPage<T>(
   return { items, ...(next ? { next_cursor: next } : {}) };
 }
 
-/** Every item of a Query, page by page (for small, bounded partitions such as a user's sessions). */
-export async function queryAll<T>(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<T[]> {
+/**
+ * Every item of a Query, page by page (for small, bounded partitions such as a user's sessions);
+ * with `max`, at most that many (each page asks only for what is still wanted).
+ */
+export async function queryAll<T>(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>, max = Infinity): Promise<T[]> {
   const items: T[] = [];
   let start: Record<string, unknown> | undefined;
   do {
-    const result = await documents.send(new QueryCommand({ ...input, TableName: tableName, ExclusiveStartKey: start }));
+    const limit = Number.isFinite(max) ? { Limit: Math.min(1000, max - items.length) } : {};
+    const result = await documents.send(new QueryCommand({ ...input, ...limit, TableName: tableName, ExclusiveStartKey: start }));
     items.push(...((result.Items ?? []) as T[]));
     start = result.LastEvaluatedKey;
-  } while (start);
+  } while (start && items.length < max);
   return items;
 }
+
+/** A projection of these attributes, each through a name placeholder (so any name may be read, reserved words too). */
+export const projectionOf = (attributes: readonly string[]) => ({
+  ProjectionExpression: attributes.map((_, at) => `#p${at}`).join(', '),
+  ExpressionAttributeNames: Object.fromEntries(attributes.map((name, at) => [`#p${at}`, name])),
+});
 
 /**
  * The reason code of each item of a cancelled transaction (`ConditionalCheckFailed`, `None`, …),

@@ -7,7 +7,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../../aws/dynamodb.js';
 import * as keys from '../../db/keys.js';
-import { batchGet, tableName } from '../../db/table.js';
+import { batchGet, projectionOf, tableName } from '../../db/table.js';
 import { searchTypeOf, searchTypes } from './fields.js';
 import { filedNames, filedUnder } from './filed.js';
 import { learnWords, postingChanges, postingKeyParts, postingsOf, writeAll } from './postings.js';
@@ -17,7 +17,7 @@ async function* pages(partition: string, attributes?: readonly string[]): AsyncG
   do {
     const page = await documents.send(new QueryCommand({
       TableName: tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': partition }, Limit: 500,
-      ...(attributes ? { ProjectionExpression: attributes.map((_, at) => `#a${at}`).join(', '), ExpressionAttributeNames: Object.fromEntries(attributes.map((name, at) => [`#a${at}`, name])) } : {}),
+      ...(attributes ? projectionOf(attributes) : {}),
       ...(start ? { ExclusiveStartKey: start } : {}),
     }));
     yield page.Items ?? [];

@@ -5,10 +5,8 @@
 // whole word above its beginning above a typo), entities with an excluded word are dropped, and
 // the page's entities are read to check phrases and show a snippet. The cost follows the postings
 // the query's words touch, not the workspace.
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { documents } from '../../aws/dynamodb.js';
 import * as keys from '../../db/keys.js';
-import { batchGet, tableName } from '../../db/table.js';
+import { batchGet, projectionOf, queryAll } from '../../db/table.js';
 import { decodeFieldsCursor, encodeFieldsCursor } from '../../db/cursor.js';
 import type { WorkspaceScope } from '../../http/caller.js';
 import { searchFieldsOf, searchTypes, type SearchType } from './fields.js';
@@ -56,26 +54,14 @@ interface Posting {
   word: string;
 }
 
-async function queryAll(input: { PK: string; prefix: string; max: number; attributes: readonly string[] }): Promise<Record<string, unknown>[]> {
-  const found: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await documents.send(new QueryCommand({
-      TableName: tableName, KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-      ExpressionAttributeValues: { ':pk': input.PK, ':prefix': input.prefix },
-      ProjectionExpression: input.attributes.map((_, at) => `#a${at}`).join(', '),
-      ExpressionAttributeNames: Object.fromEntries(input.attributes.map((name, at) => [`#a${at}`, name])),
-      Limit: Math.min(1000, input.max - found.length), ...(start ? { ExclusiveStartKey: start } : {}),
-    }));
-    found.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start && found.length < input.max);
-  return found;
-}
+/** Items of `partition` whose sort key starts with `prefix` (at most `max`), only these attributes. */
+const startingWith = (partition: string, prefix: string, max: number, attributes: readonly string[]) => queryAll<Record<string, unknown>>({
+  KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)', ExpressionAttributeValues: { ':pk': partition, ':prefix': prefix }, ...projectionOf(attributes),
+}, max);
 
 /** Postings of every word starting with `prefix` (a whole word: `word#`); `cut` when there were more than `postingsPerWord`. */
 async function postingsStarting(workspaceId: string, prefix: string): Promise<Posting[] & { cut?: boolean }> {
-  const items = await queryAll({ PK: keys.searchPosting(workspaceId, '', '', '').PK, prefix, max: postingsPerWord, attributes: ['SK', 'w', 'a'] });
+  const items = await startingWith(keys.searchPosting(workspaceId, '', '', '').PK, prefix, postingsPerWord, ['SK', 'w', 'a']);
   return Object.assign(items.map((item) => {
     const { word, type, id } = postingKeyParts(String(item.SK));
     return { key: id, type, id, w: Number(item.w), a: item.a === true, word };
@@ -85,7 +71,7 @@ async function postingsStarting(workspaceId: string, prefix: string): Promise<Po
 /** The workspace's words one typo away from `word` (itself left out), through the typo entries. */
 async function typoNeighboursOf(workspaceId: string, word: string): Promise<string[]> {
   const partition = keys.searchTypo(workspaceId, '', '').PK;
-  const lookups = [word, ...deletionsOf(word)].map((variant) => queryAll({ PK: partition, prefix: `${variant}#`, max: 50, attributes: ['SK'] }));
+  const lookups = [word, ...deletionsOf(word)].map((variant) => startingWith(partition, `${variant}#`, 50, ['SK']));
   const words = new Set<string>();
   for (const items of await Promise.all(lookups)) {
     for (const item of items) {
