@@ -236,8 +236,10 @@ const bookkeeping = (name: string) => name === 'version' || name === 'updated_at
  * workspace's partition (after the request) and nothing else of the entity changed.
  */
 function linkCleared(key: string, change: 'added' | 'changed' | 'removed', before: Snapshot, after: Snapshot): boolean {
+  // an entity of the workspace with that id, not its member record: a client may pick any UUIDv7
+  // for a label it creates, a member's user id included (seen: a label and a user sharing an id)
   const gone = (workspace: string, id: unknown) => typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id)
-    && ![...after.keys()].some((other) => other.startsWith(`WS#${workspace}|`) && other.endsWith(`#${id}`));
+    && ![...after.keys()].some((other) => other.startsWith(`WS#${workspace}|`) && !other.startsWith(`WS#${workspace}|MEMBER#`) && other.endsWith(`#${id}`));
   const labelLink = /^(?:GSI\d:)?WS#([^#|]+)#ITEMLABELS\|([^#]+)#/.exec(key);
   if (labelLink) return change === 'removed' && gone(labelLink[1]!, labelLink[2]);
   const entityKey = /^WS#([^#|]+)\|[A-Z_]+#[^#]+$/.exec(key);
