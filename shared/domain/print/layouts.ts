@@ -72,7 +72,7 @@ export const labelLayouts: Record<LabelLayoutId, LabelLayout> = {
     page: { width: mm(62), height: mm(29) }, columns: 1, rows: 1,
     label: { width: mm(62), height: mm(29) },
     first: { x: 0, y: 0 }, pitch: { x: mm(62), y: mm(29) },
-    inset: { x: mm(1.6), y: mm(3) },
+    inset: { x: mm(1.6), y: mm(3.05) },
   },
 };
 

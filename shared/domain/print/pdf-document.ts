@@ -9,6 +9,8 @@ export interface PdfOptions {
   createdAt: Date;
   /** of the first page; later pages pass their own */
   size: [number, number];
+  /** keeps every page open until the end, for page numbers that need the page count */
+  bufferPages?: boolean;
 }
 
 export interface Pdf {
@@ -17,10 +19,11 @@ export interface Pdf {
   finish(): Promise<Uint8Array>;
 }
 
-export function createPdf({ title, createdAt, size }: PdfOptions): Pdf {
+export function createPdf({ title, createdAt, size, bufferPages = false }: PdfOptions): Pdf {
   const doc = new PDFDocument({
     size,
     margin: 0,
+    bufferPages,
     // no default font: pdfkit would load Helvetica's metrics from a module a bundle lacks
     font: '',
     info: { Title: title, Creator: 'Home Warehouse', Producer: 'Home Warehouse', CreationDate: createdAt, ModDate: createdAt },
@@ -31,7 +34,7 @@ export function createPdf({ title, createdAt, size }: PdfOptions): Pdf {
   const chunks: Buffer[] = [];
   const done = new Promise<Uint8Array>((resolve, reject) => {
     doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-    doc.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
   return { doc, finish: () => { doc.end(); return done; } };
