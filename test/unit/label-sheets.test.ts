@@ -10,6 +10,7 @@ import { planLabel, type LabelContent, type LabelField } from '../../shared/doma
 import { renderLabelSheet } from '../../shared/domain/print/label-sheet.js';
 import { labelBox, labelLayoutIds, labelLayouts, labelsPerSheet, mm, placeLabels, printableBox, type Box, type LabelLayoutId } from '../../shared/domain/print/layouts.js';
 import { createPdf, textMeasure } from '../../shared/domain/print/pdf-document.js';
+import { ellipsize, wrapText } from '../../shared/domain/print/text-fit.js';
 import { crop, isInk, pageCount, pdfFonts, pdfText, rasterise, type Raster } from '../support/pdf.js';
 
 const jsQR = jsqr.default;
@@ -93,6 +94,27 @@ describe('label layouts', () => {
     expect(labelBox(layout, 4)).toEqual({ ...labelBox(layout, 1), y: labelBox(layout, 1).y + mm(38.1) });
     expect(toMm(labelBox(layout, 20).x)).toBeCloseTo(7.25 + 66);
     expect(toMm(labelBox(layout, 20).y)).toBeCloseTo(15.15 + 6 * 38.1);
+  });
+});
+
+describe('wrapText and ellipsize', () => {
+  // one point per character: widths are easy to reason about
+  const widthOf = (text: string) => Array.from(text).length;
+
+  it('wraps at spaces, breaks only a word wider than the line, and ends cut text with an ellipsis', () => {
+    expect(wrapText('the old  fairy lights', 9, widthOf)).toEqual({ lines: ['the old', 'fairy', 'lights'], complete: true });
+    expect(wrapText('abcdefghijkl xy', 5, widthOf)).toEqual({ lines: ['abcde', 'fghij', 'kl xy'], complete: true });
+    expect(wrapText('the old fairy lights', 9, widthOf, 2)).toEqual({ lines: ['the old', 'fairy li…'], complete: false });
+    expect(wrapText('Ящик с инструментами', 7, widthOf, 1)).toEqual({ lines: ['Ящик с…'], complete: false });
+    expect(wrapText('anything', 5, widthOf, 0)).toEqual({ lines: [], complete: false });
+    expect(wrapText('   ', 5, widthOf)).toEqual({ lines: [], complete: true });
+  });
+
+  it('keeps text that fits, and cuts what does not to the widest start that fits with the ellipsis', () => {
+    expect(ellipsize('Garage', 6, widthOf)).toBe('Garage');
+    expect(ellipsize('Garage › Shelf 3', 8, widthOf)).toBe('Garage…');
+    expect(ellipsize('Garage', 1, widthOf)).toBe('…');
+    expect(ellipsize('Garage', 0, widthOf)).toBe('');
   });
 });
 
