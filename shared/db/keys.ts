@@ -55,8 +55,8 @@ export const uniqueGuard = (workspaceId: string, kind: string, value: string) =>
 /** who deleted what and when; written by the delete itself, oldest first, kept 90 days */
 export const tombstone = (workspaceId: string, deletedAt: string, type: string, id: string) => ({ PK: `WS#${workspaceId}#TOMBSTONES`, SK: `${deletedAt}#${type}#${id}` });
 /** a user's favorite, in the workspace's favorites partition (purged with it) */
-/** A search posting: this word finds this entity (shared/domain/search/postings.ts). */
-export const searchPosting = (workspaceId: string, word: string, type: string, id: string) => ({ PK: `WS#${workspaceId}#TERMS`, SK: `${word}#${type}#${id}` });
+/** A search posting: this word finds this entity; `rank` puts a word's best postings first (shared/domain/search/postings.ts). */
+export const searchPosting = (workspaceId: string, word: string, rank: string, type: string, id: string) => ({ PK: `WS#${workspaceId}#TERMS`, SK: `${word}#${rank}#${type}#${id}` });
 /** A typo entry: `variant` (a word, or one of 5+ letters with one letter left out) leads to `word`. */
 export const searchTypo = (workspaceId: string, variant: string, word: string) => ({ PK: `WS#${workspaceId}#TYPOS`, SK: `${variant}#${word}` });
 

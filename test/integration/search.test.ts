@@ -172,8 +172,10 @@ describe('the index', () => {
     const { DeleteCommand, DynamoDBDocumentClient, PutCommand } = await import('@aws-sdk/lib-dynamodb');
     const direct = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: process.env.DYNAMODB_ENDPOINT, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
     const table = process.env.TABLE_NAME!;
-    await direct.send(new DeleteCommand({ TableName: table, Key: { PK: `WS#${workspace.id}#TERMS`, SK: `rotary#item#${drill.id}` } }));
-    await direct.send(new PutCommand({ TableName: table, Item: { PK: `WS#${workspace.id}#TERMS`, SK: `stale#item#${drill.id}`, w: 3, a: false } }));
+    // the name's word, active, weight 3: rank a6 (postings.ts)
+    const lost = await direct.send(new DeleteCommand({ TableName: table, Key: { PK: `WS#${workspace.id}#TERMS`, SK: `rotary#a6#item#${drill.id}` }, ReturnValues: 'ALL_OLD' }));
+    expect(lost.Attributes).toBeDefined();
+    await direct.send(new PutCommand({ TableName: table, Item: { PK: `WS#${workspace.id}#TERMS`, SK: `stale#a6#item#${drill.id}` } }));
     const repaired = await reindex({ workspace_id: workspace.id }, lambdaContext('search-reindex'));
     expect(repaired).toMatchObject({ entities: 2, postingsDeleted: 1 });
     expect(await index(workspace.id)).toEqual(kept);

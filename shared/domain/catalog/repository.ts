@@ -7,7 +7,7 @@ import { documents } from '../../aws/dynamodb.js';
 import * as keys from '../../db/keys.js';
 import { idOfSortKey, nameSortKey, newestSortKey, ttlAt, withoutKeys } from '../../db/keys.js';
 import type { KeyList } from '../../db/cursor.js';
-import { queryPage, tableName, type Page, type TransactItem } from '../../db/table.js';
+import { queryPage, sortKeyStartsWith, tableName, type Page, type TransactItem } from '../../db/table.js';
 import { foldName, normalisedUnique, type CatalogRecord, type EntityDefinition, type LinkRule, type LookupRule } from './model.js';
 
 /** Tombstones are kept this long (sync clients that stayed away longer resynchronise). */
@@ -100,10 +100,12 @@ function listIndex(type: string, workspaceId: string, index: string, partition: 
     FilterExpression: where.map((_, position) => `#w${position} = :w${position}`).join(' AND '),
     ExpressionAttributeNames: Object.fromEntries(where.map(([field], position) => [`#w${position}`, field])),
   } : {};
+  // the active half as a key range (table.ts: DynamoDB Local reads a whole partition for begins_with)
+  const range = sortKeyStartsWith(sk, active);
   return queryPage<CatalogRecord>({
-    KeyConditionExpression: options.includeArchived ? `${pk} = :pk` : `${pk} = :pk AND begins_with(${sk}, :active)`,
+    KeyConditionExpression: options.includeArchived ? `${pk} = :pk` : `${pk} = :pk AND ${range.condition}`,
     ExpressionAttributeValues: {
-      ':pk': partition, ...(options.includeArchived ? {} : { ':active': active }),
+      ':pk': partition, ...(options.includeArchived ? {} : range.values),
       ...Object.fromEntries(where.map(([, value], position) => [`:w${position}`, value])),
     },
     ScanIndexForward: order === 'name',

@@ -1,7 +1,9 @@
 // The search index, in the table (shared/db/README.md says why this design and what it costs):
-// - a posting per (word, entity): `WS#{ws}#TERMS` / `{word}#{type}#{id}`, holding the weight of the
-//   best field the word is in and whether the entity is archived. A word's postings are one Query
-//   (`begins_with {word}#`); the beginning of a word is one Query too (`begins_with {beginning}`);
+// - a posting per (word, entity): `WS#{ws}#TERMS` / `{word}#{rank}#{type}#{id}`, its rank saying
+//   whether the entity is archived and the weight of the best field the word is in, so a word's
+//   postings come best first: active before archived, the name before brand and codes before the
+//   rest, oldest first within each. A word's postings are one Query (the range of `{word}#`), read
+//   only as far as a page needs; the beginning of a word is one Query too (the range of `{beginning}`);
 // - for typos, the workspace's vocabulary with one-letter deletions (SymSpell): `WS#{ws}#TYPOS` /
 //   `{variant}#{word}` for each word of 5+ letters (no digit) and each of it with one letter left out. Two
 //   words one typo apart share a variant, so a query word finds its neighbours in 1 + its length
@@ -45,23 +47,26 @@ export function deletionsOf(word: string): string[] {
   return [...new Set(Array.from(word, (_, at) => word.slice(0, at) + word.slice(at + 1)))];
 }
 
-interface PostingItem {
-  PK: string;
-  /** `{word}#{type}#{id}`: the entity is read from the key (no attribute repeats it: every byte is read again by each query) */
-  SK: string;
-  /** weight of the best field */
-  w: number;
-  /** archived */
-  a: boolean;
+/**
+ * A posting's rank: `a` (active) or `z` (archived), then 9 − the field weight (1–3), so keys sort
+ * best first. The key is the whole posting (no attribute: every byte is read again by each query).
+ */
+const rankOf = (weight: number, archived: boolean) => `${archived ? 'z' : 'a'}${9 - weight}`;
+
+/** The posting of `word` for this entity: its key, which is all it holds. */
+export const postingKey = (workspaceId: string, word: string, type: SearchType, id: string, weight: number, archived: boolean) =>
+  keys.searchPosting(workspaceId, word, rankOf(weight, archived), type, id);
+
+/** word, weight, archived-ness, type and id of a posting's sort key */
+export function postingKeyParts(sk: string): { word: string; weight: number; archived: boolean; type: SearchType; id: string } {
+  const [word, rank, type, id] = sk.split('#') as [string, string, SearchType, string];
+  return { word, weight: 9 - Number(rank.slice(1)), archived: rank.startsWith('z'), type, id };
 }
 
-export const postingItem = (workspaceId: string, word: string, type: SearchType, id: string, weight: number, archived: boolean): PostingItem =>
-  ({ ...keys.searchPosting(workspaceId, word, type, id), w: weight, a: archived });
-
-/** word, type and id of a posting's sort key */
-export function postingKeyParts(sk: string): { word: string; type: SearchType; id: string } {
-  const [word, type, id] = sk.split('#') as [string, SearchType, string];
-  return { word, type, id };
+/** The sort keys of an entity's postings, as the index should hold them. */
+export function postingSortKeys(workspaceId: string, type: SearchType, id: string, record: Record<string, unknown>, filed: FiledUnder = {}): Set<string> {
+  const archived = record.is_archived === true;
+  return new Set([...postingsOf(type, record, filed)].map(([word, weight]) => postingKey(workspaceId, word, type, id, weight, archived).SK));
 }
 
 type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Record<string, string> } };
@@ -112,19 +117,17 @@ export function postingChanges(
   workspaceId: string, type: SearchType, id: string, before: Record<string, unknown> | undefined, after: Record<string, unknown> | undefined,
   filed: { before?: FiledUnder; after?: FiledUnder } = {},
 ) {
-  const old = before ? postingsOf(type, before, filed.before) : new Map<string, number>();
-  const next = after ? postingsOf(type, after, filed.after) : new Map<string, number>();
-  const wasArchived = before?.is_archived === true;
-  const archived = after?.is_archived === true;
-  const requests: WriteRequest[] = [];
-  for (const word of old.keys()) {
-    if (!next.has(word)) requests.push({ DeleteRequest: { Key: keys.searchPosting(workspaceId, word, type, id) } });
-  }
-  for (const [word, weight] of next) {
-    if (old.get(word) !== weight || wasArchived !== archived) requests.push({ PutRequest: { Item: { ...postingItem(workspaceId, word, type, id, weight, archived) } } });
-  }
+  const old = before ? postingSortKeys(workspaceId, type, id, before, filed.before) : new Set<string>();
+  const next = after ? postingSortKeys(workspaceId, type, id, after, filed.after) : new Set<string>();
+  const partition = keys.searchPosting(workspaceId, '', '', '', '').PK;
+  // a word whose weight or archived flag changed moves to another key: the old one goes, the new one comes
+  const requests: WriteRequest[] = [
+    ...[...old].filter((sk) => !next.has(sk)).map((sk) => ({ DeleteRequest: { Key: { PK: partition, SK: sk } } })),
+    ...[...next].filter((sk) => !old.has(sk)).map((sk) => ({ PutRequest: { Item: { PK: partition, SK: sk } } })),
+  ];
   // words new to the entity that a typo may reach (learnWords skips the ones the workspace knows)
   const known = before ? typoWordsOf(type, before, filed.before) : new Set<string>();
-  const added = after ? [...typoWordsOf(type, after, filed.after)].filter((word) => !known.has(word) && next.has(word)) : [];
+  const indexed = after ? postingsOf(type, after, filed.after) : new Map<string, number>();
+  const added = after ? [...typoWordsOf(type, after, filed.after)].filter((word) => !known.has(word) && indexed.has(word)) : [];
   return { requests, added };
 }

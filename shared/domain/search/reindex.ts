@@ -10,7 +10,7 @@ import * as keys from '../../db/keys.js';
 import { batchGet, projectionOf, tableName } from '../../db/table.js';
 import { searchTypeOf, searchTypes } from './fields.js';
 import { filedNames, filedUnder } from './filed.js';
-import { learnWords, postingChanges, postingKeyParts, postingsOf, writeAll } from './postings.js';
+import { learnWords, postingChanges, postingKeyParts, postingSortKeys, writeAll } from './postings.js';
 
 async function* pages(partition: string, attributes?: readonly string[]): AsyncGenerator<Record<string, unknown>[]> {
   let start: Record<string, unknown> | undefined;
@@ -33,7 +33,7 @@ export interface ReindexOutcome {
 }
 
 export async function reindexWorkspace(workspaceId: string): Promise<ReindexOutcome> {
-  // what the index must hold: `{word}#{type}#{id}` of every searchable entity
+  // what the index must hold: the posting keys of every searchable entity
   const wanted = new Set<string>();
   const words = new Set<string>();
   const outcome: ReindexOutcome = { entities: 0, postingsWritten: 0, postingsDeleted: 0, words: 0 };
@@ -54,8 +54,8 @@ export async function reindexWorkspace(workspaceId: string): Promise<ReindexOutc
   }
   await learnWords(workspaceId, [...words]);
   outcome.words = words.size;
-  // what it holds and should not (an entity gone, a word it lost while the feed was failing)
-  for await (const items of pages(keys.searchPosting(workspaceId, '', '', '').PK, ['PK', 'SK'])) {
+  // what it holds and should not (an entity gone, a word it lost or whose rank changed while the feed was failing)
+  for await (const items of pages(keys.searchPosting(workspaceId, '', '', '', '').PK, ['PK', 'SK'])) {
     const candidates = items.filter((item) => !wanted.has(String(item.SK))).map((item) => ({ item, ...postingKeyParts(String(item.SK)) }));
     if (candidates.length === 0) continue;
     // an entity made or changed since it was read above: the feed indexed it; ask it before deleting
@@ -63,9 +63,9 @@ export async function reindexWorkspace(workspaceId: string): Promise<ReindexOutc
       [...new Map(candidates.map(({ type, id }) => [id, keys.entity(workspaceId, searchTypes[type], id)])).values()],
     )).map((record) => [String(record.id), record]));
     const names = await filedNames(workspaceId, [...now.values()].filter((record) => record.entity === 'ITEM'));
-    const stale = candidates.filter(({ type, id, word }) => {
+    const stale = candidates.filter(({ item, type, id }) => {
       const record = now.get(id);
-      return !record || !postingsOf(type, record, type === 'item' ? filedUnder(record, names) : {}).has(word);
+      return !record || !postingSortKeys(workspaceId, type, id, record, type === 'item' ? filedUnder(record, names) : {}).has(String(item.SK));
     }).map(({ item }) => item);
     await writeAll(stale.map((item) => ({ DeleteRequest: { Key: { PK: String(item.PK), SK: String(item.SK) } } })));
     outcome.postingsDeleted += stale.length;

@@ -460,8 +460,8 @@ async function measure(seeded: SeededRuntime, tools: Tools, log: BenchContext['l
     rows.push(['', '20k vs 1k', '', formatRatio(tb / ta), formatRatio(p50.ratio), formatRatio(p95.ratio), formatRatio(hb.p50 / ha.p50), formatRatio(httpP95.ratio), formatRatio(read.ratio), formatRatio(b.read / a.read), '']);
     verdicts.push(`${kind} ${b.p95 <= 50 && (p95.ratio ?? Infinity) <= 2 ? 'meets' : 'misses'} it (${b.p95.toFixed(1)} ms, ${formatRatio(p95.ratio)})`);
   }
-  log(table(['query', 'workspace', '>results (first)', '>postings touched', '>search() p50', '>p95 ms', '>HTTP p50', '>p95 ms', '>HTTP RCU', '>search() RCU', '>DynamoDB calls'], rows));
-  log(`goal, search() in 20k: p95 ≤ 50 ms and ≤ 2× 1k's: ${verdicts.join('; ')}. HTTP = the runtime's API server over keep-alive (authorisation, validation, logs), ${count} calls interleaved (one repetition); HTTP RCU = its x-consumed-capacity header (the authorizer's BatchGetItem included); search() RCU and DynamoDB calls = the service alone (the product client's tally); postings touched = the posting items whose sort keys begin with what the query's words read (a word's reads stop at 2,000)`);
+  log(table(['query', 'workspace', '>results (first)', '>postings matched', '>search() p50', '>p95 ms', '>HTTP p50', '>p95 ms', '>HTTP RCU', '>search() RCU', '>DynamoDB calls'], rows));
+  log(`goal, search() in 20k: p95 ≤ 50 ms and ≤ 2× 1k's: ${verdicts.join('; ')}. HTTP = the runtime's API server over keep-alive (authorisation, validation, logs), ${count} calls interleaved (one repetition); HTTP RCU = its x-consumed-capacity header (the authorizer's BatchGetItem included); search() RCU and DynamoDB calls = the service alone (the product client's tally); postings matched = the posting items the query's words match (the engine reads a word's best first and stops at 250 for a first page)`);
 
   // ---- figure 3: what one item change costs the index (the projector's writes)
   await writeCost(seeded, tools, small, makers.get(small.id)!, token, log);
@@ -564,16 +564,22 @@ function chooseQueries(small: Workspace, tools: Tools) {
   return [{ kind: 'one-word', q: 'drill' }, { kind: 'three-words', q: three }, { kind: 'prefix', q: 'scre' }, { kind: 'typo', q: 'scredriver' }];
 }
 
-/** How many posting items begin with what a query's words read: each word's (the last one's beginnings) and its typo neighbours'. */
+/**
+ * How many posting items the query's words match: each word's (the last one's beginnings), and
+ * its typo neighbours' unless it has more than a first page reads (as the engine looks them up).
+ * The engine reads only the best `firstPageReach` of a word's for a first page; this counts them all.
+ */
+const firstPageReach = 250;
 async function postingsTouched(documents: DynamoDBDocumentClient, tableName: string, workspace: Workspace, q: string, tools: Tools) {
   let total = 0;
   const words = new Set(workspace.postings.flatMap((map) => [...map.keys()]));
   for (const term of tools.parseQuery(q).terms) {
-    const prefixes = [term.prefix && term.text.length >= 2 ? term.text : `${term.text}#`];
-    if (term.fuzzy) {
-      for (const word of words) if (word !== term.text && tools.text.withinOneTypo(term.text, word)) prefixes.push(`${word}#`);
+    const own = await countPartition(documents, tableName, `WS#${workspace.id}#TERMS`, term.prefix && term.text.length >= 2 ? term.text : `${term.text}#`);
+    total += own;
+    if (!term.fuzzy || own >= firstPageReach) continue;
+    for (const word of words) {
+      if (word !== term.text && tools.text.withinOneTypo(term.text, word)) total += await countPartition(documents, tableName, `WS#${workspace.id}#TERMS`, `${word}#`);
     }
-    for (const prefix of prefixes) total += await countPartition(documents, tableName, `WS#${workspace.id}#TERMS`, prefix);
   }
   return total;
 }
