@@ -20,6 +20,7 @@ import { routeTable } from '../shared/contract/index.js';
 import { openApiDocument } from '../shared/contract/openapi.js';
 import { apiVersion, documentFileName } from '../shared/domain/platform/document.js';
 import type { RouteContract } from '../shared/contract/route.js';
+import { fontFiles } from '../shared/domain/print/fonts.js';
 import { changeFeed, mailFeedback, routeEntry, scheduledJobs, uploadVerifier, type FunctionEntry, type ScheduledJob } from './functions.js';
 
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -73,6 +74,8 @@ export interface LambdaTarget extends FunctionEntry {
   routeId?: string;
   /** true when the package holds `swagger-ui/` */
   docsAssets: boolean;
+  /** package files it reads at run time (`dejavu-fonts-ttf/ttf/DejaVuSans.ttf`), shipped under `node_modules/` beside the bundle */
+  packageFiles?: readonly string[];
 }
 
 /** Every Lambda of the app, in a stable order: routes, change feed, upload verifier, mail feedback, jobs. */
@@ -84,7 +87,8 @@ export function lambdaTargets(
     ...routes.map((contract): LambdaTarget => ({
       ...routeEntry(contract), name: httpEntryName(contract), kind: 'http', routeId: contract.id, docsAssets: shipsDocsAssets(contract),
     })),
-    { ...changeFeed, name: changeFeedEntryName, kind: 'stream', docsAssets: false },
+    // the change feed runs the print jobs (functions/streams/projectors/jobs.ts): it ships their fonts
+    { ...changeFeed, name: changeFeedEntryName, kind: 'stream', docsAssets: false, packageFiles: Object.values(fontFiles) },
     { ...uploadVerifier, name: uploadVerifierEntryName, kind: 's3', docsAssets: false },
     { ...mailFeedback, name: mailFeedbackEntryName, kind: 'sns', docsAssets: false },
     ...jobs.map((job): LambdaTarget => ({ module: job.module, export: job.export, name: jobEntryName(job), kind: 'job', docsAssets: false })),
@@ -196,6 +200,8 @@ export function bundleFunctions(options: BundleOptions = {}): BundleResult {
       metafile: true,
       logLevel: 'silent',
       banner: { js: banner },
+      // fontkit's WOFF2 decoder: no PDF here embeds a WOFF2 font (infra/stubs/brotli-decompress.mjs)
+      alias: { 'brotli/decompress.js': join(projectRoot, 'infra', 'stubs', 'brotli-decompress.mjs') },
       absWorkingDir: projectRoot,
       write: true,
     });
@@ -206,6 +212,12 @@ export function bundleFunctions(options: BundleOptions = {}): BundleResult {
     const entries = targets.map((target): BundledLambda => {
       const dir = join(outDir, target.name);
       if (target.routeId === documentRouteId) writeFileSync(join(dir, documentFileName), JSON.stringify(document));
+      // files a bundle reads at run time from a package (the PDF fonts), where Node resolves them beside it
+      for (const file of target.packageFiles ?? []) {
+        const to = join(dir, 'node_modules', file);
+        mkdirSync(dirname(to), { recursive: true });
+        copyFileSync(createRequire(import.meta.url).resolve(file), to);
+      }
       if (target.docsAssets) {
         mkdirSync(join(dir, docsAssetsFolder), { recursive: true });
         for (const file of docsAssetFiles) copyFileSync(join(swaggerDir, file), join(dir, docsAssetsFolder, file));

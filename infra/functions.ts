@@ -70,8 +70,9 @@ export function routeEntry(contract: Pick<RouteContract, 'domain' | 'id'>): Func
  */
 export const changeFeed: BackgroundEntry = {
   module: 'functions/streams/change-feed.ts', export: 'handler',
-  // `delete`: an attachment's object goes when its record does (projectors/attachment-objects.ts)
-  grants: { table: 'write', attachments: ['delete'], mail: true },
+  // `delete`: an attachment's object goes when its record does (projectors/attachment-objects.ts);
+  // `read` and `write`: background jobs read photos for reports and put the files they make (projectors/jobs.ts)
+  grants: { table: 'write', attachments: ['read', 'write', 'delete'], mail: true },
   reservedConcurrency: 5,
 };
 

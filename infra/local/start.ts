@@ -147,6 +147,7 @@ async function main() {
   running.push({ name: 'DynamoDB Local', stop: () => dynamodbStarting.then((engine) => engine.stop(), () => undefined) });
 
   const { startS3 } = await import('./s3.js');
+  const { attachmentsPrefix } = await import('../bucket-prefixes.js');
   const { startSes } = await import('./ses.js');
   const { startStreamPoller } = await import('./stream-poller.js');
   const { startScheduler } = await import('./scheduler.js');
@@ -163,6 +164,8 @@ async function main() {
     bucket: options.bucketName,
     region,
     onObjectCreated: (event) => {
+      // as the EventBridge rule in AWS: only attachments are verified (a job's file is not one)
+      if (!event.detail.object.key.startsWith(attachmentsPrefix)) return;
       const what = `${event.detail.bucket.name}/${event.detail.object.key} (${event.detail.object.size} bytes)`;
       const begun = Date.now();
       invoke(uploadVerifier, event).then(

@@ -15,14 +15,12 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { tableDefinition } from '../../shared/db/table-definition.js';
+import { jobKeptDays } from '../../shared/contract/jobs.js';
 import { acknowledge } from '../constructs/nag.js';
+import { jobFilesPrefix } from '../bucket-prefixes.js';
 
-/**
- * Every attachment object lives under this prefix:
- * `workspaces/{ws}/items/{item}/{attachment_id}/{sanitised file name}`. Each object created under
- * it runs the upload verifier (infra/stacks/jobs-stack.ts).
- */
-export const attachmentsPrefix = 'workspaces/';
+// the bucket's prefixes (attachments, job files) are declared in infra/bucket-prefixes.ts
+export { attachmentsPrefix, jobFilesPrefix } from '../bucket-prefixes.js';
 
 /** `<prefix>-attachments-<account>-<region>`, resolved in the stack of `scope`. */
 export function attachmentsBucketName(scope: Construct, prefix: string): string {
@@ -158,6 +156,8 @@ export class DataStack extends Stack {
         { id: 'abort-incomplete-multipart-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
         { id: 'expire-replaced-versions', noncurrentVersionExpiration: Duration.days(1) },
         { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true },
+        // the files background jobs make (label sheets, reports): kept as long as their job record
+        { id: 'expire-job-files', prefix: jobFilesPrefix, expiration: Duration.days(jobKeptDays) },
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });

@@ -24,6 +24,8 @@ import * as loans from './loans.js';
 import * as borrowerLinks from './borrower-links.js';
 import * as attachments from './attachments.js';
 import * as search from './search.js';
+import * as jobs from './jobs.js';
+import * as print from './print.js';
 
 /** Only route declarations; each module also exports its schemas. */
 const routesOf = (module: Record<string, unknown>) =>
@@ -32,11 +34,11 @@ const routesOf = (module: Record<string, unknown>) =>
 
 export const routeTable: readonly RouteContract[] = [
   platform, auth, users, workspaces, notifications, categories, locations, containers, companies, labels, borrowers,
-  favorites, activity, sync, lookup, qr, barcode, items, inventory, movements, loans, borrowerLinks, attachments, search,
+  favorites, activity, sync, lookup, qr, barcode, items, inventory, movements, loans, borrowerLinks, attachments, search, jobs, print,
 ].flatMap(routesOf);
 
 export {
   platform, auth, users, workspaces, notifications, categories, locations, containers, companies, labels, borrowers,
-  favorites, activity, sync, lookup, qr, barcode, items, inventory, movements, loans, borrowerLinks, attachments, search,
+  favorites, activity, sync, lookup, qr, barcode, items, inventory, movements, loans, borrowerLinks, attachments, search, jobs, print,
 };
 export * from './route.js';

@@ -117,7 +117,7 @@ const mediaTypesOf = (contract: RouteContract): readonly MediaType[] =>
 function successResponse(contract: RouteContract, components: Components) {
   const headers: Record<string, unknown> = { 'Cache-Control': headerRef('Cache-Control') };
   if (contract.status === 204) return { description: 'Done; no body.', headers };
-  if (contract.status === 201 && contract.location) headers.Location = headerRef('Location');
+  if ((contract.status === 201 || contract.status === 202) && contract.location) headers.Location = headerRef('Location');
   if (contract.status === 302) return { description: `${contract.summary}; the target is in Location.`, headers: { ...headers, Location: { required: true, description: 'Where to go: a URL valid for a short time.', schema: { type: 'string', format: 'uri' } } } };
   const produces = mediaTypesOf(contract);
   const json = produces.includes('application/json');

@@ -64,7 +64,7 @@ export interface RouteContract<
    * retry within 24 hours gets the first answer, a concurrent one 409, the key with another body 422.
    */
   idempotent?: boolean;
-  /** For 201 answers: the created resource's path, placeholders filled from the path parameters and the answer (`/workspaces/{id}`). */
+  /** For 201 answers (and a job's 202): the created resource's path, placeholders filled from the path parameters and the answer (`/workspaces/{id}`). */
   location?: string;
   /**
    * Domain error codes this route may answer beyond those every route of its kind answers (the

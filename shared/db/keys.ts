@@ -61,6 +61,8 @@ export const searchPosting = (workspaceId: string, word: string, rank: string, t
 export const searchTypo = (workspaceId: string, variant: string, word: string) => ({ PK: `WS#${workspaceId}#TYPOS`, SK: `${variant}#${word}` });
 
 /** Powertools idempotency records of a workspace's requests (shared/http/idempotency.ts): its partition key. */
+/** A background job (printing, later exports and backups): `WS#{ws}#JOBS` / `{id}`, kept 7 days. */
+export const job = (workspaceId: string, id: string) => ({ PK: `WS#${workspaceId}#JOBS`, SK: id });
 export const idempotencyPartition = (workspaceId: string) => `WS#${workspaceId}#IDEMPOTENCY`;
 
 /**

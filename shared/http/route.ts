@@ -108,7 +108,7 @@ function parseParts(parts: [InputPart, z.ZodMiniType | undefined, unknown][]): u
 
 const etagOf = (body: string) => `"${createHash('sha1').update(body).digest('base64url')}"`;
 
-/** The created resource's path for a 201: the contract's `location` with path parameters and answer fields filled in. */
+/** The created resource's path for a 201 (or a job's for a 202): the contract's `location` with path parameters and answer fields filled in. */
 function locationOf(contract: RouteContract, params: unknown, body: unknown): string | undefined {
   if (!contract.location) return undefined;
   const values = { ...(params as Record<string, unknown>), ...(body as Record<string, unknown>) };
@@ -155,7 +155,7 @@ function serialise(contract: RouteContract, result: unknown, event: APIGatewayPr
     // Every successful answer with a body carries its ETag, writes included, so a client can send
     // its next If-Match (or If-None-Match) without reading the resource again.
     headers.etag ??= entityTag(reply.body) ?? etagOf(body);
-    if (reply.status === 201) {
+    if (reply.status === 201 || reply.status === 202) {
       const location = locationOf(contract, params, reply.body);
       if (location) headers.location ??= location;
     }

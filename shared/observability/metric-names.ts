@@ -53,3 +53,7 @@ export const strayObjectsDeleted = 'StrayObjectsDeleted';
 export const attachmentObjectsDeleted = 'AttachmentObjectsDeleted';
 /** PENDING attachments whose upload never came, deleted by the cleanup job */
 export const abandonedUploadsDeleted = 'AbandonedUploadsDeleted';
+/** background jobs (label sheets, insurance reports) that made their file (change feed) */
+export const jobsDone = 'JobsDone';
+/** background jobs that could not make their file: settled FAILED (change feed) */
+export const jobsFailed = 'JobsFailed';

@@ -5,6 +5,7 @@ import { activity } from './activity.js';
 import { attachmentObjects } from './attachment-objects.js';
 import { changeLog } from './change-log.js';
 import { favoriteCleanup } from './favorite-cleanup.js';
+import { jobs } from './jobs.js';
 import { linkCleanup } from './link-cleanup.js';
 import { lowStock } from './low-stock.js';
 import { loanReturned } from './loan-returned.js';
@@ -12,4 +13,4 @@ import { mail } from './mail.js';
 import { searchIndex } from './search-index.js';
 
 // searchIndex before linkCleanup: a deleted category's or label's items are re-filed while they still name it
-export const projectors: readonly Projector[] = [changeLog, activity, favoriteCleanup, searchIndex, linkCleanup, lowStock, loanReturned, mail, attachmentObjects];
+export const projectors: readonly Projector[] = [changeLog, activity, favoriteCleanup, searchIndex, linkCleanup, lowStock, loanReturned, mail, attachmentObjects, jobs];

@@ -7,8 +7,9 @@ import type { FontName } from './fonts.js';
 import { printableBox, type Box, type LabelLayout } from './layouts.js';
 import type { TextMeasure } from './pdf-document.js';
 import { ellipsize, wrapText } from './text-fit.js';
+import { labelFields } from '../../contract/print.js';
 
-export const labelFields = ['name', 'short_code', 'parent', 'qr'] as const;
+export { labelFields };
 export type LabelField = (typeof labelFields)[number];
 
 export interface LabelContent {

@@ -1,7 +1,9 @@
 // The label stock labels print on, as the makers publish it: sheet, label size, where the first
 // label sits and the pitch from one label to the next (label plus gap). Measures are written in
 // the units the makers use (mm; inches for the US sheet) and kept in PDF points (1/72 inch).
-// Positions count as the makers number them: left to right, then down, from 1.
+// Positions count as the makers number them: left to right, then down, from 1. The layouts'
+// names are the contract's (shared/contract/print.ts).
+import { labelLayoutIds } from '../../contract/print.js';
 
 const pointsPerMm = 72 / 25.4;
 export const mm = (millimetres: number): number => millimetres * pointsPerMm;
@@ -15,7 +17,7 @@ export interface Box {
   height: number;
 }
 
-export const labelLayoutIds = ['AVERY_L7160', 'AVERY_5160', 'AVERY_L7651', 'BROTHER_QL_62X29'] as const;
+export { labelLayoutIds };
 export type LabelLayoutId = (typeof labelLayoutIds)[number];
 
 export interface LabelLayout {

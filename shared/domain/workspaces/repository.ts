@@ -263,7 +263,7 @@ export const workspacePartitions = (workspaceId: string) => [
   `WS#${workspaceId}`, `WS#${workspaceId}#UNIQUE`, `WS#${workspaceId}#TOMBSTONES`, `WS#${workspaceId}#FAVORITES`,
   `WS#${workspaceId}#CHANGES`, `WS#${workspaceId}#CHANGES#EVENTS`, `WS#${workspaceId}#ACTIVITY`, `WS#${workspaceId}#ITEMLABELS`,
   `WS#${workspaceId}#MOVES`, `WS#${workspaceId}#MOVES#POSTINGS`, `WS#${workspaceId}#REMINDERS`, keys.idempotencyPartition(workspaceId),
-  `WS#${workspaceId}#TERMS`, `WS#${workspaceId}#TYPOS`,
+  `WS#${workspaceId}#TERMS`, `WS#${workspaceId}#TYPOS`, keys.job(workspaceId, '').PK,
 ];
 
 /**

@@ -1,0 +1,11 @@
+// Where objects live in the attachments bucket, read by the CDK stacks and the local runtime alike
+// (this module imports nothing, so the local runtime does not load the CDK to know them).
+
+/**
+ * Every attachment object lives under this prefix:
+ * `workspaces/{ws}/items/{item}/{attachment_id}/{sanitised file name}`. Each object created under
+ * it runs the upload verifier (infra/stacks/jobs-stack.ts; locally infra/local/start.ts).
+ */
+export const attachmentsPrefix = 'workspaces/';
+/** The files background jobs make, `jobs/{ws}/{job}/{name}`: outside the attachments prefix, so the upload verifier never sees them. */
+export const jobFilesPrefix = 'jobs/';
