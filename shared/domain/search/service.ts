@@ -35,17 +35,21 @@ export interface SearchResult {
 }
 
 /**
- * A word's postings read at most, best first (postings.ts): enough for the page asked for and
- * several pages beyond (an AND of words, or a matcher refusing some, needs more than a page), never
- * more than `postingsCeiling`. A word with more is "not all read": the other words' entities are
- * then checked against it on the page (the matcher reads the entity), so an AND with a common word
- * loses nothing it can see, and a common word alone costs a page's worth of postings however many
- * entities hold it.
+ * How deep a word's postings are read, best first (postings.ts): levels of depth. Level 0 reads
+ * enough for a first page and several beyond (an AND of words, or a matcher refusing some, needs
+ * more than a page): max(250, 4 × limit); each level reads 4 times deeper, up to `postingsCeiling`.
+ * A word with more postings than its level reads is "cut": the other words' entities are then
+ * checked against it on the page (the matcher reads the entity), so an AND with a common word
+ * loses nothing it can see, and a common word costs a level's postings however many entities hold
+ * it. Pages go through level 0's ranking, then through what level 1 adds to it, and so on: the
+ * cursor names the level and the place in what it added, so paging never repeats or skips a result
+ * when a deeper read ranks something above what was already shown.
  */
 const postingsFloor = 250;
 const postingsPerResult = 4;
 const postingsCeiling = 5_000;
-const postingsFor = (offset: number, limit: number) => Math.min(postingsCeiling, Math.max(postingsFloor, postingsPerResult * (offset + limit)));
+const levelGrowth = 4;
+const depthOf = (level: number, limit: number) => Math.min(postingsCeiling, Math.max(postingsFloor, postingsPerResult * limit) * levelGrowth ** level);
 /** Chunks of `limit` candidates a page reads at most, to fill itself when some fail the matcher. */
 const chunksPerPage = 3;
 /** Words one typo away looked up per query word, at most. */
@@ -71,13 +75,13 @@ function startingWith(partition: string, prefix: string, max: number, attributes
   }, max);
 }
 
-/** Postings of every word starting with `prefix` (a whole word: `word#`), at most `max`; `cut` when there were more. */
-async function postingsStarting(workspaceId: string, prefix: string, max: number): Promise<Posting[] & { cut?: boolean }> {
+/** Postings of every word starting with `prefix` (a whole word: `word#`), best first, at most `max`. */
+async function postingsStarting(workspaceId: string, prefix: string, max: number): Promise<Posting[]> {
   const items = await startingWith(keys.searchPosting(workspaceId, '', '', '', '').PK, prefix, max, ['SK']);
-  return Object.assign(items.map((item) => {
+  return items.map((item) => {
     const { word, weight, archived, type, id } = postingKeyParts(String(item.SK));
     return { key: id, type, id, w: weight, a: archived, word };
-  }), { cut: items.length >= max });
+  });
 }
 
 /** The workspace's words one typo away from `word` (itself left out), through the typo entries. */
@@ -94,23 +98,44 @@ async function typoNeighboursOf(workspaceId: string, word: string): Promise<stri
   return [...words].slice(0, typoNeighbours);
 }
 
-/** For one query word: each entity it finds, with the best weight × kind of match; `complete` unless a read was cut. */
-async function matchesOf(workspaceId: string, term: Term, max: number): Promise<Map<string, { posting: Posting; value: number }> & { complete: boolean }> {
+/** What one query word read at `depth`: its own postings (the word, or the words it begins) and, unless they were cut, its typo neighbours'. */
+interface WordReads {
+  term: Term;
+  depth: number;
+  own: Posting[];
+  typos: Posting[][];
+}
+
+/** Whether `postings`, read to `read`, has more than `depth` of them (more than were read, when `depth` is the read's). */
+const cutAt = (postings: readonly Posting[], depth: number, read: number) => (depth < read ? postings.length > depth : postings.length >= read);
+
+async function readWord(workspaceId: string, term: Term, depth: number): Promise<WordReads> {
   const beginning = term.prefix && term.text.length >= shortestBeginning;
-  const groups: { postings: Posting[] & { cut?: boolean }; kind: keyof typeof worth }[] = [
-    { postings: await postingsStarting(workspaceId, beginning ? term.text : `${term.text}#`, max), kind: 'start' },
+  const own = await postingsStarting(workspaceId, beginning ? term.text : `${term.text}#`, depth);
+  // words one typo away rank below every real match: when the real matches are more than this
+  // level reads, none of them could reach it, and their lookups (1 + the word's length Queries and
+  // the neighbours' postings) are skipped; otherwise they follow (one round trip more than a plain word)
+  const typos = term.fuzzy && !cutAt(own, depth, depth)
+    ? await Promise.all((await typoNeighboursOf(workspaceId, term.text)).map((neighbour) => postingsStarting(workspaceId, `${neighbour}#`, depth)))
+    : [];
+  return { term, depth, own, typos };
+}
+
+/**
+ * For one query word, as a read to `depth` (≤ what was read) would have found: each entity with
+ * the best weight × kind of match; `complete` unless a list was cut there. Reads are best first,
+ * so a shallower read is the first `depth` of a deeper one.
+ */
+function matchesAt(reads: WordReads, depth: number): Map<string, { posting: Posting; value: number }> & { complete: boolean } {
+  const ownCut = cutAt(reads.own, depth, reads.depth);
+  const groups = [
+    { postings: reads.own.slice(0, depth), cut: ownCut, kind: 'start' as const },
+    ...(ownCut ? [] : reads.typos.map((postings) => ({ postings: postings.slice(0, depth), cut: cutAt(postings, depth, reads.depth), kind: 'typo' as const }))),
   ];
-  // words one typo away rank below every real match: when the real matches are more than this page
-  // reads, none of them could reach it, and their lookups (1 + the word's length Queries and the
-  // neighbours' postings) are skipped; otherwise they follow (one round trip more than a plain word)
-  if (term.fuzzy && !groups[0]!.postings.cut) {
-    const neighbours = await typoNeighboursOf(workspaceId, term.text);
-    groups.push(...await Promise.all(neighbours.map(async (neighbour) => ({ postings: await postingsStarting(workspaceId, `${neighbour}#`, max), kind: 'typo' as const }))));
-  }
-  const found = Object.assign(new Map<string, { posting: Posting; value: number }>(), { complete: groups.every((group) => !group.postings.cut) });
+  const found = Object.assign(new Map<string, { posting: Posting; value: number }>(), { complete: groups.every((group) => !group.cut) });
   for (const group of groups) {
     for (const posting of group.postings) {
-      const kind = group.kind === 'start' && posting.word === term.text ? 'word' : group.kind;
+      const kind = group.kind === 'start' && posting.word === reads.term.text ? 'word' : group.kind;
       const value = posting.w * worth[kind];
       if (value > (found.get(posting.key)?.value ?? 0)) found.set(posting.key, { posting, value });
     }
@@ -134,47 +159,69 @@ interface Found {
 export async function searchPage(scope: WorkspaceScope, request: SearchRequest): Promise<{ found: Found[]; next_cursor?: string }> {
   const workspaceId = scope.workspace.id;
   const query = parseQuery(request.q);
-  const offset = request.cursor
-    ? Number(decodeFieldsCursor('search', request.cursor, ['o', 'q'], (values) => /^\d{1,5}$/.test(values.o) && values.q === request.q.slice(0, 200)).o)
-    : 0;
+  const at = request.cursor
+    ? decodeFieldsCursor('search', request.cursor, ['v', 'o', 'q'], (values) => /^\d$/.test(values.v) && /^\d{1,5}$/.test(values.o) && values.q === request.q.slice(0, 200))
+    : { v: '0', o: '0' };
   if (query.terms.length === 0) return { found: [] };
   const wanted = typesOf(request.types);
-  // items are nearly all of an index: a search narrowed to other types must look past them
-  const reach = wanted.has('item') ? postingsFor(offset, request.limit) : postingsCeiling;
   const unique = [...new Map(query.terms.map((term) => [`${term.text}${term.prefix}`, term])).values()];
-  const [perTerm, excluded] = await Promise.all([
-    Promise.all(unique.map((term) => matchesOf(workspaceId, term, reach))),
-    // an excluded word's postings are read as far as they go (to the ceiling): it refuses what it finds
-    Promise.all(query.excluded.filter((run) => run.length === 1).map((run) => postingsStarting(workspaceId, `${run[0]}#`, postingsCeiling))),
-  ]);
-  const left = new Set(excluded.flat().map((posting) => posting.key));
-  // every word must find the entity; its score is what the words found it with. The smallest
-  // complete list leads; a word whose list was cut cannot refuse an entity (the page's matcher decides)
-  const [first, ...rest] = perTerm.sort((a, b) => Number(b.complete) - Number(a.complete) || a.size - b.size);
-  const ranked: { posting: Posting; score: number }[] = [];
-  for (const [key, { posting, value }] of first!) {
-    if (left.has(key) || !wanted.has(posting.type) || (posting.a && request.include_archived !== true)) continue;
-    let score = value;
-    for (const other of rest) {
-      const found = other.get(key);
-      if (!found && other.complete) {
-        score = 0;
-        break;
+  // items are nearly all of an index: a search narrowed to other types reads as deep as it goes at once
+  const depth = (level: number) => (wanted.has('item') ? depthOf(level, request.limit) : postingsCeiling);
+  // an excluded word's postings are read as far as they go (to the ceiling): it refuses what it finds
+  const excluded = Promise.all(query.excluded.filter((run) => run.length === 1).map((run) => postingsStarting(workspaceId, `${run[0]}#`, postingsCeiling)))
+    .then((lists) => new Set(lists.flat().map((posting) => posting.key)));
+
+  /** The ranking a read of every word to `level`'s depth makes, best first: `reads` are to that depth or deeper. */
+  const rankingAt = async (reads: WordReads[], level: number) => {
+    const left = await excluded;
+    // every word must find the entity; its score is what the words found it with. The smallest
+    // complete list leads; a word whose list was cut cannot refuse an entity (the page's matcher decides)
+    const [first, ...rest] = reads.map((read) => matchesAt(read, depth(level))).sort((a, b) => Number(b.complete) - Number(a.complete) || a.size - b.size);
+    const ranked: { posting: Posting; score: number }[] = [];
+    for (const [key, { posting, value }] of first!) {
+      if (left.has(key) || !wanted.has(posting.type) || (posting.a && request.include_archived !== true)) continue;
+      let score = value;
+      for (const other of rest) {
+        const found = other.get(key);
+        if (!found && other.complete) {
+          score = 0;
+          break;
+        }
+        score += found?.value ?? 0;
       }
-      score += found?.value ?? 0;
+      if (score > 0) ranked.push({ posting, score });
     }
-    if (score > 0) ranked.push({ posting, score });
-  }
-  ranked.sort((a, b) => b.score - a.score || (a.posting.id < b.posting.id ? -1 : 1));
+    ranked.sort((a, b) => b.score - a.score || (a.posting.id < b.posting.id ? -1 : 1));
+    return { ranked, cut: reads.some((read) => cutAt(read.own, depth(level), read.depth)) };
+  };
+  /** What `level` adds to the ranking of the level before it (all of it for level 0), and whether a deeper level could add more. */
+  const addedAt = async (level: number) => {
+    const reads = await Promise.all(unique.map((term) => readWord(workspaceId, term, depth(level))));
+    const { ranked, cut } = await rankingAt(reads, level);
+    if (level === 0) return { added: ranked, deeper: cut && depth(level) < postingsCeiling };
+    const shown = new Set((await rankingAt(reads, level - 1)).ranked.map(({ posting }) => posting.key));
+    return { added: ranked.filter(({ posting }) => !shown.has(posting.key)), deeper: cut && depth(level) < postingsCeiling };
+  };
 
   // the page: its candidates' entities read a chunk at a time and matched as they are now, which
   // checks what the index cannot (phrases, excluded phrases, a word whose postings were not all
   // read, a change the feed has not projected yet); one that fails is skipped and the next read, up
-  // to `chunksPerPage` chunks, so a page is full whenever enough match
+  // to `chunksPerPage` chunks, so a page is full whenever enough match; when a level's candidates
+  // run out and a deeper read could add more, the page goes on with the next level's
   const found: Found[] = [];
-  let position = offset;
-  for (let chunk = 0; chunk < chunksPerPage && found.length < request.limit && position < ranked.length; chunk += 1) {
-    const candidates = ranked.slice(position, position + request.limit);
+  let level = Number(at.v);
+  let position = Number(at.o);
+  let { added, deeper } = await addedAt(level);
+  for (let chunk = 0; chunk < chunksPerPage && found.length < request.limit;) {
+    if (position >= added.length) {
+      if (!deeper) break;
+      level += 1;
+      position = 0;
+      ({ added, deeper } = await addedAt(level));
+      continue;
+    }
+    chunk += 1;
+    const candidates = added.slice(position, position + request.limit);
     const records = await batchGet<Record<string, unknown>>(candidates.map(({ posting }) => keys.entity(workspaceId, searchTypes[posting.type], posting.id)));
     const byId = new Map(records.map((record) => [String(record.id), record]));
     const names = await filedNames(workspaceId, candidates.filter(({ posting }) => posting.type === 'item').map(({ posting }) => byId.get(posting.id)));
@@ -189,7 +236,8 @@ export async function searchPage(scope: WorkspaceScope, request: SearchRequest):
       found.push({ type: posting.type, id: posting.id, score: match.score, record, match });
     }
   }
-  const next = position < ranked.length ? encodeFieldsCursor('search', { o: String(position), q: request.q.slice(0, 200) }) : undefined;
+  const more = position < added.length || deeper;
+  const next = more ? encodeFieldsCursor('search', { v: String(position < added.length ? level : level + 1), o: String(position < added.length ? position : 0), q: request.q.slice(0, 200) }) : undefined;
   return { found, ...(next ? { next_cursor: next } : {}) };
 }
 
