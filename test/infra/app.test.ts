@@ -19,7 +19,8 @@ import { bundleFunctions, docsAssetFiles, docsAssetsFolder, lambdaTargets, type 
 import { minimumReasonLength, acknowledgements } from '../../infra/constructs/nag.js';
 import { scheduledJobs, type JobDeclaration } from '../../infra/functions.js';
 import { buildApp, type BuiltApp } from '../../infra/stacks/index.js';
-import { attachmentsPrefix } from '../../infra/stacks/data-stack.js';
+import { attachmentsPrefix, jobFilesPrefix } from '../../infra/stacks/data-stack.js';
+import { jobKeptDays } from '../../shared/contract/jobs.js';
 import { metricsPerAlarm } from '../../infra/stacks/observability-stack.js';
 import { apiEvent, lambdaContext } from '../support/lambda.js';
 import { cfnLint, cfnLintIgnored } from './helpers.js';
@@ -369,15 +370,19 @@ describe('data stack', () => {
           { Id: 'abort-incomplete-multipart-uploads', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' },
           { Id: 'expire-replaced-versions', NoncurrentVersionExpiration: { NoncurrentDays: 1 }, Status: 'Enabled' },
           { Id: 'remove-expired-delete-markers', ExpiredObjectDeleteMarker: true, Status: 'Enabled' },
+          // the files background jobs make (label sheets, reports) go with their job record
+          { Id: 'expire-job-files', Prefix: 'jobs/', ExpirationInDays: jobKeptDays, Status: 'Enabled' },
         ],
       },
       CorsConfiguration: { CorsRules: [Match.objectLike({ AllowedMethods: ['GET', 'HEAD', 'POST'], AllowedOrigins: ['*'] })] },
       NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
       LoggingConfiguration: Match.objectLike({ DestinationBucketName: Match.anyValue() }),
     });
-    // no expiration by prefix (abandoned upload forms leave no object; the attachment-cleanup job removes their records)
-    expect(JSON.stringify(template.findResources('AWS::S3::Bucket'))).not.toMatch(/"Prefix"|uploads\/pending/);
+    // no expiration of attachments by prefix (abandoned upload forms leave no object; the
+    // attachment-cleanup job removes their records): the only prefix rule is the job files', outside them
+    expect(JSON.stringify(template.findResources('AWS::S3::Bucket')).match(/"Prefix":"[^"]*"/g)).toEqual(['"Prefix":"jobs/"']);
     expect(attachmentsPrefix).toBe('workspaces/');
+    expect(jobFilesPrefix.startsWith(attachmentsPrefix)).toBe(false);
   });
 });
 

@@ -83,15 +83,18 @@ describe('attachments bucket', () => {
     expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
   });
 
-  it('aborts stale multipart uploads, expires replaced versions and removes orphaned delete markers, with no prefix expiration', () => {
+  it('aborts stale multipart uploads, expires replaced versions and removes orphaned delete markers, with no expiration of attachments (only of job files)', () => {
+    const jobFiles = { Id: 'expire-job-files', Prefix: 'jobs/', ExpirationInDays: 7, Status: 'Enabled' };
     expect(bucket.Properties.LifecycleConfiguration).toEqual({
       Rules: [
         { Id: 'abort-incomplete-multipart-uploads', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' },
         { Id: 'expire-replaced-versions', NoncurrentVersionExpiration: { NoncurrentDays: 1 }, Status: 'Enabled' },
         { Id: 'remove-expired-delete-markers', ExpiredObjectDeleteMarker: true, Status: 'Enabled' },
+        jobFiles,
       ],
     });
-    const rules = JSON.stringify(bucket.Properties.LifecycleConfiguration);
+    // the other rules expire nothing by prefix or date: an attachment is never expired
+    const rules = JSON.stringify((bucket.Properties.LifecycleConfiguration.Rules as { Id: string }[]).filter((rule) => rule.Id !== jobFiles.Id));
     for (const absent of ['Prefix', 'Filter', 'ExpirationInDays', 'ExpirationDate', 'expire-abandoned-uploads']) expect(rules).not.toContain(absent);
   });
 
@@ -143,9 +146,9 @@ describe('upload verifier', () => {
 });
 
 describe('other roles on the bucket', () => {
-  it('let the change feed delete objects and their versions (an attachment\'s object goes with its record), nothing else in S3', () => {
+  it('let the change feed delete objects and their versions (an attachment\'s object goes with its record), read photos and put job files, nothing else in S3', () => {
     const fn = jobResources[functionIdOf(synth.built.jobs.changeFeed.functionName)]!;
-    expect(s3Actions(roleStatements(jobResources, roleOf(fn)))).toEqual(['s3:DeleteObject', 's3:DeleteObjectVersion']);
+    expect(s3Actions(roleStatements(jobResources, roleOf(fn)))).toEqual(['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:GetObject', 's3:GetObjectVersion', 's3:PutObject']);
   });
 
   it('map a route\'s attachments level to object actions that cover versions', () => {

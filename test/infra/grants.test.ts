@@ -144,11 +144,11 @@ describe('background roles', () => {
     resources = templateFiles(synth.assembly).find(({ file }) => file === `${synth.built.jobs.stackName}.template.json`)!.template.Resources!;
   });
 
-  it('hold what infra/functions.ts declares: the change feed writes the table, sends mail and deletes attachment objects (any version)', () => {
+  it('hold what infra/functions.ts declares: the change feed writes the table, sends mail, deletes attachment objects (any version), reads photos and puts job files', () => {
     const actions = actionsOfFunction(synth.built.jobs.changeFeed.functionName);
     expect(actions).toEqual(expectedActions(backgroundGrants(changeFeed.grants)));
-    expect(changeFeed.grants).toEqual({ table: 'write', attachments: ['delete'], mail: true });
-    expect(actions.filter((action) => action.startsWith('s3:'))).toEqual(['s3:DeleteObject', 's3:DeleteObjectVersion']);
+    expect(changeFeed.grants).toEqual({ table: 'write', attachments: ['read', 'write', 'delete'], mail: true });
+    expect(actions.filter((action) => action.startsWith('s3:'))).toEqual(['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:GetObject', 's3:GetObjectVersion', 's3:PutObject']);
   });
 
   it('let the upload verifier list, read and delete objects (any version), never put them, and send no mail', () => {
