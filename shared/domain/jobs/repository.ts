@@ -30,9 +30,9 @@ export async function claimJob(workspaceId: string, id: string, now = new Date()
   try {
     const { Attributes } = await documents.send(new UpdateCommand({
       TableName: tableName, Key: keys.job(workspaceId, id),
-      UpdateExpression: 'SET #status = :running, claimed_at = :now, started_at = if_not_exists(started_at, :now), processed = :zero',
-      ConditionExpression: 'attribute_exists(PK) AND (#status = :queued OR (#status = :running AND claimed_at < :stale))',
-      ExpressionAttributeNames: { '#status': 'status' },
+      UpdateExpression: 'SET #status = :running, #claimed = :now, #started = if_not_exists(#started, :now), #processed = :zero',
+      ConditionExpression: 'attribute_exists(PK) AND (#status = :queued OR (#status = :running AND #claimed < :stale))',
+      ExpressionAttributeNames: { '#status': 'status', '#claimed': 'claimed_at', '#started': 'started_at', '#processed': 'processed' },
       ExpressionAttributeValues: {
         ':running': 'RUNNING', ':queued': 'QUEUED', ':now': now.toISOString(), ':zero': 0,
         ':stale': new Date(now.getTime() - claimLeaseSeconds * 1000).toISOString(),
@@ -50,9 +50,9 @@ export async function claimJob(workspaceId: string, id: string, now = new Date()
 export async function reportProgress(job: JobRecord, processed: number, total: number): Promise<void> {
   await documents.send(new UpdateCommand({
     TableName: tableName, Key: keys.job(job.workspace_id, job.id),
-    UpdateExpression: 'SET processed = :processed, #total = :total',
-    ConditionExpression: '#status = :running AND claimed_at = :claim',
-    ExpressionAttributeNames: { '#status': 'status', '#total': 'total' },
+    UpdateExpression: 'SET #processed = :processed, #total = :total',
+    ConditionExpression: '#status = :running AND #claimed = :claim',
+    ExpressionAttributeNames: { '#status': 'status', '#total': 'total', '#processed': 'processed', '#claimed': 'claimed_at' },
     ExpressionAttributeValues: { ':processed': processed, ':total': total, ':running': 'RUNNING', ':claim': job.claimed_at },
   })).catch((error: unknown) => {
     // the claim was taken over (this run outlived its lease): the newer run reports
@@ -66,23 +66,23 @@ export type JobOutcome =
 
 /** Settles a job this run holds: DONE with its file, or FAILED with why. */
 export async function settleJob(job: JobRecord, outcome: JobOutcome): Promise<void> {
-  const values: Record<string, unknown> = { ':status': outcome.status, ':now': nowIso(), ':running': 'RUNNING', ':claim': job.claimed_at };
-  let update = 'SET #status = :status, finished_at = :now';
+  // every attribute by a placeholder: `processed`, `status` and `total` are DynamoDB reserved words, and others may become so
+  const set: Record<string, unknown> = { finished_at: nowIso() };
   if (outcome.status === 'DONE') {
-    update += ', file_key = :key, file_name = :name, content_type = :type, size_bytes = :size, pages = :pages, processed = :processed, #total = :total';
-    Object.assign(values, {
-      ':key': outcome.file.key, ':name': outcome.file.name, ':type': outcome.file.contentType, ':size': outcome.file.sizeBytes, ':pages': outcome.file.pages,
-      ':processed': outcome.processed, ':total': outcome.total,
+    Object.assign(set, {
+      file_key: outcome.file.key, file_name: outcome.file.name, content_type: outcome.file.contentType, size_bytes: outcome.file.sizeBytes, pages: outcome.file.pages,
+      processed: outcome.processed, total: outcome.total,
     });
   } else {
-    update += ', error_code = :code, error_message = :message';
-    Object.assign(values, { ':code': outcome.code, ':message': outcome.message });
+    Object.assign(set, { error_code: outcome.code, error_message: outcome.message });
   }
+  const fields = Object.keys(set);
   await documents.send(new UpdateCommand({
-    TableName: tableName, Key: keys.job(job.workspace_id, job.id), UpdateExpression: update,
-    ConditionExpression: '#status = :running AND claimed_at = :claim',
-    ExpressionAttributeNames: { '#status': 'status', ...(outcome.status === 'DONE' ? { '#total': 'total' } : {}) },
-    ExpressionAttributeValues: values,
+    TableName: tableName, Key: keys.job(job.workspace_id, job.id),
+    UpdateExpression: `SET #status = :status, ${fields.map((field, index) => `#f${index} = :f${index}`).join(', ')}`,
+    ConditionExpression: '#status = :running AND #claimed = :claim',
+    ExpressionAttributeNames: { '#status': 'status', '#claimed': 'claimed_at', ...Object.fromEntries(fields.map((field, index) => [`#f${index}`, field])) },
+    ExpressionAttributeValues: { ':status': outcome.status, ':running': 'RUNNING', ':claim': job.claimed_at, ...Object.fromEntries(fields.map((field, index) => [`:f${index}`, set[field]])) },
   })).catch((error: unknown) => {
     if (!isConditionFailure(error)) throw error;
   });
