@@ -36,6 +36,13 @@ async function everyPage(list: (options: ListOptions) => Promise<Page<CatalogRec
   return all;
 }
 
+/**
+ * A paper the report may list as proof: a verified file (READY), or a reference to a document kept
+ * elsewhere (no file, so no status). An upload still PENDING may never arrive, and a REJECTED one's
+ * file was deleted: listing either would promise the insurer a receipt nobody has.
+ */
+const isKept = (attachment: CatalogRecord) => attachment.status === undefined || attachment.status === 'READY';
+
 const uniqueIds = (values: unknown[]) => [...new Set(values.filter((value): value is string => typeof value === 'string'))];
 
 /** Adds an amount to a total per currency. */
@@ -106,7 +113,7 @@ export async function makeInsuranceReport(workspaceId: string, request: Insuranc
         add(byCategory.get(category)!, currency, price);
       }
       const primary = attached.find((attachment) => attachment.id === item.primary_attachment_id);
-      const documents: ReportAttachment[] = attached.filter((attachment) => documentKinds.has(String(attachment.attachment_type)))
+      const documents: ReportAttachment[] = attached.filter((attachment) => documentKinds.has(String(attachment.attachment_type)) && isKept(attachment))
         .map((attachment) => ({ title: String(attachment.title ?? attachment.file_name ?? attachment.attachment_type), kind: attachment.attachment_type as ReportAttachment['kind'] }));
       const warranty = item.lifetime_warranty === true ? 'lifetime' : typeof row.warranty_expires === 'string' ? row.warranty_expires : undefined;
       entries.push({
