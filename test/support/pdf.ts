@@ -55,9 +55,9 @@ export function jpegOf(pdf: Uint8Array, dpi: number): Buffer {
   });
 }
 
-/** The text of every page; pages are separated by form feeds. */
-export function pdfText(pdf: Uint8Array): string {
-  return withPdf(pdf, (file) => poppler('pdftotext', ['-enc', 'UTF-8', file, '-']).toString('utf8'));
+/** The text of every page; pages are separated by form feeds. `layout`: as laid out on the page (pdftotext -layout), so a table's row stays on one line. */
+export function pdfText(pdf: Uint8Array, options: { layout?: boolean } = {}): string {
+  return withPdf(pdf, (file) => poppler('pdftotext', ['-enc', 'UTF-8', ...(options.layout ? ['-layout'] : []), file, '-']).toString('utf8'));
 }
 
 export const pageCount = (pdf: Uint8Array): number => pdfText(pdf).split('\f').length - 1;
