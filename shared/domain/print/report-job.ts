@@ -21,8 +21,14 @@ import type { InsuranceReportRequest } from './requests.js';
 
 type Entity = Record<string, unknown>;
 
-/** Photos larger than this are left out of the report (it embeds them as they are). */
-const largestThumbnail = 3 * 1024 * 1024;
+/**
+ * The report embeds photos as they are (no image library: a native one would not build here, and
+ * a pure-JS resizer costs more than it saves). So a photo over 2 MiB is left out, and so is every
+ * photo once 64 MiB are in: a report of hundreds of phone photos stays a file a mail can carry a
+ * link to and the change feed's memory holds (`No photo` shows where one was left out).
+ */
+const largestThumbnail = 2 * 1024 * 1024;
+const photoBudget = 64 * 1024 * 1024;
 const documentKinds = new Set(['RECEIPT', 'WARRANTY', 'MANUAL']);
 
 async function everyPage(list: (options: ListOptions) => Promise<Page<CatalogRecord>>): Promise<CatalogRecord[]> {
@@ -92,6 +98,7 @@ export async function makeInsuranceReport(workspaceId: string, request: Insuranc
   const byCategory = new Map<string, Map<string, number>>();
   const reportLocations: ReportLocation[] = [];
   let processed = 0;
+  let photoBytes = 0;
   for (const [index, location] of locations.entries()) {
     const rows = kept[index]!;
     if (rows.length === 0) continue;
@@ -115,12 +122,14 @@ export async function makeInsuranceReport(workspaceId: string, request: Insuranc
       const primary = attached.find((attachment) => attachment.id === item.primary_attachment_id);
       const documents: ReportAttachment[] = attached.filter((attachment) => documentKinds.has(String(attachment.attachment_type)) && isKept(attachment))
         .map((attachment) => ({ title: String(attachment.title ?? attachment.file_name ?? attachment.attachment_type), kind: attachment.attachment_type as ReportAttachment['kind'] }));
+      const thumbnail = photoBytes + Number(primary?.size_bytes ?? 0) <= photoBudget ? await thumbnailOf(primary) : undefined;
+      photoBytes += thumbnail?.byteLength ?? 0;
       const warranty = item.lifetime_warranty === true ? 'lifetime' : typeof row.warranty_expires === 'string' ? row.warranty_expires : undefined;
       entries.push({
         name: quantity > 1 ? `${String(item.name)} × ${quantity}` : String(item.name),
         brand: item.brand as string | undefined, model: item.model as string | undefined, serialNumber: item.serial_number as string | undefined,
         purchaseDate: row.date_acquired as string | undefined, priceCents: price, currency: row.currency_code as string | undefined,
-        warrantyUntil: warranty, thumbnail: await thumbnailOf(primary), attachments: documents,
+        warrantyUntil: warranty, thumbnail, attachments: documents,
       });
       processed += 1;
     }
