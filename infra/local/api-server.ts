@@ -289,7 +289,12 @@ export async function startApiServer(options: { port: number; host?: string; log
     answerSocket(socket, gatewayProblem(405, 'METHOD_NOT_ALLOWED', `CONNECT is not a method an API Gateway HTTP API routes (${[...gatewayMethods].join(', ')}).`));
     request.resume();
   });
-  server.keepAliveTimeout = 5_000;
+  // Idle keep-alive connections are left for the client to close (undici's default: 4 s idle): a
+  // server that closes first races a client reusing the socket at that moment, and the request is
+  // lost as "other side closed" (seen under load in the print tests). API Gateway keeps idle
+  // connections far longer than any client here does.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host ?? '127.0.0.1', () => resolveListen());

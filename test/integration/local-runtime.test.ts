@@ -63,13 +63,16 @@ describe('the shared runtime (global setup)', () => {
     await waitUntil(() => delivered.test(sharedRuntimeOutput()), 10_000, 'the change-feed delivery line');
   });
 
-  it('runs the upload verifier for an object put into the bucket', async () => {
+  it('runs the upload verifier for an object put under the attachments prefix, and only there (as the EventBridge rule in AWS)', async () => {
     const s3 = new S3Client({ endpoint: inject('s3Endpoint'), region, credentials, forcePathStyle: true });
-    const key = `test/${unique()}/note.txt`;
+    const [key, jobFile] = [`workspaces/${unique()}/note.txt`, `jobs/${unique()}/labels.pdf`];
+    await s3.send(new PutObjectCommand({ Bucket: inject('bucketName'), Key: jobFile, Body: 'hello' }));
     await s3.send(new PutObjectCommand({ Bucket: inject('bucketName'), Key: key, Body: 'hello' }));
     s3.destroy();
     const verified = new RegExp(`\\[verify-upload\\] Object Created ${inject('bucketName')}/${key} \\(5 bytes\\) → ok`);
     await waitUntil(() => verified.test(sharedRuntimeOutput()), 10_000, 'the upload-verifier line');
+    // the job file was put first: had it been handed to the verifier, its line would be there by now
+    expect(sharedRuntimeOutput()).not.toContain(jobFile);
   });
 });
 

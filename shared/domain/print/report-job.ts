@@ -100,7 +100,8 @@ export async function makeInsuranceReport(workspaceId: string, request: Insuranc
   let processed = 0;
   let photoBytes = 0;
   for (const [index, location] of locations.entries()) {
-    const rows = kept[index]!;
+    // by the item's name, as a person reads a room's list (the index lists rows newest first)
+    const rows = [...kept[index]!].sort((a, b) => String(items.get(String(a.item_id))!.name).localeCompare(String(items.get(String(b.item_id))!.name)));
     if (rows.length === 0) continue;
     const here = new Map<string, number>();
     const entries: ReportItem[] = [];
