@@ -1,12 +1,12 @@
 // Search past the per-word read floor, over real HTTP and the real change feed. The engine reads a
-// word's postings best first and only as far as a page needs: max(250, 4 × (offset + limit)) per
-// word (`postingsFor` in shared/domain/search/service.ts). A word with more postings is "cut": in
+// word's postings best first and only as far as a page needs: max(100, 4 × limit) per
+// word (`depthOf` in shared/domain/search/service.ts; the cursor names the depth). A word with more postings is "cut": in
 // an AND it cannot refuse a candidate (the page's matcher re-checks each one), and a deeper page
 // (the cursor) reads deeper. search.test.ts never has more than a handful of entities per word, so
-// nothing there reaches the cut; this file gives one word, `drill`, 300 items (more than the 250 a
+// nothing there reaches the cut; this file gives one word, `drill`, 300 items (more than the 100 a
 // first page reads) and proves, in one fresh workspace:
 // - a rare word leads an AND with a cut common word: `drill makita` and `makita drill` find
-//   "Drill press", whose `drill` posting lies past the 250 a first page reads;
+//   "Drill press", whose `drill` posting lies past the 100 a first page reads;
 // - paging `drill` 50 at a time through every next_cursor never gives an empty page while a cursor
 //   is given, never the archived one, and reaches past the floor (the deeper pages read deeper);
 //   narrowed to items, it answers every active item exactly once;
@@ -15,7 +15,7 @@
 // - an excluded word refuses what it finds even when the other word is cut (`drill -makita`);
 // - `types=location` finds the one location among 300 items sharing its word.
 // - across every type, pages answer each active entity exactly once, the location older than every
-//   item included: a first page ranks what 250 postings per word find, a deeper read may rank
+//   item included: a first page ranks what 100 postings per word find, a deeper read may rank
 //   something above what was shown (the location, oldest, ties first), so pages go through what
 //   each deeper level adds (the cursor names the level), never an offset into a changed ranking.
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -28,10 +28,10 @@ interface Found {
   next_cursor?: string;
 }
 
-/** Items sharing `drill`: more than the 250 postings a first page reads of one word. */
+/** Items sharing `drill`: more than the 100 postings a first page reads of one word (and than the 250 it read before). */
 const commonCount = 300;
 /** The per-word read floor of a first page (service.ts `postingsFloor`). */
-const readFloor = 250;
+const readFloor = 100;
 /** Requests in flight while seeding: quick, without swamping the local runtime. */
 const concurrency = 8;
 const brands = ['Bosch', 'DeWalt', 'Ryobi', 'Milwaukee', 'Metabo', undefined];
@@ -95,7 +95,7 @@ beforeAll(async () => {
   workspaceId = workspace.id;
   base = `/workspaces/${workspaceId}`;
   // the location first, as a household would: older than every item, though its postings sort after
-  // theirs (`…#location#…` after `…#item#…`), so it is not among the 250 a first page reads
+  // theirs (`…#location#…` after `…#item#…`), so it is not among the 100 a first page reads
   ids.corner = await create('locations', { name: 'Drill corner' });
   ids.common = await pooled(Array.from({ length: commonCount }, (_, at) => at + 1), (n) => {
     const brand = brands[n % brands.length];
@@ -103,7 +103,7 @@ beforeAll(async () => {
   });
   ids.old = await create('items', { name: 'Old drill', brand: 'Black & Decker' });
   expectStatus(await call('POST', `${base}/items/${ids.old}/archive`, { token }), 204);
-  // last, so its `drill` posting lies past the first 250: the page of `drill makita` cannot see it there
+  // last, so its `drill` posting lies past the first 100: the page of `drill makita` cannot see it there
   ids.press = await create('items', { name: 'Drill press', brand: 'Makita' });
 
   // the change feed has indexed all of them: the last one's rare word finds it, and every `drill`
@@ -150,7 +150,7 @@ describe('search past the per-word read floor', () => {
     expectWellPaged(everything.pages, 50);
     const answered = everything.results.map((result) => result.id);
     expect(answered).not.toContain(ids.old);
-    expect(answered).toContain(ids.press); // its posting lies past the 250 a first page reads
+    expect(answered).toContain(ids.press); // its posting lies past the 100 a first page reads
     expect(everything.pages.length).toBeGreaterThan(readFloor / 50);
 
     const items = await searchPages('drill', { limit: 50, types: 'item' });

@@ -37,7 +37,7 @@ export interface SearchResult {
 /**
  * How deep a word's postings are read, best first (postings.ts): levels of depth. Level 0 reads
  * enough for a first page and several beyond (an AND of words, or a matcher refusing some, needs
- * more than a page): max(250, 4 × limit); each level reads 4 times deeper, up to `postingsCeiling`.
+ * more than a page): max(100, 4 × limit); each level reads 4 times deeper, up to `postingsCeiling`.
  * A word with more postings than its level reads is "cut": the other words' entities are then
  * checked against it on the page (the matcher reads the entity), so an AND with a common word
  * loses nothing it can see, and a common word costs a level's postings however many entities hold
@@ -45,7 +45,7 @@ export interface SearchResult {
  * cursor names the level and the place in what it added, so paging never repeats or skips a result
  * when a deeper read ranks something above what was already shown.
  */
-const postingsFloor = 250;
+const postingsFloor = 100;
 const postingsPerResult = 4;
 const postingsCeiling = 5_000;
 const levelGrowth = 4;
