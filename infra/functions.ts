@@ -136,6 +136,17 @@ export const scheduledJobs: readonly JobDeclaration[] = [
     reservedConcurrency: 1,
   },
   {
+    name: 'analytics-recount',
+    module: 'functions/jobs/analytics-recount.ts',
+    export: 'handler',
+    // weekly, Sunday 05:00 UTC: every registered workspace, carrying on from where the last run stopped;
+    // one workspace on demand: `npm run job analytics-recount -- --workspace ID`, or invoke with `{"workspace_id": "…"}`
+    schedule: 'cron(0 5 ? * SUN *)',
+    description: 'Recounts analytics aggregates from the entities, reports drift (metric AnalyticsDrift) and repairs it',
+    grants: { table: 'write', attachments: [], mail: false },
+    reservedConcurrency: 1,
+  },
+  {
     name: 'search-reindex',
     module: 'functions/jobs/search-reindex.ts',
     export: 'handler',

@@ -26,6 +26,7 @@ import * as attachments from './attachments.js';
 import * as search from './search.js';
 import * as jobs from './jobs.js';
 import * as print from './print.js';
+import * as analytics from './analytics.js';
 
 /** Only route declarations; each module also exports its schemas. */
 const routesOf = (module: Record<string, unknown>) =>
@@ -34,11 +35,11 @@ const routesOf = (module: Record<string, unknown>) =>
 
 export const routeTable: readonly RouteContract[] = [
   platform, auth, users, workspaces, notifications, categories, locations, containers, companies, labels, borrowers,
-  favorites, activity, sync, lookup, qr, barcode, items, inventory, movements, loans, borrowerLinks, attachments, search, jobs, print,
+  favorites, activity, sync, lookup, qr, barcode, items, inventory, movements, loans, borrowerLinks, attachments, search, jobs, print, analytics,
 ].flatMap(routesOf);
 
 export {
   platform, auth, users, workspaces, notifications, categories, locations, containers, companies, labels, borrowers,
-  favorites, activity, sync, lookup, qr, barcode, items, inventory, movements, loans, borrowerLinks, attachments, search, jobs, print,
+  favorites, activity, sync, lookup, qr, barcode, items, inventory, movements, loans, borrowerLinks, attachments, search, jobs, print, analytics,
 };
 export * from './route.js';

@@ -125,6 +125,19 @@ export const activity = (workspaceId: string, occurredAt: string, eventId: strin
 export const activityByUserIndex = (workspaceId: string, userId: string, sortKey: string) => ({ GSI1PK: `WS#${workspaceId}#ACTIVITY#USER#${userId}`, GSI1SK: sortKey });
 export const activityByEntityIndex = (workspaceId: string, type: string, entityId: string, sortKey: string) => ({ GSI2PK: `WS#${workspaceId}#ACTIVITY#${type}#${entityId}`, GSI2SK: sortKey });
 
+/** a workspace's analytics aggregates (shared/domain/analytics/model.ts): `TOTALS`, `CAT#…`, `LOC#…`, `BOR#…`, `MONTH#…` */
+export const analyticsPartition = (workspaceId: string) => `WS#${workspaceId}#STATS`;
+export const analytics = (workspaceId: string, aggregate: string) => ({ PK: analyticsPartition(workspaceId), SK: aggregate });
+/** one per stream record the analytics projector applied, so a replayed record adds nothing (kept a few days) */
+export const analyticsApplied = (workspaceId: string, eventId: string) => ({ PK: `WS#${workspaceId}#STATS#APPLIED`, SK: eventId });
+/**
+ * Every workspace that has analytics, for the weekly recount (GSI3, on the `WORKSPACE` item of its
+ * aggregates partition, written when the workspace is created): a Query walks them, no Scan.
+ */
+export const analyticsWorkspaceIndex = (workspaceId: string) => ({ GSI3PK: 'ANALYTICS#WS', GSI3SK: workspaceId });
+/** where the scheduled recount stopped (a cursor of that index), so its next run carries on */
+export const analyticsRecountPlace = () => ({ PK: 'ANALYTICS#RECOUNT', SK: 'PLACE' });
+
 // ---- barcode lookup (shared/domain/barcode): what the providers said, and lookups per client
 
 /** what the providers said about one barcode, found or not, until its `expires_at` (and `ttl`) */

@@ -57,3 +57,7 @@ export const abandonedUploadsDeleted = 'AbandonedUploadsDeleted';
 export const jobsDone = 'JobsDone';
 /** background jobs that could not make their file: settled FAILED (change feed) */
 export const jobsFailed = 'JobsFailed';
+/** analytics figures the recount found different from its count of the entities (each also logged), repaired unless they moved meanwhile */
+export const analyticsDrift = 'AnalyticsDrift';
+/** workspaces the analytics recount counted */
+export const analyticsRecounted = 'AnalyticsRecounted';

@@ -6,18 +6,15 @@
 // - a change-log write slower than half the settling window is written again with a fresh time.
 // The handler runs in this process, on the same table as the runtime (global setup's environment).
 import { randomUUID } from 'node:crypto';
-import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, type _Record } from '@aws-sdk/client-dynamodb-streams';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { toLambdaRecord } from '../../infra/local/stream-poller.js';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { lambdaContext } from '../support/lambda.js';
 import { call, createWorkspace, expectStatus, signUp, type SignedInUser } from './support/api.js';
 import { getItem, partition } from './support/table.js';
+import { streamRecords } from './support/stream.js';
 
 const region = 'us-east-1';
-const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
 type Handler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse>;
 let handler: Handler;
@@ -30,34 +27,10 @@ beforeAll(async () => {
   documents = (await import('../../shared/aws/dynamodb.js')).documents;
 });
 
-const streams = new DynamoDBStreamsClient({ endpoint: inject('dynamodbEndpoint'), region, credentials });
-const dynamodb = new DynamoDBClient({ endpoint: inject('dynamodbEndpoint'), region, credentials });
-afterAll(() => {
-  streams.destroy();
-  dynamodb.destroy();
-});
-
-/** Every record of the table's stream so far, oldest first, in the Lambda event shape. */
-async function streamRecords(): Promise<DynamoDBRecord[]> {
-  const table = await dynamodb.send(new DescribeTableCommand({ TableName: inject('tableName') }));
-  const arn = table.Table!.LatestStreamArn!;
-  const description = await streams.send(new DescribeStreamCommand({ StreamArn: arn }));
-  const records: _Record[] = [];
-  for (const shard of description.StreamDescription?.Shards ?? []) {
-    let iterator = (await streams.send(new GetShardIteratorCommand({ StreamArn: arn, ShardId: shard.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
-    while (iterator) {
-      const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
-      records.push(...(page.Records ?? []));
-      if ((page.Records ?? []).length === 0) break; // caught up with an open shard
-      iterator = page.NextShardIterator;
-    }
-  }
-  return records.map((record) => toLambdaRecord(record, arn, region));
-}
 
 /** What the change feed projects for a workspace, plus its entities: compared before and after a replay. */
 async function projections(workspaceId: string) {
-  const parts = ['', '#UNIQUE', '#TOMBSTONES', '#FAVORITES', '#CHANGES', '#CHANGES#EVENTS', '#ACTIVITY'];
+  const parts = ['', '#UNIQUE', '#TOMBSTONES', '#FAVORITES', '#CHANGES', '#CHANGES#EVENTS', '#ACTIVITY', '#STATS', '#STATS#APPLIED'];
   return Object.fromEntries(await Promise.all(parts.map(async (part) => [part || 'entities', await partition(`WS#${workspaceId}${part}`)])));
 }
 

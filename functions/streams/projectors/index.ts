@@ -2,6 +2,7 @@
 // handler, the local runtime (through that handler) and the tests read this one list.
 import type { Projector } from '../../../shared/stream/projector.js';
 import { activity } from './activity.js';
+import { analytics } from './analytics.js';
 import { attachmentObjects } from './attachment-objects.js';
 import { changeLog } from './change-log.js';
 import { favoriteCleanup } from './favorite-cleanup.js';
@@ -13,4 +14,4 @@ import { mail } from './mail.js';
 import { searchIndex } from './search-index.js';
 
 // searchIndex before linkCleanup: a deleted category's or label's items are re-filed while they still name it
-export const projectors: readonly Projector[] = [changeLog, activity, favoriteCleanup, searchIndex, linkCleanup, lowStock, loanReturned, mail, attachmentObjects, jobs];
+export const projectors: readonly Projector[] = [changeLog, activity, favoriteCleanup, searchIndex, linkCleanup, lowStock, loanReturned, analytics, mail, attachmentObjects, jobs];

@@ -9,15 +9,9 @@ import { notificationWrites } from '../../../shared/domain/notifications/reposit
 import { listMembers } from '../../../shared/domain/workspaces/repository.js';
 import { atLeast } from '../../../shared/domain/workspaces/model.js';
 import { derivedId } from '../../../shared/domain/ids.js';
+import { isLow } from '../../../shared/domain/items/model.js';
 import { cancellationReasons, transactWrite } from '../../../shared/db/table.js';
-import type { Item } from '../../../shared/stream/change.js';
 import type { Projector } from '../../../shared/stream/projector.js';
-
-/** Low: active, with a minimum, and less than it in total. */
-export function isLow(item: Item | undefined): boolean {
-  const minimum = Number(item?.min_stock_level ?? 0);
-  return item !== undefined && item.is_archived !== true && minimum > 0 && Number(item.total_quantity ?? 0) < minimum;
-}
 
 export const lowStock: Projector = {
   name: 'lowStock',

@@ -7,8 +7,13 @@ import * as repository from './repository.js';
 import type { AnyEntity } from './entity.js';
 
 /** What an active entity adds to its link target's sums (nothing while archived). */
-const amounts = (link: LinkRule, record: Record<string, unknown> | undefined) =>
-  Object.fromEntries((link.sums ?? []).map((sum) => [sum.into, record && record.is_archived !== true ? Number(record[sum.from] ?? 0) : 0]));
+function amounts(link: LinkRule, record: Record<string, unknown> | undefined): Record<string, number> {
+  const active = record !== undefined && record.is_archived !== true;
+  return {
+    ...Object.fromEntries((link.sums ?? []).map((sum) => [sum.into, active ? Number(record[sum.from] ?? 0) : 0])),
+    ...(active && link.tallies ? link.tallies(record) : {}),
+  };
+}
 
 const negate = (values: Record<string, number>) => Object.fromEntries(Object.entries(values).map(([name, value]) => [name, -value]));
 
@@ -39,7 +44,9 @@ export async function linkTouches(
     const is = amounts(link, after);
     const agrees = link.agree && after && to ? { [link.agree.field]: after[link.agree.field] } : undefined;
     if (from && from === to) {
-      const moved = Object.fromEntries(Object.entries(is).map(([into, amount]) => [into, amount - (was[into] ?? 0)]).filter(([, delta]) => delta !== 0));
+      // tallies are named by values (a currency), so a name may be in only one of the two
+      const moved = Object.fromEntries([...new Set([...Object.keys(was), ...Object.keys(is)])]
+        .map((into) => [into, (is[into] ?? 0) - (was[into] ?? 0)] as const).filter(([, delta]) => delta !== 0));
       const agreeChanged = link.agree && before![link.agree.field] !== after![link.agree.field];
       if (Object.keys(moved).length || agreeChanged) {
         touches.push({ key: keys.entity(workspaceId, link.to, to), type: link.to, field: link.field, target: to, adds: moved, ...(agreeChanged ? { agrees } : {}) });

@@ -54,9 +54,18 @@ export interface LinkRule {
   order?: 'name' | 'newest';
   /** amounts added up on the target while this entity is active (inventory quantities into an item's total) */
   sums?: readonly { from: string; into: string }[];
+  /**
+   * Amounts added up on the target under names the entity's values choose (an inventory row's
+   * price into its item's `tally#price#EUR`), also only while the entity is active. Their names
+   * start with `tally#`: never shown, read by the analytics projector from the target's images.
+   */
+  tallies?: (record: Record<string, unknown>) => Record<string, number>;
   /** a field the target must have equal to this entity's (a container must be at the inventory row's location) */
   agree?: { field: string; code: ErrorCode; message: string };
 }
+
+/** The prefix of every tally's name (LinkRule `tallies`). */
+export const tallyPrefix = 'tally#';
 
 /** A field whose exact value finds entities (items by barcode): indexed, not unique. */
 export interface LookupRule {

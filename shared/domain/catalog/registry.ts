@@ -1,6 +1,6 @@
 // Every entity declared on the catalog engine, by type: what the change feed's projectors read to
 // know an entity's fields (activity diffs, change-log views) and its counters (never shown).
-import type { EntityDefinition } from './model.js';
+import { tallyPrefix, type EntityDefinition } from './model.js';
 import { categoryDefinition } from '../categories/model.js';
 import { locationDefinition } from '../locations/model.js';
 import { containerDefinition } from '../containers/model.js';
@@ -34,7 +34,8 @@ export function internalAttributes(definition: EntityDefinition): ReadonlySet<st
 /** The entity as its API answer shows it (what the change log carries to sync clients). */
 export function publicView(definition: EntityDefinition, image: Record<string, unknown>): Record<string, unknown> {
   const hidden = internalAttributes(definition);
-  const shown = Object.fromEntries(Object.entries(image).filter(([name]) => !hidden.has(name)));
+  // tallies (`tally#…`, model.ts LinkRule) are named by values, so they are hidden by their prefix
+  const shown = Object.fromEntries(Object.entries(image).filter(([name]) => !hidden.has(name) && !name.startsWith(tallyPrefix)));
   // derived fields may rest on hidden ones (what is available rests on what is on loan)
   return definition.view ? { ...shown, ...definition.view(image) } : shown;
 }

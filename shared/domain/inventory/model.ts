@@ -18,13 +18,28 @@ export const inventoryChangeRules = () => allOf(
   fixedWhile([{ field: 'is_archived', counter: 'on_loan', code: 'INVENTORY_HAS_ACTIVE_LOANS', message: 'Part of this row is out on loan: return it before archiving the row.' }]),
 );
 
+/** Money without a currency is counted under ISO 4217's code for "no currency". */
+export const noCurrency = 'XXX';
+
+/**
+ * What an active row adds up on its item (LinkRule `tallies`), so the item's own images say what
+ * its rows hold: `tally#rows` (active rows), and per currency `tally#price#EUR` (the rows' prices)
+ * and `tally#value#EUR` (price × quantity). The analytics projector moves these between categories.
+ */
+export function rowTallies(row: Record<string, unknown>): Record<string, number> {
+  const price = row.purchase_price;
+  if (typeof price !== 'number') return { 'tally#rows': 1 };
+  const currency = typeof row.currency_code === 'string' ? row.currency_code : noCurrency;
+  return { 'tally#rows': 1, [`tally#price#${currency}`]: price, [`tally#value#${currency}`]: price * Number(row.quantity ?? 0) };
+}
+
 export const inventoryDefinition = defineEntity({
   type: 'INVENTORY', label: 'inventory row', deletes: 'never', byName: false,
   fields: ['item_id', 'location_id', 'container_id', 'quantity', 'condition', 'status', 'date_acquired', 'purchase_price', 'currency_code',
     'warranty_expires', 'expiration_date', 'notes'],
   optional: ['container_id', 'date_acquired', 'purchase_price', 'currency_code', 'warranty_expires', 'expiration_date', 'notes'],
   links: [
-    { field: 'item_id', to: 'ITEM', counter: 'inventory_rows', order: 'newest', sums: [{ from: 'quantity', into: 'total_quantity' }] },
+    { field: 'item_id', to: 'ITEM', counter: 'inventory_rows', order: 'newest', sums: [{ from: 'quantity', into: 'total_quantity' }], tallies: rowTallies },
     { field: 'location_id', to: 'LOCATION', counter: 'inventory', index: 'GSI3', order: 'newest' },
     {
       field: 'container_id', to: 'CONTAINER', counter: 'inventory', index: 'GSI4', order: 'newest',

@@ -14,6 +14,12 @@ export function obsidianUri(vault: unknown, note: unknown): string | undefined {
     ? `obsidian://open?vault=${encodeURIComponent(vault)}&file=${encodeURIComponent(note)}` : undefined;
 }
 
+/** Low on stock: active, with a minimum, and less than it in total (the low-stock projector and analytics agree on it). */
+export function isLow(item: Record<string, unknown> | undefined): boolean {
+  const minimum = Number(item?.min_stock_level ?? 0);
+  return item !== undefined && item.is_archived !== true && minimum > 0 && Number(item.total_quantity ?? 0) < minimum;
+}
+
 export const itemDefinition = defineEntity({
   type: 'ITEM', label: 'item', deletes: 'never',
   fields: ['name', 'sku', 'short_code', 'description', 'category_id', 'brand', 'model', 'image_url', 'serial_number', 'manufacturer', 'barcode',

@@ -264,6 +264,7 @@ export const workspacePartitions = (workspaceId: string) => [
   `WS#${workspaceId}#CHANGES`, `WS#${workspaceId}#CHANGES#EVENTS`, `WS#${workspaceId}#ACTIVITY`, `WS#${workspaceId}#ITEMLABELS`,
   `WS#${workspaceId}#MOVES`, `WS#${workspaceId}#MOVES#POSTINGS`, `WS#${workspaceId}#REMINDERS`, keys.idempotencyPartition(workspaceId),
   `WS#${workspaceId}#TERMS`, `WS#${workspaceId}#TYPOS`, keys.job(workspaceId, '').PK,
+  keys.analyticsPartition(workspaceId), keys.analyticsApplied(workspaceId, '').PK,
 ];
 
 /**
