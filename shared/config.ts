@@ -23,7 +23,8 @@ const integerWithin = (min: number, max: number) =>
  * - JWT_SECRET: the access-token secret given directly (locally; in AWS it is read from SSM);
  * - numbers (at least the minimum given): the Parameters and Secrets extension's port, body and
  *   attachment limits in bytes (per file, per workspace), an AWS call's timeout and attempts, the change log's δ (SYNC.md)
- *   and retention, the slow-DynamoDB-call threshold, the barcode providers' timeout;
+ *   and retention, the slow-DynamoDB-call threshold, the barcode providers' timeout, the lists' settling window and
+ *   in-container cache size (README, "Caching");
  * - ATTACHMENT_TYPES: the media types uploads may declare, comma-separated (checked where read);
  * - loan reminders: when the job runs (a Scheduler expression, UTC), how many days ahead a loan is
  *   "due soon" (0–30), how many weekly overdue reminders at most (1–52).
@@ -32,7 +33,7 @@ const integerWithin = (min: number, max: number) =>
 const urls = ['DYNAMODB_ENDPOINT', 'S3_ENDPOINT', 'SES_ENDPOINT', 'PUBLIC_URL', 'APP_URL', 'BARCODE_OFF_URL', 'BARCODE_UPCITEMDB_URL'];
 const minimums: Record<string, number> = {
   PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: 1, MAX_BODY_BYTES: 1, ATTACHMENT_MAX_BYTES: 1, ATTACHMENT_QUOTA_BYTES: 1, AWS_REQUEST_TIMEOUT_MS: 100, AWS_MAX_ATTEMPTS: 1,
-  SYNC_SETTLE_MS: 100, CHANGE_LOG_RETENTION_DAYS: 1, DYNAMODB_SLOW_MS: 1, BARCODE_TIMEOUT_MS: 100,
+  SYNC_SETTLE_MS: 100, CHANGE_LOG_RETENTION_DAYS: 1, DYNAMODB_SLOW_MS: 1, BARCODE_TIMEOUT_MS: 100, EXPORT_DIRECT_BYTES: 1, LIST_SETTLE_MS: 0, LIST_CACHE_BYTES: 0,
 };
 const Environment = z.object({
   STAGE: z.optional(z.string().check(z.regex(/^(local|aws)$/))),
@@ -112,3 +113,19 @@ export const attachmentSettings = (env: Env = process.env) => ({
   types: (env.ATTACHMENT_TYPES ?? 'image/jpeg,image/png,image/webp,image/heic,image/heif,application/pdf,text/plain')
     .split(',').map((type) => type.trim().toLowerCase()).filter((type) => /^[a-z0-9.+-]+\/[a-z0-9.+-]+$/.test(type)),
 });
+
+/**
+ * Lists (README, "Caching"): how long after a write to a collection its lists are neither cached
+ * nor tagged by version (their indexes may not show the write yet), and the bytes of answers a
+ * container keeps (0 turns the cache off; version ETags and 304s stay).
+ */
+export const listCacheSettings = (env: Env = process.env) => ({
+  settleMs: Number(env.LIST_SETTLE_MS ?? 5000),
+  maxBytes: Number(env.LIST_CACHE_BYTES ?? 8 * 1024 * 1024),
+});
+
+/**
+ * Exports (README, "Import and export"): the most bytes an export answers directly, its JSON
+ * envelope included (Lambda's synchronous answer holds 6 MB); a larger one is made by a job.
+ */
+export const exportSettings = (env: Env = process.env) => ({ directBytes: Number(env.EXPORT_DIRECT_BYTES ?? 5_500_000) });

@@ -27,6 +27,7 @@ import * as search from './search.js';
 import * as jobs from './jobs.js';
 import * as print from './print.js';
 import * as analytics from './analytics.js';
+import * as exports from './exports.js';
 
 /** Only route declarations; each module also exports its schemas. */
 const routesOf = (module: Record<string, unknown>) =>
@@ -35,11 +36,11 @@ const routesOf = (module: Record<string, unknown>) =>
 
 export const routeTable: readonly RouteContract[] = [
   platform, auth, users, workspaces, notifications, categories, locations, containers, companies, labels, borrowers,
-  favorites, activity, sync, lookup, qr, barcode, items, inventory, movements, loans, borrowerLinks, attachments, search, jobs, print, analytics,
+  favorites, activity, sync, lookup, qr, barcode, items, inventory, movements, loans, borrowerLinks, attachments, search, jobs, print, analytics, exports,
 ].flatMap(routesOf);
 
 export {
   platform, auth, users, workspaces, notifications, categories, locations, containers, companies, labels, borrowers,
-  favorites, activity, sync, lookup, qr, barcode, items, inventory, movements, loans, borrowerLinks, attachments, search, jobs, print, analytics,
+  favorites, activity, sync, lookup, qr, barcode, items, inventory, movements, loans, borrowerLinks, attachments, search, jobs, print, analytics, exports,
 };
 export * from './route.js';

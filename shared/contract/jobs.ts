@@ -6,7 +6,7 @@ import * as z from 'zod/mini';
 import { example, IdOut, IntOut, named, TimestampOut, Uuid, UrlOut } from './common.js';
 import { document, route } from './route.js';
 
-export const jobKinds = ['LABEL_SHEETS', 'INSURANCE_REPORT'] as const;
+export const jobKinds = ['LABEL_SHEETS', 'INSURANCE_REPORT', 'EXPORT'] as const;
 export const jobStatuses = ['QUEUED', 'RUNNING', 'DONE', 'FAILED'] as const;
 /** Minutes a finished job's download link stays valid (a new GET gives a fresh one). */
 export const jobLinkSeconds = 15 * 60;

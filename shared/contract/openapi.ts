@@ -121,14 +121,15 @@ function successResponse(contract: RouteContract, components: Components) {
   if (contract.status === 302) return { description: `${contract.summary}; the target is in Location.`, headers: { ...headers, Location: { required: true, description: 'Where to go: a URL valid for a short time.', schema: { type: 'string', format: 'uri' } } } };
   const produces = mediaTypesOf(contract);
   const json = produces.includes('application/json');
-  if (json && !contract.response) return { description: `${contract.summary}; no body.`, headers };
+  if (json && !contract.response && produces.length === 1) return { description: `${contract.summary}; no body.`, headers };
   headers.ETag = headerRef('ETag');
-  const content = Object.fromEntries(produces.map((media) => [media, media === 'application/json'
+  const content = Object.fromEntries(produces.map((media) => [media, media === 'application/json' && contract.response
     ? {
       schema: schemaOf(contract.response!, 'output', components),
       ...(contract.examples?.response !== undefined ? { example: contract.examples.response } : {}),
     }
-    : { schema: { type: 'string' } }]));
+    // a file served as JSON (an export) is described by the route, not by a schema
+    : { schema: media === 'application/json' ? {} : { type: 'string' } }]));
   return { description: contract.summary, headers, content };
 }
 
@@ -192,6 +193,13 @@ function operationOf(contract: RouteContract, components: Components) {
       const success = responses[status] as { headers: Record<string, unknown> };
       success.headers = { ...success.headers, 'Idempotent-Replayed': { description: '`true` when this is the stored answer to an earlier request with the same Idempotency-Key.', schema: { type: 'string', enum: ['true'] } } };
     }
+  }
+  if (contract.accepted) {
+    responses['202'] = {
+      description: 'Too large to answer at once: made in the background. The body is the job; poll its `Location` until it is DONE and carries a download link.',
+      headers: { 'Cache-Control': headerRef('Cache-Control'), Location: headerRef('Location'), ETag: headerRef('ETag') },
+      content: { 'application/json': { schema: schemaOf(contract.accepted.response, 'output', components) } },
+    };
   }
   if (contract.method === 'GET') {
     responses['304'] = { description: 'Not modified: the If-None-Match ETag still matches; no body.', headers: { ETag: headerRef('ETag'), 'Cache-Control': headerRef('Cache-Control') } };

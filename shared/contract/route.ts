@@ -67,6 +67,11 @@ export interface RouteContract<
   /** For 201 answers (and a job's 202): the created resource's path, placeholders filled from the path parameters and the answer (`/workspaces/{id}`). */
   location?: string;
   /**
+   * A route whose answer may be too large to send (an export): it then answers 202 with this
+   * background job instead, its path in Location (`/workspaces/{workspace_id}/jobs/{id}`).
+   */
+  accepted?: { response: z.ZodMiniType; location: string };
+  /**
    * Domain error codes this route may answer beyond those every route of its kind answers (the
    * OpenAPI generator adds those: validation, authentication, access, conditional requests).
    */

@@ -36,8 +36,11 @@ export default async function setup(project: TestProject) {
   // One signing secret for the runtime and the tests' processes: a job run in a test (the loan
   // reminders) signs borrower links the runtime must accept.
   const jwtSecret = randomBytes(48).toString('base64url');
-  // a settling window of 1 s (5 s by default) keeps the sync tests quick; the rule is the same
-  const runtime = await startRuntime({ env: { ...(await runtimePorts()), ...providers, JWT_SECRET: jwtSecret, SYNC_SETTLE_MS: '1000' }, args: ['--in-memory', '--verbose'], logFile: runtimeLog });
+  // settling windows of 1 s (5 s by default) keep the sync and caching tests quick; the rules are the same;
+  // exports beyond 60 KB (5.5 MB by default) go through a job, so the test reaches that path with small files
+  const runtime = await startRuntime({
+    env: { ...(await runtimePorts()), ...providers, JWT_SECRET: jwtSecret, SYNC_SETTLE_MS: '1000', LIST_SETTLE_MS: '1000', EXPORT_DIRECT_BYTES: '60000' }, args: ['--in-memory', '--verbose'], logFile: runtimeLog,
+  });
   const { state } = runtime;
 
   project.provide('apiUrl', state.api);

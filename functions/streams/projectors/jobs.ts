@@ -15,6 +15,7 @@ import { s3 } from '../../../shared/aws/s3.js';
 import { config } from '../../../shared/config.js';
 import { claimJob, reportProgress, settleJob } from '../../../shared/domain/jobs/repository.js';
 import type { JobRecord } from '../../../shared/domain/jobs/model.js';
+import { exportFile, type ExportRequest } from '../../../shared/domain/exports/file.js';
 import { makeLabelSheets, type MadeFile } from '../../../shared/domain/print/label-job.js';
 import { makeInsuranceReport } from '../../../shared/domain/print/report-job.js';
 import type { InsuranceReportRequest, LabelSheetRequest } from '../../../shared/domain/print/requests.js';
@@ -31,7 +32,15 @@ function make(job: JobRecord): Promise<MadeFile> {
       return makeLabelSheets(job.workspace_id, job.request as unknown as LabelSheetRequest);
     case 'INSURANCE_REPORT':
       return makeInsuranceReport(job.workspace_id, job.request as unknown as InsuranceReportRequest, (processed, total) => reportProgress(job, processed, total));
+    case 'EXPORT':
+      return makeExport(job);
   }
+}
+
+/** An export too large to answer: the same file the route would have sent. */
+async function makeExport(job: JobRecord): Promise<MadeFile> {
+  const file = (await exportFile(job.workspace_id, job.request as unknown as ExportRequest, { progress: (read) => reportProgress(job, read, Math.max(read, job.total)) }))!;
+  return { bytes: new TextEncoder().encode(file.body), name: file.name, contentType: file.contentType, pages: 0, processed: file.rows, total: file.rows };
 }
 
 export const jobs: Projector = {
