@@ -30,11 +30,8 @@
 // 4. the index's size per 1,000 items: posting and typo items counted (Query, Select COUNT) and
 //    their bytes (item-size formula over a sample read back): B against A (≈ 1.0× expected).
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { BatchGetCommand, BatchWriteCommand, GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { runScript } from '../../integration/runtime-process.js';
+import { configureForRuntime, countPartition, itemBytes, queryAll, randomness, runWorker as runScriptWorker, serveAsWorker, settled, thousands, waitFor, writeAll } from '../bulk.js';
 import { keepAliveGetter, timeInterleaved } from '../loop.js';
 import { formatRatio, record, table } from '../report.js';
 import { callJson, capacityUnits, withSeededRuntime, withStreamOff, type SeededRuntime } from '../seeded-runtime.js';
@@ -123,21 +120,6 @@ const containerNames = ['toolbox', 'storage bin', 'crate', 'drawer unit', 'shoeb
 const colours = ['red', 'blue', 'grey', 'green', 'black', 'yellow', 'white', 'orange', 'clear', 'brown'];
 const shortCodeAlphabet = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 
-/** A small seeded generator (mulberry32): the same data, and so the same queries, on every run. */
-function randomness(seed: number) {
-  let state = seed;
-  const next = () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const pick = <T>(list: readonly T[]) => list[Math.floor(next() * list.length)]!;
-  /** the first of the list most often (P(index < k) = √(k/n)), as a house holds more drills than kayak paddles */
-  const common = <T>(list: readonly T[]) => list[Math.floor(next() ** 2 * list.length)]!;
-  return { next, pick, common };
-}
-
 const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 interface ItemFields {
@@ -200,11 +182,7 @@ type WorkerInput = { dynamodb: string; tableName: string } & (
 type WorkerOutput = Record<string, Record<string, Percentiles & { read: number; calls: number; results: number; first: string }>>;
 
 async function worker(input: WorkerInput) {
-  const { applyEnvironment, handlerEnvironment, runtimeOptions } = await import('../../../infra/local/environment.js');
-  applyEnvironment({
-    ...handlerEnvironment(runtimeOptions(['--in-memory'], {}), randomBytes(48).toString('base64url'), process.env),
-    DYNAMODB_ENDPOINT: input.dynamodb, TABLE_NAME: input.tableName, POWERTOOLS_LOG_LEVEL: 'ERROR',
-  });
+  await configureForRuntime(input.dynamodb, input.tableName);
   if (input.mode === 'learn') {
     const { learnWords } = await import('../../../shared/domain/search/postings.js');
     for (const { id, words } of input.workspaces) {
@@ -248,31 +226,11 @@ async function worker(input: WorkerInput) {
   process.stdout.write(`${JSON.stringify({ search: output })}\n`);
 }
 
-// Run as a script (by runWorker below): the input is in the file BENCH_SEARCH_INPUT names.
-if (process.env.BENCH_SEARCH_INPUT !== undefined && process.argv[1]?.endsWith('search.ts')) {
-  try {
-    await worker(JSON.parse(readFileSync(process.env.BENCH_SEARCH_INPUT, 'utf8')) as WorkerInput);
-  } catch (error) {
-    process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
-    process.exit(1);
-  }
-  process.exit(0);
-}
+// Run as a script (by runWorker below): the worker.
+await serveAsWorker(import.meta.url, worker);
 
-/** Runs this file as the worker with `input` (a file: a learn input may not fit the environment); answers its JSON line. */
-async function runWorker(input: WorkerInput, marker: string): Promise<string> {
-  const scratch = mkdtempSync(join(tmpdir(), 'bench-search-'));
-  try {
-    const file = join(scratch, 'input.json');
-    writeFileSync(file, JSON.stringify(input));
-    const answer = await runScript('test/bench/sections/search.ts', [], { BENCH_SEARCH_INPUT: file }, 900_000);
-    const line = answer.output.split('\n').find((text) => text.startsWith(marker));
-    if (answer.code !== 0 || !line) throw new Error(`the search worker (${input.mode}) failed (${answer.code}):\n${answer.output.slice(-3000)}`);
-    return line;
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
-}
+/** Runs this file as the worker with `input`; answers its JSON line. */
+const runWorker = (input: WorkerInput, marker: string) => runScriptWorker('test/bench/sections/search.ts', input, marker);
 
 // ---- the section
 
@@ -294,8 +252,6 @@ interface Tools {
   searchTypeOf: typeof import('../../../shared/domain/search/fields.js').searchTypeOf;
 }
 
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
-const thousands = (value: number) => Math.round(value).toLocaleString('en-US');
 
 export async function run({ log, runs }: BenchContext) {
   // Pure functions only in this process (it talks to DynamoDB Local through the seeded runtime's client).
@@ -506,40 +462,15 @@ async function seedWorkspace(seeded: SeededRuntime, tools: Tools, workspace: Wor
       }
     }
   }
-  const stream = puts();
-  let done = false;
-  let written = 0;
   const started = performance.now();
-  const writer = async () => {
-    while (!done) {
-      const batch: Record<string, unknown>[] = [];
-      while (batch.length < 25) {
-        const next = stream.next();
-        if (next.done) {
-          done = true;
-          break;
-        }
-        batch.push(next.value);
-      }
-      if (batch.length === 0) return;
-      await writeBatch(documents, tableName, batch);
-      const before = written;
-      written += batch.length;
-      if (Math.floor(written / 100_000) > Math.floor(before / 100_000)) log(`  ${workspace.label}: ${thousands(Math.floor(written / 100_000) * 100_000)} puts (${((performance.now() - started) / 1000).toFixed(0)} s)`);
-    }
-  };
-  await Promise.all(Array.from({ length: writersInFlight }, writer));
+  const written = await writeAll(documents, tableName, puts(), {
+    inFlight: writersInFlight,
+    progress: (count, before) => {
+      if (Math.floor(count / 100_000) > Math.floor(before / 100_000)) log(`  ${workspace.label}: ${thousands(Math.floor(count / 100_000) * 100_000)} puts (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+    },
+  });
   log(`  ${workspace.label}: ${thousands(workspace.items - 1)} items and their postings: ${thousands(written)} puts in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   return written;
-}
-
-async function writeBatch(documents: DynamoDBDocumentClient, tableName: string, items: Record<string, unknown>[]) {
-  let requests: Record<string, any[]> | undefined = { [tableName]: items.map((Item) => ({ PutRequest: { Item } })) };
-  for (let attempt = 0; requests && Object.keys(requests).length; attempt += 1) {
-    if (attempt > 20) throw new Error('BatchWriteItem left items unprocessed 20 times');
-    if (attempt > 0) await sleep(Math.min(1000, 20 * 2 ** attempt));
-    requests = (await documents.send(new BatchWriteCommand({ RequestItems: requests }))).UnprocessedItems as typeof requests;
-  }
 }
 
 /**
@@ -694,33 +625,6 @@ async function writeCost(seeded: SeededRuntime, tools: Tools, workspace: Workspa
   log(`the search projector's writes (functions/streams/projectors/search-index.ts; the change feed's, so not in the route's header): postings = postingChanges of the stored images, checked written; typo entries = what WS#{ws}#TYPOS grew by (the new words' one-letter deletions and own entry, checked); 1 WCU per item ≤ 1 KB; measured = the create's same items put again with ReturnConsumedCapacity (${formatRatio(measured.ratio)} of the count). The projector also reads the added words' own typo entries (one BatchGetItem: ${learnRead} RCU). Against the route's own WCU (the item and its code guards, one transaction): postings ${formatRatio(createPostings.ratio)}, typo entries ${formatRatio(createTypos.ratio)}`);
 }
 
-/** Every item of a Query (every page). */
-async function queryAll(documents: DynamoDBDocumentClient, input: ConstructorParameters<typeof QueryCommand>[0]) {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await documents.send(new QueryCommand({ ...input, ...(start ? { ExclusiveStartKey: start } : {}) }));
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items;
-}
-
-/** How many items a partition holds (those whose sort key begins `prefix`, when given); every page counted. */
-async function countPartition(documents: DynamoDBDocumentClient, tableName: string, partition: string, prefix?: string) {
-  let total = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await documents.send(new QueryCommand({
-      TableName: tableName, Select: 'COUNT', KeyConditionExpression: prefix ? 'PK = :pk AND begins_with(SK, :prefix)' : 'PK = :pk',
-      ExpressionAttributeValues: { ':pk': partition, ...(prefix ? { ':prefix': prefix } : {}) }, ...(start ? { ExclusiveStartKey: start } : {}),
-    }));
-    total += page.Count ?? 0;
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return total;
-}
-
 /** The mean item size (DynamoDB's formula: names + values) of up to 2,000 items read from 4 places in the partition. */
 async function averageBytes(documents: DynamoDBDocumentClient, tableName: string, partition: string) {
   const sizes: number[] = [];
@@ -736,44 +640,3 @@ async function averageBytes(documents: DynamoDBDocumentClient, tableName: string
   if (sizes.length === 0) throw new Error(`${partition} is empty`);
   return sizes.reduce((sum, size) => sum + size, 0) / sizes.length;
 }
-
-/** DynamoDB's item size: each attribute's name and value (strings in UTF-8; numbers ~1 byte per 2 digits + 1; booleans 1). */
-function itemBytes(item: Record<string, unknown>): number {
-  const valueBytes = (value: unknown): number => {
-    if (typeof value === 'string') return Buffer.byteLength(value);
-    if (typeof value === 'number') return Math.ceil(String(Math.abs(value)).replace(/[.-]/g, '').replace(/^0+/, '').length / 2) + 1;
-    if (typeof value === 'boolean' || value === null) return 1;
-    if (value instanceof Set) return [...value].reduce((sum: number, one) => sum + valueBytes(one), 0);
-    if (Array.isArray(value)) return 3 + value.reduce((sum: number, one) => sum + 1 + valueBytes(one), 0);
-    if (typeof value === 'object') return 3 + Object.entries(value as Record<string, unknown>).reduce((sum, [name, one]) => sum + 1 + Buffer.byteLength(name) + valueBytes(one), 0);
-    return 0;
-  };
-  return Object.entries(item).reduce((sum, [name, value]) => sum + Buffer.byteLength(name) + valueBytes(value), 0);
-}
-
-/** Polls `check` every 250 ms until it holds; bounded: 60 s. */
-async function waitFor(check: () => Promise<boolean>, what: string | (() => string)) {
-  const deadline = Date.now() + 60_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`waited 60 s for ${typeof what === 'string' ? what : what()}`);
-    await sleep(250);
-  }
-}
-
-/** The value of `read` once it has not changed for 2 s (polled every 250 ms; bounded: 60 s). */
-async function settled(read: () => Promise<number>): Promise<number> {
-  const deadline = Date.now() + 60_000;
-  let last = await read();
-  let since = Date.now();
-  while (Date.now() - since < 2_000) {
-    if (Date.now() > deadline) throw new Error(`a count still changing after 60 s (${last})`);
-    await sleep(250);
-    const now = await read();
-    if (now !== last) {
-      last = now;
-      since = Date.now();
-    }
-  }
-  return last;
-}
-
