@@ -54,6 +54,7 @@ const codesOfKind = {
     'VALIDATION_FAILED', 'INVALID_CURSOR', 'INVALID_IF_MATCH', 'RESET_TOKEN_INVALID',
     'CURRENT_PASSWORD_INCORRECT', 'REFERENCE_NOT_FOUND', 'TREE_CYCLE', 'TREE_TOO_DEEP',
     'CONTAINER_NOT_AT_LOCATION', 'MOVE_QUANTITY_EXCEEDS_ROW', 'DUE_DATE_BEFORE_LOAN', 'IDEMPOTENCY_KEY_REUSED',
+    'IMPORT_UNREADABLE', 'IMPORT_TOO_MANY_ROWS',
   ],
   too_many_requests: ['TOO_MANY_ATTEMPTS'],
   headers_too_large: ['HEADERS_TOO_LARGE'],
@@ -142,6 +143,8 @@ export const errorDescriptions: Record<ErrorCode, string> = {
   ENTITY_DELETED: 'The id the client chose names an entity that was created and has since been deleted for good: replaying its create does not bring it back.',
   IDEMPOTENCY_IN_PROGRESS: 'A request with this Idempotency-Key is still being answered; retry after it finishes to get its answer.',
   IDEMPOTENCY_KEY_REUSED: 'This Idempotency-Key was used with a different body (within 24 hours); a new request needs a new key.',
+  IMPORT_UNREADABLE: 'The import\'s `data` is not base64 of a file in the `format` given (CSV with a header row, or a JSON array of objects), or it is empty.',
+  IMPORT_TOO_MANY_ROWS: 'The file has more rows than one request imports; split it.',
   BORROWER_LINK_EXPIRED: 'The borrower link expired (30 days after the loan\'s due date); a newer reminder carries a new one.',
 };
 

@@ -1,0 +1,227 @@
+// Importing rows: each row is read into the body its type's REST create takes, validated by that
+// body's schema, its related names resolved, matched to an existing entity when upserting, and
+// written through the catalog engine as the REST routes write (uniqueness guards, activity,
+// change log). A failing row fails alone, reported with our code and the column at fault; a dry
+// run makes the same checks (references, duplicates in the file and against what is stored) and
+// writes nothing. Rows are written one after another, so a row may name one made by a row above it.
+import * as z from 'zod/mini';
+import { parse } from 'csv-parse/sync';
+import type { ErrorCode } from '../../contract/errors.js';
+import { maxImportRows } from '../../contract/imports.js';
+import type { z as zod } from 'zod/mini';
+import type * as contract from '../../contract/imports.js';
+import type { WorkspaceScope } from '../../http/caller.js';
+import { parseIfMatch } from '../../http/conditional.js';
+import { DomainError } from '../errors.js';
+import * as catalog from '../catalog/operations.js';
+import { foldName, normalisedUnique, type CatalogRecord } from '../catalog/model.js';
+import { entitiesOf } from '../exports/file.js';
+import { importSpecs, type ImportSpec, type ImportType, type Reference } from './specs.js';
+
+type Report = zod.infer<typeof contract.ImportReport>;
+type Cells = Record<string, string>;
+
+export interface ImportOptions {
+  format: 'csv' | 'json';
+  data: string;
+  dryRun: boolean;
+  mode: 'create' | 'upsert';
+  createMissing: boolean;
+}
+
+const unreadable = (why: string) => new DomainError('IMPORT_UNREADABLE', `The file could not be read: ${why}.`);
+
+/** What the export put in front of a formula-like cell comes off again. */
+const restored = (value: string) => (/^'[=+\-@\t\r]/.test(value) ? value.slice(1) : value);
+
+/** The file's rows as cells by lower-cased column name (empty cells left out). */
+export function readRows(format: 'csv' | 'json', data: string): Cells[] {
+  const text = Buffer.from(data, 'base64').toString('utf8').replace(/^\uFEFF/, '');
+  if (text.trim() === '') throw unreadable('it is empty');
+  let rows: Record<string, unknown>[];
+  if (format === 'csv') {
+    try {
+      rows = parse(text, { columns: (header: string[]) => header.map((name) => name.trim().toLowerCase()), skip_empty_lines: true, trim: true, relax_quotes: false });
+    } catch (error) {
+      throw unreadable(`it is not CSV with a header row (${(error as Error).message.split('\n')[0]!.slice(0, 120)})`);
+    }
+  } else {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw unreadable('it is not JSON');
+    }
+    if (!Array.isArray(parsed) || parsed.some((row) => typeof row !== 'object' || row === null || Array.isArray(row))) throw unreadable('it is not a JSON array of objects');
+    rows = (parsed as Record<string, unknown>[]).map((row) => Object.fromEntries(Object.entries(row).map(([name, value]) => [name.trim().toLowerCase(), value])));
+  }
+  if (rows.length > maxImportRows) throw new DomainError('IMPORT_TOO_MANY_ROWS', `The file has ${rows.length} rows; one request imports at most ${maxImportRows}.`);
+  return rows.map((row) => Object.fromEntries(Object.entries(row)
+    .filter(([, value]) => value !== null && value !== undefined && String(value).trim() !== '')
+    .map(([name, value]) => [name, restored(typeof value === 'string' ? value.trim() : String(value))])));
+}
+
+/** The fields a type's create body takes (its schema's keys). */
+const bodyFields = (spec: ImportSpec) => Object.keys((spec.body as unknown as { _zod: { def: { shape: Record<string, unknown> } } })._zod.def.shape);
+
+class RowError extends Error {
+  constructor(readonly code: ErrorCode, message: string, readonly column?: string) {
+    super(message);
+  }
+}
+
+/** Active entities of a type by folded name (the oldest when several share one). */
+async function byName(workspaceId: string, type: string): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  for await (const page of entitiesOf(workspaceId, type, ['id', 'name', 'is_archived'])) {
+    for (const record of page) if (record.is_archived !== true && !names.has(foldName(String(record.name)))) names.set(foldName(String(record.name)), String(record.id));
+  }
+  return names;
+}
+
+/**
+ * The order rows are written in: as in the file, except that a row naming another row of the file
+ * as its parent (a category's, a location's) comes after it, so files sorted by name import whole.
+ */
+function parentsFirst(spec: ImportSpec, rows: Cells[]): number[] {
+  const tree = spec.references.find((reference) => reference.entity === spec.entity);
+  if (!tree) return rows.map((_, index) => index);
+  const rowOfName = new Map(rows.map((cells, index) => [foldName(cells.name ?? ''), index]));
+  const order: number[] = [];
+  const state = new Map<number, 'visiting' | 'done'>();
+  const visit = (index: number) => {
+    if (state.get(index)) return; // done, or a cycle (its row then fails on its reference)
+    state.set(index, 'visiting');
+    const parent = rows[index]![tree.column];
+    const parentRow = parent === undefined ? undefined : rowOfName.get(foldName(parent));
+    if (parentRow !== undefined && parentRow !== index) visit(parentRow);
+    state.set(index, 'done');
+    order.push(index);
+  };
+  rows.forEach((_, index) => visit(index));
+  return order;
+}
+
+export async function importRows(scope: WorkspaceScope, actorId: string, type: ImportType, options: ImportOptions): Promise<Report> {
+  const spec = importSpecs[type];
+  const rows = readRows(options.format, options.data);
+  const workspaceId = scope.workspace.id;
+  const fields = bodyFields(spec);
+  const report: Report = { total_rows: rows.length, succeeded: 0, failed: 0, created: 0, updated: 0, created_related: 0, dry_run: options.dryRun, errors: [] };
+
+  // what is stored: the type's entities (to match and to find duplicates), and the related names
+  const existing: CatalogRecord[] = [];
+  for await (const page of entitiesOf(workspaceId, spec.entity.definition.type)) existing.push(...(page as CatalogRecord[]));
+  const related = new Map<string, Map<string, string>>();
+  for (const reference of spec.references) {
+    const relatedType = reference.entity.definition.type;
+    if (!related.has(relatedType)) related.set(relatedType, await byName(workspaceId, relatedType));
+  }
+  // unique values taken, per rule: stored ones, then each row's as it is accepted
+  const uniques = spec.entity.definition.unique ?? [];
+  const taken = new Map(uniques.map((rule) => [rule.field, new Map(existing.flatMap((record) => {
+    const value = record[rule.field];
+    return typeof value === 'string' && value !== '' ? [[normalisedUnique(rule, value), record.id] as const] : [];
+  }))]));
+
+  const resolve = async (reference: Reference, name: string): Promise<string> => {
+    const names = related.get(reference.entity.definition.type)!;
+    const found = names.get(foldName(name));
+    if (found) return found;
+    if (!options.createMissing) throw new RowError('REFERENCE_NOT_FOUND', `No ${reference.entity.definition.label} named "${name}" (pass create_missing=true to make it).`, reference.column);
+    const id = options.dryRun ? `planned:${foldName(name)}` : (await catalog.create(reference.entity, scope, actorId, { name })).id;
+    names.set(foldName(name), id);
+    report.created_related += 1;
+    return id;
+  };
+
+  const matchOf = (input: Record<string, unknown>): CatalogRecord | undefined => {
+    if (typeof input.id === 'string') {
+      const same = existing.find((record) => record.id === input.id);
+      if (same || options.mode === 'create') return same;
+    }
+    if (options.mode !== 'upsert') return undefined;
+    for (const field of spec.matchBy) {
+      const value = input[field];
+      if (typeof value !== 'string') continue;
+      const wanted = field === 'name' ? foldName(value) : value.toUpperCase();
+      const matches = existing.filter((record) => typeof record[field] === 'string'
+        && (field === 'name' ? foldName(record[field] as string) : (record[field] as string).toUpperCase()) === wanted && (field !== 'name' || record.is_archived !== true));
+      if (matches.length === 1) return matches[0];
+      if (matches.length > 1) throw new RowError('VALIDATION_FAILED', `Several ${spec.entity.definition.label} entities have this ${field}; give the row an id.`, field);
+    }
+    return undefined;
+  };
+
+  for (const index of parentsFirst(spec, rows)) {
+    const cells = rows[index]!;
+    const row = index + 1;
+    try {
+      const input: Record<string, unknown> = {};
+      for (const field of fields) {
+        const value = cells[field];
+        if (value === undefined) continue;
+        input[field] = spec.numbers.includes(field) && /^-?\d+$/.test(value) ? Number(value) : value;
+      }
+      for (const reference of spec.references) {
+        const name = cells[reference.column];
+        if (name !== undefined) input[reference.field] = await resolve(reference, name);
+        else if (reference.required) throw new RowError('VALIDATION_FAILED', `The row needs a ${reference.column}.`, reference.column);
+      }
+      const checked = z.safeParse(spec.body, input);
+      if (!checked.success) {
+        const issue = checked.error.issues[0]!;
+        const field = String(issue.path[0] ?? '');
+        const column = spec.references.find((reference) => reference.field === field)?.column ?? field;
+        throw new RowError('VALIDATION_FAILED', `${column || 'row'}: ${issue.message}`, column || undefined);
+      }
+      const match = matchOf(input);
+      const changes = match ? Object.fromEntries(Object.entries(input).filter(([field, value]) => field !== 'id' && match[field] !== value)) : undefined;
+      // unique values: free, or held by the entity this row updates
+      for (const rule of uniques) {
+        const value = input[rule.field];
+        if (typeof value !== 'string') continue;
+        const holder = taken.get(rule.field)!.get(normalisedUnique(rule, value));
+        if (holder !== undefined && holder !== match?.id) {
+          throw new RowError(rule.code, `Another ${spec.entity.definition.label} already has this ${rule.field.replace(/_/g, ' ')}.`, rule.field);
+        }
+      }
+      if (match && changes && Object.keys(changes).length === 0) {
+        report.succeeded += 1; // the same as stored: nothing to write
+        continue;
+      }
+      let id = match?.id ?? `row:${row}`;
+      if (!options.dryRun) {
+        const written = match
+          ? await catalog.update(spec.entity, scope, actorId, match.id, changes!, parseIfMatch(undefined))
+          : await catalog.create(spec.entity, scope, actorId, input);
+        id = written.id;
+        const index = existing.findIndex((record) => record.id === id);
+        if (index >= 0) existing[index] = written as CatalogRecord;
+        else existing.push(written as CatalogRecord);
+      }
+      for (const rule of uniques) {
+        const value = input[rule.field];
+        if (typeof value === 'string') taken.get(rule.field)!.set(normalisedUnique(rule, value), id);
+      }
+      // a row may name one made by a row above it (a category's parent)
+      if (typeof input.name === 'string') related.get(spec.entity.definition.type)?.set(foldName(input.name), id);
+      if (match) report.updated += 1;
+      else report.created += 1;
+      report.succeeded += 1;
+    } catch (error) {
+      report.failed += 1;
+      if (error instanceof RowError) {
+        report.errors.push({ row, ...(error.column ? { column: error.column } : {}), code: error.code, message: error.message });
+      } else if (error instanceof DomainError) {
+        const location = (error.details?.errors as { location?: string }[] | undefined)?.[0]?.location;
+        const column = location?.startsWith('body.') ? location.slice(5) : undefined;
+        report.errors.push({ row, ...(column ? { column: spec.references.find((reference) => reference.field === column)?.column ?? column } : {}), code: error.code as ErrorCode, message: error.message });
+      } else {
+        throw error;
+      }
+    }
+  }
+  report.errors.sort((a, b) => a.row - b.row);
+  return report;
+}
