@@ -2,7 +2,7 @@
 // written through the same service as its REST create (shared/domain/imports). GO_API_REFERENCE.md
 // §4.19, with our error codes per row instead of database text, a dry run, and upserts.
 import * as z from 'zod/mini';
-import { example, Flag, IntOut, named, Uuid } from './common.js';
+import { example, Flag, IntOut, named, WorkspaceParams } from './common.js';
 import { errorCodes, type ErrorCode } from './errors.js';
 import { document, route } from './route.js';
 import { asciiText, oneOf } from './text.js';
@@ -29,21 +29,32 @@ DOCS: example(ImportReport, {
   errors: [{ row: 3, column: 'sku', code: 'ITEM_SKU_TAKEN', message: 'Another item already has this sku.' }],
 });
 
-export const importEntities = /* @__PURE__ */ route({
-  id: 'importEntities', method: 'POST', path: '/workspaces/{workspace_id}/import/{entity_type}', domain: 'imports', access: 'member',
-  summary: 'Import entities of one type from a CSV or JSON file',
-  description: [
-    '`data` is the file in base64: CSV with a header row (names in any case; a byte order mark, CRLF, quoted commas and newlines are fine) or a JSON array of objects. Columns are those of the export of the same type; related entities are named (`category_name`, `parent_category`, `parent_location`, `location_name`) and matched by name among the active ones, case and accents ignored. With `create_missing=true` a name that matches nothing is created (a category or location at the top); otherwise the row fails with REFERENCE_NOT_FOUND. A cell starting with `\'` followed by `=`, `+`, `-` or `@` loses the `\'` (what the export adds).',
-    'Each row is validated by the same rules as `POST` of that type and written through the same code (uniqueness, activity, change log): a failing row fails alone, with its code. `mode=upsert` matches a row to an existing entity by `id`, else SKU (items), else short code, else name, and changes only the fields that differ, so importing the same file again changes nothing. `dry_run=true` checks every row (references, duplicates in the file and against what is stored) and writes nothing.',
-    `At most ${maxImportRows} rows per request.`,
-  ].join('\n\n'),
-  params: z.object({ workspace_id: Uuid, entity_type: oneOf(importTypes) }),
-  query: z.object({ dry_run: Flag, mode: z._default(oneOf(['create', 'upsert'] as const), 'create'), create_missing: Flag }),
-  body: z.strictObject({ format: oneOf(['csv', 'json'] as const), data: asciiText({ min: 1, max: 1_400_000, pattern: /^[A-Za-z0-9+/=\s]*$/ }) }),
-  response: ImportReport, status: 200, errors: ['IMPORT_UNREADABLE', 'IMPORT_TOO_MANY_ROWS', 'RESOURCE_BUSY'],
-  timeout: 29,
-});
-DOCS: document(importEntities, {
+/** The import of one type: a route of its own, so its Lambda bundles only that type's create and update. */
+function importRoute(id: string, type: (typeof importTypes)[number], plural: string) {
+  return route({
+    id, method: 'POST', path: `/workspaces/{workspace_id}/import/${type}`, domain: 'imports', access: 'member',
+    summary: `Import ${plural} from a CSV or JSON file`,
+    description: [
+      '`data` is the file in base64: CSV with a header row (names in any case; a byte order mark, CRLF, quoted commas and newlines are fine) or a JSON array of objects. Columns are those of the export of the same type; related entities are named (`category_name`, `parent_category`, `parent_location`, `location_name`) and matched by name among the active ones, case and accents ignored. With `create_missing=true` a name that matches nothing is created (a category or location at the top); otherwise the row fails with REFERENCE_NOT_FOUND. A cell starting with `\'` followed by `=`, `+`, `-` or `@` loses the `\'` (what the export adds).',
+      'Each row is validated by the same rules as `POST` of that type and written through the same code (uniqueness, activity, change log): a failing row fails alone, with its code. `mode=upsert` matches a row to an existing entity by `id`, else SKU (items), else short code, else name (borrowers: email, then name), and changes only the fields that differ, so importing the same file again changes nothing. `dry_run=true` checks every row (references, duplicates in the file and against what is stored) and writes nothing. Rows naming another row of the file as their parent are written after it.',
+      `At most ${maxImportRows} rows per request.`,
+    ].join('\n\n'),
+    params: WorkspaceParams,
+    query: z.object({ dry_run: Flag, mode: z._default(oneOf(['create', 'upsert'] as const), 'create'), create_missing: Flag }),
+    body: z.strictObject({ format: oneOf(['csv', 'json'] as const), data: asciiText({ min: 1, max: 1_400_000, pattern: /^[A-Za-z0-9+/=\s]*$/ }) }),
+    response: ImportReport, status: 200, errors: ['IMPORT_UNREADABLE', 'IMPORT_TOO_MANY_ROWS', 'RESOURCE_BUSY'],
+    timeout: 29,
+  });
+}
+
+export const importCategories = /* @__PURE__ */ importRoute('importCategories', 'category', 'categories');
+export const importLabels = /* @__PURE__ */ importRoute('importLabels', 'label', 'labels');
+export const importCompanies = /* @__PURE__ */ importRoute('importCompanies', 'company', 'companies');
+export const importBorrowers = /* @__PURE__ */ importRoute('importBorrowers', 'borrower', 'borrowers');
+export const importLocations = /* @__PURE__ */ importRoute('importLocations', 'location', 'locations');
+export const importItems = /* @__PURE__ */ importRoute('importItems', 'item', 'items');
+export const importContainers = /* @__PURE__ */ importRoute('importContainers', 'container', 'containers');
+DOCS: document(importItems, {
   body: { format: 'csv', data: 'bmFtZSxza3UsY2F0ZWdvcnlfbmFtZQpDb3JkbGVzcyBkcmlsbCxEUi0wMDEsVG9vbHMK' },
   response: { total_rows: 1, succeeded: 1, failed: 0, created: 1, updated: 0, created_related: 0, dry_run: false, errors: [] },
 });

@@ -108,7 +108,7 @@ describe('import', () => {
     const w = await workspace();
     expectProblem(await w.importFile('item', 'json', '{"not": "an array"}'), 422, 'IMPORT_UNREADABLE');
     expectProblem(await w.importFile('item', 'csv', '   '), 422, 'IMPORT_UNREADABLE');
-    expectProblem(await w.importFile('tombstone', 'csv', 'name\nx'), 422, 'VALIDATION_FAILED');
+    expectProblem(await w.importFile('tombstone', 'csv', 'name\nx'), 404, 'ROUTE_NOT_FOUND');
     const viewer = await signUp();
     expectStatus(await call('POST', `${w.base}/members`, { token: w.token, body: { user_id: viewer.user.id, role: 'viewer' } }), 201);
     expectProblem(await call('POST', `${w.base}/import/label`, { token: viewer.token, body: { format: 'csv', data: Buffer.from('name\nx').toString('base64') } }), 403, 'ROLE_TOO_LOW');

@@ -16,7 +16,7 @@ import { DomainError } from '../errors.js';
 import * as catalog from '../catalog/operations.js';
 import { foldName, normalisedUnique, type CatalogRecord } from '../catalog/model.js';
 import { entitiesOf } from '../exports/file.js';
-import { importSpecs, type ImportSpec, type ImportType, type Reference } from './specs.js';
+import type { ImportSpec, Reference } from './specs.js';
 
 type Report = zod.infer<typeof contract.ImportReport>;
 type Cells = Record<string, string>;
@@ -102,8 +102,7 @@ function parentsFirst(spec: ImportSpec, rows: Cells[]): number[] {
   return order;
 }
 
-export async function importRows(scope: WorkspaceScope, actorId: string, type: ImportType, options: ImportOptions): Promise<Report> {
-  const spec = importSpecs[type];
+export async function importRows(scope: WorkspaceScope, actorId: string, spec: ImportSpec, options: ImportOptions): Promise<Report> {
   const rows = readRows(options.format, options.data);
   const workspaceId = scope.workspace.id;
   const fields = bodyFields(spec);

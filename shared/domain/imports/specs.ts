@@ -1,4 +1,4 @@
-// What an import of each type takes: the entity (its service: the same create and update as the
+// What an import of each type takes (one route per type, so each bundles only its own): the entity (its service: the same create and update as the
 // REST routes), the body schema of its REST create (the same validation), which columns name a
 // related entity, and which are numbers. Columns are the export's (exports/columns.ts).
 import type * as z from 'zod/mini';
@@ -17,10 +17,6 @@ import { borrowers } from '../borrowers/service.js';
 import { locations } from '../locations/service.js';
 import { items } from '../items/service.js';
 import { containers } from '../containers/service.js';
-import type { importTypes } from '../../contract/imports.js';
-
-export type ImportType = (typeof importTypes)[number];
-
 /** A column naming a related entity: matched by name, or made with that name when missing and asked to. */
 export interface Reference {
   column: string;
@@ -39,24 +35,24 @@ export interface ImportSpec {
   matchBy: readonly string[];
 }
 
-export const importSpecs: Record<ImportType, ImportSpec> = {
-  category: {
-    entity: categories, body: categoriesContract.createCategory.body!, numbers: [], matchBy: ['name'],
-    references: [{ column: 'parent_category', field: 'parent_category_id', entity: categories }],
-  },
-  label: { entity: labels, body: labelsContract.createLabel.body!, numbers: [], matchBy: ['name'], references: [] },
-  company: { entity: companies, body: companiesContract.createCompany.body!, numbers: [], matchBy: ['name'], references: [] },
-  borrower: { entity: borrowers, body: borrowersContract.createBorrower.body!, numbers: [], matchBy: ['email', 'name'], references: [] },
-  location: {
-    entity: locations, body: locationsContract.createLocation.body!, numbers: [], matchBy: ['short_code', 'name'],
-    references: [{ column: 'parent_location', field: 'parent_location', entity: locations }],
-  },
-  item: {
-    entity: items, body: itemsContract.createItem.body!, numbers: ['min_stock_level'], matchBy: ['sku', 'short_code', 'name'],
-    references: [{ column: 'category_name', field: 'category_id', entity: categories }],
-  },
-  container: {
-    entity: containers, body: containersContract.createContainer.body!, numbers: [], matchBy: ['short_code', 'name'],
-    references: [{ column: 'location_name', field: 'location_id', entity: locations, required: true }],
-  },
-};
+// Each spec is a function (made when its route runs), so a route's bundle keeps only its own
+// type's service and schema: an object built at load time would keep all seven.
+export const categoryImport = (): ImportSpec => ({
+  entity: categories, body: categoriesContract.createCategory.body!, numbers: [], matchBy: ['name'],
+  references: [{ column: 'parent_category', field: 'parent_category_id', entity: categories }],
+});
+export const labelImport = (): ImportSpec => ({ entity: labels, body: labelsContract.createLabel.body!, numbers: [], matchBy: ['name'], references: [] });
+export const companyImport = (): ImportSpec => ({ entity: companies, body: companiesContract.createCompany.body!, numbers: [], matchBy: ['name'], references: [] });
+export const borrowerImport = (): ImportSpec => ({ entity: borrowers, body: borrowersContract.createBorrower.body!, numbers: [], matchBy: ['email', 'name'], references: [] });
+export const locationImport = (): ImportSpec => ({
+  entity: locations, body: locationsContract.createLocation.body!, numbers: [], matchBy: ['short_code', 'name'],
+  references: [{ column: 'parent_location', field: 'parent_location', entity: locations }],
+});
+export const itemImport = (): ImportSpec => ({
+  entity: items, body: itemsContract.createItem.body!, numbers: ['min_stock_level'], matchBy: ['sku', 'short_code', 'name'],
+  references: [{ column: 'category_name', field: 'category_id', entity: categories }],
+});
+export const containerImport = (): ImportSpec => ({
+  entity: containers, body: containersContract.createContainer.body!, numbers: [], matchBy: ['short_code', 'name'],
+  references: [{ column: 'location_name', field: 'location_id', entity: locations, required: true }],
+});
