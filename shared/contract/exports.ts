@@ -4,7 +4,7 @@
 import * as z from 'zod/mini';
 import { Flag, Uuid } from './common.js';
 import { Job } from './jobs.js';
-import { route } from './route.js';
+import { document, route } from './route.js';
 import { oneOf } from './text.js';
 
 export const exportTypes = ['item', 'location', 'container', 'category', 'label', 'company', 'borrower', 'inventory', 'loan'] as const;
@@ -25,4 +25,10 @@ export const exportEntities = /* @__PURE__ */ route({
   // a GET that may record a job
   grants: { table: 'write' },
   timeout: 29,
+});
+DOCS: document(exportEntities, {
+  response: [{
+    id: '0193a5e2-7c1a-7b3e-9f00-000000000c01', name: 'Power tools', parent_category: 'Tools', description: 'Drills, saws, sanders', is_archived: false,
+    created_at: '2026-11-26T09:00:00Z', updated_at: '2026-11-26T09:00:00Z',
+  }],
 });

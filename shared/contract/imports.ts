@@ -54,7 +54,14 @@ export const importBorrowers = /* @__PURE__ */ importRoute('importBorrowers', 'b
 export const importLocations = /* @__PURE__ */ importRoute('importLocations', 'location', 'locations');
 export const importItems = /* @__PURE__ */ importRoute('importItems', 'item', 'items');
 export const importContainers = /* @__PURE__ */ importRoute('importContainers', 'container', 'containers');
-DOCS: document(importItems, {
-  body: { format: 'csv', data: 'bmFtZSxza3UsY2F0ZWdvcnlfbmFtZQpDb3JkbGVzcyBkcmlsbCxEUi0wMDEsVG9vbHMK' },
+const importExample = {
+  body: { format: 'csv' as const, data: 'bmFtZSxza3UsY2F0ZWdvcnlfbmFtZQpDb3JkbGVzcyBkcmlsbCxEUi0wMDEsVG9vbHMK' },
   response: { total_rows: 1, succeeded: 1, failed: 0, created: 1, updated: 0, created_related: 0, dry_run: false, errors: [] },
-});
+};
+DOCS: document(importCategories, importExample);
+DOCS: document(importLabels, importExample);
+DOCS: document(importCompanies, importExample);
+DOCS: document(importBorrowers, importExample);
+DOCS: document(importLocations, importExample);
+DOCS: document(importItems, importExample);
+DOCS: document(importContainers, importExample);

@@ -128,8 +128,10 @@ function successResponse(contract: RouteContract, components: Components) {
       schema: schemaOf(contract.response!, 'output', components),
       ...(contract.examples?.response !== undefined ? { example: contract.examples.response } : {}),
     }
-    // a file served as JSON (an export) is described by the route, not by a schema
-    : { schema: media === 'application/json' ? {} : { type: 'string' } }]));
+    // a file served as JSON (an export) is described by the route and its example, not by a schema
+    : media === 'application/json'
+      ? { schema: {}, ...(contract.examples?.response !== undefined ? { example: contract.examples.response } : {}) }
+      : { schema: { type: 'string' } }]));
   return { description: contract.summary, headers, content };
 }
 
