@@ -4,7 +4,7 @@ import { httpRoute, noContent } from '../../shared/http/route.js';
 import * as catalog from '../../shared/domain/catalog/operations.js';
 import { borrowers } from '../../shared/domain/borrowers/service.js';
 
-export const listBorrowers = /* @__PURE__ */ httpRoute(contract.listBorrowers, ({ scope, query }) => catalog.list(borrowers, scope, query));
+export const listBorrowers = /* @__PURE__ */ httpRoute(contract.listBorrowers, ({ scope, query }) => catalog.list(borrowers, scope, query), { collections: ['BORROWER'] });
 
 export const getBorrower = /* @__PURE__ */ httpRoute(contract.getBorrower, ({ scope, params }) => catalog.get(borrowers, scope, params.id), { prefetch: borrowers });
 

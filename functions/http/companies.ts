@@ -4,7 +4,7 @@ import { httpRoute, noContent } from '../../shared/http/route.js';
 import * as catalog from '../../shared/domain/catalog/operations.js';
 import { companies } from '../../shared/domain/companies/service.js';
 
-export const listCompanies = /* @__PURE__ */ httpRoute(contract.listCompanies, ({ scope, query }) => catalog.list(companies, scope, query));
+export const listCompanies = /* @__PURE__ */ httpRoute(contract.listCompanies, ({ scope, query }) => catalog.list(companies, scope, query), { collections: ['COMPANY'] });
 
 export const getCompany = /* @__PURE__ */ httpRoute(contract.getCompany, ({ scope, params }) => catalog.get(companies, scope, params.id), { prefetch: companies });
 

@@ -4,7 +4,7 @@ import { httpRoute, noContent } from '../../shared/http/route.js';
 import * as catalog from '../../shared/domain/catalog/operations.js';
 import { containers } from '../../shared/domain/containers/service.js';
 
-export const listContainers = /* @__PURE__ */ httpRoute(contract.listContainers, ({ scope, query }) => catalog.list(containers, scope, query));
+export const listContainers = /* @__PURE__ */ httpRoute(contract.listContainers, ({ scope, query }) => catalog.list(containers, scope, query), { collections: ['CONTAINER'] });
 
 export const getContainer = /* @__PURE__ */ httpRoute(contract.getContainer, ({ scope, params }) => catalog.get(containers, scope, params.id), { prefetch: containers });
 

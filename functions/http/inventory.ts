@@ -24,13 +24,21 @@ export const restoreInventory = /* @__PURE__ */ httpRoute(contract.restoreInvent
   return noContent();
 });
 
-export const listInventoryByItem = /* @__PURE__ */ httpRoute(contract.listInventoryByItem, ({ scope, params, query }) => listByItem(scope, params.item_id, query));
+export const listInventoryByItem = /* @__PURE__ */ httpRoute(contract.listInventoryByItem, ({ scope, params, query }) => listByItem(scope, params.item_id, query), {
+  collections: ['INVENTORY', 'ITEM'], // the item must exist (404)
+});
 
-export const listInventoryByLocation = /* @__PURE__ */ httpRoute(contract.listInventoryByLocation, ({ scope, params, query }) => listByLocation(scope, params.location_id, query));
+export const listInventoryByLocation = /* @__PURE__ */ httpRoute(contract.listInventoryByLocation, ({ scope, params, query }) => listByLocation(scope, params.location_id, query), {
+  collections: ['INVENTORY', 'LOCATION'],
+});
 
-export const listInventoryByContainer = /* @__PURE__ */ httpRoute(contract.listInventoryByContainer, ({ scope, params, query }) => listByContainer(scope, params.container_id, query));
+export const listInventoryByContainer = /* @__PURE__ */ httpRoute(contract.listInventoryByContainer, ({ scope, params, query }) => listByContainer(scope, params.container_id, query), {
+  collections: ['INVENTORY', 'CONTAINER'],
+});
 
-export const listAvailableInventory = /* @__PURE__ */ httpRoute(contract.listAvailableInventory, ({ scope, params, query }) => listAvailable(scope, params.item_id, query));
+export const listAvailableInventory = /* @__PURE__ */ httpRoute(contract.listAvailableInventory, ({ scope, params, query }) => listAvailable(scope, params.item_id, query), {
+  collections: ['INVENTORY', 'ITEM'],
+});
 
 export const getTotalQuantity = /* @__PURE__ */ httpRoute(contract.getTotalQuantity, ({ scope, params }) => totalQuantity(scope, params.item_id));
 

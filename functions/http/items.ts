@@ -5,7 +5,7 @@ import { httpRoute, noContent } from '../../shared/http/route.js';
 import * as catalog from '../../shared/domain/catalog/operations.js';
 import { attachLabel, detachLabel, items, labelsOf, listByBarcode, listByCategory, search } from '../../shared/domain/items/service.js';
 
-export const listItems = /* @__PURE__ */ httpRoute(contract.listItems, ({ scope, query }) => catalog.list(items, scope, query));
+export const listItems = /* @__PURE__ */ httpRoute(contract.listItems, ({ scope, query }) => catalog.list(items, scope, query), { collections: ['ITEM'] });
 
 export const getItem = /* @__PURE__ */ httpRoute(contract.getItem, ({ scope, params }) => catalog.get(items, scope, params.id), { prefetch: items });
 
@@ -24,9 +24,11 @@ export const restoreItem = /* @__PURE__ */ httpRoute(contract.restoreItem, async
   return noContent();
 });
 
-export const listItemsByCategory = /* @__PURE__ */ httpRoute(contract.listItemsByCategory, ({ scope, params, query }) => listByCategory(scope, params.category_id, query));
+export const listItemsByCategory = /* @__PURE__ */ httpRoute(contract.listItemsByCategory, ({ scope, params, query }) => listByCategory(scope, params.category_id, query), {
+  collections: ['ITEM', 'CATEGORY'], // the category must exist (404)
+});
 
-export const listItemsByBarcode = /* @__PURE__ */ httpRoute(contract.listItemsByBarcode, ({ scope, params, query }) => listByBarcode(scope, params.barcode, query));
+export const listItemsByBarcode = /* @__PURE__ */ httpRoute(contract.listItemsByBarcode, ({ scope, params, query }) => listByBarcode(scope, params.barcode, query), { collections: ['ITEM'] });
 
 export const searchItems = /* @__PURE__ */ httpRoute(contract.searchItems, ({ scope, query }) => search(scope, query));
 

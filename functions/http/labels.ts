@@ -4,7 +4,7 @@ import { httpRoute, noContent } from '../../shared/http/route.js';
 import * as catalog from '../../shared/domain/catalog/operations.js';
 import { labels } from '../../shared/domain/labels/service.js';
 
-export const listLabels = /* @__PURE__ */ httpRoute(contract.listLabels, ({ scope, query }) => catalog.list(labels, scope, query));
+export const listLabels = /* @__PURE__ */ httpRoute(contract.listLabels, ({ scope, query }) => catalog.list(labels, scope, query), { collections: ['LABEL'] });
 
 export const getLabel = /* @__PURE__ */ httpRoute(contract.getLabel, ({ scope, params }) => catalog.get(labels, scope, params.id), { prefetch: labels });
 

@@ -5,7 +5,7 @@ import * as catalog from '../../shared/domain/catalog/operations.js';
 import { locations } from '../../shared/domain/locations/service.js';
 import { breadcrumb } from '../../shared/domain/locations/service.js';
 
-export const listLocations = /* @__PURE__ */ httpRoute(contract.listLocations, ({ scope, query }) => catalog.list(locations, scope, query));
+export const listLocations = /* @__PURE__ */ httpRoute(contract.listLocations, ({ scope, query }) => catalog.list(locations, scope, query), { collections: ['LOCATION'] });
 
 export const getLocation = /* @__PURE__ */ httpRoute(contract.getLocation, ({ scope, params }) => catalog.get(locations, scope, params.id), { prefetch: locations });
 

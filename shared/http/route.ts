@@ -24,6 +24,7 @@ import { fieldErrors, type InputPart } from './validation.js';
 import { withSecurityHeaders } from './security-headers.js';
 import type { Idempotency } from './idempotency.js';
 import { isReplay } from '../domain/ids.js';
+import { keepAnswer, keptAnswer, listTag } from './list-cache.js';
 
 type Infer<S> = [NonNullable<S>] extends [z.ZodMiniType] ? z.output<NonNullable<S>> : undefined;
 type ResponseOf<C> = C extends RouteContract<z.ZodMiniType, z.ZodMiniType, z.ZodMiniType, infer R> ? z.input<R> : never;
@@ -131,7 +132,14 @@ function cacheControlOf(contract: RouteContract, status: number): string {
   return contract.access === 'public' ? 'no-cache' : 'private, no-cache';
 }
 
-function serialise(contract: RouteContract, result: unknown, event: APIGatewayProxyEventV2, params: unknown): HttpResponse {
+/** Whether If-None-Match names `etag` (or is `*`). */
+const noneMatch = (header: string | undefined, etag: string) =>
+  !!header && (header.trim() === '*' || header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag));
+
+const notModified = (contract: RouteContract, etag: string): HttpResponse => ({ statusCode: 304, headers: { etag, 'cache-control': cacheControlOf(contract, 304) } });
+
+/** `etag`: a list's version tag (list-cache.ts), which replaces the hash of its body. */
+function serialise(contract: RouteContract, result: unknown, event: APIGatewayProxyEventV2, params: unknown, etag?: string): HttpResponse {
   // a create that found the client's id already made (a replay) answers what is there with 200
   const reply = result instanceof Reply ? result : new Reply(contract.status === 201 && isReplay(result) ? 200 : contract.status, result);
   const headers: Record<string, string> = { ...reply.options.headers };
@@ -154,18 +162,14 @@ function serialise(contract: RouteContract, result: unknown, event: APIGatewayPr
   if (reply.status >= 200 && reply.status < 300) {
     // Every successful answer with a body carries its ETag, writes included, so a client can send
     // its next If-Match (or If-None-Match) without reading the resource again.
-    headers.etag ??= entityTag(reply.body) ?? etagOf(body);
+    headers.etag ??= etag ?? entityTag(reply.body) ?? etagOf(body);
     if (reply.status === 201 || reply.status === 202) {
       const location = locationOf(contract, params, reply.body);
       if (location) headers.location ??= location;
     }
   }
-  if (contract.method === 'GET' && reply.status === 200) {
-    const etag = headers.etag!;
-    const ifNoneMatch = event.headers['if-none-match'];
-    if (ifNoneMatch && (ifNoneMatch.trim() === '*' || ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag))) {
-      return { statusCode: 304, headers: { etag, 'cache-control': headers['cache-control']! } };
-    }
+  if (contract.method === 'GET' && reply.status === 200 && noneMatch(event.headers['if-none-match'], headers.etag!)) {
+    return { statusCode: 304, headers: { etag: headers.etag!, 'cache-control': headers['cache-control']! } };
   }
   return { statusCode: reply.status, headers, body, ...(binary ? { isBase64Encoded: true } : {}) };
 }
@@ -192,6 +196,13 @@ export interface RouteOptions {
   prefetch?: PrefetchKey | { prefetch: PrefetchKey };
   /** on routes declared `idempotent`: `{ idempotency }` from shared/http/idempotency.ts */
   idempotency?: Idempotency;
+  /**
+   * On a list made only of records of these entity types (and refusals that follow from them):
+   * its ETag is built from the path, the query and the collections' versions, so a 304 costs no read of the list, and its
+   * answer is kept in this container under that tag (list-cache.ts; README, "Caching"). A list
+   * that shows anything else (another type's fields, the time of day, presigned links) must not.
+   */
+  collections?: readonly string[];
 }
 
 type PrefetchKey = (params: Record<string, string>) => { PK: string; SK: string };
@@ -216,7 +227,7 @@ const capacityHeader = (tally: CapacityTally) => `read=${Number(tally.read.toFix
 // bundle holds only what its own handler reaches (see infra/bundle.ts and the code-rules test).
 export function httpRoute<C extends RouteContract>(contract: C, implementation: Implementation<C>, options: RouteOptions = {}): RouteHandler {
   // (every route declared `idempotent` passes it: test/unit/code-rules.test.ts)
-  const { page, idempotency } = options;
+  const { page, idempotency, collections } = options;
   const prefetch = typeof options.prefetch === 'object' ? options.prefetch.prefetch : options.prefetch;
   const core = (event: APIGatewayProxyEventV2, context?: Context): Promise<HttpResponse> => withCapacityTally(async (tally) => {
     const requestId = event.requestContext?.requestId ?? 'unknown';
@@ -241,10 +252,18 @@ export function httpRoute<C extends RouteContract>(contract: C, implementation: 
         [query, body] = parseParts(rest());
       }
       const ifMatch = contract.conditional ? parseIfMatch(event.headers['if-match']) : parseIfMatch(undefined);
-      const answer = async () => serialise(contract, await implementation({
-        params, query, body, caller: access?.caller, scope: access?.scope, ifMatch,
-        headers: event.headers, requestId, event,
-      } as RouteRequest<C>), event, params);
+      const tag = collections && access?.scope ? listTag(contract.id, access.scope.workspace, collections, params, query) : undefined;
+      const answer = async () => {
+        if (tag && noneMatch(event.headers['if-none-match'], tag.etag)) return notModified(contract, tag.etag);
+        const kept = tag && keptAnswer(tag);
+        if (kept) return kept;
+        const response = serialise(contract, await implementation({
+          params, query, body, caller: access?.caller, scope: access?.scope, ifMatch,
+          headers: event.headers, requestId, event,
+        } as RouteRequest<C>), event, params, tag?.etag);
+        if (tag) keepAnswer(tag, response);
+        return response;
+      };
       response = await (idempotency && access?.scope ? idempotency(contract.id, event, access, body, context, answer) : answer());
     } catch (error) {
       if (error instanceof DomainError) {

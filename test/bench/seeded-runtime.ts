@@ -40,11 +40,11 @@ export interface SeededRuntime {
 }
 
 /**
- * Runs `work` against a fresh runtime with a user and a workspace, then stops everything; the
- * runtime must exit cleanly too.
+ * Runs `work` against a fresh runtime (with `env` added to its environment) with a user and a
+ * workspace, then stops everything; the runtime must exit cleanly too.
  */
-export async function withSeededRuntime(work: (seeded: SeededRuntime) => Promise<void>): Promise<void> {
-  const runtime = await startRuntime({ env: { ...(await runtimePorts()) }, args: ['--in-memory'], timeoutMs: 120_000 });
+export async function withSeededRuntime(work: (seeded: SeededRuntime) => Promise<void>, env: Record<string, string> = {}): Promise<void> {
+  const runtime = await startRuntime({ env: { ...(await runtimePorts()), ...env }, args: ['--in-memory'], timeoutMs: 120_000 });
   const { state } = runtime;
   const client = new DynamoDBClient({ endpoint: state.dynamodb, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
   let failure: unknown;
@@ -69,6 +69,16 @@ export async function withSeededRuntime(work: (seeded: SeededRuntime) => Promise
   if (failure) throw failure;
 }
 
+/** `repetitions` runs of the operations interleaved request by request (loop.ts); the median of each percentile, per operation. */
+export async function interleavedMedians(operations: readonly (() => Promise<void>)[], { repetitions = 3, warmup = 50, count = 300 } = {}): Promise<LatencySummary[]> {
+  const runs: LatencySummary[][] = operations.map(() => []);
+  for (let repetition = 0; repetition < repetitions; repetition += 1) {
+    const latencies = await timeInterleaved(operations, { warmup, count });
+    latencies.forEach((list, index) => runs[index]!.push(summarize(list)));
+  }
+  return runs.map(medianOfRuns);
+}
+
 /**
  * GET `path` of the workspace (signed in) against a raw BatchGetItem of the authorisation's keys
  * plus `entityKey`, interleaved request by request, three repetitions; the median percentiles of each.
@@ -82,13 +92,8 @@ export async function getAgainstRawBatchGet(seeded: SeededRuntime, path: string,
   };
   const getter = keepAliveGetter(`${base}${path}`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
   try {
-    const runs: LatencySummary[][] = [[], []];
-    for (let repetition = 0; repetition < 3; repetition += 1) {
-      const latencies = await timeInterleaved([getter.get, rawGet], { warmup: 50, count: 300 });
-      latencies.forEach((list, index) => runs[index]!.push(summarize(list)));
-    }
-    const [route, raw] = runs.map(medianOfRuns) as [LatencySummary, LatencySummary];
-    return { route, raw };
+    const [route, raw] = await interleavedMedians([getter.get, rawGet]);
+    return { route: route!, raw: raw! };
   } finally {
     getter.close();
   }

@@ -17,7 +17,6 @@ import { lostRace, settleRace } from '../races.js';
 import * as catalog from '../catalog/operations.js';
 import * as engine from '../catalog/repository.js';
 import type { CatalogRecord } from '../catalog/model.js';
-import { workspaceGone } from '../catalog/create.js';
 import { applied, changeSteps, createSteps, newRecord, run, together } from '../catalog/writes.js';
 import { attachmentDefinition, contentDisposition, isPicture, itemPrimaryUpdate, safeFileName } from './model.js';
 
@@ -109,8 +108,7 @@ async function createOf(scope: WorkspaceScope, actorId: string, itemId: string, 
     const cause = await run([
       ...together(attachments, writes), ...extra.map((item) => ({ item, cause: 'previous' })),
       { item: engine.workspaceActive(workspaceId), cause: 'workspace' },
-    ]);
-    if (cause === 'workspace') throw workspaceGone();
+    ], workspaceId);
     // the item changed (or went), or the previous primary did: read again (a vanished item is then a 404)
     if (cause !== undefined) return lostRace;
     return record;
@@ -204,7 +202,7 @@ export async function setPrimary(scope: WorkspaceScope, actorId: string, itemId:
     const writes = await changeSteps(attachments, workspaceId, current, next);
     writes.touches.push(primary.touch);
     // the attachment, the item or the previous primary changed meanwhile: read them again
-    return (await run([...together(attachments, writes), ...primary.items.map((write) => ({ item: write, cause: 'previous' }))])) === undefined ? 'done' : lostRace;
+    return (await run([...together(attachments, writes), ...primary.items.map((write) => ({ item: write, cause: 'previous', changes: attachmentDefinition.type }))], workspaceId)) === undefined ? 'done' : lostRace;
   }, { conditional: false });
 }
 

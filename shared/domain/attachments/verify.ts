@@ -114,7 +114,7 @@ async function settle(record: CatalogRecord, changes: Record<string, unknown>, a
     writes.touches.push({ key: keys.entity(workspaceId, 'ITEM', record.item_id as string), type: 'ITEM', update: itemPrimaryUpdate({ primary_picture: isPicture(next) ? true : null }) });
   }
   const storage = also.storage ? [{ item: storageChange(workspaceId, also.storage), cause: 'storage' }] : [];
-  const cause = await run([...together(attachments, writes), ...storage]);
+  const cause = await run([...together(attachments, writes), ...storage], workspaceId);
   if (cause === undefined) return 'written';
   return cause === 'storage' ? 'quota' : 'lost';
 }

@@ -55,7 +55,7 @@ export async function changeWith<R extends { id: string }>(
     const held = entity.changeRules?.(current, next) ?? {};
     const writes = [await changeSteps(entity, workspaceId, current, next, [...counters, ...(held.zero ?? [])], held.atMost), ...made.writes];
     const steps = [...together(entity, ...writes), ...(planned.writes?.(created, next) ?? []).map((item) => ({ item, cause: 'write' }))];
-    const cause = await run(steps);
+    const cause = await run(steps, workspaceId);
     if (cause === undefined) return { record: shown(next), created: created.map(shown) };
     if (cause === 'entity' || cause === 'ancestor') return lostRace;
     throw (await refusal(entity, cause, workspaceId)) ?? new Error(`change ${entity.definition.type}: unexpected cancellation at ${cause}`);
@@ -110,7 +110,7 @@ export async function unlink(entity: AnyEntity, workspaceId: string, actorId: st
     const current = await repository.getEntity(entity.definition, workspaceId, id, true);
     if (!current || current[field] !== targetId) return false;
     const next = applied(current, { [field]: null }, actorId ?? current.updated_by);
-    const cause = await run(together(entity, await changeSteps(entity, workspaceId, current, next)));
+    const cause = await run(together(entity, await changeSteps(entity, workspaceId, current, next)), workspaceId);
     if (cause === undefined) return true;
     if (cause === 'entity' || cause === 'ancestor') return lostRace;
     throw new Error(`unlink ${entity.definition.type}.${field}: unexpected cancellation at ${cause}`);

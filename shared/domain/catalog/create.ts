@@ -11,9 +11,6 @@ import { get } from './read.js';
 import { clientIdOf, createSteps, generatedFor, newRecord, refusal, replayed, run, together, type Step } from './writes.js';
 import type { Creator } from './change.js';
 
-/** A create raced the workspace's deletion (its check is part of every create's transaction). */
-export const workspaceGone = () => new DomainError('WORKSPACE_ACCESS_DENIED', 'The workspace is being deleted.');
-
 /** With the client's own id, the step that checks no entity of that id was deleted (a replay must not bring one back). */
 export const neverDeleted = (entity: AnyEntity, workspaceId: string, clientId: string | undefined): Step[] =>
   (clientId ? [{ item: repository.neverDeleted(workspaceId, entity.definition.type, clientId), cause: 'deleted' }] : []);
@@ -29,12 +26,12 @@ export async function create<R extends { id: string }>(entity: Entity<R>, scope:
     const steps: Step[] = [
       ...together(entity, await createSteps(entity, workspaceId, record)), { item: repository.workspaceActive(workspaceId), cause: 'workspace' }, ...neverDeleted(entity, workspaceId, clientId),
     ];
-    const cause = await run(steps);
+    // a workspace no longer active is refused by `run` (403, as the next authorisation would)
+    const cause = await run(steps, workspaceId);
     if (cause === undefined) return present(entity, record) as R & CatalogRecord;
     if (replayed(cause, clientId)) return asReplay(await get(entity, scope, record.id, true)) as R & CatalogRecord;
     if (generated.some((rule) => cause === `guard:${rule.field}`)) continue;
     if (cause === 'ancestor') continue;
-    if (cause === 'workspace') throw workspaceGone();
     throw (await refusal(entity, cause, workspaceId)) ?? new Error(`create ${entity.definition.type}: unexpected cancellation at ${cause}`);
   }
   throw new DomainError('RESOURCE_BUSY', `The ${entity.definition.label} could not be placed: its place kept changing; try again.`, { retryAfter: 1 });

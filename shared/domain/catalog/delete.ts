@@ -51,6 +51,7 @@ export async function remove(
           },
         },
         cause: 'entity',
+        changes: definition.type,
       },
       ...repository.guardsOf(definition, current).map((guard) => ({ item: repository.guardDelete(workspaceId, guard.kind, guard.value, id), cause: 'entity' })),
       { item: repository.tombstonePut(tombstone), cause: 'tombstone' },
@@ -58,7 +59,7 @@ export async function remove(
     ];
     const extra = also?.(current) ?? {};
     own.push(...(extra.items ?? []).map((item) => ({ item, cause: 'entity' })));
-    const cause = await run(together(entity, { steps: own, touches: [...await linkTouches(entity, workspaceId, current, undefined, id), ...(extra.touches ?? [])] }));
+    const cause = await run(together(entity, { steps: own, touches: [...await linkTouches(entity, workspaceId, current, undefined, id), ...(extra.touches ?? [])] }), workspaceId);
     if (cause === undefined) return 'deleted';
     if (cause === 'entity' || cause === 'ancestor') return lostRace; // changed, or something linked to it meanwhile: read again
     throw (await refusal(entity, cause)) ?? new Error(`delete ${definition.type}: unexpected cancellation at ${cause}`);

@@ -5,6 +5,7 @@
 import * as keys from '../../db/keys.js';
 import { cancellationReasons, tableName, transactWrite, type TransactItem } from '../../db/table.js';
 import { DomainError } from '../errors.js';
+import { withCollectionBump } from '../workspaces/collections.js';
 import { newId } from '../ids.js';
 import { ReferenceNotFound } from './errors.js';
 import { shortCodeKind, type CatalogRecord } from './model.js';
@@ -17,6 +18,11 @@ export interface Step {
   item: TransactItem;
   /** `entity`: the entity's own condition; `guard:<field>`; `link:<field>:<target id>`; `ancestor`; `workspace` */
   cause: string;
+  /**
+   * The entity type whose lists this item changes (its own Put, Update or Delete; a link target's
+   * sums or own update): `run` moves that collection's version on in the same transaction.
+   */
+  changes?: string;
 }
 
 /** Transaction items, and the touches of other entities they need (merged before they are written). */
@@ -25,17 +31,31 @@ export interface Writes {
   touches: repository.Touch[];
 }
 
-/** Runs the steps as one transaction; answers the cause of the first failed condition, if any. */
-export async function run(steps: Step[]): Promise<string | undefined> {
+/** A write raced the workspace's deletion (a create's check that it is active; any write's version bump). */
+export const workspaceGone = () => new DomainError('WORKSPACE_ACCESS_DENIED', 'The workspace is being deleted.');
+
+/** The collections the steps change, each once. */
+export const changedCollections = (steps: readonly Step[]): string[] => [...new Set(steps.flatMap((step) => (step.changes ? [step.changes] : [])))];
+
+/**
+ * Runs the steps as one transaction, with the versions of the collections they change moved on in
+ * it (shared/domain/workspaces/collections.ts); answers the cause of the first failed condition,
+ * if any. The workspace gone (or, for a create, no longer active) is answered here, for every write.
+ */
+export async function run(steps: Step[], workspaceId: string): Promise<string | undefined> {
+  const { items, at } = withCollectionBump(steps.map((step) => step.item), workspaceId, changedCollections(steps));
+  const causes = steps.map((step) => step.cause);
+  if (at !== undefined && at >= steps.length) causes.push('workspace');
   try {
-    await transactWrite(steps.map((step) => step.item));
+    await transactWrite(items);
     return undefined;
   } catch (error) {
     const reasons = cancellationReasons(error);
     if (!reasons) throw error;
     const failed = reasons.findIndex((reason) => reason === 'ConditionalCheckFailed');
     if (failed < 0) throw error;
-    return steps[failed]!.cause;
+    if (causes[failed] === 'workspace') throw workspaceGone();
+    return causes[failed];
   }
 }
 
@@ -76,7 +96,18 @@ const touchSteps = (entity: AnyEntity, touches: repository.Touch[]): Step[] =>
   repository.mergeTouches(touches).map((touch) => ({
     item: repository.touchItem(touch),
     cause: touch.versionIs !== undefined || touch.leaving ? 'ancestor' : `link:${touch.field ?? entity.links[0]?.field}:${touch.target ?? ''}`,
+    ...(touchChangesTarget(entity, touch) ? { changes: touch.type } : {}),
   }));
+
+/**
+ * Whether a touch changes what its target's answers show: counting what links to it does not (no
+ * answer shows those counters); its sums (an item's total, a row's quantity on loan), or an update
+ * of its own (an item's primary picture), may, so they count as a change of its collection.
+ */
+export function touchChangesTarget(entity: AnyEntity, touch: repository.Touch): boolean {
+  const counters = new Set(entity.links.map((link) => link.counter));
+  return touch.update !== undefined || Object.entries(touch.adds ?? {}).some(([name, delta]) => delta !== 0 && !counters.has(name));
+}
 
 /** Writes as one transaction's items, the touches of all of them merged (one item per key). */
 export const together = (entity: AnyEntity, ...writes: Writes[]): Step[] =>
@@ -108,7 +139,7 @@ export async function createSteps(entity: AnyEntity, workspaceId: string, record
   const { definition } = entity;
   return {
     steps: [
-      { item: { Put: { TableName: tableName, Item: repository.entityItem(definition, record), ConditionExpression: 'attribute_not_exists(PK)' } }, cause: 'entity' },
+      { item: { Put: { TableName: tableName, Item: repository.entityItem(definition, record), ConditionExpression: 'attribute_not_exists(PK)' } }, cause: 'entity', changes: definition.type },
       ...repository.guardsOf(definition, record).map((guard) => ({
         item: repository.guardPut(workspaceId, guard.kind, guard.value, definition.type, record.id), cause: `guard:${guard.field}`,
       })),
@@ -179,6 +210,7 @@ export async function changeSteps(
       },
     },
     cause: 'entity',
+    changes: definition.type,
   }];
   // unique values that changed: the old guard goes, the new one must be free
   const guardsBefore = new Map(repository.guardsOf(definition, current).map((guard) => [guard.field, guard]));

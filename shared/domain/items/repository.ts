@@ -1,12 +1,16 @@
 // Item labels: the item holds its labels' ids (`label_ids`, a set: an item's answer and its sync
 // record carry them), and a link item per label and item, `WS#{ws}#ITEMLABELS` / `{labelId}#{itemId}`,
-// finds a label's items when the label is deleted. Both move in one transaction.
+// finds a label's items when the label is deleted. Both move in one transaction, with the items'
+// collection version (the items lists show `label_ids`).
 import * as keys from '../../db/keys.js';
-import { cancellationReasons, queryAll, tableName, transactWrite } from '../../db/table.js';
+import { cancellationReasons, queryAll, tableName, transactWrite, type TransactItem } from '../../db/table.js';
+import { withCollectionBump } from '../workspaces/collections.js';
 
 const linkKey = (workspaceId: string, labelId: string, itemId: string) => ({ PK: `WS#${workspaceId}#ITEMLABELS`, SK: `${labelId}#${itemId}` });
 
 export const itemLabelsPartition = (workspaceId: string) => `WS#${workspaceId}#ITEMLABELS`;
+
+const changingItems = (workspaceId: string, items: TransactItem[]) => transactWrite(withCollectionBump(items, workspaceId, ['ITEM']).items);
 
 /**
  * Puts the label on the item (a new version of it) while both exist; `missing-label`, or
@@ -14,7 +18,7 @@ export const itemLabelsPartition = (workspaceId: string) => `WS#${workspaceId}#I
  */
 export async function attachLabel(workspaceId: string, itemId: string, labelId: string, actorId: string): Promise<'attached' | 'item-refused' | 'missing-label'> {
   try {
-    await transactWrite([
+    await changingItems(workspaceId, [
       {
         Update: {
           TableName: tableName, Key: keys.entity(workspaceId, 'ITEM', itemId),
@@ -38,7 +42,7 @@ export async function attachLabel(workspaceId: string, itemId: string, labelId: 
 /** Takes the label off the item (a new version of it); `absent` when it was not on (nothing written). */
 export async function detachLabel(workspaceId: string, itemId: string, labelId: string, actorId: string | undefined): Promise<'detached' | 'absent'> {
   try {
-    await transactWrite([
+    await changingItems(workspaceId, [
       {
         Update: {
           TableName: tableName, Key: keys.entity(workspaceId, 'ITEM', itemId),

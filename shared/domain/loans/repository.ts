@@ -6,6 +6,7 @@ import * as keys from '../../db/keys.js';
 import { withoutKeys } from '../../db/keys.js';
 import { batchGet, cancellationReasons, queryPage, tableName, transactWrite, type Page } from '../../db/table.js';
 import type { CatalogRecord } from '../catalog/model.js';
+import { withCollectionBump } from '../workspaces/collections.js';
 
 export interface PageQuery {
   limit: number;
@@ -74,9 +75,10 @@ export async function settleRowStatus(workspaceId: string, rowId: string, actorI
   ];
   for (const { from, to, when } of transitions) {
     try {
-      // a one-item transaction rather than UpdateItem: every write route bundles TransactWriteItems
-      // already, and UpdateItem's client code would add ~2 KB to the routes that settle a status
-      await transactWrite([{
+      // a transaction (with the inventory lists' version, which shows the status) rather than
+      // UpdateItem: every write route bundles TransactWriteItems already, and UpdateItem's client
+      // code would add ~2 KB to the routes that settle a status
+      await transactWrite(withCollectionBump([{
         Update: {
           TableName: tableName, Key: keys.entity(workspaceId, 'INVENTORY', rowId),
           UpdateExpression: 'SET #status = :to, #version = #version + :one, updated_at = :now, updated_by = :actor',
@@ -84,7 +86,7 @@ export async function settleRowStatus(workspaceId: string, rowId: string, actorI
           ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
           ExpressionAttributeValues: { ':from': from, ':to': to, ':one': 1, ':now': new Date().toISOString(), ':actor': actorId },
         },
-      }]);
+      }], workspaceId, ['INVENTORY']).items);
       return true;
     } catch (error) {
       if (cancellationReasons(error)?.[0] !== 'ConditionalCheckFailed') throw error;

@@ -17,7 +17,7 @@ import * as engine from '../catalog/repository.js';
 import { ReferenceNotFound } from '../catalog/errors.js';
 import { clientIdOf, createSteps, newRecord, refusal, replayed, run, together } from '../catalog/writes.js';
 import { asReplay } from '../ids.js';
-import { neverDeleted, workspaceGone } from '../catalog/create.js';
+import { neverDeleted } from '../catalog/create.js';
 import { inventory } from '../inventory/service.js';
 import { borrowers } from '../borrowers/service.js';
 import { loanDefinition, todayUtc } from './model.js';
@@ -91,11 +91,10 @@ export async function create(scope: WorkspaceScope, actorId: string, input: Loan
       if (touch.type === 'INVENTORY') Object.assign(touch, { agrees: { quantity: held, status: row.status, is_archived: false }, atMost: { on_loan: held - quantity } });
       if (touch.type === 'BORROWER') Object.assign(touch, { agrees: { is_archived: false } });
     }
-    const cause = await run([...together(loans, writes), { item: engine.workspaceActive(workspaceId), cause: 'workspace' }, ...neverDeleted(loans, workspaceId, clientId)]);
+    const cause = await run([...together(loans, writes), { item: engine.workspaceActive(workspaceId), cause: 'workspace' }, ...neverDeleted(loans, workspaceId, clientId)], workspaceId);
     if (cause === undefined) return record;
     if (replayed(cause, clientId)) return (again = true, record); // the same create, committed meanwhile
     if (cause.startsWith('link:')) return lostRace; // the row or the borrower changed: read them again
-    if (cause === 'workspace') throw workspaceGone();
     throw (await refusal(loans, cause, workspaceId)) ?? new Error(`create loan: unexpected cancellation at ${cause}`);
   }, { conditional: false });
   if (again) return replay();

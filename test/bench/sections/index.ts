@@ -50,6 +50,11 @@ export const sections: readonly BenchSection[] = [
     run: async (context) => (await import('./sync-batch.js')).run(context),
   },
   {
+    name: 'caching',
+    title: 'A repeated categories list from the container\'s cache vs the same list with the cache off: read capacity and latency; the 304 of its version ETag',
+    run: async (context) => (await import('./caching.js')).run(context),
+  },
+  {
     name: 'search',
     title: 'Workspace search: query time and read capacity in workspaces of 1,000 and 20,000 items, the index\'s writes per item change, its size per 1,000 items',
     run: async (context) => (await import('./search.js')).run(context),
