@@ -156,7 +156,8 @@ function toEvent(request: IncomingMessage, target: ParsedTarget, route: MountedR
 }
 
 function lambdaContext(contract: RouteContract, requestId: string): Context {
-  const deadline = Date.now() + 10_000;
+  // the route's own Lambda timeout, as the API stack gives it (10 s unless the contract says more)
+  const deadline = Date.now() + (contract.timeout ?? 10) * 1000;
   const functionName = `local-${contract.domain}-${contract.id}`;
   return {
     callbackWaitsForEmptyEventLoop: true,

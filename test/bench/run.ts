@@ -3,7 +3,7 @@
 //
 //   npm run bench                          every section, then one summary table
 //   npm run bench -- --json FILE           also write every figure to FILE: [{ name, value, unit, baseline, ratio }]
-//   npm run bench -- --only <section>      one section (repeatable): bundles, overhead, catalog, items, reminders, auth, attachments, sync, sync-batch, caching, search
+//   npm run bench -- --only <section>      one section (repeatable): bundles, overhead, catalog, items, reminders, auth, attachments, sync, sync-batch, caching, search, analytics, transfer
 //   npm run bench -- --runs N              fresh-process imports per representative bundle (default 7)
 //   npm run bench -- --compare FILE        report growth against an earlier run's --json FILE (largest per-route growth)
 //

@@ -264,7 +264,7 @@ describe('analytics', () => {
     }
     expect(await stats()).toEqual(before);
     await expectFiguresToMatch(w);
-  });
+  }, 240_000); // a workload of 60 writes, the oracle's reads and two replays: minutes on a busy 2-core machine
 
   it('a second random workload (another seed) also matches, with no drift', async () => {
     const w = await workspace();
@@ -272,7 +272,7 @@ describe('analytics', () => {
     await expectFiguresToMatch(w);
     const outcome = await recount({ workspace_id: w.ws.id, settle_ms: 200 }, lambdaContext('analytics-recount'));
     expect(outcome.drift).toEqual([]);
-  });
+  }, 180_000);
 
   it('drift put in by hand is found, reported and repaired by the recount; a second recount finds none', async () => {
     const w = await workspace();

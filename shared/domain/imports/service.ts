@@ -134,18 +134,35 @@ export async function importRows(scope: WorkspaceScope, actorId: string, spec: I
     return id;
   };
 
+  // what finds the entity a row updates: by id, and by each match field's normalised value (built
+  // once, kept current as rows are written, so matching costs a lookup per row, not a pass over all)
+  const matchKey = (field: string, value: string) => (field === 'name' ? foldName(value) : value.toUpperCase());
+  const byId = new Map<string, CatalogRecord>();
+  const byField = new Map(spec.matchBy.map((field) => [field, new Map<string, CatalogRecord[]>()]));
+  const remember = (record: CatalogRecord, previous?: CatalogRecord) => {
+    byId.set(record.id, record);
+    for (const [field, index] of byField) {
+      const old = previous?.[field];
+      if (typeof old === 'string') index.set(matchKey(field, old), (index.get(matchKey(field, old)) ?? []).filter((other) => other.id !== record.id));
+      const value = record[field];
+      // archived entities are matched by id or code, never by name
+      if (typeof value === 'string' && (field !== 'name' || record.is_archived !== true)) {
+        index.set(matchKey(field, value), [...(index.get(matchKey(field, value)) ?? []).filter((other) => other.id !== record.id), record]);
+      }
+    }
+  };
+  for (const record of existing) remember(record);
+
   const matchOf = (input: Record<string, unknown>): CatalogRecord | undefined => {
     if (typeof input.id === 'string') {
-      const same = existing.find((record) => record.id === input.id);
+      const same = byId.get(input.id);
       if (same || options.mode === 'create') return same;
     }
     if (options.mode !== 'upsert') return undefined;
     for (const field of spec.matchBy) {
       const value = input[field];
       if (typeof value !== 'string') continue;
-      const wanted = field === 'name' ? foldName(value) : value.toUpperCase();
-      const matches = existing.filter((record) => typeof record[field] === 'string'
-        && (field === 'name' ? foldName(record[field] as string) : (record[field] as string).toUpperCase()) === wanted && (field !== 'name' || record.is_archived !== true));
+      const matches = byField.get(field)!.get(matchKey(field, value)) ?? [];
       if (matches.length === 1) return matches[0];
       if (matches.length > 1) throw new RowError('VALIDATION_FAILED', `Several ${spec.entity.definition.label} entities have this ${field}; give the row an id.`, field);
     }
@@ -195,9 +212,7 @@ export async function importRows(scope: WorkspaceScope, actorId: string, spec: I
           ? await catalog.update(spec.entity, scope, actorId, match.id, changes!, parseIfMatch(undefined))
           : await catalog.create(spec.entity, scope, actorId, input);
         id = written.id;
-        const index = existing.findIndex((record) => record.id === id);
-        if (index >= 0) existing[index] = written as CatalogRecord;
-        else existing.push(written as CatalogRecord);
+        remember(written as CatalogRecord, match);
       }
       for (const rule of uniques) {
         const value = input[rule.field];

@@ -59,4 +59,14 @@ export const sections: readonly BenchSection[] = [
     title: 'Workspace search: query time and read capacity in workspaces of 1,000 and 20,000 items, the index\'s writes per item change, its size per 1,000 items',
     run: async (context) => (await import('./search.js')).run(context),
   },
+  {
+    name: 'analytics',
+    title: 'Analytics reads\' capacity and latency in workspaces of 1,000 and 20,000 items, the projector\'s writes per change, the recount per 1,000 entities',
+    run: async (context) => (await import('./analytics.js')).run(context),
+  },
+  {
+    name: 'transfer',
+    title: 'Import and export rows per second over HTTP vs BatchWriteItem (and the Query) of the same rows; their capacity per row; dry run and a no-change upsert',
+    run: async (context) => (await import('./transfer.js')).run(context),
+  },
 ];
