@@ -17,7 +17,8 @@ function sampleValue(name: string, schema: ParamSchema, workspaceId: string): st
     ...(name === 'workspace_id' ? [workspaceId] : []),
     uuidv7(),
     ...Object.values(schema._zod.def.entries ?? {}),
-    'sample', 'sample-1', '1',
+    // an entity type of the routes that take one in their path (export): `oneOf` is a checked string, not a zod enum
+    'sample', 'sample-1', '1', 'item',
   ];
   return candidates.find((candidate) => z.safeParse(schema, candidate).success);
 }
