@@ -209,7 +209,9 @@ export async function runModel(seed: number, users: readonly [SignedInUser, Sign
       await eventually(`client ${client.name} converges`, async () => {
         await client.pull();
         return JSON.stringify([...client.store].map(([id, known]) => [id, known.version, known.name, known.is_archived]).sort());
-      }, (held) => held === expected, 20_000);
+      // 40 s: how far the change feed may trail on a busy 2-core CI machine while the other test
+      // files write too (what is checked is that nothing is lost or doubled, not the lag)
+      }, (held) => held === expected, 40_000);
     } catch (error) {
       problems.push(`client ${client.name} did not converge: ${(error as Error).message.slice(0, 600)}\nexpected ${expected.slice(0, 600)}`);
     }
