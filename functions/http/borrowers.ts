@@ -1,10 +1,11 @@
 // Borrowers: the catalog lifecycle (shared/domain/catalog) through the routes of shared/contract/borrowers.ts.
 import * as contract from '../../shared/contract/borrowers.js';
 import { httpRoute, noContent } from '../../shared/http/route.js';
+import { cachedBy } from '../../shared/http/list-cache.js';
 import * as catalog from '../../shared/domain/catalog/operations.js';
 import { borrowers } from '../../shared/domain/borrowers/service.js';
 
-export const listBorrowers = /* @__PURE__ */ httpRoute(contract.listBorrowers, ({ scope, query }) => catalog.list(borrowers, scope, query), { collections: ['BORROWER'] });
+export const listBorrowers = /* @__PURE__ */ httpRoute(contract.listBorrowers, ({ scope, query }) => catalog.list(borrowers, scope, query), { listCache: /* @__PURE__ */ cachedBy('BORROWER') });
 
 export const getBorrower = /* @__PURE__ */ httpRoute(contract.getBorrower, ({ scope, params }) => catalog.get(borrowers, scope, params.id), { prefetch: borrowers });
 

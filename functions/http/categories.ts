@@ -1,11 +1,12 @@
 // Categories: the catalog lifecycle (shared/domain/catalog) through the routes of shared/contract/categories.ts.
 import * as contract from '../../shared/contract/categories.js';
 import { httpRoute, noContent } from '../../shared/http/route.js';
+import { cachedBy } from '../../shared/http/list-cache.js';
 import * as catalog from '../../shared/domain/catalog/operations.js';
 import { categories } from '../../shared/domain/categories/service.js';
 import { breadcrumb, listChildren, listRoots } from '../../shared/domain/categories/service.js';
 
-export const listCategories = /* @__PURE__ */ httpRoute(contract.listCategories, ({ scope, query }) => catalog.list(categories, scope, query), { collections: ['CATEGORY'] });
+export const listCategories = /* @__PURE__ */ httpRoute(contract.listCategories, ({ scope, query }) => catalog.list(categories, scope, query), { listCache: /* @__PURE__ */ cachedBy('CATEGORY') });
 
 export const getCategory = /* @__PURE__ */ httpRoute(contract.getCategory, ({ scope, params }) => catalog.get(categories, scope, params.id), { prefetch: categories });
 
@@ -29,8 +30,8 @@ export const deleteCategory = /* @__PURE__ */ httpRoute(contract.deleteCategory,
   return noContent();
 });
 
-export const listRootCategories = /* @__PURE__ */ httpRoute(contract.listRootCategories, ({ scope, query }) => listRoots(scope, query), { collections: ['CATEGORY'] });
+export const listRootCategories = /* @__PURE__ */ httpRoute(contract.listRootCategories, ({ scope, query }) => listRoots(scope, query), { listCache: /* @__PURE__ */ cachedBy('CATEGORY') });
 
-export const listCategoryChildren = /* @__PURE__ */ httpRoute(contract.listCategoryChildren, ({ scope, params, query }) => listChildren(scope, params.id, query), { collections: ['CATEGORY'] });
+export const listCategoryChildren = /* @__PURE__ */ httpRoute(contract.listCategoryChildren, ({ scope, params, query }) => listChildren(scope, params.id, query), { listCache: /* @__PURE__ */ cachedBy('CATEGORY') });
 
 export const getCategoryBreadcrumb = /* @__PURE__ */ httpRoute(contract.getCategoryBreadcrumb, ({ scope, params }) => breadcrumb(scope, params.id));

@@ -1,10 +1,11 @@
 // Companies: the catalog lifecycle (shared/domain/catalog) through the routes of shared/contract/companies.ts.
 import * as contract from '../../shared/contract/companies.js';
 import { httpRoute, noContent } from '../../shared/http/route.js';
+import { cachedBy } from '../../shared/http/list-cache.js';
 import * as catalog from '../../shared/domain/catalog/operations.js';
 import { companies } from '../../shared/domain/companies/service.js';
 
-export const listCompanies = /* @__PURE__ */ httpRoute(contract.listCompanies, ({ scope, query }) => catalog.list(companies, scope, query), { collections: ['COMPANY'] });
+export const listCompanies = /* @__PURE__ */ httpRoute(contract.listCompanies, ({ scope, query }) => catalog.list(companies, scope, query), { listCache: /* @__PURE__ */ cachedBy('COMPANY') });
 
 export const getCompany = /* @__PURE__ */ httpRoute(contract.getCompany, ({ scope, params }) => catalog.get(companies, scope, params.id), { prefetch: companies });
 

@@ -1,10 +1,11 @@
 // Containers: the catalog lifecycle (shared/domain/catalog) through the routes of shared/contract/containers.ts.
 import * as contract from '../../shared/contract/containers.js';
 import { httpRoute, noContent } from '../../shared/http/route.js';
+import { cachedBy } from '../../shared/http/list-cache.js';
 import * as catalog from '../../shared/domain/catalog/operations.js';
 import { containers } from '../../shared/domain/containers/service.js';
 
-export const listContainers = /* @__PURE__ */ httpRoute(contract.listContainers, ({ scope, query }) => catalog.list(containers, scope, query), { collections: ['CONTAINER'] });
+export const listContainers = /* @__PURE__ */ httpRoute(contract.listContainers, ({ scope, query }) => catalog.list(containers, scope, query), { listCache: /* @__PURE__ */ cachedBy('CONTAINER') });
 
 export const getContainer = /* @__PURE__ */ httpRoute(contract.getContainer, ({ scope, params }) => catalog.get(containers, scope, params.id), { prefetch: containers });
 

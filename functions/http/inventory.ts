@@ -2,6 +2,7 @@
 import * as contract from '../../shared/contract/inventory.js';
 import { idempotency } from '../../shared/http/idempotency.js';
 import { httpRoute, noContent } from '../../shared/http/route.js';
+import { cachedBy } from '../../shared/http/list-cache.js';
 import * as catalog from '../../shared/domain/catalog/operations.js';
 import {
   create, inventory, listAvailable, listByContainer, listByItem, listByLocation, move, setQuantity, setStatus, totalQuantity, update,
@@ -25,19 +26,19 @@ export const restoreInventory = /* @__PURE__ */ httpRoute(contract.restoreInvent
 });
 
 export const listInventoryByItem = /* @__PURE__ */ httpRoute(contract.listInventoryByItem, ({ scope, params, query }) => listByItem(scope, params.item_id, query), {
-  collections: ['INVENTORY', 'ITEM'], // the item must exist (404)
+  listCache: /* @__PURE__ */ cachedBy('INVENTORY', 'ITEM'), // the item must exist (404)
 });
 
 export const listInventoryByLocation = /* @__PURE__ */ httpRoute(contract.listInventoryByLocation, ({ scope, params, query }) => listByLocation(scope, params.location_id, query), {
-  collections: ['INVENTORY', 'LOCATION'],
+  listCache: /* @__PURE__ */ cachedBy('INVENTORY', 'LOCATION'),
 });
 
 export const listInventoryByContainer = /* @__PURE__ */ httpRoute(contract.listInventoryByContainer, ({ scope, params, query }) => listByContainer(scope, params.container_id, query), {
-  collections: ['INVENTORY', 'CONTAINER'],
+  listCache: /* @__PURE__ */ cachedBy('INVENTORY', 'CONTAINER'),
 });
 
 export const listAvailableInventory = /* @__PURE__ */ httpRoute(contract.listAvailableInventory, ({ scope, params, query }) => listAvailable(scope, params.item_id, query), {
-  collections: ['INVENTORY', 'ITEM'],
+  listCache: /* @__PURE__ */ cachedBy('INVENTORY', 'ITEM'),
 });
 
 export const getTotalQuantity = /* @__PURE__ */ httpRoute(contract.getTotalQuantity, ({ scope, params }) => totalQuantity(scope, params.item_id));

@@ -2,10 +2,11 @@
 import * as contract from '../../shared/contract/items.js';
 import { idempotency } from '../../shared/http/idempotency.js';
 import { httpRoute, noContent } from '../../shared/http/route.js';
+import { cachedBy } from '../../shared/http/list-cache.js';
 import * as catalog from '../../shared/domain/catalog/operations.js';
 import { attachLabel, detachLabel, items, labelsOf, listByBarcode, listByCategory, search } from '../../shared/domain/items/service.js';
 
-export const listItems = /* @__PURE__ */ httpRoute(contract.listItems, ({ scope, query }) => catalog.list(items, scope, query), { collections: ['ITEM'] });
+export const listItems = /* @__PURE__ */ httpRoute(contract.listItems, ({ scope, query }) => catalog.list(items, scope, query), { listCache: /* @__PURE__ */ cachedBy('ITEM') });
 
 export const getItem = /* @__PURE__ */ httpRoute(contract.getItem, ({ scope, params }) => catalog.get(items, scope, params.id), { prefetch: items });
 
@@ -25,10 +26,10 @@ export const restoreItem = /* @__PURE__ */ httpRoute(contract.restoreItem, async
 });
 
 export const listItemsByCategory = /* @__PURE__ */ httpRoute(contract.listItemsByCategory, ({ scope, params, query }) => listByCategory(scope, params.category_id, query), {
-  collections: ['ITEM', 'CATEGORY'], // the category must exist (404)
+  listCache: /* @__PURE__ */ cachedBy('ITEM', 'CATEGORY'), // the category must exist (404)
 });
 
-export const listItemsByBarcode = /* @__PURE__ */ httpRoute(contract.listItemsByBarcode, ({ scope, params, query }) => listByBarcode(scope, params.barcode, query), { collections: ['ITEM'] });
+export const listItemsByBarcode = /* @__PURE__ */ httpRoute(contract.listItemsByBarcode, ({ scope, params, query }) => listByBarcode(scope, params.barcode, query), { listCache: /* @__PURE__ */ cachedBy('ITEM') });
 
 export const searchItems = /* @__PURE__ */ httpRoute(contract.searchItems, ({ scope, query }) => search(scope, query));
 

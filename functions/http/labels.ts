@@ -1,10 +1,11 @@
 // Labels: the catalog lifecycle (shared/domain/catalog) through the routes of shared/contract/labels.ts.
 import * as contract from '../../shared/contract/labels.js';
 import { httpRoute, noContent } from '../../shared/http/route.js';
+import { cachedBy } from '../../shared/http/list-cache.js';
 import * as catalog from '../../shared/domain/catalog/operations.js';
 import { labels } from '../../shared/domain/labels/service.js';
 
-export const listLabels = /* @__PURE__ */ httpRoute(contract.listLabels, ({ scope, query }) => catalog.list(labels, scope, query), { collections: ['LABEL'] });
+export const listLabels = /* @__PURE__ */ httpRoute(contract.listLabels, ({ scope, query }) => catalog.list(labels, scope, query), { listCache: /* @__PURE__ */ cachedBy('LABEL') });
 
 export const getLabel = /* @__PURE__ */ httpRoute(contract.getLabel, ({ scope, params }) => catalog.get(labels, scope, params.id), { prefetch: labels });
 

@@ -1,11 +1,12 @@
 // Locations: the catalog lifecycle (shared/domain/catalog) through the routes of shared/contract/locations.ts.
 import * as contract from '../../shared/contract/locations.js';
 import { httpRoute, noContent } from '../../shared/http/route.js';
+import { cachedBy } from '../../shared/http/list-cache.js';
 import * as catalog from '../../shared/domain/catalog/operations.js';
 import { locations } from '../../shared/domain/locations/service.js';
 import { breadcrumb } from '../../shared/domain/locations/service.js';
 
-export const listLocations = /* @__PURE__ */ httpRoute(contract.listLocations, ({ scope, query }) => catalog.list(locations, scope, query), { collections: ['LOCATION'] });
+export const listLocations = /* @__PURE__ */ httpRoute(contract.listLocations, ({ scope, query }) => catalog.list(locations, scope, query), { listCache: /* @__PURE__ */ cachedBy('LOCATION') });
 
 export const getLocation = /* @__PURE__ */ httpRoute(contract.getLocation, ({ scope, params }) => catalog.get(locations, scope, params.id), { prefetch: locations });
 

@@ -85,3 +85,17 @@ export function keepAnswer(tag: ListTag, response: HttpResponse, now = Date.now(
     drop(key);
   }
 }
+
+/**
+ * What a list route gives `httpRoute` (`{ listCache: cachedBy('CATEGORY') }`): passed in by the
+ * list routes' handler modules, so only their bundles carry this module (as `{ idempotency }` is).
+ */
+export interface ListCache {
+  collections: readonly string[];
+  tag: typeof listTag;
+  kept: typeof keptAnswer;
+  keep: typeof keepAnswer;
+}
+
+/** The list cache of a list made only of records of these entity types. */
+export const cachedBy = (...collections: string[]): ListCache => ({ collections, tag: listTag, kept: keptAnswer, keep: keepAnswer });

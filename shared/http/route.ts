@@ -24,7 +24,7 @@ import { fieldErrors, type InputPart } from './validation.js';
 import { withSecurityHeaders } from './security-headers.js';
 import type { Idempotency } from './idempotency.js';
 import { isReplay } from '../domain/ids.js';
-import { keepAnswer, keptAnswer, listTag } from './list-cache.js';
+import type { ListCache } from './list-cache.js';
 
 type Infer<S> = [NonNullable<S>] extends [z.ZodMiniType] ? z.output<NonNullable<S>> : undefined;
 type ResponseOf<C> = C extends RouteContract<z.ZodMiniType, z.ZodMiniType, z.ZodMiniType, infer R> ? z.input<R> : never;
@@ -201,8 +201,9 @@ export interface RouteOptions {
    * its ETag is built from the path, the query and the collections' versions, so a 304 costs no read of the list, and its
    * answer is kept in this container under that tag (list-cache.ts; README, "Caching"). A list
    * that shows anything else (another type's fields, the time of day, presigned links) must not.
+   * Given as `cachedBy(...types)` from list-cache.ts, so routes without it do not bundle the cache.
    */
-  collections?: readonly string[];
+  listCache?: ListCache;
 }
 
 type PrefetchKey = (params: Record<string, string>) => { PK: string; SK: string };
@@ -227,7 +228,7 @@ const capacityHeader = (tally: CapacityTally) => `read=${Number(tally.read.toFix
 // bundle holds only what its own handler reaches (see infra/bundle.ts and the code-rules test).
 export function httpRoute<C extends RouteContract>(contract: C, implementation: Implementation<C>, options: RouteOptions = {}): RouteHandler {
   // (every route declared `idempotent` passes it: test/unit/code-rules.test.ts)
-  const { page, idempotency, collections } = options;
+  const { page, idempotency, listCache } = options;
   const prefetch = typeof options.prefetch === 'object' ? options.prefetch.prefetch : options.prefetch;
   const core = (event: APIGatewayProxyEventV2, context?: Context): Promise<HttpResponse> => withCapacityTally(async (tally) => {
     const requestId = event.requestContext?.requestId ?? 'unknown';
@@ -252,16 +253,16 @@ export function httpRoute<C extends RouteContract>(contract: C, implementation: 
         [query, body] = parseParts(rest());
       }
       const ifMatch = contract.conditional ? parseIfMatch(event.headers['if-match']) : parseIfMatch(undefined);
-      const tag = collections && access?.scope ? listTag(contract.id, access.scope.workspace, collections, params, query) : undefined;
+      const tag = listCache && access?.scope ? listCache.tag(contract.id, access.scope.workspace, listCache.collections, params, query) : undefined;
       const answer = async () => {
         if (tag && noneMatch(event.headers['if-none-match'], tag.etag)) return notModified(contract, tag.etag);
-        const kept = tag && keptAnswer(tag);
+        const kept = tag && listCache!.kept(tag);
         if (kept) return kept;
         const response = serialise(contract, await implementation({
           params, query, body, caller: access?.caller, scope: access?.scope, ifMatch,
           headers: event.headers, requestId, event,
         } as RouteRequest<C>), event, params, tag?.etag);
-        if (tag) keepAnswer(tag, response);
+        if (tag) listCache!.keep(tag, response);
         return response;
       };
       response = await (idempotency && access?.scope ? idempotency(contract.id, event, access, body, context, answer) : answer());
