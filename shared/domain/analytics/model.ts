@@ -10,7 +10,7 @@
 // `BOR#{id}`, `MONTH#{YYYY-MM}` (loans by the month they were lent). Every amount is a whole
 // number; money is cents, per currency (`value#EUR`), never added across currencies.
 import { isLow } from '../items/model.js';
-import { noCurrency } from '../inventory/model.js';
+import { noCurrency, rowValue } from '../inventory/model.js';
 import { tallyPrefix } from '../catalog/model.js';
 
 /** Amounts to add, by aggregate (its sort key) and attribute. */
@@ -59,7 +59,8 @@ export function contributions(image: Image | undefined): Amounts {
       if (!active(image)) break;
       const quantity = Number(image.quantity ?? 0);
       const currency = text(image.currency_code) ?? noCurrency;
-      const value = typeof image.purchase_price === 'number' ? { [`value#${currency}`]: image.purchase_price * quantity } : {};
+      const worth = rowValue(image);
+      const value = worth === undefined ? {} : { [`value#${currency}`]: worth };
       const condition = text(image.condition);
       const status = text(image.status);
       add(amounts, totalsKey, {

@@ -22,6 +22,21 @@ export const inventoryChangeRules = () => allOf(
 export const noCurrency = 'XXX';
 
 /**
+ * The largest value (price × quantity, in cents) a row adds to value figures: 10^13 cents, 100
+ * billion in its currency. Prices and quantities may each be large; their product may not leave
+ * JavaScript's safe integers (2^53 ≈ 9·10^15), or the item holding the tally could not be read
+ * back, and 900 rows at this ceiling still add up safely. A row worth more is counted without value.
+ */
+export const maxRowValue = 10 ** 13;
+
+/** What a row is worth (price × quantity), when it has a price and the product stays within `maxRowValue`. */
+export function rowValue(row: Record<string, unknown>): number | undefined {
+  if (typeof row.purchase_price !== 'number') return undefined;
+  const value = row.purchase_price * Number(row.quantity ?? 0);
+  return value <= maxRowValue ? value : undefined;
+}
+
+/**
  * What an active row adds up on its item (LinkRule `tallies`), so the item's own images say what
  * its rows hold: `tally#rows` (active rows), and per currency `tally#price#EUR` (the rows' prices)
  * and `tally#value#EUR` (price × quantity). The analytics projector moves these between categories.
@@ -30,7 +45,8 @@ export function rowTallies(row: Record<string, unknown>): Record<string, number>
   const price = row.purchase_price;
   if (typeof price !== 'number') return { 'tally#rows': 1 };
   const currency = typeof row.currency_code === 'string' ? row.currency_code : noCurrency;
-  return { 'tally#rows': 1, [`tally#price#${currency}`]: price, [`tally#value#${currency}`]: price * Number(row.quantity ?? 0) };
+  const value = rowValue(row);
+  return { 'tally#rows': 1, [`tally#price#${currency}`]: price, ...(value === undefined ? {} : { [`tally#value#${currency}`]: value }) };
 }
 
 export const inventoryDefinition = defineEntity({
