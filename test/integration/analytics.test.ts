@@ -14,6 +14,7 @@ import { addMember, allPages, call, createWorkspace, expectProblem, expectStatus
 import { eventually } from './support/eventually.js';
 import { partition, setAttributes } from './support/table.js';
 import { streamRecords } from './support/stream.js';
+import { generator } from './support/sync-model.js';
 
 interface Drift { aggregate: string; field: string; stored: number; counted: number }
 type Recount = (event: { workspace_id: string; settle_ms?: number }, context: Context) => Promise<{ drift: Drift[]; repaired: number; unsettled: number }>;
@@ -30,19 +31,6 @@ beforeAll(async () => {
 
 type Row = Record<string, any>;
 type Money = Record<string, number>;
-
-/** A small seeded generator, so a failing workload can be run again as it was. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (max: number) => Math.floor(next() * max), pick: <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]! };
-}
 
 const conditions = ['NEW', 'EXCELLENT', 'GOOD', 'FAIR', 'POOR', 'DAMAGED', 'FOR_REPAIR'] as const;
 const statuses = ['AVAILABLE', 'IN_USE', 'RESERVED'] as const;
@@ -177,7 +165,7 @@ async function expectFiguresToMatch(w: Workspace) {
 
 /** A random workload: each step picks an operation; refusals the rules make (409, 422) are part of it. */
 async function randomWorkload(w: Workspace, seed: number, steps: number) {
-  const rng = random(seed);
+  const rng = generator(seed); // seeded, so a failing workload can be run again as it was
   const categories = [await w.create('categories', { name: 'Tools' }), await w.create('categories', { name: 'Kitchen' }), await w.create('categories', { name: 'Garden' })];
   const locations = [await w.create('locations', { name: 'Garage' }), await w.create('locations', { name: 'Attic' }), await w.create('locations', { name: 'Cellar' })];
   const containers = [await w.create('containers', { name: 'Red box', location_id: locations[0]!.id })];
@@ -186,15 +174,15 @@ async function randomWorkload(w: Workspace, seed: number, steps: number) {
   const rows: Row[] = [];
   const loans: Row[] = [];
   const priceOf = (): { purchase_price?: number | null; currency_code?: string } =>
-    (rng.next() < 0.7 ? { purchase_price: 100 + rng.int(50_000), ...(rng.next() < 0.85 ? { currency_code: rng.pick(['EUR', 'EUR', 'USD']) } : {}) } : {});
+    (rng.next() < 0.7 ? { purchase_price: 100 + rng.below(50_000), ...(rng.next() < 0.85 ? { currency_code: rng.pick(['EUR', 'EUR', 'USD']) } : {}) } : {});
   const newItem = async () => {
     const category = rng.next() < 0.8 ? { category_id: rng.pick(categories).id } : {};
-    items.push(await w.create('items', { name: `Thing ${items.length}`, ...category, ...(rng.next() < 0.4 ? { min_stock_level: 1 + rng.int(6) } : {}) }));
+    items.push(await w.create('items', { name: `Thing ${items.length}`, ...category, ...(rng.next() < 0.4 ? { min_stock_level: 1 + rng.below(6) } : {}) }));
   };
   const newRow = async () => {
     const location = rng.pick(locations);
     rows.push(await w.create('inventory', {
-      item_id: rng.pick(items).id, location_id: location.id, quantity: rng.int(7), condition: rng.pick(conditions), status: rng.pick(statuses), ...priceOf(),
+      item_id: rng.pick(items).id, location_id: location.id, quantity: rng.below(7), condition: rng.pick(conditions), status: rng.pick(statuses), ...priceOf(),
     }));
   };
   for (let i = 0; i < 12; i += 1) await newItem();
@@ -204,7 +192,7 @@ async function randomWorkload(w: Workspace, seed: number, steps: number) {
   const operations: (() => Promise<number>)[] = [
     async () => (await newItem(), 201),
     async () => (await newRow(), 201),
-    async () => (await w.send('PATCH', `/inventory/${rng.pick(rows).id}/quantity`, { quantity: rng.int(9) })).status,
+    async () => (await w.send('PATCH', `/inventory/${rng.pick(rows).id}/quantity`, { quantity: rng.below(9) })).status,
     async () => {
       const price = priceOf();
       return (await w.send('PATCH', `/inventory/${rng.pick(rows).id}`, price.purchase_price === undefined ? { purchase_price: null, currency_code: null } : price)).status;
@@ -221,14 +209,14 @@ async function randomWorkload(w: Workspace, seed: number, steps: number) {
     async () => (await w.send('POST', `/inventory/${rng.pick(rows).id}/${rng.next() < 0.6 ? 'archive' : 'restore'}`)).status,
     async () => (await w.send('PATCH', `/items/${rng.pick(items).id}`, { category_id: rng.next() < 0.2 ? null : rng.pick(categories).id })).status,
     async () => (await w.send('POST', `/items/${rng.pick(items).id}/${rng.next() < 0.6 ? 'archive' : 'restore'}`)).status,
-    async () => (await w.send('PATCH', `/items/${rng.pick(items).id}`, { min_stock_level: rng.int(8) })).status,
+    async () => (await w.send('PATCH', `/items/${rng.pick(items).id}`, { min_stock_level: rng.below(8) })).status,
     async () => {
       const response = await w.send('POST', '/loans', { inventory_id: rng.pick(rows).id, borrower_id: rng.pick(borrowers).id, quantity: 1 });
       if (response.status === 201) loans.push(response.json);
       return response.status;
     },
     async () => (loans.length ? (await w.send('POST', `/loans/${rng.pick(loans).id}/return`)).status : 200),
-    async () => (await w.send('PATCH', `/locations/${rng.pick(locations).id}`, { name: `Place ${rng.int(1000)}` })).status,
+    async () => (await w.send('PATCH', `/locations/${rng.pick(locations).id}`, { name: `Place ${rng.below(1000)}` })).status,
   ];
   for (let step = 0; step < steps; step += 5) {
     // five at a time: concurrent writes, as several phones of one household make them

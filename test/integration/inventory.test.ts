@@ -7,17 +7,15 @@
 // Every test makes its own users and workspaces. Projections arrive shortly after the write: tests
 // poll (≤ 10 s) until they appear, never sleep, and never compare against the wall clock.
 import { randomUUID } from 'node:crypto';
-import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, type _Record } from '@aws-sdk/client-dynamodb-streams';
-import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { toLambdaRecord } from '../../infra/local/stream-poller.js';
+import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
 import { lambdaContext } from '../support/lambda.js';
 import {
   addMember, allPages, call, createWorkspace, expectProblem, expectStatus, signUp, type ApiResponse, type SignedInUser, type WorkspaceShape,
 } from './support/api.js';
 import { getItem, partition } from './support/table.js';
 import { eventually } from './support/eventually.js';
+import { streamRecords } from './support/stream.js';
 
 type Entity = Record<string, any> & { id: string; name: string; version: number };
 
@@ -917,36 +915,6 @@ async function feedCaughtUpWith(token: string, workspaceId: string, itemId: stri
     (entries) => entries.some((entry) => entry.changes?.description?.new === marker));
 }
 
-const region = 'us-east-1';
-const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
-let streamClients: { streams: DynamoDBStreamsClient; dynamodb: DynamoDBClient } | undefined;
-afterAll(() => {
-  streamClients?.streams.destroy();
-  streamClients?.dynamodb.destroy();
-});
-
-/** Every record of the table's stream so far, oldest first, in the Lambda event shape (as change-feed.test.ts reads them). */
-async function streamRecords(): Promise<DynamoDBRecord[]> {
-  streamClients ??= {
-    streams: new DynamoDBStreamsClient({ endpoint: inject('dynamodbEndpoint'), region, credentials }),
-    dynamodb: new DynamoDBClient({ endpoint: inject('dynamodbEndpoint'), region, credentials }),
-  };
-  const { streams, dynamodb } = streamClients;
-  const table = await dynamodb.send(new DescribeTableCommand({ TableName: inject('tableName') }));
-  const arn = table.Table!.LatestStreamArn!;
-  const description = await streams.send(new DescribeStreamCommand({ StreamArn: arn }));
-  const records: _Record[] = [];
-  for (const shard of description.StreamDescription?.Shards ?? []) {
-    let iterator = (await streams.send(new GetShardIteratorCommand({ StreamArn: arn, ShardId: shard.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
-    while (iterator) {
-      const batch = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
-      records.push(...(batch.Records ?? []));
-      if ((batch.Records ?? []).length === 0) break;
-      iterator = batch.NextShardIterator;
-    }
-  }
-  return records.map((record) => toLambdaRecord(record, arn, region));
-}
 
 type Handler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse>;
 
