@@ -5,10 +5,7 @@
 // first count finds drift, the recount waits `settleMs`, counts again, and repairs only what both
 // counts found equally, on aggregates that took no update in between (a conditional ADD of the
 // difference: an aggregate that moved meanwhile is left to the next recount).
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { documents } from '../../aws/dynamodb.js';
-import * as keys from '../../db/keys.js';
-import { sortKeyStartsWith, tableName } from '../../db/table.js';
+import { entitiesOf } from '../catalog/all.js';
 import { contributions, countedTypes, labels, type Amounts, type Labels } from './model.js';
 import { readAggregates, repair, type Aggregate } from './repository.js';
 
@@ -39,16 +36,8 @@ interface Count {
 async function countEntities(workspaceId: string): Promise<Count> {
   const count: Count = { entities: 0, amounts: new Map(), labels: new Map() };
   for (const type of countedTypes) {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const range = sortKeyStartsWith('SK', `${type}#`);
-      const page = await documents.send(new QueryCommand({
-        TableName: tableName, KeyConditionExpression: `PK = :pk AND ${range.condition}`,
-        ExpressionAttributeValues: { ':pk': keys.workspace(workspaceId).PK, ...range.values }, Limit: 500,
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }));
-      for (const item of page.Items ?? []) {
-        if (item.entity !== type) continue;
+    for await (const page of entitiesOf(workspaceId, type)) {
+      for (const item of page) {
         count.entities += 1;
         for (const [key, amounts] of contributions(item)) {
           const sums = count.amounts.get(key) ?? {};
@@ -57,8 +46,7 @@ async function countEntities(workspaceId: string): Promise<Count> {
         }
         for (const [key, values] of labels(item)) count.labels.set(key, values);
       }
-      start = page.LastEvaluatedKey;
-    } while (start);
+    }
   }
   return count;
 }

@@ -1,32 +1,12 @@
 // Writing an export: every entity of a type read page by page from its workspace's partition (a
 // key range per type, no Scan), the related names looked up once per related type, and the rows
 // written as CSV (csv-stringify: RFC 4180 quoting, never string joins) or JSON.
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { stringify } from 'csv-stringify/sync';
-import { documents } from '../../aws/dynamodb.js';
-import * as keys from '../../db/keys.js';
-import { projectionOf, sortKeyStartsWith, tableName } from '../../db/table.js';
+import { entitiesOf } from '../catalog/all.js';
 import { foldName } from '../catalog/model.js';
 import { columnsOf, namedTypes, storedType, type Column, type ExportType } from './columns.js';
 
 type Record_ = Record<string, unknown>;
-
-/** Every stored entity of a type in a workspace, page by page (archived ones included). */
-export async function* entitiesOf(workspaceId: string, type: string, attributes?: readonly string[]): AsyncGenerator<Record_[]> {
-  const range = sortKeyStartsWith('SK', `${type}#`);
-  let start: Record<string, unknown> | undefined;
-  do {
-    const projection = attributes ? projectionOf(attributes) : undefined;
-    const page = await documents.send(new QueryCommand({
-      TableName: tableName, KeyConditionExpression: `PK = :pk AND ${range.condition}`,
-      ExpressionAttributeValues: { ':pk': keys.workspace(workspaceId).PK, ...range.values }, Limit: 500,
-      ...(projection ? { ProjectionExpression: `${projection.ProjectionExpression}, #entityAttr`, ExpressionAttributeNames: { ...projection.ExpressionAttributeNames, '#entityAttr': 'entity' } } : {}),
-      ...(start ? { ExclusiveStartKey: start } : {}),
-    }));
-    yield (page.Items ?? []).filter((item) => item.entity === type);
-    start = page.LastEvaluatedKey;
-  } while (start);
-}
 
 /** Id → name of every entity of a type. */
 export async function namesOf(workspaceId: string, type: string): Promise<Map<string, string>> {

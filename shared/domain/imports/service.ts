@@ -15,7 +15,7 @@ import { parseIfMatch } from '../../http/conditional.js';
 import { DomainError } from '../errors.js';
 import * as catalog from '../catalog/operations.js';
 import { foldName, normalisedUnique, type CatalogRecord } from '../catalog/model.js';
-import { entitiesOf } from '../exports/file.js';
+import { entitiesOf } from '../catalog/all.js';
 import type { ImportSpec, Reference } from './specs.js';
 
 type Report = zod.infer<typeof contract.ImportReport>;

@@ -15,7 +15,7 @@
 // Figures, each against its baseline in this run:
 // 1. export: rows per second of GET …/export/item?format=csv and ?format=json of E's 2,000 items
 //    over HTTP (keep-alive, whole body read) against (a) the export's read alone: the Query of E's
-//    partition's ITEM# key range, pages of 500 (exports/file.ts entitiesOf) with the product's
+//    partition's ITEM# key range, pages of 500 (catalog/all.ts entitiesOf) with the product's
 //    document client, and (b) BatchWriteItem of the same 2,000 stored items (25 per call, one call
 //    in flight; the issue's baseline), all four interleaved round by round in a fresh process
 //    configured for the runtime (as the search and analytics sections run product code), medians;
@@ -121,7 +121,7 @@ async function worker(input: WorkerInput) {
     return;
   }
 
-  const { entitiesOf } = await import('../../../shared/domain/exports/file.js');
+  const { entitiesOf } = await import('../../../shared/domain/catalog/all.js');
   const headers = { authorization: `Bearer ${input.token}`, accept: '*/*' };
   const getters = {
     csv: keepAliveGetter(`${input.base}/export/item?format=csv`, { headers, timeoutMs: 60_000 }),
@@ -506,5 +506,5 @@ async function measureExport(seeded: SeededRuntime, base: string, workspaceId: s
   rows.push([`BatchWriteItem of the same ${thousands(output.puts)} items (baseline)`, writeMs.toFixed(0), writeRate.toFixed(0), '', '1.00×', `${perThousand(writeWcu).toFixed(1)} WCU`, '', '']);
   log();
   log(table([`export of ${thousands(exportItems)} items`, '>ms (median)', '>rows/s', '>vs Query', '>vs BatchWriteItem', '>RCU per 1k rows', '>vs Query', '>bytes'], rows));
-  log(`HTTP keep-alive, whole body read; the Query is the export's own read (exports/file.ts entitiesOf of E's ITEM# key range, pages of 500) with the product's document client; BatchWriteItem of the stored items under a fresh workspace id into a table of the same definition, 25 per call, one in flight; medians of ${exportRounds} (BatchWriteItem ${writeRounds.length}). RCU: the route's x-consumed-capacity header (authorisation, the items' pages, the categories' names), median of 3, against the Query's consumed capacity`);
+  log(`HTTP keep-alive, whole body read; the Query is the export's own read (catalog/all.ts entitiesOf of E's ITEM# key range, pages of 500) with the product's document client; BatchWriteItem of the stored items under a fresh workspace id into a table of the same definition, 25 per call, one in flight; medians of ${exportRounds} (BatchWriteItem ${writeRounds.length}). RCU: the route's x-consumed-capacity header (authorisation, the items' pages, the categories' names), median of 3, against the Query's consumed capacity`);
 }
