@@ -1,17 +1,9 @@
 // The only place that reads process.env. Lambda (set by the CDK app) and the local runtime (set by
 // infra/local) use the same variable names; everything else receives the parsed `config`.
-import * as z from 'zod/mini';
-
-// Checks written with the schema pieces every route carries anyway (string, regex, refine): zod's
-// url, email, enum, default and coerced-number types would add ~6 KB to every route's bundle.
+/** Digits, from `min` to `max` once read (`toConfig` reads them with `Number`). */
+const within = (min: number, max = 1e15) => (text: string) => /^[0-9]{1,15}$/.test(text) && Number(text) >= min && Number(text) <= max;
 const isUrl = (text: string) => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol);
-const url = () => z.string().check(z.refine(isUrl, 'must be an http(s) URL'));
-const optionalUrl = z.optional(url());
-/** Digits, at least `min` once read; `toConfig` reads them (`Number`). */
-const integer = (min: number) => z.string().check(z.regex(/^[0-9]{1,15}$/), z.refine((text) => Number(text) >= min, `must be at least ${min}`));
-/** Digits, from `min` to `max` once read. */
-const integerWithin = (min: number, max: number) =>
-  z.string().check(z.regex(/^[0-9]{1,15}$/), z.refine((text) => Number(text) >= min && Number(text) <= max, `must be from ${min} to ${max}`));
+const atLeastThree = (text: string) => text.length >= 3;
 
 /**
  * What is checked (an unset variable takes its default in `toConfig`; variables any string may
@@ -28,25 +20,24 @@ const integerWithin = (min: number, max: number) =>
  * - ATTACHMENT_TYPES: the media types uploads may declare, comma-separated (checked where read);
  * - loan reminders: when the job runs (a Scheduler expression, UTC), how many days ahead a loan is
  *   "due soon" (0–30), how many weekly overdue reminders at most (1–52).
- * Built from tables, so each name is written once (~1.5 KB less per route than one schema per name).
+ * Plain predicates, not a zod schema: every Lambda checks its environment when it loads, and a
+ * schema of ~30 variables cost ~0.7 KB of every route's bundle and its construction at every cold start.
  */
-const urls = ['DYNAMODB_ENDPOINT', 'S3_ENDPOINT', 'SES_ENDPOINT', 'PUBLIC_URL', 'APP_URL', 'BARCODE_OFF_URL', 'BARCODE_UPCITEMDB_URL'];
-const minimums: Record<string, number> = {
-  PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: 1, MAX_BODY_BYTES: 1, ATTACHMENT_MAX_BYTES: 1, ATTACHMENT_QUOTA_BYTES: 1, AWS_REQUEST_TIMEOUT_MS: 100, AWS_MAX_ATTEMPTS: 1,
-  SYNC_SETTLE_MS: 100, CHANGE_LOG_RETENTION_DAYS: 1, DYNAMODB_SLOW_MS: 1, BARCODE_TIMEOUT_MS: 100, EXPORT_DIRECT_BYTES: 1, LIST_SETTLE_MS: 0, LIST_CACHE_BYTES: 0,
+const checks: Record<string, (text: string) => boolean> = {
+  STAGE: (text) => /^(local|aws)$/.test(text),
+  TABLE_NAME: atLeastThree,
+  BUCKET_NAME: atLeastThree,
+  MAIL_FROM: (text) => /^[^\s@]+@[^\s@]+$/.test(text),
+  JWT_SECRET: (text) => text.length >= 32,
+  LOAN_REMINDER_SCHEDULE: (text) => /^(cron|rate)\([^()]+\)$/.test(text),
+  LOAN_REMINDER_DUE_SOON_DAYS: within(0, 30),
+  LOAN_REMINDER_OVERDUE_LIMIT: within(1, 52),
+  ...Object.fromEntries(['DYNAMODB_ENDPOINT', 'S3_ENDPOINT', 'SES_ENDPOINT', 'PUBLIC_URL', 'APP_URL', 'BARCODE_OFF_URL', 'BARCODE_UPCITEMDB_URL'].map((name) => [name, isUrl])),
+  ...Object.fromEntries(Object.entries({
+    PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: 1, MAX_BODY_BYTES: 1, ATTACHMENT_MAX_BYTES: 1, ATTACHMENT_QUOTA_BYTES: 1, AWS_REQUEST_TIMEOUT_MS: 100, AWS_MAX_ATTEMPTS: 1,
+    SYNC_SETTLE_MS: 100, CHANGE_LOG_RETENTION_DAYS: 1, DYNAMODB_SLOW_MS: 1, BARCODE_TIMEOUT_MS: 100, EXPORT_DIRECT_BYTES: 1, LIST_SETTLE_MS: 0, LIST_CACHE_BYTES: 0,
+  }).map(([name, minimum]) => [name, within(minimum)])),
 };
-const Environment = z.object({
-  STAGE: z.optional(z.string().check(z.regex(/^(local|aws)$/))),
-  TABLE_NAME: z.optional(z.string().check(z.minLength(3))),
-  BUCKET_NAME: z.optional(z.string().check(z.minLength(3))),
-  MAIL_FROM: z.optional(z.string().check(z.regex(/^[^\s@]+@[^\s@]+$/))),
-  JWT_SECRET: z.optional(z.string().check(z.minLength(32))),
-  LOAN_REMINDER_SCHEDULE: z.optional(z.string().check(z.regex(/^(cron|rate)\([^()]+\)$/))),
-  LOAN_REMINDER_DUE_SOON_DAYS: z.optional(integerWithin(0, 30)),
-  LOAN_REMINDER_OVERDUE_LIMIT: z.optional(integerWithin(1, 52)),
-  ...Object.fromEntries(urls.map((name) => [name, optionalUrl])),
-  ...Object.fromEntries(Object.entries(minimums).map(([name, minimum]) => [name, z.optional(integer(minimum))])),
-});
 
 export type Config = ReturnType<typeof toConfig>;
 
@@ -76,11 +67,8 @@ function toConfig(env: Record<string, string | undefined>) {
 
 /** Parses an environment; exported for tests. Throws one error naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  const parsed = z.safeParse(Environment, env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.code}`).join(', ');
-    throw new Error(`Invalid configuration: ${problems}`);
-  }
+  const bad = Object.entries(checks).filter(([name, valid]) => env[name] !== undefined && !valid(env[name]!)).map(([name]) => name);
+  if (bad.length > 0) throw new Error(`Invalid configuration: ${bad.join(', ')} (see shared/config.ts)`);
   return toConfig(env);
 }
 

@@ -8,8 +8,16 @@ import { accountCapacity } from '../observability/capacity.js';
 export const dynamodb = new DynamoDBClient(clientOptions(config.endpoints.dynamodb));
 accountCapacity(dynamodb);
 
-/** Plain JS values in and out; `undefined` attributes are dropped rather than refused. */
+/**
+ * How plain JS values become attribute values: `undefined` attributes are dropped rather than
+ * refused. Frozen, and the document client gets a copy: lib-dynamodb sets
+ * `convertTopLevelContainer` on the options object it is given, which would make `marshall` of an
+ * item answer `{ M: … }` for transactWrite (shared/db/table.ts).
+ */
+export const marshallOptions = Object.freeze({ removeUndefinedValues: true, convertClassInstanceToMap: false, convertTopLevelContainer: false });
+
+/** Plain JS values in and out. */
 export const documents = DynamoDBDocumentClient.from(dynamodb, {
-  marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  marshallOptions: { ...marshallOptions, convertTopLevelContainer: undefined },
   unmarshallOptions: { wrapNumbers: false },
 });

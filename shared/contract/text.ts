@@ -104,10 +104,15 @@ export function asciiText({ min = 1, max, pattern }: TextLimits & { pattern: Reg
  * limits), so nothing beyond what the code and DynamoDB hold exactly ever reaches them.
  */
 export function integer(min: number, max: number) {
-  // A number checked to be a whole one within the range (the range keeps it a safe integer):
-  // zod's int type would add ~1.3 KB to every route; the document still says `integer`.
-  const schema = z.number().check(z.refine(Number.isInteger, { message: 'must be a whole number', abort: true }), z.minimum(min), z.maximum(max));
-  describe(schema, { type: 'integer' });
+  // A number checked to be a whole one within the range (the range keeps it a safe integer), with
+  // refinements: zod's int type would add ~1.3 KB to every route, and its minimum and maximum checks
+  // ~0.6 KB to every route with a number input; the document still says `integer` and the range.
+  const schema = z.number().check(
+    z.refine(Number.isInteger, { message: 'must be a whole number', abort: true }),
+    z.refine((value) => value >= min, { message: `must be at least ${min}` }),
+    z.refine((value) => value <= max, { message: `must be at most ${max}` }),
+  );
+  describe(schema, { type: 'integer', minimum: min, maximum: max });
   return schema;
 }
 

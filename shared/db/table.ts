@@ -1,10 +1,11 @@
 // Small helpers over the document client that every repository uses: the table name, paging
 // with checked cursors, and reading why a transaction was cancelled.
 import { randomUUID } from 'node:crypto';
-import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand, type QueryCommandInput, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { config } from '../config.js';
-import { documents } from '../aws/dynamodb.js';
+import { documents, dynamodb, marshallOptions } from '../aws/dynamodb.js';
 import { withoutKeys } from './keys.js';
 import { DomainError } from '../domain/errors.js';
 import { decodeKeyCursor, encodeKeyCursor, type KeyList } from './cursor.js';
@@ -129,6 +130,20 @@ export async function batchGet<T>(keyList: Record<string, string>[], consistent 
 }
 
 /**
+ * A transaction item with its values in DynamoDB's attribute-value form, marshalled as the document
+ * client marshals (shared/aws/dynamodb.ts). lib-dynamodb's TransactWriteCommand does the same but
+ * adds ~0.6 KB to every write route's bundle; its marshaller is bundled anyway.
+ */
+function toAttributeValues(item: TransactItem) {
+  const [kind, operation] = Object.entries(item)[0] as [string, Record<string, unknown>];
+  const wire = { ...operation };
+  for (const field of ['Item', 'Key', 'ExpressionAttributeValues']) {
+    if (operation[field]) wire[field] = marshall(operation[field] as Record<string, unknown>, marshallOptions);
+  }
+  return { [kind]: wire };
+}
+
+/**
  * TransactWriteItems that survives contention: DynamoDB cancels a transaction with
  * `TransactionConflict` when another one touches the same item at that moment, and the SDK does
  * not retry that. We do, with growing jittered pauses (about 1.3 s in all), under one
@@ -138,9 +153,10 @@ export async function batchGet<T>(keyList: Record<string, string>[], consistent 
  */
 export async function transactWrite(items: NonNullable<TransactWriteCommandInput['TransactItems']>): Promise<void> {
   const token = randomUUID();
+  const TransactItems = items.map(toAttributeValues);
   for (let attempt = 0; ; attempt += 1) {
     try {
-      await documents.send(new TransactWriteCommand({ TransactItems: items, ClientRequestToken: token }));
+      await dynamodb.send(new TransactWriteItemsCommand({ TransactItems, ClientRequestToken: token }));
       return;
     } catch (error) {
       const reasons = cancellationReasons(error);

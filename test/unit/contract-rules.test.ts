@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { routeTable } from '../../shared/contract/index.js';
 import { integer, isTextType, nameText } from '../../shared/contract/text.js';
+import { descriptionOf } from '../../shared/contract/docs.js';
 
 interface Def {
   type: string;
@@ -46,8 +47,11 @@ function offenders(schema: z.ZodMiniType, at: string): string[] {
     case 'string':
       return def.format && checkedFormats.has(def.format) ? [] : [`${at}: a bare string (use a text type of shared/contract/text.ts)`];
     case 'number': {
+      // zod's own bounds, or text.ts's integer(): refinements whose range the document states
       const bounded = (def.checks ?? []).map((check) => check._zod.def.check);
-      return def.format === 'safeint' || (bounded.includes('greater_than') && bounded.includes('less_than')) ? [] : [`${at}: an unbounded number`];
+      const documented = descriptionOf(schema);
+      const stated = typeof documented?.minimum === 'number' && typeof documented?.maximum === 'number';
+      return def.format === 'safeint' || stated || (bounded.includes('greater_than') && bounded.includes('less_than')) ? [] : [`${at}: an unbounded number`];
     }
     case 'enum': case 'literal': case 'boolean': case 'unknown': case 'never':
       return [];
@@ -79,5 +83,10 @@ describe('the rule itself', () => {
       nested: z.object({ inner: z.optional(z.string()) }), list: z.array(z.number()),
     });
     expect(offenders(schema, 'body').map((finding) => finding.split(':')[0])).toEqual(['body.bare', 'body.count', 'body.nested.inner', 'body.list[]']);
+    // the range integer() states is the range it holds
+    const limit = integer(1, 5);
+    expect([0, 1, 5, 6, 2.5].map((value) => z.safeParse(limit, value).success)).toEqual([false, true, true, false, false]);
+    expect(z.safeParse(limit, 0).error?.issues.map((issue) => issue.message)).toEqual(['must be at least 1']);
+    expect(z.safeParse(limit, 6).error?.issues.map((issue) => issue.message)).toEqual(['must be at most 5']);
   });
 });

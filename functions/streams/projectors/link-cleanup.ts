@@ -6,6 +6,7 @@
 import { catalogDefinitions, definitionOf } from '../../../shared/domain/catalog/registry.js';
 import { listLinked } from '../../../shared/domain/catalog/repository.js';
 import { entity } from '../../../shared/domain/catalog/entity.js';
+import { uniques } from '../../../shared/domain/catalog/uniques.js';
 import { unlink } from '../../../shared/domain/catalog/change.js';
 import type { EntityDefinition, LinkRule } from '../../../shared/domain/catalog/model.js';
 import { detachLabel, itemsWithLabel } from '../../../shared/domain/items/repository.js';
@@ -22,7 +23,8 @@ export const clearedLinks: readonly { definition: EntityDefinition; link: LinkRu
     .map((link) => ({ definition, link })));
 
 async function clearLinks(workspaceId: string, actorId: string | undefined, definition: EntityDefinition, link: LinkRule, targetId: string): Promise<void> {
-  const target = entity(definition);
+  // an unlink moves no unique value, but the engine holds every entity with unique values to carry their code
+  const target = entity(definition, definition.unique ? { uniques } : {});
   let cursor: string | undefined;
   do {
     const page = await listLinked(definition, link, workspaceId, targetId, { includeArchived: true, limit: 100, ...(cursor ? { cursor } : {}) });

@@ -53,7 +53,7 @@ export async function remove(
         cause: 'entity',
         changes: definition.type,
       },
-      ...repository.guardsOf(definition, current).map((guard) => ({ item: repository.guardDelete(workspaceId, guard.kind, guard.value, id), cause: 'entity' })),
+      ...(entity.uniques?.steps(workspaceId, definition, id, current) ?? []),
       { item: repository.tombstonePut(tombstone), cause: 'tombstone' },
       { item: repository.deletedIdPut(tombstone), cause: 'tombstone' },
     ];

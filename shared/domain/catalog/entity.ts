@@ -6,6 +6,7 @@ import type { Page } from '../../db/table.js';
 import * as keys from '../../db/keys.js';
 import type { CatalogRecord, ChangeRules, EntityDefinition, LinkRule } from './model.js';
 import type { TreeWalk } from './tree-walk.js';
+import type { Uniques } from './uniques.js';
 import { CatalogNotFound } from './errors.js';
 
 /** What a client sends to create or change an entity: its fields, `null` clearing an optional one. */
@@ -28,6 +29,8 @@ export interface Entity<R extends { id: string } = CatalogRecord> {
   readonly treeWalk?: TreeWalk;
   /** what a change may not do (`fixedWhile`, `floors` in change-rules.ts): throws to refuse, answers what must hold at commit */
   readonly changeRules?: ChangeRules;
+  /** keeps the guards of its unique values (uniques.ts); every entity whose definition declares `unique` has it */
+  readonly uniques?: Uniques;
   /** the answer type only; never set */
   readonly record?: R;
 }
@@ -39,6 +42,7 @@ export interface Entity<R extends { id: string } = CatalogRecord> {
 export interface Behaviour {
   treeWalk?: TreeWalk;
   changeRules?: ChangeRules;
+  uniques?: Uniques;
 }
 
 /** Any entity, for the operations that do not answer its records. */
@@ -51,6 +55,7 @@ const defaultMaxDepth = 20;
 
 /** An entity of the catalog from its declaration (call it `/* @__PURE__ *\/`: building one has no effect). */
 export function entity<R extends { id: string } = CatalogRecord>(definition: EntityDefinition, behaviour: Behaviour = {}): Entity<R> {
+  if (definition.unique && !behaviour.uniques) throw new Error(`${definition.type} declares unique values: its entity needs { uniques }`);
   return {
     ...behaviour,
     definition,

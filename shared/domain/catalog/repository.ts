@@ -7,7 +7,7 @@ import { documents } from '../../aws/dynamodb.js';
 import * as keys from '../../db/keys.js';
 import { idOfSortKey, nameSortKey, newestSortKey, ttlAt, withoutKeys } from '../../db/keys.js';
 import type { KeyList } from '../../db/cursor.js';
-import { queryPage, sortKeyStartsWith, tableName, type Page, type TransactItem } from '../../db/table.js';
+import { queryAll, queryPage, sortKeyStartsWith, tableName, type Page, type TransactItem } from '../../db/table.js';
 import { foldName, normalisedUnique, type CatalogRecord, type EntityDefinition, type LinkRule, type LookupRule } from './model.js';
 
 /** Tombstones are kept this long (sync clients that stayed away longer resynchronise). */
@@ -76,6 +76,20 @@ export function listLinked(definition: EntityDefinition, link: LinkRule, workspa
   const index = linkIndex(definition, link);
   if (!index) throw new Error(`${definition.type}.${link.field} is not listed in an index`);
   return listIndex(definition.type, workspaceId, index, keys.linkPartition(workspaceId, definition.type, targetId), link.order ?? 'name', options);
+}
+
+/**
+ * The ids of every entity linking to `targetId` (archived included), page by page: for walks that
+ * need them all (a tree's levels), with no cursor to give out (cursor.ts stays out of their bundles).
+ */
+export async function linkedIds(definition: EntityDefinition, link: LinkRule, workspaceId: string, targetId: string): Promise<string[]> {
+  const index = linkIndex(definition, link);
+  if (!index) throw new Error(`${definition.type}.${link.field} is not listed in an index`);
+  const found = await queryAll<{ id: string }>({
+    IndexName: index, KeyConditionExpression: '#pk = :pk', ProjectionExpression: 'id',
+    ExpressionAttributeNames: { '#pk': `${index}PK` }, ExpressionAttributeValues: { ':pk': keys.linkPartition(workspaceId, definition.type, targetId) },
+  });
+  return found.map((item) => item.id);
 }
 
 /** The entities with one value of a looked-up field (items with a barcode), by name. */

@@ -33,22 +33,11 @@ const tooDeep = (entity: AnyEntity, link: LinkRule) =>
 async function levelsBelow(entity: AnyEntity, workspaceId: string, id: string, limit: number, link: LinkRule): Promise<number> {
   let level = [id];
   for (let depth = 0; ; depth += 1) {
-    const children = (await Promise.all(level.map((parent) => allChildren(entity, link, workspaceId, parent)))).flat();
+    const children = (await Promise.all(level.map((parent) => repository.linkedIds(entity.definition, link, workspaceId, parent)))).flat();
     if (children.length === 0) return depth;
     if (depth + 1 > limit) throw tooDeep(entity, link);
     level = children;
   }
-}
-
-async function allChildren(entity: AnyEntity, link: LinkRule, workspaceId: string, parent: string): Promise<string[]> {
-  const ids: string[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await repository.listLinked(entity.definition, link, workspaceId, parent, { includeArchived: true, limit: 100, ...(cursor ? { cursor } : {}) });
-    ids.push(...page.items.map((child) => child.id));
-    cursor = page.next_cursor;
-  } while (cursor);
-  return ids;
 }
 
 /** The chain from `parentId` up to the root, each at the version read; refuses a cycle through `self`. */

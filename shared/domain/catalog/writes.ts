@@ -8,7 +8,7 @@ import { DomainError } from '../errors.js';
 import { withCollectionBump } from '../workspaces/collections.js';
 import { newId } from '../ids.js';
 import { ReferenceNotFound } from './errors.js';
-import { shortCodeKind, type CatalogRecord } from './model.js';
+import type { CatalogRecord } from './model.js';
 import * as repository from './repository.js';
 import { fieldError, linkTouches } from './links.js';
 import type { AnyEntity, EntityInput } from './entity.js';
@@ -69,13 +69,7 @@ export function replayed(cause: string | undefined, clientId: string | undefined
 /** Turns a failed guard or link into the client's error (a link to a target that exists but does not agree says so). */
 export async function refusal(entity: AnyEntity, cause: string, workspaceId?: string): Promise<DomainError | undefined> {
   const { definition } = entity;
-  if (cause.startsWith('guard:')) {
-    const field = cause.slice('guard:'.length);
-    const rule = definition.unique?.find((candidate) => candidate.field === field);
-    const message = rule?.kind === shortCodeKind ? 'This short code is taken by another thing in this workspace.'
-      : `Another ${definition.label} already has this ${field.replace(/_/g, ' ')}.`;
-    return new DomainError(rule?.code ?? 'SHORT_CODE_TAKEN', message, { errors: [{ location: `body.${field}`, message: 'is taken' }] });
-  }
+  if (cause.startsWith('guard:')) return entity.uniques!.refusal(definition, cause.slice('guard:'.length));
   if (cause.startsWith('link:')) {
     const [, field, target] = cause.split(':');
     const link = entity.links.find((candidate) => candidate.field === field)!;
@@ -140,9 +134,7 @@ export async function createSteps(entity: AnyEntity, workspaceId: string, record
   return {
     steps: [
       { item: { Put: { TableName: tableName, Item: repository.entityItem(definition, record), ConditionExpression: 'attribute_not_exists(PK)' } }, cause: 'entity', changes: definition.type },
-      ...repository.guardsOf(definition, record).map((guard) => ({
-        item: repository.guardPut(workspaceId, guard.kind, guard.value, definition.type, record.id), cause: `guard:${guard.field}`,
-      })),
+      ...(entity.uniques?.steps(workspaceId, definition, record.id, undefined, record) ?? []),
     ],
     touches: await linkTouches(entity, workspaceId, undefined, record, record.id),
   };
@@ -212,18 +204,7 @@ export async function changeSteps(
     cause: 'entity',
     changes: definition.type,
   }];
-  // unique values that changed: the old guard goes, the new one must be free
-  const guardsBefore = new Map(repository.guardsOf(definition, current).map((guard) => [guard.field, guard]));
-  const guardsAfter = repository.guardsOf(definition, next);
-  for (const guard of guardsAfter) {
-    const old = guardsBefore.get(guard.field);
-    if (old?.value === guard.value) continue;
-    if (old) steps.push({ item: repository.guardDelete(workspaceId, old.kind, old.value, id), cause: 'entity' });
-    steps.push({ item: repository.guardPut(workspaceId, guard.kind, guard.value, definition.type, id), cause: `guard:${guard.field}` });
-  }
-  for (const old of guardsBefore.values()) {
-    if (!guardsAfter.some((guard) => guard.field === old.field)) steps.push({ item: repository.guardDelete(workspaceId, old.kind, old.value, id), cause: 'entity' });
-  }
+  steps.push(...(entity.uniques?.steps(workspaceId, definition, id, current, next) ?? []));
   // links: counters and sums move between targets (see links.ts)
   return { steps, touches: await linkTouches(entity, workspaceId, current, next, id) };
 }

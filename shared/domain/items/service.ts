@@ -12,11 +12,12 @@ import { searchPage } from '../search/service.js';
 import { withoutKeys } from '../../db/keys.js';
 import type { CatalogRecord } from '../catalog/model.js';
 import * as repository from './repository.js';
+import { uniques } from '../catalog/uniques.js';
 
 /** An item as callers see it (the contract's answer). */
 export type ItemRecord = z.output<typeof Item>;
 
-export const items = /* @__PURE__ */ catalog.entity<ItemRecord>(itemDefinition);
+export const items = /* @__PURE__ */ catalog.entity<ItemRecord>(itemDefinition, { uniques });
 
 export async function listByCategory(scope: WorkspaceScope, categoryId: string, query: ListQuery) {
   await catalog.get(categories, scope, categoryId);

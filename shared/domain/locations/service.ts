@@ -6,8 +6,9 @@ import * as catalog from '../catalog/operations.js';
 import { breadcrumbOf } from '../catalog/tree.js';
 import { treeWalk } from '../catalog/tree-walk.js';
 import { locationDefinition } from './model.js';
+import { uniques } from '../catalog/uniques.js';
 
-export const locations = /* @__PURE__ */ catalog.entity<LocationRecord>(locationDefinition, { treeWalk });
+export const locations = /* @__PURE__ */ catalog.entity<LocationRecord>(locationDefinition, { treeWalk, uniques });
 
 export async function breadcrumb(scope: WorkspaceScope, id: string) {
   const chain = await breadcrumbOf(locations, scope, id);

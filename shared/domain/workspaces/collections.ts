@@ -16,21 +16,6 @@ export function collectionVersion(workspace: object, type: string): { version: n
   return { version: Number(record[versionName(type)] ?? 0), bumpedAt: typeof at === 'string' ? Date.parse(at) : 0 };
 }
 
-/**
- * SET, not ADD, so the clauses join any SET of an Update already in the transaction (an update
- * expression holds each of SET and ADD once).
- */
-function bumpClauses(types: readonly string[], now: string) {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = { ':cvZero': 0, ':cvOne': 1, ':cvNow': now };
-  const clauses = types.flatMap((type, position) => {
-    names[`#cv${position}`] = versionName(type);
-    names[`#cvt${position}`] = bumpedAtName(type);
-    return [`#cv${position} = if_not_exists(#cv${position}, :cvZero) + :cvOne`, `#cvt${position} = :cvNow`];
-  });
-  return { clauses: clauses.join(', '), names, values };
-}
-
 const sameKey = (key: Record<string, unknown> | undefined, wanted: { PK: string; SK: string }) => key?.PK === wanted.PK && key?.SK === wanted.SK;
 
 /**
@@ -39,44 +24,33 @@ const sameKey = (key: Record<string, unknown> | undefined, wanted: { PK: string;
  * that the workspace is active becomes an Update under the same condition; an attachment's storage
  * change gains the clauses); otherwise it is added, conditional on the record existing (an Update
  * of a purged workspace would make a record of it again). Answers the items and the index of the
- * workspace's item (absent when `types` is empty and nothing changed).
+ * workspace's item (absent when `types` is empty and nothing changed). The clauses are SET, not
+ * ADD, so they join any SET of an Update already there (an update expression holds each of SET
+ * and ADD once).
  */
 export function withCollectionBump(items: readonly TransactItem[], workspaceId: string, types: readonly string[], now = new Date().toISOString()): { items: TransactItem[]; at?: number } {
-  if (types.length === 0) return { items: [...items] };
-  const key = keys.workspace(workspaceId);
-  const bump = bumpClauses(types, now);
-  const at = items.findIndex((item) => [item.ConditionCheck?.Key, item.Update?.Key, item.Delete?.Key, item.Put?.Item].some((written) => sameKey(written, key)));
   const merged = [...items];
-  if (at < 0) {
-    merged.push({
-      Update: {
-        TableName: tableName, Key: key, UpdateExpression: `SET ${bump.clauses}`, ConditionExpression: 'attribute_exists(PK)',
-        ExpressionAttributeNames: bump.names, ExpressionAttributeValues: bump.values,
-      },
-    });
-    return { items: merged, at: merged.length - 1 };
-  }
+  if (types.length === 0) return { items: merged };
+  const key = keys.workspace(workspaceId);
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = { ':cvZero': 0, ':cvOne': 1, ':cvNow': now };
+  const clauses = types.map((type, position) => {
+    names[`#cv${position}`] = versionName(type);
+    names[`#cvt${position}`] = bumpedAtName(type);
+    return `#cv${position} = if_not_exists(#cv${position}, :cvZero) + :cvOne, #cvt${position} = :cvNow`;
+  }).join(', ');
+  let at = merged.findIndex((item) => [item.ConditionCheck?.Key, item.Update?.Key, item.Delete?.Key, item.Put?.Item].some((written) => sameKey(written, key)));
+  if (at < 0) at = merged.push({ ConditionCheck: { TableName: tableName, Key: key, ConditionExpression: 'attribute_exists(PK)' } }) - 1;
   const existing = merged[at]!;
-  if (existing.ConditionCheck) {
-    const { Key, ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues } = existing.ConditionCheck;
-    merged[at] = {
-      Update: {
-        TableName: tableName, Key, UpdateExpression: `SET ${bump.clauses}`, ConditionExpression,
-        ExpressionAttributeNames: { ...ExpressionAttributeNames, ...bump.names }, ExpressionAttributeValues: { ...ExpressionAttributeValues, ...bump.values },
-      },
-    };
-  } else if (existing.Update) {
-    const update = existing.Update;
-    const own = update.UpdateExpression ?? '';
-    const expression = /(^|\s)SET\s/.test(own) ? own.replace(/(^|\s)SET\s/, `$1SET ${bump.clauses}, `) : `${own} SET ${bump.clauses}`;
-    merged[at] = {
-      Update: {
-        ...update, UpdateExpression: expression,
-        ExpressionAttributeNames: { ...update.ExpressionAttributeNames, ...bump.names }, ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ...bump.values },
-      },
-    };
-  } else {
-    throw new Error('A transaction that puts or deletes the workspace record cannot also move its collection versions');
-  }
+  const base = existing.Update ?? existing.ConditionCheck;
+  if (!base) throw new Error('A transaction that puts or deletes the workspace record cannot also move its collection versions');
+  const own = existing.Update?.UpdateExpression ?? '';
+  merged[at] = {
+    Update: {
+      ...base,
+      UpdateExpression: /(^|\s)SET\s/.test(own) ? own.replace(/(^|\s)SET\s/, `$1SET ${clauses}, `) : `${own} SET ${clauses}`.trim(),
+      ExpressionAttributeNames: { ...base.ExpressionAttributeNames, ...names }, ExpressionAttributeValues: { ...base.ExpressionAttributeValues, ...values },
+    },
+  };
   return { items: merged, at };
 }

@@ -208,6 +208,9 @@ const extras: Record<string, { source: string; input: string; what: string }> = 
   sesv2: { source: `import { SESv2Client } from '@aws-sdk/client-sesv2';\nexport const sesv2 = new SESv2Client({});\n`, input: '@aws-sdk/client-sesv2/', what: 'the ses v2 client' },
   // the matrix encoder only: the QR routes render PNG and SVG themselves (shared/domain/qr)
   qrcode: { source: `import { create } from 'qrcode/lib/core/qrcode.js';\nexport const qrcode = create;\n`, input: 'node_modules/qrcode/lib/core/', what: 'the qrcode core' },
+  // the CSV writer of the export route and the CSV reader of the import routes (RFC 4180 by a well-kept library, as issue 14 asks)
+  csvStringify: { source: `import { stringify } from 'csv-stringify/sync';\nexport const csvStringify = stringify;\n`, input: 'node_modules/csv-stringify/', what: 'csv-stringify' },
+  csvParse: { source: `import { parse } from 'csv-parse/sync';\nexport const csvParse = parse;\n`, input: 'node_modules/csv-parse/', what: 'csv-parse' },
   // Idempotency-Key on the routes that declare it (ARCHITECTURE.md names Powertools idempotency the tool): with its JMESPath
   idempotency: {
     source: `import { makeIdempotent, IdempotencyConfig } from '@aws-lambda-powertools/idempotency';\nimport { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';\n` +

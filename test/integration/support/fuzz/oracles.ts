@@ -266,12 +266,29 @@ function linkCleared(key: string, change: 'added' | 'changed' | 'removed', befor
   return cleared;
 }
 
+/**
+ * The workspace record's collection versions (`cv_{TYPE}`, `cvt_{TYPE}`, shared/domain/workspaces/
+ * collections.ts) move in the transaction of every successful write, the change feed's own writes
+ * included: link-cleanup clears a deleted label's or category's links from items in transactions
+ * that bump `cv_ITEM`, after the delete succeeded, possibly while a later request is refused. A
+ * refused write's transaction never commits, so a change of the workspace record in which nothing
+ * but these versions moved is not its doing; any other attribute moving still counts.
+ */
+function versionsOnly(key: string, change: 'added' | 'changed' | 'removed', before: Snapshot, after: Snapshot): boolean {
+  if (change !== 'changed' || !/^WS#[^#|]+\|WS$/.test(key)) return false;
+  const old = new Map<string, unknown>(JSON.parse(before.get(key)!) as [string, unknown][]);
+  const now = new Map<string, unknown>(JSON.parse(after.get(key)!) as [string, unknown][]);
+  return [...new Set([...old.keys(), ...now.keys()])]
+    .every((name) => /^cvt?_[A-Z_]+$/.test(name) || JSON.stringify(old.get(name)) === JSON.stringify(now.get(name)));
+}
+
 export function checkUnchanged(route: RouteContract, before: Snapshot, after: Snapshot): Finding[] {
   const changes: string[] = [];
   const fromFeed = feedNotified(before, after);
   const ignored = (key: string, change: 'added' | 'changed' | 'removed') => fromFeed.keys.has(key)
     || (change !== 'removed' && fromFeed.users.has(key.replace(/\|NOTIF#COUNT$/, '')) && key.endsWith('|NOTIF#COUNT'))
     || linkCleared(key, change, before, after)
+    || versionsOnly(key, change, before, after)
     || volatile.some((rule) => rule.applies(route, key.replace(/^GSI\d:/, ''), change));
   for (const [key, value] of after) {
     if (!before.has(key)) {
