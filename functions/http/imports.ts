@@ -1,13 +1,15 @@
-// Imports (shared/domain/imports): rows of a CSV or JSON file become entities, one route per type.
+// Imports (shared/domain/imports): rows of a CSV or JSON file become entities, one route per type,
+// each row written through its type's own REST route (loopback, as the sync batch).
 import * as contract from '../../shared/contract/imports.js';
 import { httpRoute, type RouteRequest } from '../../shared/http/route.js';
 import { importRows } from '../../shared/domain/imports/service.js';
+import { loopback } from '../../shared/http/loopback.js';
 import * as specs from '../../shared/domain/imports/specs.js';
 
 type ImportRequest = RouteRequest<typeof contract.importItems>;
 
-const run = (spec: () => specs.ImportSpec) => ({ scope, caller, query, body }: ImportRequest) =>
-  importRows(scope, caller.user.id, spec(), { format: body.format, data: body.data, dryRun: query.dry_run, mode: query.mode, createMissing: query.create_missing });
+const run = (spec: () => specs.ImportSpec) => ({ scope, query, body, event, requestId }: ImportRequest) =>
+  importRows(scope, loopback(event, requestId), spec(), { format: body.format, data: body.data, dryRun: query.dry_run, mode: query.mode, createMissing: query.create_missing });
 
 export const importCategories = /* @__PURE__ */ httpRoute(contract.importCategories, /* @__PURE__ */ run(specs.categoryImport));
 export const importLabels = /* @__PURE__ */ httpRoute(contract.importLabels, /* @__PURE__ */ run(specs.labelImport));

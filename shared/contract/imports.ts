@@ -39,14 +39,15 @@ function importRoute(id: string, type: (typeof importTypes)[number], plural: str
     summary: `Import ${plural} from a CSV or JSON file`,
     description: [
       '`data` is the file in base64: CSV with a header row (names in any case; a byte order mark, CRLF, quoted commas and newlines are fine) or a JSON array of objects. Columns are those of the export of the same type; related entities are named (`category_name`, `parent_category`, `parent_location`, `location_name`) and matched by name among the active ones, case and accents ignored. With `create_missing=true` a name that matches nothing is created (a category or location at the top); otherwise the row fails with REFERENCE_NOT_FOUND. A cell starting with `\'` followed by `=`, `+`, `-` or `@` loses the `\'` (what the export adds).',
-      'Each row is validated by the same rules as `POST` of that type and written through the same code (uniqueness, activity, change log): a failing row fails alone, with its code. `mode=upsert` matches a row to an existing entity by `id`, else SKU (items), else short code, else name (borrowers: email, then name), and changes only the fields that differ, so importing the same file again changes nothing. `dry_run=true` checks every row (references, duplicates in the file and against what is stored) and writes nothing. Rows naming another row of the file as their parent are written after it.',
+      'Each row is validated by the same rules as `POST` of that type and written by that type\'s own `POST` (or, when upserting, `PATCH` at the version read) with your token, so the same rules, roles, uniqueness, activity and change log apply: a failing row fails alone, with the code the route answered. `mode=upsert` matches a row to an existing entity by `id`, else SKU (items), else short code, else name (borrowers: email, then name), and changes only the fields that differ, so importing the same file again changes nothing. `dry_run=true` checks every row (references, duplicates in the file and against what is stored) and writes nothing. Rows naming another row of the file as their parent are written after it.',
       `At most ${maxImportRows} rows per request.`,
     ].join('\n\n'),
     params: WorkspaceParams,
     query: z.object({ dry_run: Flag, mode: z._default(oneOf(['create', 'upsert'] as const), 'create'), create_missing: Flag }),
     body: z.strictObject({ format: oneOf(['csv', 'json'] as const), data: asciiText({ min: 1, max: 1_400_000, pattern: /^[A-Za-z0-9+/=\s]*$/ }) }),
     response: ImportReport, status: 200, errors: ['IMPORT_UNREADABLE', 'IMPORT_TOO_MANY_ROWS', 'RESOURCE_BUSY'],
-    timeout: 29,
+    // rows are written by the type's own routes (shared/domain/imports/service.ts): this Lambda only reads
+    timeout: 29, grants: { table: 'read' },
   });
 }
 

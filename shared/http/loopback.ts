@@ -1,5 +1,6 @@
 // Calls of this API's own routes on behalf of the caller, for the sync batch
-// (shared/domain/sync/batch.ts): each operation goes through the route a client would call, with
+// (shared/domain/sync/batch.ts) and imports (shared/domain/imports/service.ts): each operation or
+// row goes through the route a client would call, with
 // the caller's own token, so it meets exactly the checks that route makes. The base is PUBLIC_URL
 // (the API's URL in AWS, the local server locally).
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';

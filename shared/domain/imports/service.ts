@@ -1,9 +1,14 @@
 // Importing rows: each row is read into the body its type's REST create takes, validated by that
 // body's schema, its related names resolved, matched to an existing entity when upserting, and
-// written through the catalog engine as the REST routes write (uniqueness guards, activity,
-// change log). A failing row fails alone, reported with our code and the column at fault; a dry
-// run makes the same checks (references, duplicates in the file and against what is stored) and
-// writes nothing. Rows are written one after another, so a row may name one made by a row above it.
+// written by calling that type's own REST create or update route with the caller's token
+// (shared/http/loopback.ts, as the sync batch does): the same rules, uniqueness, activity and change
+// log, with no second implementation. A failing row fails alone, reported with the route's code
+// and the column at fault; a dry run makes the same checks here (schema, references, duplicates in
+// the file and against what is stored) and calls nothing. Rows are written one after another, so
+// a row may name one made by a row above it.
+//
+// Why calls and not the catalog engine in-process: the engine's create and update paths on top of
+// the CSV parser put each import route ~5–11 KB over its cold-start budget (README, "Cold starts").
 import * as z from 'zod/mini';
 import { parse } from 'csv-parse/sync';
 import type { ErrorCode } from '../../contract/errors.js';
@@ -11,12 +16,11 @@ import { maxImportRows } from '../../contract/imports.js';
 import type { z as zod } from 'zod/mini';
 import type * as contract from '../../contract/imports.js';
 import type { WorkspaceScope } from '../../http/caller.js';
-import { parseIfMatch } from '../../http/conditional.js';
 import { DomainError } from '../errors.js';
-import * as catalog from '../catalog/operations.js';
+import type { Answer, Caller } from '../sync/batch.js';
 import { foldName, normalisedUnique, type CatalogRecord } from '../catalog/model.js';
 import { entitiesOf } from '../catalog/all.js';
-import type { ImportSpec, Reference } from './specs.js';
+import type { ImportSpec, ImportTarget, Reference } from './specs.js';
 
 type Report = zod.infer<typeof contract.ImportReport>;
 type Cells = Record<string, string>;
@@ -70,6 +74,25 @@ class RowError extends Error {
   }
 }
 
+/**
+ * A row's write through its type's REST route: POST to the collection, or PATCH of one entity at
+ * the version read (a change since answers 412, reported as VERSION_CONFLICT for that row). A
+ * refusal becomes the row's error, at the column the route's first field error names.
+ */
+async function write(call: Caller, workspaceId: string, target: ImportTarget, spec: ImportSpec, input: Record<string, unknown>, match?: CatalogRecord): Promise<CatalogRecord> {
+  const collection = `/workspaces/${workspaceId}/${target.segment}`;
+  const answer: Answer = match
+    ? await call({ method: 'PATCH', path: `${collection}/${match.id}`, body: input, ifMatch: match.version })
+    : await call({ method: 'POST', path: collection, body: input });
+  if (answer.status < 300 && typeof answer.body?.id === 'string') return answer.body as unknown as CatalogRecord;
+  const problem = answer.body ?? {};
+  const location = (problem.errors as { location?: string }[] | undefined)?.[0]?.location;
+  const field = location?.startsWith('body.') ? location.slice(5) : undefined;
+  const column = field ? spec.references.find((reference) => reference.field === field)?.column ?? field : undefined;
+  throw new RowError(typeof problem.code === 'string' ? (problem.code as ErrorCode) : 'INTERNAL_ERROR',
+    typeof problem.detail === 'string' ? problem.detail : `The ${target.definition.label} route answered ${answer.status}.`, column);
+}
+
 /** Active entities of a type by folded name (the oldest when several share one). */
 async function byName(workspaceId: string, type: string): Promise<Map<string, string>> {
   const names = new Map<string, string>();
@@ -84,7 +107,7 @@ async function byName(workspaceId: string, type: string): Promise<Map<string, st
  * as its parent (a category's, a location's) comes after it, so files sorted by name import whole.
  */
 function parentsFirst(spec: ImportSpec, rows: Cells[]): number[] {
-  const tree = spec.references.find((reference) => reference.entity === spec.entity);
+  const tree = spec.references.find((reference) => reference.target.definition === spec.definition);
   if (!tree) return rows.map((_, index) => index);
   const rowOfName = new Map(rows.map((cells, index) => [foldName(cells.name ?? ''), index]));
   const order: number[] = [];
@@ -102,7 +125,7 @@ function parentsFirst(spec: ImportSpec, rows: Cells[]): number[] {
   return order;
 }
 
-export async function importRows(scope: WorkspaceScope, actorId: string, spec: ImportSpec, options: ImportOptions): Promise<Report> {
+export async function importRows(scope: WorkspaceScope, call: Caller, spec: ImportSpec, options: ImportOptions): Promise<Report> {
   const rows = readRows(options.format, options.data);
   const workspaceId = scope.workspace.id;
   const fields = bodyFields(spec);
@@ -110,25 +133,31 @@ export async function importRows(scope: WorkspaceScope, actorId: string, spec: I
 
   // what is stored: the type's entities (to match and to find duplicates), and the related names
   const existing: CatalogRecord[] = [];
-  for await (const page of entitiesOf(workspaceId, spec.entity.definition.type)) existing.push(...(page as CatalogRecord[]));
+  for await (const page of entitiesOf(workspaceId, spec.definition.type)) existing.push(...(page as CatalogRecord[]));
   const related = new Map<string, Map<string, string>>();
   for (const reference of spec.references) {
-    const relatedType = reference.entity.definition.type;
+    const relatedType = reference.target.definition.type;
     if (!related.has(relatedType)) related.set(relatedType, await byName(workspaceId, relatedType));
   }
   // unique values taken, per rule: stored ones, then each row's as it is accepted
-  const uniques = spec.entity.definition.unique ?? [];
+  const uniques = spec.definition.unique ?? [];
   const taken = new Map(uniques.map((rule) => [rule.field, new Map(existing.flatMap((record) => {
     const value = record[rule.field];
     return typeof value === 'string' && value !== '' ? [[normalisedUnique(rule, value), record.id] as const] : [];
   }))]));
 
   const resolve = async (reference: Reference, name: string): Promise<string> => {
-    const names = related.get(reference.entity.definition.type)!;
+    const names = related.get(reference.target.definition.type)!;
     const found = names.get(foldName(name));
     if (found) return found;
-    if (!options.createMissing) throw new RowError('REFERENCE_NOT_FOUND', `No ${reference.entity.definition.label} named "${name}" (pass create_missing=true to make it).`, reference.column);
-    const id = options.dryRun ? `planned:${foldName(name)}` : (await catalog.create(reference.entity, scope, actorId, { name })).id;
+    if (!options.createMissing) throw new RowError('REFERENCE_NOT_FOUND', `No ${reference.target.definition.label} named "${name}" (pass create_missing=true to make it).`, reference.column);
+    let id = `planned:${foldName(name)}`;
+    if (!options.dryRun) {
+      // a refusal of the related entity is this row's, at the column that named it
+      id = (await write(call, workspaceId, reference.target, spec, { name }).catch((error: unknown) => {
+        throw error instanceof RowError ? new RowError(error.code, error.message, reference.column) : error;
+      })).id;
+    }
     names.set(foldName(name), id);
     report.created_related += 1;
     return id;
@@ -164,7 +193,7 @@ export async function importRows(scope: WorkspaceScope, actorId: string, spec: I
       if (typeof value !== 'string') continue;
       const matches = byField.get(field)!.get(matchKey(field, value)) ?? [];
       if (matches.length === 1) return matches[0];
-      if (matches.length > 1) throw new RowError('VALIDATION_FAILED', `Several ${spec.entity.definition.label} entities have this ${field}; give the row an id.`, field);
+      if (matches.length > 1) throw new RowError('VALIDATION_FAILED', `Several ${spec.definition.label} entities have this ${field}; give the row an id.`, field);
     }
     return undefined;
   };
@@ -199,7 +228,7 @@ export async function importRows(scope: WorkspaceScope, actorId: string, spec: I
         if (typeof value !== 'string') continue;
         const holder = taken.get(rule.field)!.get(normalisedUnique(rule, value));
         if (holder !== undefined && holder !== match?.id) {
-          throw new RowError(rule.code, `Another ${spec.entity.definition.label} already has this ${rule.field.replace(/_/g, ' ')}.`, rule.field);
+          throw new RowError(rule.code, `Another ${spec.definition.label} already has this ${rule.field.replace(/_/g, ' ')}.`, rule.field);
         }
       }
       if (match && changes && Object.keys(changes).length === 0) {
@@ -208,9 +237,7 @@ export async function importRows(scope: WorkspaceScope, actorId: string, spec: I
       }
       let id = match?.id ?? `row:${row}`;
       if (!options.dryRun) {
-        const written = match
-          ? await catalog.update(spec.entity, scope, actorId, match.id, changes!, parseIfMatch(undefined))
-          : await catalog.create(spec.entity, scope, actorId, input);
+        const written = await write(call, workspaceId, spec, spec, match ? changes! : input, match);
         id = written.id;
         remember(written as CatalogRecord, match);
       }
@@ -219,21 +246,14 @@ export async function importRows(scope: WorkspaceScope, actorId: string, spec: I
         if (typeof value === 'string') taken.get(rule.field)!.set(normalisedUnique(rule, value), id);
       }
       // a row may name one made by a row above it (a category's parent)
-      if (typeof input.name === 'string') related.get(spec.entity.definition.type)?.set(foldName(input.name), id);
+      if (typeof input.name === 'string') related.get(spec.definition.type)?.set(foldName(input.name), id);
       if (match) report.updated += 1;
       else report.created += 1;
       report.succeeded += 1;
     } catch (error) {
       report.failed += 1;
-      if (error instanceof RowError) {
-        report.errors.push({ row, ...(error.column ? { column: error.column } : {}), code: error.code, message: error.message });
-      } else if (error instanceof DomainError) {
-        const location = (error.details?.errors as { location?: string }[] | undefined)?.[0]?.location;
-        const column = location?.startsWith('body.') ? location.slice(5) : undefined;
-        report.errors.push({ row, ...(column ? { column: spec.references.find((reference) => reference.field === column)?.column ?? column } : {}), code: error.code as ErrorCode, message: error.message });
-      } else {
-        throw error;
-      }
+      if (!(error instanceof RowError)) throw error;
+      report.errors.push({ row, ...(error.column ? { column: error.column } : {}), code: error.code, message: error.message });
     }
   }
   report.errors.sort((a, b) => a.row - b.row);
