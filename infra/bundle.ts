@@ -21,7 +21,7 @@ import { openApiDocument } from '../shared/contract/openapi.js';
 import { apiVersion, documentFileName } from '../shared/domain/platform/document.js';
 import type { RouteContract } from '../shared/contract/route.js';
 import { fontFiles } from '../shared/domain/print/fonts.js';
-import { changeFeed, mailFeedback, routeEntry, scheduledJobs, uploadVerifier, type FunctionEntry, type ScheduledJob } from './functions.js';
+import { changeFeed, jobRunner, mailFeedback, routeEntry, scheduledJobs, uploadVerifier, type FunctionEntry, type ScheduledJob } from './functions.js';
 
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const defaultOutDir = join(projectRoot, 'dist', 'lambda');
@@ -37,6 +37,7 @@ const documentRouteId = 'openapi';
 const docsRouteIds: ReadonlySet<string> = new Set(['docs', 'docsAsset']);
 
 export const changeFeedEntryName = 'stream-change-feed';
+export const jobRunnerEntryName = 'stream-job-runner';
 export const uploadVerifierEntryName = 's3-verify-upload';
 export const mailFeedbackEntryName = 'sns-mail-feedback';
 
@@ -87,8 +88,9 @@ export function lambdaTargets(
     ...routes.map((contract): LambdaTarget => ({
       ...routeEntry(contract), name: httpEntryName(contract), kind: 'http', routeId: contract.id, docsAssets: shipsDocsAssets(contract),
     })),
-    // the change feed runs the print jobs (functions/streams/projectors/jobs.ts): it ships their fonts
-    { ...changeFeed, name: changeFeedEntryName, kind: 'stream', docsAssets: false, packageFiles: Object.values(fontFiles) },
+    { ...changeFeed, name: changeFeedEntryName, kind: 'stream', docsAssets: false },
+    // the job runner makes the print jobs' PDFs (functions/streams/projectors/jobs.ts): it ships their fonts
+    { ...jobRunner, name: jobRunnerEntryName, kind: 'stream', docsAssets: false, packageFiles: Object.values(fontFiles) },
     { ...uploadVerifier, name: uploadVerifierEntryName, kind: 's3', docsAssets: false },
     { ...mailFeedback, name: mailFeedbackEntryName, kind: 'sns', docsAssets: false },
     ...jobs.map((job): LambdaTarget => ({ module: job.module, export: job.export, name: jobEntryName(job), kind: 'job', docsAssets: false })),

@@ -70,10 +70,20 @@ export function routeEntry(contract: Pick<RouteContract, 'domain' | 'id'>): Func
  */
 export const changeFeed: BackgroundEntry = {
   module: 'functions/streams/change-feed.ts', export: 'handler',
-  // `delete`: an attachment's object goes when its record does (projectors/attachment-objects.ts);
-  // `read` and `write`: background jobs read photos for reports and put the files they make (projectors/jobs.ts)
-  grants: { table: 'write', attachments: ['read', 'write', 'delete'], mail: true },
+  // `delete`: an attachment's object goes when its record does (projectors/attachment-objects.ts)
+  grants: { table: 'write', attachments: ['delete'], mail: true },
   reservedConcurrency: 5,
+};
+
+/**
+ * Reads the same stream, filtered to new jobs, and runs them (functions/streams/job-runner.ts):
+ * reads photos for reports, puts the files jobs make under `jobs/`. Two executions reserved: jobs
+ * are rare and may be long, and must never starve the API.
+ */
+export const jobRunner: BackgroundEntry = {
+  module: 'functions/streams/job-runner.ts', export: 'handler',
+  grants: { table: 'write', attachments: ['read', 'write'], mail: false },
+  reservedConcurrency: 2,
 };
 
 /**

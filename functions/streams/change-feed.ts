@@ -1,33 +1,9 @@
-// The change feed: the one reader of the table's stream. Each record is decoded once and handed
-// to every projector that wants it (functions/streams/projectors/), in stream order. When a
-// projector fails on a record, that record and every one after it are reported back (partial
-// batch response) and delivered again; projectors are idempotent, so the ones that had already
-// run change nothing the second time.
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { instrumented } from '../../shared/observability/instrumented.js';
-import * as metricNames from '../../shared/observability/metric-names.js';
-import { metricDimensions } from '../../shared/observability/metric-dimensions.js';
-import { logger, metrics } from '../../shared/observability/telemetry.js';
-import { toChange } from '../../shared/stream/change.js';
+// The change feed: the table's stream, every record handed to the projectors
+// (functions/streams/projectors/) that keep the change log, activity, search postings, stats,
+// notifications and the mail outbox. Background jobs are not among them: they may run for minutes
+// and would hold up every projection behind them, so they have a reader of their own
+// (job-runner.ts).
+import { projecting } from './projecting.js';
 import { projectors } from './projectors/index.js';
 
-export const handler = instrumented(async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
-  for (const record of event.Records) {
-    const change = toChange(record);
-    for (const projector of projectors) {
-      if (!projector.wants(change)) continue;
-      try {
-        await projector.project(change);
-      } catch (error) {
-        logger.error('projection failed', { projector: projector.name, eventId: change.eventId, keys: change.keys, error: error as Error });
-        const single = metrics.singleMetric();
-        single.addDimension(metricDimensions.projector, projector.name);
-        single.addMetric(metricNames.projectionFailures, MetricUnit.Count, 1);
-        return { batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' }] };
-      }
-    }
-  }
-  logger.debug('change batch projected', { records: event.Records.length });
-  return { batchItemFailures: [] };
-});
+export const handler = projecting(projectors);

@@ -27,6 +27,11 @@ export interface StreamConsumerProps {
   maxRecordAge?: Duration;
   /** default 1: one batch per shard at a time keeps the order of changes to an item */
   parallelizationFactor?: number;
+  /**
+   * Event filter patterns (Lambda event filtering): only matching records invoke the handler; the
+   * others are skipped without an invocation. Default: every record.
+   */
+  filters?: Record<string, unknown>[];
   /** iterator age above which the consumer is considered behind; default 5 minutes */
   maxIteratorAge?: Duration;
   alarmActions?: cloudwatch.IAlarmAction[];
@@ -73,6 +78,7 @@ export class StreamConsumer extends Construct {
       retryAttempts: props.retryAttempts ?? 5,
       maxRecordAge: props.maxRecordAge ?? Duration.hours(24),
       parallelizationFactor: props.parallelizationFactor ?? 1,
+      ...(props.filters ? { filters: props.filters } : {}),
       // grants the handler's role sqs:SendMessage on the queue
       onFailure: new SqsDlq(this.failures),
     });

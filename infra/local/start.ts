@@ -1,7 +1,7 @@
 // `npm start`: the whole backend on one machine, no AWS account.
 //
 //   DynamoDB Local (+ the table)  →  s3rver (+ the bucket)  →  aws-ses-v2-local  →  the HTTP API
-//   →  the stream poller (change feed)  →  the scheduler (jobs)
+//   →  the stream pollers (change feed; job runner, new jobs only)  →  the scheduler (jobs)
 //
 // (s3rver and SES start while DynamoDB Local's JVM boots; the API opens once the table exists.)
 //
@@ -23,6 +23,7 @@ import {
 } from './environment.js';
 import { displayPath, inMemoryRunDir } from './paths.js';
 import { assertPortFree, commandLine, isRunning, StartupError, terminate } from './processes.js';
+import type { DynamoDBRecord } from 'aws-lambda';
 
 const started = Date.now();
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -152,7 +153,7 @@ async function main() {
   const { startStreamPoller } = await import('./stream-poller.js');
   const { startScheduler } = await import('./scheduler.js');
   const { functionName, invoke } = await import('./lambda.js');
-  const { changeFeed, mailFeedback, uploadVerifier, scheduledJobs } = await import('../functions.js');
+  const { changeFeed, jobRunner, mailFeedback, uploadVerifier, scheduledJobs } = await import('../functions.js');
   const { DynamoDBStreamsClient } = await import('@aws-sdk/client-dynamodb-streams');
 
   // S3, with object-created events going to the upload verifier
@@ -238,6 +239,36 @@ async function main() {
   });
   running.push({ name: 'stream poller', stop: () => poller.stop() });
 
+  // The job runner: the same stream, filtered to new jobs as the event source mapping in AWS
+  // filters them (infra/stacks/jobs-stack.ts), one record per invocation
+  const runner = functionName(jobRunner);
+  const jobFailures = join(workDir, 'job-failures.jsonl');
+  const isNewJob = (record: DynamoDBRecord) => record.eventName === 'INSERT' && record.dynamodb?.NewImage?.entity?.S === 'JOB';
+  const jobPoller = startStreamPoller({
+    dynamodb: client,
+    streams,
+    tableName: options.tableName,
+    region,
+    batchSize: 1,
+    deliver: async (event) => {
+      const Records = event.Records.filter(isNewJob);
+      return Records.length === 0 ? { batchItemFailures: [] } : invoke(jobRunner, { ...event, Records }, { timeoutMs: 15 * 60_000 });
+    },
+    checkpointFile: options.inMemory ? undefined : join(options.dataDir, 'job-runner-checkpoint.json'),
+    failureFile: jobFailures,
+    log: (line) => warn(`[${runner}] ${line}`),
+    onBatch: (report) => {
+      if (!report.records.some(isNewJob)) return;
+      const summary = report.records.map((record) => `${record.dynamodb?.Keys?.PK?.S ?? '?'} ${record.dynamodb?.Keys?.SK?.S ?? '?'}`).join(', ');
+      if (report.outcome === 'ok') {
+        if (options.verbose) say(`[${runner}] ${summary} → ok (${report.durationMs} ms)`);
+      } else {
+        warn(`[${runner}] attempt ${report.attempt} for ${summary} → failed: ${report.error ? describeError(report.error) : 'the handler reported it as failed'}`);
+      }
+    },
+  });
+  running.push({ name: 'job runner poller', stop: () => jobPoller.stop() });
+
   // EventBridge Scheduler: the jobs of infra/functions.ts
   const scheduler = startScheduler({
     jobs: scheduledJobs,
@@ -258,6 +289,7 @@ async function main() {
   say(`  SES (local)     ${ses.endpoint}  sent mail: ${ses.inbox}`);
   say(`  API             ${api.url}  reference: ${api.url.replace(/\/$/, '')}/docs`);
   say(`  change feed     table stream → ${changeFeed.module}; records given up on go to ${where(streamFailures)}`);
+  say(`  job runner      table stream, new jobs → ${jobRunner.module}; jobs given up on go to ${where(jobFailures)}`);
   const upcoming = scheduler.upcoming();
   say(
     `  scheduler       ${upcoming.length === 0 ? 'no jobs declared' : upcoming.map((job) => `${job.name} next at ${job.at.toISOString()}`).join(', ')}`,

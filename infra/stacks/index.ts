@@ -6,7 +6,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { routeTable } from '../../shared/contract/index.js';
 import type { RouteContract } from '../../shared/contract/route.js';
 import { loadConfig, loanReminderSettings } from '../../shared/config.js';
-import { bundleFunctions, changeFeedEntryName, jobEntryName, mailFeedbackEntryName, uploadVerifierEntryName, type BundleResult } from '../bundle.js';
+import { bundleFunctions, changeFeedEntryName, jobEntryName, jobRunnerEntryName, mailFeedbackEntryName, uploadVerifierEntryName, type BundleResult } from '../bundle.js';
 import { lambdaFunctionName } from '../constructs/app-function.js';
 import { scheduledJobs, type JobDeclaration } from '../functions.js';
 import { ApiStack } from './api-stack.js';
@@ -174,7 +174,7 @@ export function buildApp(props: BuildAppProps = {}): BuiltApp {
     ...(publicUrl === undefined ? {} : { publicUrl }),
   });
 
-  const background = [changeFeedEntryName, uploadVerifierEntryName, mailFeedbackEntryName, ...jobs.map(jobEntryName)];
+  const background = [changeFeedEntryName, jobRunnerEntryName, uploadVerifierEntryName, mailFeedbackEntryName, ...jobs.map(jobEntryName)];
   const monitored: MonitoredFunction[] = [
     ...api.routeFunctions.map((fn) => ({ functionName: fn.functionName, group: fn.contract.domain, label: fn.contract.id })),
     ...background.map((name) => ({ functionName: lambdaFunctionName(prefix, name), group: 'background', label: name })),

@@ -12,7 +12,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as ses from 'aws-cdk-lib/aws-ses';
@@ -20,13 +20,13 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { changeFeedEntryName, jobEntryName, mailFeedbackEntryName, uploadVerifierEntryName } from '../bundle.js';
+import { changeFeedEntryName, jobEntryName, jobRunnerEntryName, mailFeedbackEntryName, uploadVerifierEntryName } from '../bundle.js';
 import { AppFunction, lambdaFunctionName } from '../constructs/app-function.js';
 import { AsyncFailures, failureQueue, queueDepthAlarm } from '../constructs/failure-queue.js';
 import { backgroundGrants, grant, type Grants } from '../constructs/permissions.js';
 import { serviceTopicKey } from '../constructs/service-topic-key.js';
 import { StreamConsumer } from '../constructs/stream-consumer.js';
-import { changeFeed, mailFeedback, uploadVerifier, type BackgroundEntry, type JobDeclaration } from '../functions.js';
+import { changeFeed, jobRunner, mailFeedback, uploadVerifier, type BackgroundEntry, type JobDeclaration } from '../functions.js';
 import { attachmentsPrefix, importTable, type DataParameters } from './data-stack.js';
 
 const runbook = 'runbooks/incident-response.md, "Failure queues"';
@@ -66,6 +66,8 @@ export class JobsStack extends Stack {
   readonly table: dynamodb.ITable;
   readonly changeFeed: BackgroundFunction;
   readonly changeFeedConsumer: StreamConsumer;
+  readonly jobRunner: BackgroundFunction;
+  readonly jobRunnerConsumer: StreamConsumer;
   readonly uploadVerifier: BackgroundFunction;
   readonly uploadVerifierFailures: AsyncFailures;
   readonly uploadRule: events.Rule;
@@ -94,6 +96,24 @@ export class JobsStack extends Stack {
       alarmActions: props.alarmActions,
     });
     this.alarms.push(this.changeFeedConsumer.failuresAlarm, this.changeFeedConsumer.iteratorAgeAlarm);
+
+    // The job runner: the same stream, filtered to new jobs, one per invocation; a job may take
+    // minutes (an export of 20,000 rows, a report with hundreds of photos) and never holds up the
+    // change feed. DynamoDB gives a stream's shards to two readers at once: these are the two.
+    this.jobRunner = this.backgroundFunction(props, jobRunnerEntryName, 'Runs background jobs (exports, printing)', jobRunner, {
+      memorySize: 1769, timeout: Duration.minutes(15),
+    });
+    this.jobRunnerConsumer = new StreamConsumer(this, 'JobRunnerConsumer', {
+      table: this.table,
+      handler: this.jobRunner.function,
+      batchSize: 1,
+      retryAttempts: 2,
+      filters: [lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.isEqual('INSERT'), dynamodb: { NewImage: { entity: { S: lambda.FilterRule.isEqual('JOB') } } } })],
+      // a job runs up to 15 minutes; the next one waits behind it
+      maxIteratorAge: Duration.minutes(20),
+      alarmActions: props.alarmActions,
+    });
+    this.alarms.push(this.jobRunnerConsumer.failuresAlarm, this.jobRunnerConsumer.iteratorAgeAlarm);
 
     // The upload verifier: checks each new upload (size, type by magic bytes) and records the
     // verdict with the version it verified; deletes rejected objects and versions nobody asked for.

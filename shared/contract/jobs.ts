@@ -1,7 +1,7 @@
 // Background jobs a person starts and waits for: printing label sheets and the insurance report
 // today (and exports and backups later). A job is answered 202 with its record; its status moves
-// QUEUED → RUNNING → DONE (a file to download) or FAILED (a code saying why). The change feed runs
-// it (functions/streams/projectors/jobs.ts), so it starts within seconds of the request.
+// QUEUED → RUNNING → DONE (a file to download) or FAILED (a code saying why). The job runner runs
+// it (functions/streams/job-runner.ts), so it starts within seconds of the request.
 import * as z from 'zod/mini';
 import { example, IdOut, IntOut, named, TimestampOut, Uuid, UrlOut } from './common.js';
 import { document, route } from './route.js';

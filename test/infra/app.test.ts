@@ -485,75 +485,38 @@ describe('jobs stack', () => {
     template = Template.fromStack(main.built.jobs);
   });
 
-  it('consumes the table stream through the StreamConsumer settings', () => {
-    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      FunctionResponseTypes: ['ReportBatchItemFailures'],
-      BisectBatchOnFunctionError: true,
-      MaximumRetryAttempts: Match.anyValue(),
-      MaximumRecordAgeInSeconds: Match.anyValue(),
-      StartingPosition: 'TRIM_HORIZON',
-      FunctionName: { Ref: Match.stringLikeRegexp('^streamchangefeed') },
-    });
-    const mapping = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'))[0]!.Properties;
-    expect(mapping.MaximumRetryAttempts).toBeGreaterThan(0);
-    expect(mapping.MaximumRetryAttempts).toBeLessThanOrEqual(10);
-    expect(mapping.MaximumRecordAgeInSeconds).toBeGreaterThan(0);
-    expect(mapping.MaximumRecordAgeInSeconds).toBeLessThanOrEqual(86_400);
-    const [queueId] = mapping.DestinationConfig.OnFailure.Destination['Fn::GetAtt'] as [string, string];
-    expect(template.findResources('AWS::SQS::Queue')[queueId]).toBeDefined();
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
-      Threshold: 0,
-      ComparisonOperator: 'GreaterThanThreshold',
-      AlarmActions: Match.anyValue(),
-    });
-  });
-
-  it('runs the upload verifier on S3 "Object Created" events of the bucket', () => {
-    template.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: {
-        source: ['aws.s3'], 'detail-type': ['Object Created'],
-        detail: { bucket: { name: [Match.anyValue()] }, object: { key: [{ prefix: attachmentsPrefix }] } },
-      },
-      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^s3verifyupload'), 'Arn'] }, DeadLetterConfig: Match.anyValue() })],
-    });
-  });
-
-  it('schedules each job with its own expression and a role allowed to invoke it', () => {
-    template.resourceCountIs('AWS::Scheduler::Schedule', jobs.filter((job) => job.schedule).length);
-    template.hasResourceProperties('AWS::Scheduler::Schedule', {
-      ScheduleExpression: injectedJob.schedule,
-      FlexibleTimeWindow: { Mode: 'OFF' },
-      Target: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp(`^${lambdaIdPrefix(injectedJob.name)}`), 'Arn'] }, RoleArn: Match.anyValue(), RetryPolicy: Match.anyValue() },
-    });
-    for (const job of jobs.filter((candidate) => candidate.schedule)) template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: job.schedule });
-    template.hasResourceProperties('AWS::IAM::Role', {
-      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'scheduler.amazonaws.com' } })] },
-    });
-    const schedulerRole = Object.entries(template.findResources('AWS::IAM::Role'))
-      .find(([, role]) => JSON.stringify(role.Properties.AssumeRolePolicyDocument).includes('scheduler.amazonaws.com'))![0];
-    const schedulerPolicies = Object.values(template.findResources('AWS::IAM::Policy'))
-      .filter((policy) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: schedulerRole }]));
-    const statements = schedulerPolicies.flatMap((policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
-    // it invokes the jobs and sends what it cannot deliver to its dead-letter queue, nothing else
-    const invokes = statements.filter((statement) => statement.Action === 'lambda:InvokeFunction');
-    const others = statements.filter((statement) => statement.Action !== 'lambda:InvokeFunction');
-    expect(others.flatMap((statement) => ([] as string[]).concat(statement.Action)).filter((action) => !action.startsWith('sqs:'))).toEqual([]);
-    expect(JSON.stringify(others.map((statement) => statement.Resource))).toMatch(/ScheduleDeadLetters/);
-    const invocable = JSON.stringify(invokes.map((statement) => statement.Resource));
-    for (const job of jobs) {
-      // an on-demand job (no schedule) is not the Scheduler's to invoke
-      if (job.schedule) expect(invocable).toContain(lambdaIdPrefix(job.name));
-      else expect(invocable).not.toContain(lambdaIdPrefix(job.name));
+  it('consumes the table stream through the StreamConsumer settings: the change feed every record, the job runner new jobs only, one at a time', () => {
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
+    const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping')).map((resource) => resource.Properties);
+    const functionOf = (mapping: Record<string, any>) => String(mapping.FunctionName.Ref);
+    const feed = mappings.find((mapping) => functionOf(mapping).startsWith('streamchangefeed'))!;
+    const runner = mappings.find((mapping) => functionOf(mapping).startsWith('streamjobrunner'))!;
+    expect(feed.FilterCriteria).toBeUndefined();
+    expect(runner.BatchSize).toBe(1);
+    expect(runner.FilterCriteria.Filters.map((filter: { Pattern: string }) => JSON.parse(filter.Pattern)))
+      .toEqual([{ eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['JOB'] } } } }]);
+    for (const mapping of [feed, runner]) {
+      expect(mapping).toMatchObject({ FunctionResponseTypes: ['ReportBatchItemFailures'], BisectBatchOnFunctionError: true, StartingPosition: 'TRIM_HORIZON' });
+      expect(mapping.MaximumRetryAttempts).toBeGreaterThan(0);
+      expect(mapping.MaximumRetryAttempts).toBeLessThanOrEqual(10);
+      expect(mapping.MaximumRecordAgeInSeconds).toBeGreaterThan(0);
+      expect(mapping.MaximumRecordAgeInSeconds).toBeLessThanOrEqual(86_400);
+      const [queueId] = mapping.DestinationConfig.OnFailure.Destination['Fn::GetAtt'] as [string, string];
+      expect(template.findResources('AWS::SQS::Queue')[queueId]).toBeDefined();
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: Match.anyValue(),
+      });
     }
   });
 
   it('runs every background Lambda on Node.js 22, arm64', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
-    // change feed, upload verifier, mail feedback, one per job
-    expect(functions).toHaveLength(3 + jobs.length);
+    // change feed, job runner, upload verifier, mail feedback, one per job
+    expect(functions).toHaveLength(4 + jobs.length);
     for (const fn of functions) expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' });
   });
 });

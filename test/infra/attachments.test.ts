@@ -146,9 +146,14 @@ describe('upload verifier', () => {
 });
 
 describe('other roles on the bucket', () => {
-  it('let the change feed delete objects and their versions (an attachment\'s object goes with its record), read photos and put job files, nothing else in S3', () => {
+  it('let the change feed delete objects and their versions (an attachment\'s object goes with its record), nothing else in S3', () => {
     const fn = jobResources[functionIdOf(synth.built.jobs.changeFeed.functionName)]!;
-    expect(s3Actions(roleStatements(jobResources, roleOf(fn)))).toEqual(['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:GetObject', 's3:GetObjectVersion', 's3:PutObject']);
+    expect(s3Actions(roleStatements(jobResources, roleOf(fn)))).toEqual(['s3:DeleteObject', 's3:DeleteObjectVersion']);
+  });
+
+  it('let the job runner read photos and put job files, nothing else in S3', () => {
+    const fn = jobResources[functionIdOf(synth.built.jobs.jobRunner.functionName)]!;
+    expect(s3Actions(roleStatements(jobResources, roleOf(fn)))).toEqual(['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject']);
   });
 
   it('map a route\'s attachments level to object actions that cover versions', () => {
@@ -174,7 +179,7 @@ describe('other roles on the bucket', () => {
   });
 
   it('give no S3 action to any other background function', () => {
-    const withBucket = new Set([synth.built.jobs.uploadVerifier.functionName, synth.built.jobs.changeFeed.functionName]);
+    const withBucket = new Set([synth.built.jobs.uploadVerifier.functionName, synth.built.jobs.changeFeed.functionName, synth.built.jobs.jobRunner.functionName]);
     const others = [synth.built.jobs.mailFeedback, ...synth.built.jobs.scheduledJobs].filter((fn) => !withBucket.has(fn.functionName));
     expect(others.length).toBeGreaterThan(1);
     for (const other of others) {

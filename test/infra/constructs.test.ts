@@ -29,7 +29,7 @@ describe('entry and function names', () => {
     const targets = lambdaTargets([fakeRoute('a', 'one'), fakeRoute('b', 'two')], [
       { name: 'sweep', module: 'functions/jobs/sweep.ts', export: 'handler', schedule: 'rate(1 day)', description: 'x' },
     ]);
-    expect(targets.map((target) => target.name)).toEqual(['http-a-one', 'http-b-two', 'stream-change-feed', 's3-verify-upload', 'sns-mail-feedback', 'job-sweep']);
+    expect(targets.map((target) => target.name)).toEqual(['http-a-one', 'http-b-two', 'stream-change-feed', 'stream-job-runner', 's3-verify-upload', 'sns-mail-feedback', 'job-sweep']);
     expect(targets[0]).toMatchObject({ module: 'functions/http/a.ts', export: 'one', kind: 'http' });
     expect(() => lambdaTargets([fakeRoute('a', 'one'), fakeRoute('a', 'one')], [])).toThrow(/share the bundle name/);
   });

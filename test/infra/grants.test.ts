@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { routeTable } from '../../shared/contract/index.js';
 import { grantsOf } from '../../shared/contract/route.js';
 import { backgroundGrants, grantsName, routeGrants, tableReadActions, tableWriteActions, type Grants } from '../../infra/constructs/permissions.js';
-import { changeFeed, scheduledJobs, uploadVerifier } from '../../infra/functions.js';
+import { changeFeed, jobRunner, scheduledJobs, uploadVerifier } from '../../infra/functions.js';
 import { actionsOf, roleOf, roleStatements, synthApp, templateFiles, type Resource, type Statement, type Synthesised } from './helpers.js';
 
 const readActions: string[] = [...tableReadActions];
@@ -145,11 +145,18 @@ describe('background roles', () => {
     resources = templateFiles(synth.assembly).find(({ file }) => file === `${synth.built.jobs.stackName}.template.json`)!.template.Resources!;
   });
 
-  it('hold what infra/functions.ts declares: the change feed writes the table, sends mail, deletes attachment objects (any version), reads photos and puts job files', () => {
+  it('hold what infra/functions.ts declares: the change feed writes the table, sends mail and deletes attachment objects (any version)', () => {
     const actions = actionsOfFunction(synth.built.jobs.changeFeed.functionName);
     expect(actions).toEqual(expectedActions(backgroundGrants(changeFeed.grants)));
-    expect(changeFeed.grants).toEqual({ table: 'write', attachments: ['read', 'write', 'delete'], mail: true });
-    expect(actions.filter((action) => action.startsWith('s3:'))).toEqual(['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:GetObject', 's3:GetObjectVersion', 's3:PutObject']);
+    expect(changeFeed.grants).toEqual({ table: 'write', attachments: ['delete'], mail: true });
+    expect(actions.filter((action) => action.startsWith('s3:'))).toEqual(['s3:DeleteObject', 's3:DeleteObjectVersion']);
+  });
+
+  it('let the job runner write the table (job status), read photos and put job files, and send no mail', () => {
+    const actions = actionsOfFunction(synth.built.jobs.jobRunner.functionName);
+    expect(actions).toEqual(expectedActions(backgroundGrants(jobRunner.grants)));
+    expect(actions.filter((action) => action.startsWith('s3:'))).toEqual(['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject']);
+    expect(actions.filter((action) => action.startsWith('ses:'))).toEqual([]);
   });
 
   it('let the upload verifier list, read and delete objects (any version), never put them, and send no mail', () => {

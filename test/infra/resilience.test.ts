@@ -100,8 +100,8 @@ describe('asynchronous paths', () => {
 
   it('keeps every failure queue encrypted and TLS-only, and alarms on each one to the alarm topic', () => {
     const queues = ofType('AWS::SQS::Queue');
-    // change feed, verifier (Lambda and rule), mail feedback (Lambda and subscription), one per job, the schedules' dead letters
-    expect(queues).toHaveLength(1 + 2 + 2 + jobs.length + 1);
+    // change feed, job runner, verifier (Lambda and rule), mail feedback (Lambda and subscription), one per job, the schedules' dead letters
+    expect(queues).toHaveLength(1 + 1 + 2 + 2 + jobs.length + 1);
     const alarms = queueAlarms();
     for (const [id, queue] of queues) {
       expect(queue.Properties.SqsManagedSseEnabled, id).toBe(true);

@@ -18,13 +18,13 @@ const region = 'us-east-1';
 
 type Handler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse>;
 let handler: Handler;
-let documents: typeof import('../../shared/aws/dynamodb.js').documents;
+let dynamodb: typeof import('../../shared/aws/dynamodb.js').dynamodb;
 
 beforeAll(async () => {
   // A short settling window, so a write can be slower than half of it (read at first import).
   process.env.SYNC_SETTLE_MS = '400';
   handler = (await import('../../functions/streams/change-feed.js')).handler as unknown as Handler;
-  documents = (await import('../../shared/aws/dynamodb.js')).documents;
+  dynamodb = (await import('../../shared/aws/dynamodb.js')).dynamodb;
 });
 
 
@@ -125,9 +125,10 @@ describe('the change feed', () => {
       },
     };
     // The first change-log transaction takes 300 ms: over half of δ = 400 ms.
-    const send = documents.send.bind(documents);
-    const spy = vi.spyOn(documents, 'send').mockImplementation((async (command: { constructor: { name: string } }, ...rest: unknown[]) => {
-      if (command.constructor.name === 'TransactWriteCommand' && spy.mock.calls.filter(([candidate]) => (candidate as object).constructor.name === 'TransactWriteCommand').length === 1) {
+    // (transactions go out as TransactWriteItems on the plain client: shared/db/table.ts)
+    const send = dynamodb.send.bind(dynamodb);
+    const spy = vi.spyOn(dynamodb, 'send').mockImplementation((async (command: { constructor: { name: string } }, ...rest: unknown[]) => {
+      if (command.constructor.name === 'TransactWriteItemsCommand' && spy.mock.calls.filter(([candidate]) => (candidate as object).constructor.name === 'TransactWriteItemsCommand').length === 1) {
         await new Promise((resolve) => setTimeout(resolve, 300));
       }
       return (send as (...args: unknown[]) => Promise<unknown>)(command, ...rest);

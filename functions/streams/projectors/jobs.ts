@@ -1,14 +1,13 @@
 // Runs the background jobs people start (shared/domain/jobs): a job's record is written QUEUED by
-// its route; its INSERT reaches here within seconds. The job is claimed (a redelivered record
-// finds it claimed, DONE or FAILED and does nothing), made, its file put under
-// `jobs/{workspace}/{job}/` in the attachments bucket (a lifecycle rule deletes it after 7 days),
-// and settled DONE. A job that cannot be made is settled FAILED with a code; only a failure of the
-// table or the bucket throws, so the feed delivers the record again and the job is retried.
+// its route; its INSERT reaches the job runner (functions/streams/job-runner.ts, a reader of the
+// table's stream of its own) within seconds. The job is claimed (a redelivered record finds it
+// claimed, DONE or FAILED and does nothing), made, its file put under `jobs/{workspace}/{job}/` in
+// the attachments bucket (a lifecycle rule deletes it after 7 days), and settled DONE. A job that
+// cannot be made is settled FAILED with a code; only a failure of the table or the bucket throws,
+// so the record is delivered again and the job is retried.
 //
-// Why here and not a Lambda of its own: a label sheet takes well under a second and an insurance
-// report of a few hundred items a few seconds, and the change feed already reads the stream, holds
-// the bucket and has a failure queue. Jobs that may run for minutes (exports, backups) belong on a
-// consumer of their own, so they never hold up the feed's projections.
+// Why not in the change feed: an export of 20,000 rows or a report of hundreds of items takes
+// longer than any projection should wait behind it.
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { s3 } from '../../../shared/aws/s3.js';

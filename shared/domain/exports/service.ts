@@ -1,5 +1,5 @@
 // The export route: the file itself when it fits in one answer, else a background job that makes
-// the same file (functions/streams/projectors/jobs.ts) and answers 202.
+// the same file (the job runner: functions/streams/job-runner.ts) and answers 202.
 import { exportSettings } from '../../config.js';
 import type { WorkspaceScope } from '../../http/caller.js';
 import { rawReply, Reply } from '../../http/route.js';

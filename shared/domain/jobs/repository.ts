@@ -1,5 +1,5 @@
-// Jobs in the table: made by a route, claimed, advanced and settled by the runner (the change
-// feed's jobs projector). Every step is a conditional write on the job's key, so a redelivered
+// Jobs in the table: made by a route, claimed, advanced and settled by the job runner
+// (functions/streams/job-runner.ts). Every step is a conditional write on the job's key, so a redelivered
 // stream record never runs a job twice at once, and a settled job is never reopened.
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../../aws/dynamodb.js';

@@ -15,7 +15,7 @@ export async function startJob(scope: WorkspaceScope, kind: JobKind, request: Re
 
 /**
  * A job nobody is running any more: QUEUED or RUNNING, and neither taken nor advanced for longer
- * than a run may last (the change feed gave its record up after its retries, or a run died and no
+ * than a run may last (the job runner gave its record up after its retries, or a run died and no
  * redelivery came). Answered FAILED, so a person polling is told to try again instead of waiting.
  */
 export function stalled(record: JobRecord, now = Date.now()): boolean {

@@ -1,5 +1,5 @@
 // The label-sheet job: the things the request named, as they are now (name, short code, where
-// they are), drawn on the chosen sheet. Runs in the change feed (functions/streams/projectors/jobs.ts).
+// they are), drawn on the chosen sheet. Runs in the job runner (functions/streams/job-runner.ts).
 import * as keys from '../../db/keys.js';
 import { batchGet } from '../../db/table.js';
 import { scanUrl } from '../qr/service.js';

@@ -1,7 +1,7 @@
 // The insurance-report job: every active inventory row, location by location (a Query of each
 // location's rows), with its item (brand, model, serial number, photo, papers) and category, the
 // values summed per location, per category and per currency (never across currencies). Runs in
-// the change feed (functions/streams/projectors/jobs.ts); progress counts the rows written.
+// the job runner (functions/streams/job-runner.ts); progress counts the rows written.
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { s3 } from '../../aws/s3.js';
 import { config } from '../../config.js';

@@ -276,8 +276,16 @@ function linkCleared(key: string, change: 'added' | 'changed' | 'removed', befor
  */
 function versionsOnly(key: string, change: 'added' | 'changed' | 'removed', before: Snapshot, after: Snapshot): boolean {
   if (change !== 'changed' || !/^WS#[^#|]+\|WS$/.test(key)) return false;
-  const old = new Map<string, unknown>(JSON.parse(before.get(key)!) as [string, unknown][]);
-  const now = new Map<string, unknown>(JSON.parse(after.get(key)!) as [string, unknown][]);
+  const attributes = (text: string) => {
+    try {
+      return new Map<string, unknown>(JSON.parse(text) as [string, unknown][]);
+    } catch {
+      return undefined; // not an item as `stable` writes one
+    }
+  };
+  const old = attributes(before.get(key)!);
+  const now = attributes(after.get(key)!);
+  if (!old || !now) return false;
   return [...new Set([...old.keys(), ...now.keys()])]
     .every((name) => /^cvt?_[A-Z_]+$/.test(name) || JSON.stringify(old.get(name)) === JSON.stringify(now.get(name)));
 }
