@@ -23,6 +23,19 @@ export function withCapacityTally<T>(work: (tally: CapacityTally) => Promise<T>)
   return requests.run(tally, () => work(tally));
 }
 
+/**
+ * Adds capacity consumed on this request's behalf elsewhere to its tally: the routes a sync batch
+ * or an import calls report theirs in a local-only header (shared/http/loopback.ts), so locally the
+ * caller's own header shows the whole cost. (In AWS each route emits its own metrics.)
+ */
+export function addToTally(read: number, write: number, calls: number): void {
+  const tally = requests.getStore();
+  if (!tally) return;
+  tally.read += read;
+  tally.write += write;
+  tally.calls += calls;
+}
+
 const reads = new Set(['GetItemCommand', 'BatchGetItemCommand', 'QueryCommand', 'TransactGetItemsCommand']);
 const writes = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand', 'TransactWriteItemsCommand']);
 
