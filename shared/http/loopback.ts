@@ -5,7 +5,7 @@
 // (the API's URL in AWS, the local server locally).
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { config } from '../config.js';
-import { addToTally } from '../observability/capacity.js';
+import { addToTally, consumedIn } from '../observability/capacity.js';
 import type { Answer, Call, Caller } from '../domain/sync/batch.js';
 
 /** A call that takes longer than this fails (the operation is reported as not run; the client retries it). */
@@ -29,8 +29,8 @@ export function loopback(event: APIGatewayProxyEventV2, requestId: string, base 
     });
     const text = await response.text();
     // locally each route reports what it consumed (route.ts): it counts toward this request's header too
-    const consumed = /read=([\d.]+), write=([\d.]+), calls=(\d+)/.exec(response.headers.get('x-consumed-capacity') ?? '');
-    if (consumed) addToTally(Number(consumed[1]), Number(consumed[2]), Number(consumed[3]));
+    const consumed = consumedIn(response.headers.get('x-consumed-capacity'));
+    if (consumed) addToTally(consumed);
     let body: Record<string, unknown> | undefined;
     try {
       body = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;

@@ -13,7 +13,7 @@ import * as z from 'zod/mini';
 import type { RouteContract, WorkspaceRole } from '../contract/route.js';
 import { authorize, type Caller, type WorkspaceScope } from './caller.js';
 import { entityTag, parseIfMatch, type IfMatch } from './conditional.js';
-import { withCapacityTally, type CapacityTally } from '../observability/capacity.js';
+import { capacityHeader, withCapacityTally, type CapacityTally } from '../observability/capacity.js';
 import { config } from '../config.js';
 import { DomainError, type FieldError } from '../domain/errors.js';
 import { logger, metrics } from '../observability/telemetry.js';
@@ -221,7 +221,6 @@ export interface PageOptions {
 }
 
 /** Locally only: what the request consumed, so the bench measures cost through real HTTP. */
-const capacityHeader = (tally: CapacityTally) => `read=${Number(tally.read.toFixed(2))}, write=${Number(tally.write.toFixed(2))}, calls=${tally.calls}`;
 
 // Building a handler has no effect but its result. Handlers call it as
 // `/* @__PURE__ */ httpRoute(...)` so esbuild drops the routes a bundle does not export: each route's

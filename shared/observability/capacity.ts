@@ -23,17 +23,26 @@ export function withCapacityTally<T>(work: (tally: CapacityTally) => Promise<T>)
   return requests.run(tally, () => work(tally));
 }
 
+/** The local-only `x-consumed-capacity` header of an answer (shared/http/route.ts writes it). */
+export const capacityHeader = (tally: CapacityTally) => `read=${Number(tally.read.toFixed(2))}, write=${Number(tally.write.toFixed(2))}, calls=${tally.calls}`;
+
+/** That header read back: what a route this request called consumed (shared/http/loopback.ts). */
+export function consumedIn(header: string | null): { read: number; write: number; calls: number } | undefined {
+  const match = /read=([\d.]+), write=([\d.]+), calls=(\d+)/.exec(header ?? '');
+  return match ? { read: Number(match[1]), write: Number(match[2]), calls: Number(match[3]) } : undefined;
+}
+
 /**
  * Adds capacity consumed on this request's behalf elsewhere to its tally: the routes a sync batch
  * or an import calls report theirs in a local-only header (shared/http/loopback.ts), so locally the
  * caller's own header shows the whole cost. (In AWS each route emits its own metrics.)
  */
-export function addToTally(read: number, write: number, calls: number): void {
+export function addToTally(consumed: { read: number; write: number; calls: number }): void {
   const tally = requests.getStore();
   if (!tally) return;
-  tally.read += read;
-  tally.write += write;
-  tally.calls += calls;
+  tally.read += consumed.read;
+  tally.write += consumed.write;
+  tally.calls += consumed.calls;
 }
 
 const reads = new Set(['GetItemCommand', 'BatchGetItemCommand', 'QueryCommand', 'TransactGetItemsCommand']);

@@ -224,6 +224,15 @@ function feedNotified(before: Snapshot, after: Snapshot): { keys: Set<string>; u
   return { keys, users };
 }
 
+/** A snapshotted item's attributes (as `stable` wrote them), or undefined for anything else. */
+function attributesOf(text: string): Map<string, unknown> | undefined {
+  try {
+    return new Map<string, unknown>(JSON.parse(text) as [string, unknown][]);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Attributes every change of an entity moves (and the index keys that follow its fields). */
 const bookkeeping = (name: string) => name === 'version' || name === 'updated_at' || name === 'updated_by' || /^GSI\d(PK|SK)$/.test(name);
 
@@ -245,8 +254,9 @@ function linkCleared(key: string, change: 'added' | 'changed' | 'removed', befor
   const entityKey = /^WS#([^#|]+)\|[A-Z_]+#[^#]+$/.exec(key);
   if (!entityKey || change !== 'changed') return false;
   const workspace = entityKey[1]!;
-  const old = new Map<string, unknown>(JSON.parse(before.get(key)!) as [string, unknown][]);
-  const now = new Map<string, unknown>(JSON.parse(after.get(key)!) as [string, unknown][]);
+  const old = attributesOf(before.get(key)!);
+  const now = attributesOf(after.get(key)!);
+  if (!old || !now) return false;
   let cleared = false;
   for (const name of new Set([...old.keys(), ...now.keys()])) {
     const was = old.get(name);
@@ -276,15 +286,8 @@ function linkCleared(key: string, change: 'added' | 'changed' | 'removed', befor
  */
 function versionsOnly(key: string, change: 'added' | 'changed' | 'removed', before: Snapshot, after: Snapshot): boolean {
   if (change !== 'changed' || !/^WS#[^#|]+\|WS$/.test(key)) return false;
-  const attributes = (text: string) => {
-    try {
-      return new Map<string, unknown>(JSON.parse(text) as [string, unknown][]);
-    } catch {
-      return undefined; // not an item as `stable` writes one
-    }
-  };
-  const old = attributes(before.get(key)!);
-  const now = attributes(after.get(key)!);
+  const old = attributesOf(before.get(key)!);
+  const now = attributesOf(after.get(key)!);
   if (!old || !now) return false;
   return [...new Set([...old.keys(), ...now.keys()])]
     .every((name) => /^cvt?_[A-Z_]+$/.test(name) || JSON.stringify(old.get(name)) === JSON.stringify(now.get(name)));
