@@ -76,14 +76,18 @@ export const changeFeed: BackgroundEntry = {
 };
 
 /**
- * Reads the same stream, filtered to new jobs, and runs them (functions/streams/job-runner.ts):
- * reads photos for reports, puts the files jobs make under `jobs/`. Two executions reserved: jobs
- * are rare and may be long, and must never starve the API.
+ * Reads the same stream, filtered to queued jobs, and runs them (functions/streams/job-runner.ts):
+ * reads photos for reports, puts the files jobs make under `jobs/` and backups under `backups/`,
+ * writes an import's rows through the API. Four executions reserved, as many as the mapping's
+ * parallelization factor (jobs-stack.ts): jobs of different workspaces run side by side (one
+ * workspace's long import does not hold up another's label sheet), and jobs, rare and long, can
+ * never starve the API.
  */
 export const jobRunner: BackgroundEntry = {
   module: 'functions/streams/job-runner.ts', export: 'handler',
-  grants: { table: 'write', attachments: ['read', 'write'], mail: false },
-  reservedConcurrency: 2,
+  // delete: a backup's parts once joined into its archive; the signing secret: an import writes its rows through the routes as the person who started it
+  grants: { table: 'write', attachments: ['read', 'write', 'delete'], mail: false, signingSecret: true },
+  reservedConcurrency: 4,
 };
 
 /**

@@ -16,7 +16,7 @@ const atLeastThree = (text: string) => text.length >= 3;
  * - numbers (at least the minimum given): the Parameters and Secrets extension's port, body and
  *   attachment limits in bytes (per file, per workspace), an AWS call's timeout and attempts, the change log's δ (SYNC.md)
  *   and retention, the slow-DynamoDB-call threshold, the barcode providers' timeout, the lists' settling window and
- *   in-container cache size (README, "Caching");
+ *   in-container cache size (README, "Caching"), background jobs' step bounds;
  * - ATTACHMENT_TYPES: the media types uploads may declare, comma-separated (checked where read);
  * - loan reminders: when the job runs (a Scheduler expression, UTC), how many days ahead a loan is
  *   "due soon" (0–30), how many weekly overdue reminders at most (1–52).
@@ -36,6 +36,7 @@ const checks: Record<string, (text: string) => boolean> = {
   ...Object.fromEntries(Object.entries({
     PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: 1, MAX_BODY_BYTES: 1, ATTACHMENT_MAX_BYTES: 1, ATTACHMENT_QUOTA_BYTES: 1, AWS_REQUEST_TIMEOUT_MS: 100, AWS_MAX_ATTEMPTS: 1,
     SYNC_SETTLE_MS: 100, CHANGE_LOG_RETENTION_DAYS: 1, DYNAMODB_SLOW_MS: 1, BARCODE_TIMEOUT_MS: 100, EXPORT_DIRECT_BYTES: 1, LIST_SETTLE_MS: 0, LIST_CACHE_BYTES: 0,
+    JOB_STEP_SECONDS: 1, IMPORT_STEP_ROWS: 1, BACKUP_STEP_UNITS: 1,
   }).map(([name, minimum]) => [name, within(minimum)])),
 };
 
@@ -117,3 +118,14 @@ export const listCacheSettings = (env: Env = process.env) => ({
  * envelope included (Lambda's synchronous answer holds 6 MB); a larger one is made by a job.
  */
 export const exportSettings = (env: Env = process.env) => ({ directBytes: Number(env.EXPORT_DIRECT_BYTES ?? 5_500_000) });
+
+/**
+ * Background jobs run in steps (README, "Import and export"), each a fresh invocation of the job
+ * runner: a step stops after `seconds` (well inside Lambda's 15 minutes), an import step after
+ * `importRows` rows, a backup or restore step after `backupUnits` records and files.
+ */
+export const jobStepSettings = (env: Env = process.env) => ({
+  seconds: Number(env.JOB_STEP_SECONDS ?? 600),
+  importRows: Number(env.IMPORT_STEP_ROWS ?? 1000),
+  backupUnits: Number(env.BACKUP_STEP_UNITS ?? 2000),
+});

@@ -13,4 +13,4 @@ export const syncDelta = /* @__PURE__ */ httpRoute(contract.syncDelta, ({ scope,
 
 // Each operation runs through its own REST route (shared/domain/sync/batch.ts says why).
 export const syncBatch = /* @__PURE__ */ httpRoute(contract.syncBatch, ({ scope, body, event, requestId }) =>
-  runBatch(scope.workspace.id, body.operations, loopback(event, requestId)), { idempotency });
+  runBatch(scope.workspace.id, body.operations, loopback(event.headers.authorization ?? '', requestId)), { idempotency });

@@ -8,7 +8,7 @@
 // Ctrl-C or SIGTERM stops everything, DynamoDB Local's java process included, and exits 0. A pid
 // file remembers that java process, so a runtime that was killed outright (kill -9, a crashed
 // terminal) leaves nothing in the way of the next start. See `npm start -- --help`.
-import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import {
@@ -23,7 +23,7 @@ import {
 } from './environment.js';
 import { displayPath, inMemoryRunDir } from './paths.js';
 import { assertPortFree, commandLine, isRunning, StartupError, terminate } from './processes.js';
-import type { DynamoDBRecord } from 'aws-lambda';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 
 const started = Date.now();
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -148,7 +148,7 @@ async function main() {
   running.push({ name: 'DynamoDB Local', stop: () => dynamodbStarting.then((engine) => engine.stop(), () => undefined) });
 
   const { startS3 } = await import('./s3.js');
-  const { attachmentsPrefix } = await import('../bucket-prefixes.js');
+  const { verifiedPrefixes } = await import('../bucket-prefixes.js');
   const { startSes } = await import('./ses.js');
   const { startStreamPoller } = await import('./stream-poller.js');
   const { startScheduler } = await import('./scheduler.js');
@@ -165,8 +165,8 @@ async function main() {
     bucket: options.bucketName,
     region,
     onObjectCreated: (event) => {
-      // as the EventBridge rule in AWS: only attachments are verified (a job's file is not one)
-      if (!event.detail.object.key.startsWith(attachmentsPrefix)) return;
+      // as the EventBridge rule in AWS: attachments and files for jobs (not a job's own file)
+      if (!verifiedPrefixes.some((prefix) => event.detail.object.key.startsWith(prefix))) return;
       const what = `${event.detail.bucket.name}/${event.detail.object.key} (${event.detail.object.size} bytes)`;
       const begun = Date.now();
       invoke(uploadVerifier, event).then(
@@ -239,34 +239,62 @@ async function main() {
   });
   running.push({ name: 'stream poller', stop: () => poller.stop() });
 
-  // The job runner: the same stream, filtered to new jobs as the event source mapping in AWS
-  // filters them (infra/stacks/jobs-stack.ts), one record per invocation
+  // The job runner: the same stream, filtered to queued jobs as the event source mapping in AWS
+  // filters them (infra/stacks/jobs-stack.ts), one record per invocation. In AWS the mapping's
+  // parallelization factor runs jobs of different workspaces side by side (records with the same
+  // key, one workspace's jobs, in order): here the same, one chain of runs per job partition, so a
+  // long import of one workspace does not hold up another's label sheet. A run that fails is run
+  // again (twice, as the mapping's retry attempts), then written to the failure file.
   const runner = functionName(jobRunner);
   const jobFailures = join(workDir, 'job-failures.jsonl');
-  const isNewJob = (record: DynamoDBRecord) => record.eventName === 'INSERT' && record.dynamodb?.NewImage?.entity?.S === 'JOB';
+  const isNewJob = (record: DynamoDBRecord) => record.dynamodb?.NewImage?.entity?.S === 'JOB' && record.dynamodb.NewImage.status?.S === 'QUEUED';
+  const jobChains = new Map<string, Promise<void>>();
+  const runJob = async (event: DynamoDBStreamEvent) => {
+    const what = event.Records.map((record) => `${record.dynamodb?.Keys?.PK?.S ?? '?'} ${record.dynamodb?.Keys?.SK?.S ?? '?'}`).join(', ');
+    for (let attempt = 1; ; attempt += 1) {
+      const begun = Date.now();
+      try {
+        const result = await invoke(jobRunner, event, { timeoutMs: 15 * 60_000 }) as { batchItemFailures?: unknown[] } | undefined;
+        if (!result?.batchItemFailures?.length) {
+          if (options.verbose) say(`[${runner}] ${what} → ok (${Date.now() - begun} ms)`);
+          return;
+        }
+        warn(`[${runner}] attempt ${attempt} for ${what} → failed: the handler reported it as failed`);
+      } catch (error) {
+        warn(`[${runner}] attempt ${attempt} for ${what} → failed: ${describeError(error)}`);
+      }
+      if (attempt > 2) {
+        appendFileSync(jobFailures, `${JSON.stringify({ at: new Date().toISOString(), records: event.Records })}\n`);
+        warn(`[${runner}] gave up on ${what}; written to ${jobFailures}`);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    }
+  };
   const jobPoller = startStreamPoller({
     dynamodb: client,
     streams,
     tableName: options.tableName,
     region,
-    batchSize: 1,
+    // the stream is read a page at a time (in AWS the filter applies before batching; here the
+    // poller reads every record, most of them not jobs); each queued job is one invocation
+    batchSize: 1000,
     deliver: async (event) => {
-      const Records = event.Records.filter(isNewJob);
-      return Records.length === 0 ? { batchItemFailures: [] } : invoke(jobRunner, { ...event, Records }, { timeoutMs: 15 * 60_000 });
+      for (const record of event.Records.filter(isNewJob)) {
+        const partition = record.dynamodb?.Keys?.PK?.S ?? '';
+        const chain = (jobChains.get(partition) ?? Promise.resolve()).then(() => runJob({ ...event, Records: [record] }));
+        jobChains.set(partition, chain);
+        void chain.finally(() => {
+          if (jobChains.get(partition) === chain) jobChains.delete(partition);
+        });
+      }
+      return { batchItemFailures: [] };
     },
     checkpointFile: options.inMemory ? undefined : join(options.dataDir, 'job-runner-checkpoint.json'),
     failureFile: jobFailures,
     log: (line) => warn(`[${runner}] ${line}`),
-    onBatch: (report) => {
-      if (!report.records.some(isNewJob)) return;
-      const summary = report.records.map((record) => `${record.dynamodb?.Keys?.PK?.S ?? '?'} ${record.dynamodb?.Keys?.SK?.S ?? '?'}`).join(', ');
-      if (report.outcome === 'ok') {
-        if (options.verbose) say(`[${runner}] ${summary} → ok (${report.durationMs} ms)`);
-      } else {
-        warn(`[${runner}] attempt ${report.attempt} for ${summary} → failed: ${report.error ? describeError(report.error) : 'the handler reported it as failed'}`);
-      }
-    },
   });
+  // a job still running is left to stop with the process: its record stays RUNNING and, past the lease, shows as stalled
   running.push({ name: 'job runner poller', stop: () => jobPoller.stop() });
 
   // EventBridge Scheduler: the jobs of infra/functions.ts

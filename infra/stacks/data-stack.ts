@@ -17,10 +17,11 @@ import type { Construct } from 'constructs';
 import { tableDefinition } from '../../shared/db/table-definition.js';
 import { jobKeptDays } from '../../shared/contract/jobs.js';
 import { acknowledge } from '../constructs/nag.js';
-import { jobFilesPrefix } from '../bucket-prefixes.js';
+import { backupsPrefix, jobFilesPrefix, uploadsPrefix } from '../bucket-prefixes.js';
+import { backupKeptDays } from '../../shared/contract/backups.js';
 
 // the bucket's prefixes (attachments, job files) are declared in infra/bucket-prefixes.ts
-export { attachmentsPrefix, jobFilesPrefix } from '../bucket-prefixes.js';
+export { attachmentsPrefix, jobFilesPrefix, verifiedPrefixes } from '../bucket-prefixes.js';
 
 /** `<prefix>-attachments-<account>-<region>`, resolved in the stack of `scope`. */
 export function attachmentsBucketName(scope: Construct, prefix: string): string {
@@ -158,6 +159,10 @@ export class DataStack extends Stack {
         { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true },
         // the files background jobs make (label sheets, reports): kept as long as their job record
         { id: 'expire-job-files', prefix: jobFilesPrefix, expiration: Duration.days(jobKeptDays) },
+        // files uploaded for a job (a large import, an archive to restore): read once by their job
+        { id: 'expire-job-uploads', prefix: uploadsPrefix, expiration: Duration.days(jobKeptDays) },
+        // backup archives: kept as long as their job record, 30 days
+        { id: 'expire-backups', prefix: backupsPrefix, expiration: Duration.days(backupKeptDays) },
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });

@@ -27,7 +27,7 @@ import { backgroundGrants, grant, type Grants } from '../constructs/permissions.
 import { serviceTopicKey } from '../constructs/service-topic-key.js';
 import { StreamConsumer } from '../constructs/stream-consumer.js';
 import { changeFeed, jobRunner, mailFeedback, uploadVerifier, type BackgroundEntry, type JobDeclaration } from '../functions.js';
-import { attachmentsPrefix, importTable, type DataParameters } from './data-stack.js';
+import { importTable, verifiedPrefixes, type DataParameters } from './data-stack.js';
 
 const runbook = 'runbooks/incident-response.md, "Failure queues"';
 
@@ -97,18 +97,21 @@ export class JobsStack extends Stack {
     });
     this.alarms.push(this.changeFeedConsumer.failuresAlarm, this.changeFeedConsumer.iteratorAgeAlarm);
 
-    // The job runner: the same stream, filtered to new jobs, one per invocation; a job may take
-    // minutes (an export of 20,000 rows, a report with hundreds of photos) and never holds up the
-    // change feed. DynamoDB gives a stream's shards to two readers at once: these are the two.
-    this.jobRunner = this.backgroundFunction(props, jobRunnerEntryName, 'Runs background jobs (exports, printing)', jobRunner, {
+    // The job runner: the same stream, filtered to queued jobs, one per invocation; a job may take
+    // minutes (an export of 20,000 rows, a report with hundreds of photos, a step of an import or
+    // a backup) and never holds up the change feed. DynamoDB gives a stream's shards to two readers at once: these are the two.
+    this.jobRunner = this.backgroundFunction(props, jobRunnerEntryName, 'Runs background jobs (exports, imports, backups, printing)', jobRunner, {
       memorySize: 1769, timeout: Duration.minutes(15),
     });
     this.jobRunnerConsumer = new StreamConsumer(this, 'JobRunnerConsumer', {
       table: this.table,
       handler: this.jobRunner.function,
       batchSize: 1,
+      // up to this many jobs at once, of different workspaces (the job records' partition key): one's long import does not hold up another's print
+      parallelizationFactor: jobRunner.reservedConcurrency,
       retryAttempts: 2,
-      filters: [lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.isEqual('INSERT'), dynamodb: { NewImage: { entity: { S: lambda.FilterRule.isEqual('JOB') } } } })],
+      // a QUEUED job: new (INSERT), its file arrived, or its next step (MODIFY); progress and settling leave it RUNNING, DONE or FAILED
+      filters: [lambda.FilterCriteria.filter({ dynamodb: { NewImage: { entity: { S: lambda.FilterRule.isEqual('JOB') }, status: { S: lambda.FilterRule.isEqual('QUEUED') } } } })],
       // a job runs up to 15 minutes; the next one waits behind it
       maxIteratorAge: Duration.minutes(20),
       alarmActions: props.alarmActions,
@@ -127,7 +130,7 @@ export class JobsStack extends Stack {
     // past the event age); events Lambda accepted but the verifier failed on go to the queue above.
     this.uploadRuleDeadLetters = failureQueue(this, 'UploadEventsFailures', 'the dead-letter queue of the upload-verifier EventBridge target');
     this.uploadRule = new events.Rule(this, 'UploadCreated', {
-      description: `Runs the upload verifier for each object created under ${attachmentsPrefix} in the attachments bucket`,
+      description: `Runs the upload verifier for each object created under ${verifiedPrefixes.join(' or ')} in the attachments bucket`,
       eventPattern: {
         source: ['aws.s3'],
         detailType: ['Object Created'],
@@ -135,7 +138,7 @@ export class JobsStack extends Stack {
         // created by the phones' uploads, and the verifier itself only reads and deletes, so it
         // never triggers itself. A second POST to a verified key is a new version: the verifier
         // runs for it too, and deletes it (the bucket is versioned: see DataStack).
-        detail: { bucket: { name: [props.bucketName] }, object: { key: events.Match.prefix(attachmentsPrefix) } },
+        detail: { bucket: { name: [props.bucketName] }, object: { key: events.Match.anyOf(...verifiedPrefixes.map((prefix) => events.Match.prefix(prefix))) } },
       },
       targets: [new targets.LambdaFunction(this.uploadVerifier.function, {
         retryAttempts: 8,

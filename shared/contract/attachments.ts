@@ -3,7 +3,7 @@
 // bytes) before it is ever served, and only members get (5-minute) download links. An attachment
 // may also reference a document kept elsewhere (a Docspell id) without a file here.
 import * as z from 'zod/mini';
-import { entityMeta, example, IdOut, IntOut, named, TimestampOut, UrlOut, Uuid } from './common.js';
+import { entityMeta, example, IdOut, IntOut, named, TimestampOut, UploadForm, UrlOut, Uuid } from './common.js';
 import { document, route } from './route.js';
 import { asciiText, integer, oneOf, singleLine } from './text.js';
 
@@ -50,13 +50,7 @@ DOCS: example(Attachment, attachmentExample);
 
 export const AttachmentUpload = /* @__PURE__ */ named('AttachmentUpload', z.object({
   ...Attachment.shape,
-  upload: z.object({
-    method: oneOf(['POST']),
-    url: UrlOut,
-    /** form fields to send as they are, before the file (the file goes last, as field `file`); an object of strings (zod's record type would add ~3 KB to the route) */
-    fields: z.catchall(z.object({}), z.string()),
-    expires_at: TimestampOut,
-  }),
+  upload: UploadForm,
 }), 'The new attachment (PENDING) and the form that uploads its file straight to storage.');
 
 const AttachmentType = /* @__PURE__ */ oneOf(attachmentTypes);

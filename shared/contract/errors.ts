@@ -44,7 +44,7 @@ const codesOfKind = {
     'LOCATION_HAS_INVENTORY', 'CONTAINER_HAS_INVENTORY', 'INVENTORY_ARCHIVED', 'LOAN_QUANTITY_EXCEEDS_AVAILABLE',
     'LOAN_ALREADY_RETURNED', 'INVENTORY_NOT_LENDABLE', 'BORROWER_ARCHIVED', 'BORROWER_HAS_ACTIVE_LOANS', 'QUANTITY_BELOW_ON_LOAN',
     'INVENTORY_HAS_ACTIVE_LOANS', 'STORAGE_QUOTA_EXCEEDED', 'TOO_MANY_ATTACHMENTS', 'ATTACHMENT_NOT_READY',
-    'IDEMPOTENCY_IN_PROGRESS',
+    'IDEMPOTENCY_IN_PROGRESS', 'BACKUP_NOT_READY',
   ],
   gone: ['ENTITY_DELETED'],
   precondition_failed: ['VERSION_CONFLICT'],
@@ -145,6 +145,7 @@ export const errorDescriptions: Record<ErrorCode, string> = {
   IDEMPOTENCY_KEY_REUSED: 'This Idempotency-Key was used with a different body (within 24 hours); a new request needs a new key.',
   IMPORT_UNREADABLE: 'The import\'s `data` is not base64 of a file in the `format` given (CSV with a header row, or a JSON array of objects), or it is empty.',
   IMPORT_TOO_MANY_ROWS: 'The file has more rows than one request imports; split it.',
+  BACKUP_NOT_READY: 'The backup named is not DONE (still being made, or it failed): restore from a DONE one.',
   BORROWER_LINK_EXPIRED: 'The borrower link expired (30 days after the loan\'s due date); a newer reminder carries a new one.',
 };
 

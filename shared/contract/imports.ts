@@ -27,6 +27,7 @@ export const ImportReport = /* @__PURE__ */ named('ImportReport', z.object({
   dry_run: z.boolean(),
   errors: z.array(z.object({ row: IntOut, column: z.optional(z.string()), code: z.enum(Object.keys(errorCodes) as [ErrorCode, ...ErrorCode[]]), message: z.string() })),
 }), 'What an import did (or, in a dry run, would do): counts, and per failed row its number (1-based, the header not counted), the column at fault when there is one, a code and a message.');
+export type ImportReportView = z.infer<typeof ImportReport>;
 DOCS: example(ImportReport, {
   total_rows: 3, succeeded: 2, failed: 1, created: 2, updated: 0, created_related: 1, dry_run: false,
   errors: [{ row: 3, column: 'sku', code: 'ITEM_SKU_TAKEN', message: 'Another item already has this sku.' }],

@@ -1,13 +1,17 @@
-// Background jobs a person starts and waits for: printing label sheets and the insurance report
-// today (and exports and backups later). A job is answered 202 with its record; its status moves
-// QUEUED → RUNNING → DONE (a file to download) or FAILED (a code saying why). The job runner runs
-// it (functions/streams/job-runner.ts), so it starts within seconds of the request.
+// Background jobs a person starts and waits for: label sheets, the insurance report, large exports
+// and imports, backups and restores. A job is answered 202 with its record; its status moves
+// QUEUED → RUNNING → DONE (a file to download, an import's report, a restored workspace) or FAILED
+// (a code saying why). A job that needs a file first (a large import, a restore from an archive)
+// starts AWAITING_UPLOAD with a presigned form; the upload queues it. The job runner runs it
+// (functions/streams/job-runner.ts), so it starts within seconds; a long one runs in steps
+// (QUEUED again between them), each well inside Lambda's 15 minutes.
 import * as z from 'zod/mini';
-import { example, IdOut, IntOut, named, TimestampOut, Uuid, UrlOut } from './common.js';
+import { example, IdOut, IntOut, named, TimestampOut, UploadForm, Uuid, UrlOut } from './common.js';
+import { ImportReport } from './imports.js';
 import { document, route } from './route.js';
 
-export const jobKinds = ['LABEL_SHEETS', 'INSURANCE_REPORT', 'EXPORT'] as const;
-export const jobStatuses = ['QUEUED', 'RUNNING', 'DONE', 'FAILED'] as const;
+export const jobKinds = ['LABEL_SHEETS', 'INSURANCE_REPORT', 'EXPORT', 'IMPORT', 'BACKUP', 'RESTORE'] as const;
+export const jobStatuses = ['AWAITING_UPLOAD', 'QUEUED', 'RUNNING', 'DONE', 'FAILED'] as const;
 /** Minutes a finished job's download link stays valid (a new GET gives a fresh one). */
 export const jobLinkSeconds = 15 * 60;
 /** Days a job and its file are kept (the record's TTL; the file's lifecycle rule). */
@@ -28,6 +32,12 @@ export const Job = /* @__PURE__ */ named('Job', z.object({
   file: z.optional(z.object({ name: z.string(), content_type: z.string(), size_bytes: IntOut, pages: IntOut })),
   download_url: z.optional(UrlOut),
   download_expires_at: z.optional(TimestampOut),
+  /** an import's report (counts and the errors of failed rows), once DONE */
+  report: z.optional(ImportReport),
+  /** the workspace a DONE restore made */
+  restored_workspace_id: z.optional(IdOut),
+  /** where to send the file an AWAITING_UPLOAD job waits for (only in the answer that started it) */
+  upload: z.optional(UploadForm),
   /** why a FAILED job failed */
   error: z.optional(z.object({ code: z.string(), message: z.string() })),
   expires_at: TimestampOut,

@@ -3,7 +3,6 @@
 // row goes through the route a client would call, with
 // the caller's own token, so it meets exactly the checks that route makes. The base is PUBLIC_URL
 // (the API's URL in AWS, the local server locally).
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { config } from '../config.js';
 import { addToTally, consumedIn } from '../observability/capacity.js';
 import type { Answer, Call, Caller } from '../domain/sync/batch.js';
@@ -11,11 +10,12 @@ import type { Answer, Call, Caller } from '../domain/sync/batch.js';
 /** A call that takes longer than this fails (the operation is reported as not run; the client retries it). */
 const callTimeoutMs = 8_000;
 
-export function loopback(event: APIGatewayProxyEventV2, requestId: string, base = config.publicUrl): Caller {
+/** `authorization`: the caller's header (a route passes its request's; a job, a token it signed for the person who started it). */
+export function loopback(authorization: string, requestId: string, base = config.publicUrl): Caller {
   if (!base) throw new Error('PUBLIC_URL is not set: the batch cannot reach the API');
   const root = base.replace(/\/+$/, '');
   const forwarded: Record<string, string> = {
-    authorization: event.headers.authorization ?? '',
+    authorization,
     'user-agent': `home-warehouse-sync-batch (${requestId})`,
     'x-batch-request-id': requestId,
   };

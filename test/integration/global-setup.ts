@@ -39,7 +39,7 @@ export default async function setup(project: TestProject) {
   // settling windows of 1 s (5 s by default) keep the sync and caching tests quick; the rules are the same;
   // exports beyond 60 KB (5.5 MB by default) go through a job, so the test reaches that path with small files
   const runtime = await startRuntime({
-    env: { ...(await runtimePorts()), ...providers, JWT_SECRET: jwtSecret, SYNC_SETTLE_MS: '1000', LIST_SETTLE_MS: '1000', EXPORT_DIRECT_BYTES: '60000' }, args: ['--in-memory', '--verbose'], logFile: runtimeLog,
+    env: { ...(await runtimePorts()), ...providers, JWT_SECRET: jwtSecret, SYNC_SETTLE_MS: '1000', LIST_SETTLE_MS: '1000', EXPORT_DIRECT_BYTES: '60000', BACKUP_STEP_UNITS: '7' }, args: ['--in-memory', '--verbose'], logFile: runtimeLog,
   });
   const { state } = runtime;
 
@@ -80,7 +80,9 @@ export default async function setup(project: TestProject) {
     process.stdout.write(`openapi conformance: ${counts.checked} answers checked against the served document in ${perFile.length} files, ` +
       `${counts.undocumented} undocumented (${counts.unrouted} answers to paths no route has, not checked)\n`);
     const exit = await runtime.stop('SIGINT');
-    rmSync(scratch, { recursive: true, force: true });
+    // KEEP_RUNTIME_LOG=1 keeps the runtime's log (its path is printed) to read after a failure
+    if (process.env.KEEP_RUNTIME_LOG) process.stdout.write(`runtime log kept: ${runtimeLog}\n`);
+    else rmSync(scratch, { recursive: true, force: true });
     if (exit.code !== 0) throw new Error(`the local runtime exited with ${JSON.stringify(exit)}:\n${runtime.output()}`);
   };
 }

@@ -137,6 +137,9 @@ export async function verifyObject(object: StoredObject): Promise<Verdict> {
     if (record.status === 'READY') {
       const same = object.versionId ? record.object_version === object.versionId : record.object_etag === object.etag;
       if (same) return { outcome: 'unchanged', attachmentId: record.id }; // the event again (a retry, a duplicate delivery)
+      // the very bytes verified, written again (a restore writes each file back, then records its version): kept
+      const again = await readObject(object, Number(record.size_bytes)).catch(() => undefined);
+      if (again && !again.tooLarge && again.size === Number(record.size_bytes) && again.sha256 === record.checksum) return { outcome: 'unchanged', attachmentId: record.id };
       await deleteObject(object);
       // versioned (AWS): a second upload with a reused form; the verified version stays what is served
       if (object.versionId) return { outcome: 'stray', reason: 'an upload to an attachment already verified' };

@@ -17,6 +17,7 @@ import type { z as zod } from 'zod/mini';
 import type * as contract from '../../contract/imports.js';
 import type { WorkspaceScope } from '../../http/caller.js';
 import { DomainError } from '../errors.js';
+import { newId } from '../ids.js';
 import type { Answer, Caller } from '../sync/batch.js';
 import { foldName, normalisedUnique, type CatalogRecord } from '../catalog/model.js';
 import { entitiesOf } from '../catalog/all.js';
@@ -38,9 +39,9 @@ const unreadable = (why: string) => new DomainError('IMPORT_UNREADABLE', `The fi
 /** What the export put in front of a formula-like cell comes off again. */
 const restored = (value: string) => (/^'[=+\-@\t\r]/.test(value) ? value.slice(1) : value);
 
-/** The file's rows as cells by lower-cased column name (empty cells left out). */
-export function readRows(format: 'csv' | 'json', data: string): Cells[] {
-  const text = Buffer.from(data, 'base64').toString('utf8').replace(/^\uFEFF/, '');
+/** The file's rows as cells by lower-cased column name (empty cells left out); more than `maxRows` is an error. */
+export function readRows(format: 'csv' | 'json', file: string, maxRows = maxImportRows): Cells[] {
+  const text = file.replace(/^\uFEFF/, '');
   if (text.trim() === '') throw unreadable('it is empty');
   let rows: Record<string, unknown>[];
   if (format === 'csv') {
@@ -59,7 +60,11 @@ export function readRows(format: 'csv' | 'json', data: string): Cells[] {
     if (!Array.isArray(parsed) || parsed.some((row) => typeof row !== 'object' || row === null || Array.isArray(row))) throw unreadable('it is not a JSON array of objects');
     rows = (parsed as Record<string, unknown>[]).map((row) => Object.fromEntries(Object.entries(row).map(([name, value]) => [name.trim().toLowerCase(), value])));
   }
-  if (rows.length > maxImportRows) throw new DomainError('IMPORT_TOO_MANY_ROWS', `The file has ${rows.length} rows; one request imports at most ${maxImportRows}.`);
+  if (rows.length > maxRows) {
+    throw new DomainError('IMPORT_TOO_MANY_ROWS', maxRows === maxImportRows
+      ? `The file has ${rows.length} rows; one request imports at most ${maxImportRows} (a larger file goes through POST …/imports).`
+      : `The file has ${rows.length} rows; an import takes at most ${maxRows}.`);
+  }
   return rows.map((row) => Object.fromEntries(Object.entries(row)
     .filter(([, value]) => value !== null && value !== undefined && String(value).trim() !== '')
     .map(([name, value]) => [name, restored(typeof value === 'string' ? value.trim() : String(value))])));
@@ -125,11 +130,33 @@ function parentsFirst(spec: ImportSpec, rows: Cells[]): number[] {
   return order;
 }
 
+/** The import of one request: the whole file (at most maxImportRows rows) at once. */
 export async function importRows(scope: WorkspaceScope, call: Caller, spec: ImportSpec, options: ImportOptions): Promise<Report> {
-  const rows = readRows(options.format, options.data);
-  const workspaceId = scope.workspace.id;
+  const rows = readRows(options.format, Buffer.from(options.data, 'base64').toString('utf8'));
+  return (await importParsed(scope.workspace.id, call, spec, rows, options)).report;
+}
+
+/** Errors a report lists at most (a job's report is kept on its record, which DynamoDB limits to 400 KB); the counts go on. */
+export const maxReportedErrors = 1_000;
+
+/**
+ * A part of a file's import (an import job's step): the rows from the `from`-th in writing order,
+ * at most `count`, stopping early at `deadline`; the report so far is carried on.
+ */
+export interface ImportSlice {
+  from: number;
+  count: number;
+  report?: Report;
+  deadline?: number;
+  progress?: (done: number) => Promise<void>;
+  /** rows written at once, where no row can depend on another (see importParsed) */
+  parallel?: number;
+}
+
+/** Imports rows already read: all of them, or one slice. Answers the report and the position the next slice starts at (`rows.length` when done). */
+export async function importParsed(workspaceId: string, call: Caller, spec: ImportSpec, rows: Cells[], options: Omit<ImportOptions, 'format' | 'data'>, slice?: ImportSlice): Promise<{ report: Report; next: number }> {
   const fields = bodyFields(spec);
-  const report: Report = { total_rows: rows.length, succeeded: 0, failed: 0, created: 0, updated: 0, created_related: 0, dry_run: options.dryRun, errors: [] };
+  const report: Report = slice?.report ?? { total_rows: rows.length, succeeded: 0, failed: 0, created: 0, updated: 0, created_related: 0, dry_run: options.dryRun, errors: [] };
 
   // what is stored: the type's entities (to match and to find duplicates), and the related names
   const existing: CatalogRecord[] = [];
@@ -151,7 +178,8 @@ export async function importRows(scope: WorkspaceScope, call: Caller, spec: Impo
     const found = names.get(foldName(name));
     if (found) return found;
     if (!options.createMissing) throw new RowError('REFERENCE_NOT_FOUND', `No ${reference.target.definition.label} named "${name}" (pass create_missing=true to make it).`, reference.column);
-    let id = `planned:${foldName(name)}`;
+    // in a dry run, a stand-in id (a UUID, so the rows naming it pass their schema as they will)
+    let id = newId();
     if (!options.dryRun) {
       // a refusal of the related entity is this row's, at the column that named it
       id = (await write(call, workspaceId, reference.target, spec, { name }).catch((error: unknown) => {
@@ -198,7 +226,17 @@ export async function importRows(scope: WorkspaceScope, call: Caller, spec: Impo
     return undefined;
   };
 
-  for (const index of parentsFirst(spec, rows)) {
+  const order = parentsFirst(spec, rows);
+  const end = slice ? Math.min(order.length, slice.from + slice.count) : order.length;
+  let position = slice?.from ?? 0;
+  // rows written side by side (a job's import, `slice.parallel`) when no row can depend on another:
+  // creating only, no related entity to make, no row naming another of the file; the routes' own
+  // guards still decide uniqueness, so two rows with one SKU cannot both win
+  const lanes = slice?.parallel && options.mode === 'create' && !options.createMissing && !options.dryRun
+    && !spec.references.some((reference) => reference.target.definition === spec.definition) ? slice.parallel : 1;
+  const inFlight = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
+  const importRow = async (index: number) => {
     const cells = rows[index]!;
     const row = index + 1;
     try {
@@ -233,9 +271,9 @@ export async function importRows(scope: WorkspaceScope, call: Caller, spec: Impo
       }
       if (match && changes && Object.keys(changes).length === 0) {
         report.succeeded += 1; // the same as stored: nothing to write
-        continue;
+        return;
       }
-      let id = match?.id ?? `row:${row}`;
+      let id = match?.id ?? newId();
       if (!options.dryRun) {
         const written = await write(call, workspaceId, spec, spec, match ? changes! : input, match);
         id = written.id;
@@ -253,9 +291,30 @@ export async function importRows(scope: WorkspaceScope, call: Caller, spec: Impo
     } catch (error) {
       report.failed += 1;
       if (!(error instanceof RowError)) throw error;
-      report.errors.push({ row, ...(error.column ? { column: error.column } : {}), code: error.code, message: error.message });
+      if (report.errors.length < maxReportedErrors) report.errors.push({ row, ...(error.column ? { column: error.column } : {}), code: error.code, message: error.message });
     }
+  };
+  for (; position < end; position += 1) {
+    if (slice?.deadline !== undefined && Date.now() > slice.deadline) break;
+    if (slice?.progress && position > slice.from && position % 100 === 0) await slice.progress(position);
+    const running = importRow(order[position]!);
+    if (lanes === 1) {
+      await running;
+      continue;
+    }
+    const lane: Promise<void> = running.then(() => {
+      inFlight.delete(lane);
+    }, (error: unknown) => {
+      inFlight.delete(lane);
+      failure ??= { error };
+    });
+    inFlight.add(lane);
+    if (inFlight.size >= lanes) await Promise.race(inFlight);
+    if (failure) break;
   }
-  report.errors.sort((a, b) => a.row - b.row);
-  return report;
+  await Promise.all(inFlight);
+  // a failure of the table or of a call (not a row's refusal): the whole step fails and is run again
+  if (failure) throw failure.error;
+  if (position >= order.length) report.errors.sort((a, b) => a.row - b.row);
+  return { report, next: position };
 }

@@ -2,6 +2,7 @@
 // started it is stored with it (already validated and resolved by the route), so the runner does
 // exactly what was asked even if the things named change meanwhile.
 import type { JobView } from '../../contract/jobs.js';
+import type { ImportReportView } from '../../contract/imports.js';
 import { jobKinds, jobStatuses } from '../../contract/jobs.js';
 
 export type JobKind = (typeof jobKinds)[number];
@@ -30,6 +31,15 @@ export interface JobRecord {
   content_type?: string;
   size_bytes?: number;
   pages?: number;
+  /** a job run in steps: the step running or next to run (1 the first), and where the last one stopped */
+  step?: number;
+  state?: Record<string, unknown>;
+  /** the object an AWAITING_UPLOAD job waits for (`uploads/{ws}/{job}/…`) */
+  upload_key?: string;
+  /** an import's report */
+  report?: ImportReportView;
+  /** the workspace a restore made */
+  restored_workspace_id?: string;
   error_code?: string;
   error_message?: string;
   expires_at: string;
@@ -39,8 +49,8 @@ export interface JobRecord {
 /** A run that died (a Lambda timeout) leaves its claim: after this long a redelivery may run the job again. */
 export const claimLeaseSeconds = 15 * 60;
 
-/** The job as answers show it, with a download link when it is DONE. */
-export function present(record: JobRecord, link?: { url: string; expires_at: string }): JobView {
+/** The job as answers show it, with a download link when it is DONE (and the upload form when it was just made to wait for one). */
+export function present(record: JobRecord, link?: { url: string; expires_at: string }, upload?: JobView['upload']): JobView {
   return {
     id: record.id, workspace_id: record.workspace_id, kind: record.kind, status: record.status,
     progress: { processed: record.processed, total: record.total },
@@ -51,6 +61,9 @@ export function present(record: JobRecord, link?: { url: string; expires_at: str
       ? { file: { name: record.file_name, content_type: record.content_type ?? 'application/octet-stream', size_bytes: record.size_bytes ?? 0, pages: record.pages ?? 0 } }
       : {}),
     ...(link ? { download_url: link.url, download_expires_at: link.expires_at } : {}),
+    ...(record.status === 'DONE' && record.report ? { report: record.report } : {}),
+    ...(record.status === 'DONE' && record.restored_workspace_id ? { restored_workspace_id: record.restored_workspace_id } : {}),
+    ...(upload ? { upload } : {}),
     ...(record.status === 'FAILED' ? { error: { code: record.error_code ?? 'JOB_FAILED', message: record.error_message ?? 'The job failed.' } } : {}),
     expires_at: record.expires_at,
   };

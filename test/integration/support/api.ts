@@ -5,7 +5,13 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { expect, inject } from 'vitest';
 import { conformanceProblems } from './conformance.js';
 
-export const apiUrl = (): string => inject('apiUrl').replace(/\/+$/, '');
+let apiOverride: string | undefined;
+/** The API the helpers call: the shared test runtime's, or (a test file that starts a runtime of its own) the one given to useApi. */
+export const apiUrl = (): string => (apiOverride ?? inject('apiUrl')).replace(/\/+$/, '');
+/** Points every helper of this file at another runtime's API (undefined: back to the shared one). Test files run in workers of their own, so this stays within one file. */
+export function useApi(url: string | undefined): void {
+  apiOverride = url;
+}
 
 export interface ApiResponse<T = any> {
   status: number;
