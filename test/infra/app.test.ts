@@ -17,10 +17,12 @@ import { tableDefinition } from '../../shared/db/table-definition.js';
 import * as metricNames from '../../shared/observability/metric-names.js';
 import { bundleFunctions, docsAssetFiles, docsAssetsFolder, lambdaTargets, type BundleResult } from '../../infra/bundle.js';
 import { minimumReasonLength, acknowledgements } from '../../infra/constructs/nag.js';
-import { scheduledJobs, type JobDeclaration } from '../../infra/functions.js';
+import { jobRunner, scheduledJobs, type JobDeclaration } from '../../infra/functions.js';
 import { buildApp, type BuiltApp } from '../../infra/stacks/index.js';
 import { attachmentsPrefix, jobFilesPrefix } from '../../infra/stacks/data-stack.js';
+import { backupsPrefix, uploadsPrefix } from '../../infra/bucket-prefixes.js';
 import { jobKeptDays } from '../../shared/contract/jobs.js';
+import { backupKeptDays } from '../../shared/contract/backups.js';
 import { metricsPerAlarm } from '../../infra/stacks/observability-stack.js';
 import { apiEvent, lambdaContext } from '../support/lambda.js';
 import { cfnLint, cfnLintIgnored } from './helpers.js';
@@ -362,7 +364,7 @@ describe('data stack', () => {
     }, 2);
   });
 
-  it('versions the attachments bucket, bounds what versioning keeps, allows the PWA by CORS and emits EventBridge events', () => {
+  it('versions the attachments bucket, bounds what versioning keeps, expires job files, job uploads and backups by prefix, allows the PWA by CORS and emits EventBridge events', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       VersioningConfiguration: { Status: 'Enabled' },
       LifecycleConfiguration: {
@@ -372,6 +374,10 @@ describe('data stack', () => {
           { Id: 'remove-expired-delete-markers', ExpiredObjectDeleteMarker: true, Status: 'Enabled' },
           // the files background jobs make (label sheets, reports) go with their job record
           { Id: 'expire-job-files', Prefix: 'jobs/', ExpirationInDays: jobKeptDays, Status: 'Enabled' },
+          // files uploaded for a job (a large import, an archive to restore) go with their job record too
+          { Id: 'expire-job-uploads', Prefix: 'uploads/', ExpirationInDays: jobKeptDays, Status: 'Enabled' },
+          // backup archives (and the parts a backup writes before joining them) are kept 30 days
+          { Id: 'expire-backups', Prefix: 'backups/', ExpirationInDays: backupKeptDays, Status: 'Enabled' },
         ],
       },
       CorsConfiguration: { CorsRules: [Match.objectLike({ AllowedMethods: ['GET', 'HEAD', 'POST'], AllowedOrigins: ['*'] })] },
@@ -379,10 +385,15 @@ describe('data stack', () => {
       LoggingConfiguration: Match.objectLike({ DestinationBucketName: Match.anyValue() }),
     });
     // no expiration of attachments by prefix (abandoned upload forms leave no object; the
-    // attachment-cleanup job removes their records): the only prefix rule is the job files', outside them
-    expect(JSON.stringify(template.findResources('AWS::S3::Bucket')).match(/"Prefix":"[^"]*"/g)).toEqual(['"Prefix":"jobs/"']);
+    // attachment-cleanup job removes their records): the only prefix rules are the job files',
+    // the job uploads' and the backups', all outside them
+    expect(JSON.stringify(template.findResources('AWS::S3::Bucket')).match(/"Prefix":"[^"]*"/g))
+      .toEqual(['"Prefix":"jobs/"', '"Prefix":"uploads/"', '"Prefix":"backups/"']);
     expect(attachmentsPrefix).toBe('workspaces/');
-    expect(jobFilesPrefix.startsWith(attachmentsPrefix)).toBe(false);
+    expect([jobFilesPrefix, uploadsPrefix, backupsPrefix]).toEqual(['jobs/', 'uploads/', 'backups/']);
+    for (const prefix of [jobFilesPrefix, uploadsPrefix, backupsPrefix]) expect(prefix.startsWith(attachmentsPrefix), prefix).toBe(false);
+    expect(jobKeptDays).toBe(7);
+    expect(backupKeptDays).toBe(30);
   });
 });
 
@@ -485,7 +496,7 @@ describe('jobs stack', () => {
     template = Template.fromStack(main.built.jobs);
   });
 
-  it('consumes the table stream through the StreamConsumer settings: the change feed every record, the job runner new jobs only, one at a time', () => {
+  it('consumes the table stream through the StreamConsumer settings: the change feed every record, the job runner queued jobs only, one at a time, as many at once as it reserves', () => {
     template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
     const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping')).map((resource) => resource.Properties);
     const functionOf = (mapping: Record<string, any>) => String(mapping.FunctionName.Ref);
@@ -493,8 +504,17 @@ describe('jobs stack', () => {
     const runner = mappings.find((mapping) => functionOf(mapping).startsWith('streamjobrunner'))!;
     expect(feed.FilterCriteria).toBeUndefined();
     expect(runner.BatchSize).toBe(1);
+    expect(runner.MaximumRetryAttempts).toBe(2);
+    // any QUEUED job, whatever the event: new (INSERT), or queued again by its upload or for its next step (MODIFY)
     expect(runner.FilterCriteria.Filters.map((filter: { Pattern: string }) => JSON.parse(filter.Pattern)))
-      .toEqual([{ eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['JOB'] } } } }]);
+      .toEqual([{ dynamodb: { NewImage: { entity: { S: ['JOB'] }, status: { S: ['QUEUED'] } } } }]);
+    // jobs of different workspaces side by side, never more than the job runner's reserved executions
+    expect(runner.ParallelizationFactor).toBe(jobRunner.reservedConcurrency);
+    expect(jobRunner.reservedConcurrency).toBe(4);
+    const runnerFunction = template.findResources('AWS::Lambda::Function')[functionOf(runner)]!;
+    expect(runnerFunction.Properties.ReservedConcurrentExecutions).toBe(jobRunner.reservedConcurrency);
+    // the change feed: one batch per shard at a time, so changes to an item stay in order
+    expect(feed.ParallelizationFactor).toBe(1);
     for (const mapping of [feed, runner]) {
       expect(mapping).toMatchObject({ FunctionResponseTypes: ['ReportBatchItemFailures'], BisectBatchOnFunctionError: true, StartingPosition: 'TRIM_HORIZON' });
       expect(mapping.MaximumRetryAttempts).toBeGreaterThan(0);

@@ -1,8 +1,8 @@
 // The attachments bucket and everything that touches it, read from the synthesised templates: a
 // private, TLS-only, versioned bucket whose lifecycle bounds what versioning keeps; CORS for the
 // PWA's presigned POST uploads and GET downloads; the EventBridge rule that runs the upload
-// verifier for each object created under `workspaces/`; the roles' S3 actions (verifier, change
-// feed, upload and download routes, cleanup job); the hourly attachment-cleanup job and its
+// verifier for each object created under `workspaces/` or `uploads/`; the roles' S3 actions (verifier,
+// change feed, job runner, upload and download routes, cleanup job); the hourly attachment-cleanup job and its
 // failure handling; the verifier's metrics on the dashboard.
 import type { Template } from 'aws-cdk-lib/assertions';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -10,7 +10,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { RouteContract } from '../../shared/contract/route.js';
 import { routeGrants } from '../../infra/constructs/permissions.js';
 import { scheduledJobs } from '../../infra/functions.js';
-import { attachmentsPrefix } from '../../infra/stacks/data-stack.js';
+import { attachmentsPrefix, verifiedPrefixes } from '../../infra/stacks/data-stack.js';
+import { backupsPrefix, jobFilesPrefix, uploadsPrefix } from '../../infra/bucket-prefixes.js';
+import { jobKeptDays } from '../../shared/contract/jobs.js';
+import { backupKeptDays } from '../../shared/contract/backups.js';
 import * as metricNames from '../../shared/observability/metric-names.js';
 import { attachmentCleanupMetricNames, uploadVerdictMetricNames } from '../../infra/stacks/observability-stack.js';
 import { actionsOf, roleOf, roleStatements, synthApp, templateFiles, templateOf, type Resource, type Statement, type Synthesised } from './helpers.js';
@@ -83,18 +86,28 @@ describe('attachments bucket', () => {
     expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
   });
 
-  it('aborts stale multipart uploads, expires replaced versions and removes orphaned delete markers, with no expiration of attachments (only of job files)', () => {
+  it('aborts stale multipart uploads, expires replaced versions and removes orphaned delete markers, with no expiration of attachments (only of job files, job uploads after 7 days and backups after 30)', () => {
     const jobFiles = { Id: 'expire-job-files', Prefix: 'jobs/', ExpirationInDays: 7, Status: 'Enabled' };
+    const jobUploads = { Id: 'expire-job-uploads', Prefix: 'uploads/', ExpirationInDays: 7, Status: 'Enabled' };
+    const backups = { Id: 'expire-backups', Prefix: 'backups/', ExpirationInDays: 30, Status: 'Enabled' };
     expect(bucket.Properties.LifecycleConfiguration).toEqual({
       Rules: [
         { Id: 'abort-incomplete-multipart-uploads', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' },
         { Id: 'expire-replaced-versions', NoncurrentVersionExpiration: { NoncurrentDays: 1 }, Status: 'Enabled' },
         { Id: 'remove-expired-delete-markers', ExpiredObjectDeleteMarker: true, Status: 'Enabled' },
         jobFiles,
+        jobUploads,
+        backups,
       ],
     });
+    // the days come from the contracts: a job's files and uploads go with its record, a backup is kept as its contract says
+    expect([jobKeptDays, backupKeptDays]).toEqual([7, 30]);
+    expect([jobFilesPrefix, uploadsPrefix, backupsPrefix]).toEqual([jobFiles.Prefix, jobUploads.Prefix, backups.Prefix]);
+    // the prefixes that expire all lie outside the attachments'
+    for (const prefix of [jobFilesPrefix, uploadsPrefix, backupsPrefix]) expect(prefix.startsWith(attachmentsPrefix), prefix).toBe(false);
     // the other rules expire nothing by prefix or date: an attachment is never expired
-    const rules = JSON.stringify((bucket.Properties.LifecycleConfiguration.Rules as { Id: string }[]).filter((rule) => rule.Id !== jobFiles.Id));
+    const expiring = new Set([jobFiles.Id, jobUploads.Id, backups.Id]);
+    const rules = JSON.stringify((bucket.Properties.LifecycleConfiguration.Rules as { Id: string }[]).filter((rule) => !expiring.has(rule.Id)));
     for (const absent of ['Prefix', 'Filter', 'ExpirationInDays', 'ExpirationDate', 'expire-abandoned-uploads']) expect(rules).not.toContain(absent);
   });
 
@@ -111,7 +124,7 @@ describe('attachments bucket', () => {
 });
 
 describe('upload verifier', () => {
-  it('runs on "Object Created" of this bucket under workspaces/ only, retrying into a dead-letter queue', () => {
+  it('runs on "Object Created" of this bucket under workspaces/ or uploads/ only, retrying into a dead-letter queue', () => {
     const rules = ofType(jobResources, 'AWS::Events::Rule').map(([, rule]) => rule.Properties!);
     const verifierId = functionIdOf(synth.built.jobs.uploadVerifier.functionName);
     const targeting = rules.filter((rule) => JSON.stringify(rule.Targets).includes(`"${verifierId}"`));
@@ -120,9 +133,13 @@ describe('upload verifier', () => {
     expect(rule!.EventPattern).toEqual({
       source: ['aws.s3'],
       'detail-type': ['Object Created'],
-      detail: { bucket: { name: [bucket.Properties.BucketName] }, object: { key: [{ prefix: 'workspaces/' }] } },
+      detail: { bucket: { name: [bucket.Properties.BucketName] }, object: { key: [{ prefix: 'workspaces/' }, { prefix: 'uploads/' }] } },
     });
     expect(attachmentsPrefix).toBe('workspaces/');
+    expect(verifiedPrefixes).toEqual([attachmentsPrefix, uploadsPrefix]);
+    // a job's own files and backups never run the verifier
+    for (const prefix of [jobFilesPrefix, backupsPrefix]) expect(verifiedPrefixes.some((verified) => prefix.startsWith(verified)), prefix).toBe(false);
+    expect(rule!.Description).toBe('Runs the upload verifier for each object created under workspaces/ or uploads/ in the attachments bucket');
     expect(rule!.State).toBe('ENABLED');
     expect(rule!.Targets).toEqual([expect.objectContaining({
       Arn: { 'Fn::GetAtt': [verifierId, 'Arn'] },
@@ -151,9 +168,11 @@ describe('other roles on the bucket', () => {
     expect(s3Actions(roleStatements(jobResources, roleOf(fn)))).toEqual(['s3:DeleteObject', 's3:DeleteObjectVersion']);
   });
 
-  it('let the job runner read photos and put job files, nothing else in S3', () => {
+  it('let the job runner read photos and uploads, put job files and backups, and delete objects and their versions (a backup\'s parts once joined), nothing else in S3', () => {
     const fn = jobResources[functionIdOf(synth.built.jobs.jobRunner.functionName)]!;
-    expect(s3Actions(roleStatements(jobResources, roleOf(fn)))).toEqual(['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject']);
+    expect(s3Actions(roleStatements(jobResources, roleOf(fn)))).toEqual([
+      's3:DeleteObject', 's3:DeleteObjectVersion', 's3:GetObject', 's3:GetObjectVersion', 's3:PutObject',
+    ]);
   });
 
   it('map a route\'s attachments level to object actions that cover versions', () => {

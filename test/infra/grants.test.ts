@@ -152,10 +152,20 @@ describe('background roles', () => {
     expect(actions.filter((action) => action.startsWith('s3:'))).toEqual(['s3:DeleteObject', 's3:DeleteObjectVersion']);
   });
 
-  it('let the job runner write the table (job status), read photos and put job files, and send no mail', () => {
+  it('let the job runner write the table (job status), read photos and uploads, put job files and backups, delete a backup\'s parts, read the JWT secret (an import signs a token for its creator), and send no mail', () => {
     const actions = actionsOfFunction(synth.built.jobs.jobRunner.functionName);
     expect(actions).toEqual(expectedActions(backgroundGrants(jobRunner.grants)));
-    expect(actions.filter((action) => action.startsWith('s3:'))).toEqual(['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject']);
+    expect(jobRunner.grants).toEqual({ table: 'write', attachments: ['read', 'write', 'delete'], mail: false, signingSecret: true });
+    expect(actions.filter((action) => action.startsWith('s3:'))).toEqual([
+      's3:DeleteObject', 's3:DeleteObjectVersion', 's3:GetObject', 's3:GetObjectVersion', 's3:PutObject',
+    ]);
+    expect(actions.filter((action) => action.startsWith('ssm:'))).toEqual(['ssm:GetParameter']);
+    // the JWT secret parameter only, read through the Parameters and Secrets extension
+    const fn = Object.values(resources).find((resource) => resource.Properties?.FunctionName === synth.built.jobs.jobRunner.functionName)!;
+    const parameterReads = roleStatements(resources, roleOf(fn)).filter((statement) => ([] as string[]).concat(statement.Action).includes('ssm:GetParameter'));
+    expect(parameterReads).toHaveLength(1);
+    expect(JSON.stringify(parameterReads[0]!.Resource)).toMatch(/:parameter\/hw\/jwt-secret"/);
+    expect(JSON.stringify(fn.Properties!.Layers ?? [])).toContain('ParamsandsecretslayerMap');
     expect(actions.filter((action) => action.startsWith('ses:'))).toEqual([]);
   });
 

@@ -6,8 +6,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tableDefinition } from '../../shared/db/table-definition.js';
 import * as metricNames from '../../shared/observability/metric-names.js';
 import { metricDimensions } from '../../shared/observability/metric-dimensions.js';
-import { changeFeed, scheduledJobs, type JobDeclaration } from '../../infra/functions.js';
+import { changeFeed, jobRunner, scheduledJobs, type JobDeclaration } from '../../infra/functions.js';
 import { attachmentsPrefix } from '../../infra/stacks/data-stack.js';
+import { uploadsPrefix } from '../../infra/bucket-prefixes.js';
 import { scheduleGroupName } from '../../infra/stacks/jobs-stack.js';
 import { synthApp, templateOf, testContext, type Synthesised } from './helpers.js';
 
@@ -134,14 +135,15 @@ describe('asynchronous paths', () => {
     expect(JSON.stringify(ofType('AWS::IAM::Policy'))).toContain(':configuration-set/hw-mail');
   });
 
-  it('runs the upload verifier only for keys under the attachments prefix', () => {
+  it('runs the upload verifier only for keys under the attachments prefix or the job uploads prefix', () => {
     jobsTemplate.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
         source: ['aws.s3'], 'detail-type': ['Object Created'],
-        detail: { bucket: { name: [Match.anyValue()] }, object: { key: [{ prefix: attachmentsPrefix }] } },
+        detail: { bucket: { name: [Match.anyValue()] }, object: { key: [{ prefix: attachmentsPrefix }, { prefix: uploadsPrefix }] } },
       },
     });
     expect(attachmentsPrefix).toBe('workspaces/');
+    expect(uploadsPrefix).toBe('uploads/');
   });
 
   it('alarms on Scheduler target errors and dropped invocations of the app\'s schedule group', () => {
@@ -163,10 +165,17 @@ describe('asynchronous paths', () => {
 });
 
 describe('reserved concurrency', () => {
-  it('reserves executions for the change feed and each job, as infra/functions.ts declares', () => {
+  it('reserves executions for the change feed, the job runner (as many as its mapping\'s parallelization factor) and each job, as infra/functions.ts declares', () => {
     const reserved = (functionName: string) => resources[functionId(functionName)]!.Properties.ReservedConcurrentExecutions;
     expect(reserved(synth.built.jobs.changeFeed.functionName)).toBe(changeFeed.reservedConcurrency);
     expect(changeFeed.reservedConcurrency).toBe(5);
+    // the job runner, a stream consumer: jobs of different workspaces side by side, no more than it reserves
+    expect(reserved(synth.built.jobs.jobRunner.functionName)).toBe(jobRunner.reservedConcurrency);
+    expect(jobRunner.reservedConcurrency).toBe(4);
+    const [, runnerMapping] = ofType('AWS::Lambda::EventSourceMapping')
+      .find(([, mapping]) => mapping.Properties.FunctionName.Ref === functionId(synth.built.jobs.jobRunner.functionName))!;
+    expect(runnerMapping.Properties.ParallelizationFactor).toBe(jobRunner.reservedConcurrency);
+    // scheduled jobs: one or two at a time
     for (const job of synth.built.jobs.scheduledJobs) {
       const declared = jobs.find((candidate) => `job-${candidate.name}` === job.entryName)!;
       expect(reserved(job.functionName), job.entryName).toBe(declared.reservedConcurrency);
