@@ -4,7 +4,7 @@
 // runtime of its own: 10,000 rows and what the change feed projects from them would queue ahead of
 // every other test file's projections on the shared one.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createWorkspace, expectStatus, signUp, useApi } from './support/api.js';
+import { call, createWorkspace, postUploadForm, expectStatus, signUp, useApi } from './support/api.js';
 import { eventually } from './support/eventually.js';
 import { runtimePorts, startRuntime, type RuntimeProcess } from './runtime-process.js';
 
@@ -23,13 +23,6 @@ afterAll(async () => {
   await runtime?.stop('SIGINT');
 }, 60_000);
 
-async function postForm(upload: NonNullable<Job['upload']>, bytes: Buffer, contentType: string): Promise<void> {
-  const form = new FormData();
-  for (const [name, value] of Object.entries(upload.fields)) form.append(name, value);
-  form.append('file', new Blob([bytes], { type: contentType }), 'file');
-  const answer = await fetch(upload.url, { method: 'POST', body: form });
-  expect(answer.status).toBeLessThan(300);
-}
 
 describe('an import of 10,000 rows', () => {
   it('10,000 rows: presigned upload, a job in steps with progress, duplicates fail alone with their code', async () => {
@@ -44,7 +37,7 @@ describe('an import of 10,000 rows', () => {
     const job = started.json;
     expect(started.headers.get('location')).toBe(`/workspaces/${ws.id}/jobs/${job.id}`);
     expect(job).toMatchObject({ kind: 'IMPORT', status: 'AWAITING_UPLOAD' });
-    await postForm(job.upload!, file, 'text/csv');
+    await postUploadForm(job.upload!, file, 'text/csv');
 
     const seen: Job[] = [];
     const done = await eventually('the import job finished', async () => {

@@ -10,20 +10,13 @@
 import { createHash } from 'node:crypto';
 import * as tar from 'tar-stream';
 import { describe, expect, it } from 'vitest';
-import { call, createWorkspace, expectProblem, expectStatus, signUp, type SignedInUser } from './support/api.js';
+import { call, createWorkspace, postUploadForm, expectProblem, expectStatus, signUp, type SignedInUser } from './support/api.js';
 import { eventually } from './support/eventually.js';
 import { queryAll } from './support/table.js';
 
 type Row = Record<string, any>;
 interface Job { id: string; kind: string; status: string; progress: { processed: number; total: number }; upload?: { url: string; fields: Record<string, string> }; report?: Row; restored_workspace_id?: string; download_url?: string; file?: { name: string; size_bytes: number }; error?: { code: string } }
 
-async function postForm(upload: NonNullable<Job['upload']>, bytes: Buffer, contentType: string): Promise<void> {
-  const form = new FormData();
-  for (const [name, value] of Object.entries(upload.fields)) form.append(name, value);
-  form.append('file', new Blob([bytes], { type: contentType }), 'file');
-  const answer = await fetch(upload.url, { method: 'POST', body: form });
-  expect(answer.status).toBeLessThan(300);
-}
 
 const jobOf = async (token: string, workspaceId: string, id: string) => expectStatus(await call<Job>('GET', `/workspaces/${workspaceId}/jobs/${id}`, { token }), 200).json;
 
@@ -46,14 +39,14 @@ describe('an import too large for one request', () => {
     const ws = await createWorkspace(owner.token);
     const file = Buffer.from(JSON.stringify([{ name: 'Garage' }, { name: 'Shelf', parent_location: 'Garage' }, { name: 'Attic', parent_location: 'Nowhere' }]));
     const job = expectStatus(await call<Job>('POST', `/workspaces/${ws.id}/imports`, { token: owner.token, body: { entity_type: 'location', format: 'json', size_bytes: file.length, dry_run: true } }), 202).json;
-    await postForm(job.upload!, file, 'application/json');
+    await postUploadForm(job.upload!, file, 'application/json');
     const { job: done } = await finished(owner.token, ws.id, job.id, 60_000);
     expect(done.report).toMatchObject({ total_rows: 3, succeeded: 2, failed: 1, created: 2, dry_run: true, errors: [{ row: 3, column: 'parent_location', code: 'REFERENCE_NOT_FOUND' }] });
     expect(await queryAll({ KeyConditionExpression: 'PK = :pk AND begins_with(SK, :type)', ExpressionAttributeValues: { ':pk': `WS#${ws.id}`, ':type': 'LOCATION#' } })).toHaveLength(0);
 
     const bad = Buffer.from('{"not": "an array"}');
     const refused = expectStatus(await call<Job>('POST', `/workspaces/${ws.id}/imports`, { token: owner.token, body: { entity_type: 'location', format: 'json', size_bytes: bad.length } }), 202).json;
-    await postForm(refused.upload!, bad, 'application/json');
+    await postUploadForm(refused.upload!, bad, 'application/json');
     const { job: failed } = await finished(owner.token, ws.id, refused.id, 60_000);
     expect(failed).toMatchObject({ status: 'FAILED', error: { code: 'IMPORT_UNREADABLE' } });
   }, 120_000);
@@ -96,7 +89,7 @@ async function seeded(owner: SignedInUser) {
     ['notes.txt', 'text/plain', Buffer.from('Sharpened in März.\n'.repeat(50))],
   ] as const) {
     const asked = expectStatus(await call('POST', `${base}/items/${saw.id}/attachments/upload`, { token, body: { file_name: name, mime_type: mime, size_bytes: bytes.length, attachment_type: 'RECEIPT', checksum: sha256(bytes) } }), 201).json as Row;
-    await postForm(asked.upload, bytes, mime);
+    await postUploadForm(asked.upload, bytes, mime);
     files[asked.id] = bytes;
   }
   for (const id of Object.keys(files)) {
@@ -162,7 +155,7 @@ describe('backup and restore', () => {
     // restore from the archive as a person would: upload it
     const restore = expectStatus(await call<Job>('POST', `${s.base}/restore`, { token: owner.token, body: { size_bytes: archive.length } }), 202).json;
     expect(restore).toMatchObject({ kind: 'RESTORE', status: 'AWAITING_UPLOAD' });
-    await postForm(restore.upload!, archive, 'application/x-tar');
+    await postUploadForm(restore.upload!, archive, 'application/x-tar');
     const { job: restored } = await finished(owner.token, s.ws.id, restore.id, 120_000);
     expect(restored.error).toBeUndefined();
     const copy = restored.restored_workspace_id!;
@@ -212,7 +205,7 @@ describe('backup and restore', () => {
     changed[at] = 's'.charCodeAt(0);
     const workspacesBefore = (await call('GET', '/workspaces', { token: owner.token })).json as Row;
     const refused = expectStatus(await call<Job>('POST', `${s.base}/restore`, { token: owner.token, body: { size_bytes: changed.length } }), 202).json;
-    await postForm(refused.upload!, changed, 'application/x-tar');
+    await postUploadForm(refused.upload!, changed, 'application/x-tar');
     const { job: failed } = await finished(owner.token, s.ws.id, refused.id, 60_000);
     expect(failed).toMatchObject({ status: 'FAILED', error: { code: 'BACKUP_INVALID' } });
     expect(((await call('GET', '/workspaces', { token: owner.token })).json as Row).items.length).toBe(workspacesBefore.items.length);

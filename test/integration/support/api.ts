@@ -232,3 +232,12 @@ export async function waitForMail(address: string, count = 1, timeoutMs = 5_000)
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/** Sends a presigned POST form as a browser does: its fields, then the file last (field `file`); fails the test unless storage accepts it. */
+export async function postUploadForm(upload: { url: string; fields: Record<string, string> }, bytes: Buffer, contentType: string): Promise<void> {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(upload.fields)) form.append(name, value);
+  form.append('file', new Blob([bytes], { type: contentType }), 'file');
+  const answer = await fetch(upload.url, { method: 'POST', body: form });
+  expect(answer.status, await answer.text()).toBeLessThan(300);
+}
