@@ -24,7 +24,7 @@ export const handler = instrumented(async (event: EventBridgeEvent<'Object Creat
   // attachment keys hold only ids and a sanitised name ([A-Za-z0-9._-]), the same encoded or not
   const key = object.key;
   if (isJobUpload(key)) {
-    const outcome = await jobUploadArrived(bucket.name, key, object.size ?? 0);
+    const outcome = await jobUploadArrived(bucket.name, key, object.size ?? 0, object['version-id']);
     logger.info('job upload arrived', { key, size: object.size, outcome });
     return { outcome };
   }

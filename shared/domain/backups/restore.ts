@@ -42,13 +42,21 @@ interface RestoreState {
   offset: number;
   processed: number;
   total: number;
+  /** the ETag of the archive verified: later steps read only that object */
+  archive_etag?: string;
 }
 
 const invalid = (why: string) => new JobFailed('BACKUP_INVALID', `This is not a backup archive of Home Warehouse, or it was changed: ${why}.`);
 
-async function archiveStream(key: string, offset = 0): Promise<Readable> {
-  const answer = await s3.send(new GetObjectCommand({ Bucket: config.bucketName, Key: key, ...(offset > 0 ? { Range: `bytes=${offset}-` } : {}) }));
-  return answer.Body as Readable;
+/** The archive from `offset`; `etag`: only the very object verified (a later upload to the key fails the restore instead of being written). */
+async function archiveStream(key: string, offset = 0, etag?: string): Promise<{ body: Readable; etag: string | undefined }> {
+  try {
+    const answer = await s3.send(new GetObjectCommand({ Bucket: config.bucketName, Key: key, ...(offset > 0 ? { Range: `bytes=${offset}-` } : {}), ...(etag ? { IfMatch: etag } : {}) }));
+    return { body: answer.Body as Readable, etag: answer.ETag };
+  } catch (error) {
+    if ((error as { name?: string }).name === 'PreconditionFailed') throw invalid('it was replaced after it was checked');
+    throw error;
+  }
 }
 
 async function bytesOf(entry: AsyncIterable<unknown>): Promise<Buffer> {
@@ -58,8 +66,8 @@ async function bytesOf(entry: AsyncIterable<unknown>): Promise<Buffer> {
 }
 
 /** Reads the archive once and checks it (see the top of this file); answers its manifest. */
-async function verified(key: string): Promise<Manifest> {
-  const source = await archiveStream(key);
+async function verified(key: string): Promise<{ manifest: Manifest; etag: string | undefined }> {
+  const { body: source, etag } = await archiveStream(key);
   const extract = tar.extract();
   source.pipe(extract);
   const seen = new Map<string, { bytes: number; sha256: string }>();
@@ -105,7 +113,7 @@ async function verified(key: string): Promise<Manifest> {
     if (!found) throw invalid(`${listed.name} is missing`);
     if (found.bytes !== listed.bytes || found.sha256 !== listed.sha256) throw invalid(`${listed.name} is not what was backed up (its SHA-256 differs)`);
   }
-  return manifest;
+  return { manifest, etag };
 }
 
 /** The new workspace: its id the job's (made once however often the step runs), the restorer its owner. */
@@ -159,17 +167,17 @@ export async function restoreStep(job: JobRecord, context: StepContext): Promise
   const key = request.archive_key ?? job.upload_key;
   if (!key) throw invalid('there is no archive');
   if (!job.state) {
-    const manifest = await verified(key);
+    const { manifest, etag } = await verified(key);
     const workspaceId = await makeWorkspace(job, manifest, request.name);
     const total = manifest.entries.reduce((sum, entry) => sum + (entry.records ?? (entry.name.startsWith('files/') ? 1 : 0)), 0);
-    const state: RestoreState = { workspace_id: workspaceId, source_workspace_id: manifest.workspace.id, offset: 0, processed: 0, total };
+    const state: RestoreState = { workspace_id: workspaceId, source_workspace_id: manifest.workspace.id, offset: 0, processed: 0, total, ...(etag ? { archive_etag: etag } : {}) };
     return { kind: 'continue', state: state as unknown as Record<string, unknown>, processed: 0, total };
   }
 
   const state = { ...(job.state as unknown as RestoreState) };
   const limit = jobStepSettings().backupUnits;
   const start = state.offset;
-  const source = await archiveStream(key, start);
+  const { body: source } = await archiveStream(key, start, state.archive_etag);
   const extract = tar.extract();
   source.pipe(extract);
   let units = 0;
@@ -185,6 +193,8 @@ export async function restoreStep(job: JobRecord, context: StepContext): Promise
       if (name.startsWith('records/')) {
         const records = data.toString('utf8').split('\n').filter((line) => line !== '')
           .map((line) => rekeyed(recordOfLine(line), state.source_workspace_id, state.workspace_id));
+        // checked again as written: the archive read now must still be the one verified (an upload form may be used twice)
+        if (records.some((record) => !belongsTo(record, state.workspace_id))) throw invalid(`${name} holds a record that is not the workspace's data`);
         await putRecords(records);
         units += records.length;
         state.processed += records.length;
