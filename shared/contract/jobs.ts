@@ -64,7 +64,7 @@ export const getJob = /* @__PURE__ */ route({
   summary: 'A background job: its status and progress, and once DONE a download link for its file',
   description: [
     'Poll it every second or two after starting a job (a label sheet is usually DONE within a few seconds; an insurance report of hundreds of items takes longer, `progress` says how far it is).',
-    `A DONE job carries \`file\` and a \`download_url\` valid ${jobLinkSeconds / 60} minutes (each GET gives a fresh one); a FAILED one an \`error\` with a code: \`JOB_FAILED\` (the file could not be made) or \`JOB_STALLED\` (it stopped before it was done); start it again. Jobs and their files are kept ${jobKeptDays} days.`,
+    `A DONE job carries \`file\` and a \`download_url\` valid ${jobLinkSeconds / 60} minutes (each GET gives a fresh one); a FAILED one an \`error\` with a code: \`JOB_FAILED\` (it could not be done), \`JOB_STALLED\` (it stopped before it was done), \`JOB_UPLOAD_MISSING\` (no file arrived through its upload form), \`IMPORT_UNREADABLE\` or \`IMPORT_TOO_MANY_ROWS\` (an import's file), \`BACKUP_INVALID\` (an archive to restore that is not one of ours, or was changed); start it again. An import's DONE job carries its \`report\`, a restore's the \`restored_workspace_id\`; a job waiting for its file is \`AWAITING_UPLOAD\`. Jobs and their files are kept ${jobKeptDays} days (backups 30).`,
     'Only the workspace\'s members see its jobs; 404 `NOT_FOUND` for an id that is not a job of this workspace.',
   ].join('\n\n'),
   params: z.object({ workspace_id: Uuid, id: Uuid }), response: Job, status: 200, errors: ['NOT_FOUND'], grants: { attachments: 'read' },
