@@ -46,6 +46,14 @@ export interface JobRecord {
   ttl: number;
 }
 
+/** The object a job waiting for a file waits for, `uploads/{ws}/{job}/{name}` (its Object Created queues the job: uploads.ts). */
+export const uploadObjectKey = (workspaceId: string, jobId: string, fileName: string) => `uploads/${workspaceId}/${jobId}/${fileName}`;
+/** The workspace and job an uploaded object is for; undefined for a key not of that form. */
+export function idsOfUploadObjectKey(key: string): { workspaceId: string; jobId: string } | undefined {
+  const ids = /^uploads\/([0-9a-f-]{36})\/([0-9a-f-]{36})\/[A-Za-z0-9._-]+$/.exec(key);
+  return ids ? { workspaceId: ids[1]!, jobId: ids[2]! } : undefined;
+}
+
 /** A run that died (a Lambda timeout) leaves its claim: after this long a redelivery may run the job again. */
 export const claimLeaseSeconds = 15 * 60;
 

@@ -5,14 +5,11 @@ import { contentDisposition } from '../attachments/model.js';
 import { jobLinkSeconds, type JobView } from '../../contract/jobs.js';
 import { NotFound } from '../errors.js';
 import { newId } from '../ids.js';
-import { claimLeaseSeconds, present, type JobKind, type JobRecord } from './model.js';
+import { claimLeaseSeconds, present, uploadObjectKey, type JobKind, type JobRecord } from './model.js';
 import { createJob, jobsOfKind, readJob } from './repository.js';
 
 /** Minutes an upload form of a job stays valid. */
 const uploadFormSeconds = 15 * 60;
-
-/** The object a job waiting for a file waits for: under `uploads/`, whose Object Created queues the job (functions/s3/verify-upload.ts). */
-export const uploadKeyOf = (workspaceId: string, jobId: string, fileName: string) => `uploads/${workspaceId}/${jobId}/${fileName}`;
 
 export interface JobStart {
   /** the job needs a file first: answered AWAITING_UPLOAD with a presigned form for it */
@@ -23,7 +20,7 @@ export interface JobStart {
 /** Records a job for the job runner to run; answers it as QUEUED (or AWAITING_UPLOAD, with the form its file goes through). */
 export async function startJob(scope: WorkspaceScope, kind: JobKind, request: Record<string, unknown>, total: number, start: JobStart = {}): Promise<JobView> {
   const id = newId();
-  const uploadKey = start.upload ? uploadKeyOf(scope.workspace.id, id, start.upload.fileName) : undefined;
+  const uploadKey = start.upload ? uploadObjectKey(scope.workspace.id, id, start.upload.fileName) : undefined;
   const record = await createJob(scope.workspace.id, id, kind, scope.member.user_id, request, total, {
     ...(uploadKey ? { uploadKey } : {}), ...(start.keptDays ? { keptDays: start.keptDays } : {}),
   });
