@@ -42,7 +42,11 @@ type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<Http
 
 interface MountedRoute {
   contract: RouteContract;
+  /** per segment of the path template: the parameter's name, or undefined for a literal segment */
+  parameters: (string | undefined)[];
   segments: string[];
+  /** how many segments are literal (the most literal match wins) */
+  literals: number;
   handler: Handler;
 }
 
@@ -51,10 +55,13 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-async function mountRoutes(): Promise<MountedRoute[]> {
+/** The routes, grouped by their number of segments: a request is only compared with routes of its own length. */
+type Routes = Map<number, MountedRoute[]>;
+
+async function mountRoutes(): Promise<Routes> {
   const modules = new Map<string, Record<string, unknown>>();
-  return Promise.all(
-    routeTable.map(async (contract) => {
+  const mounted = await Promise.all(
+    routeTable.map(async (contract): Promise<MountedRoute> => {
       const entry = routeEntry(contract);
       let module = modules.get(entry.module);
       if (!module) {
@@ -63,40 +70,48 @@ async function mountRoutes(): Promise<MountedRoute[]> {
       }
       const handler = module[entry.export];
       if (typeof handler !== 'function') throw new Error(`${entry.module} does not export ${entry.export} for ${contract.method} ${contract.path}`);
-      return { contract, segments: contract.path.split('/').filter(Boolean), handler: handler as Handler };
+      const segments = contract.path.split('/').filter(Boolean);
+      const parameters = segments.map((template) => (template.startsWith('{') && template.endsWith('}') ? template.slice(1, -1) : undefined));
+      return { contract, segments, parameters, literals: parameters.filter((name) => name === undefined).length, handler: handler as Handler };
     }),
   );
+  const routes: Routes = new Map();
+  for (const route of mounted) routes.set(route.segments.length, [...(routes.get(route.segments.length) ?? []), route]);
+  return routes;
 }
 
 /**
  * Like API Gateway: a literal segment beats a parameter; the most literal match wins. `segments`
  * are the decoded segments of parseRequestTarget (API Gateway matches the decoded path [R]), which
- * has refused every path that decoding would make ambiguous.
+ * has refused every path that decoding would make ambiguous. Runs on every request, so it
+ * allocates nothing but the winner's parameters.
  */
-function match(routes: MountedRoute[], method: string, segments: string[]) {
-  let best: { route: MountedRoute; params: Record<string, string>; literals: number } | undefined;
+function match(routes: Routes, method: string, segments: string[]) {
+  let best: MountedRoute | undefined;
   let pathKnown = false;
-  for (const route of routes) {
-    if (route.segments.length !== segments.length) continue;
-    const params: Record<string, string> = {};
-    let literals = 0;
-    const fits = route.segments.every((template, index) => {
-      const actual = segments[index]!;
-      if (template.startsWith('{') && template.endsWith('}')) {
-        params[template.slice(1, -1)] = actual;
-        return true;
-      }
-      literals += 1;
-      return template === actual;
-    });
+  for (const route of routes.get(segments.length) ?? []) {
+    let fits = true;
+    for (let index = 0; fits && index < segments.length; index += 1) {
+      fits = route.parameters[index] !== undefined || route.segments[index] === segments[index];
+    }
     if (!fits) continue;
     pathKnown = true;
-    if (route.contract.method === method && (!best || literals > best.literals)) best = { route, params, literals };
+    if (route.contract.method === method && (!best || route.literals > best.literals)) best = route;
   }
-  return { found: best, pathKnown };
+  if (!best) return { found: undefined, pathKnown };
+  const params: Record<string, string> = {};
+  best.parameters.forEach((name, index) => {
+    if (name !== undefined) params[name] = segments[index]!;
+  });
+  return { found: { route: best, params }, pathKnown };
 }
 
-function readBody(request: IncomingMessage): Promise<Buffer | 'too-large'> {
+const noBody = Buffer.alloc(0);
+
+function readBody(request: IncomingMessage): Buffer | Promise<Buffer | 'too-large'> {
+  // HTTP/1.1: a request without Content-Length or Transfer-Encoding has no body (most GETs); Node
+  // discards what nobody reads once the answer is sent
+  if (request.headers['content-length'] === undefined && request.headers['transfer-encoding'] === undefined) return noBody;
   return new Promise((resolveBody, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -118,7 +133,7 @@ function toEvent(request: IncomingMessage, target: ParsedTarget, route: MountedR
     if (value !== undefined && name !== 'cookie') headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
   const query: Record<string, string> = {};
-  for (const [name, value] of new URLSearchParams(target.rawQuery)) query[name] = name in query ? `${query[name]},${value}` : value;
+  if (target.rawQuery) for (const [name, value] of new URLSearchParams(target.rawQuery)) query[name] = name in query ? `${query[name]},${value}` : value;
   const now = new Date();
   const routeKey = `${route.contract.method} ${route.contract.path}`;
   const text = isText(headers['content-type']);
@@ -234,9 +249,14 @@ function gatewayRefusal(request: IncomingMessage, method: string): HttpResponse 
 
 function send(response: ServerResponse, result: HttpResponse) {
   // Lambda's runtime drops headers whose value is undefined (middy clears `Server` that way).
-  const headers = Object.fromEntries(Object.entries(result.headers ?? {}).filter(([, value]) => value !== undefined && value !== null));
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(result.headers ?? {})) if (value !== undefined && value !== null) headers[name] = value;
+  const body = result.body === undefined ? undefined : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
+  // API Gateway answers with the body's Content-Length; without it Node, whose headers are written
+  // before the body, would fall back to chunked encoding.
+  if (body !== undefined && result.statusCode !== 204 && result.statusCode !== 304) headers['content-length'] = String(body.length);
   response.writeHead(result.statusCode, headers);
-  response.end(result.body === undefined ? undefined : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8'));
+  response.end(body);
 }
 
 export async function startApiServer(options: { port: number; host?: string; logRequests?: boolean }): Promise<ApiServer> {

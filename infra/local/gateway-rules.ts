@@ -104,6 +104,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** One segment's %-escapes decoded as UTF-8; undefined when an escape is malformed or the bytes are not UTF-8. */
 function decodeSegment(raw: string): string | undefined {
+  // the common case, a segment of plain ASCII without escapes, is already its own decoding
+  if (/^[\x00-\x24\x26-\x7f]*$/.test(raw)) return raw;
   const bytes: number[] = [];
   for (let index = 0; index < raw.length; index += 1) {
     const code = raw.charCodeAt(index);

@@ -4,13 +4,16 @@
 // - raw: a BatchGetItem of the four keys the route reads, with a plain document client;
 // - handler: the route's Lambda handler called directly (no HTTP): JWT check, the one BatchGetItem
 //   through the product's client, validation, the answer with its ETag, logs and metrics;
-// - local API: the same through infra/local/api-server.ts in this process over keep-alive HTTP.
+// - local API: the same through infra/local/api-server.ts in this process over keep-alive HTTP;
+// - bare HTTP: the same handler behind a bare Node HTTP server (no gateway rules, no routing): the
+//   floor of any local server on Node's HTTP stack, so what the local API adds beyond it is its own.
 // Prints one JSON line with the median percentiles of each; signs in with the given user through
 // its own server (its own JWT secret). With BENCH_PROFILE=FILE it writes a CPU profile of the loops.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { keepAliveGetter, timeInterleaved } from './loop.js';
@@ -47,10 +50,12 @@ try {
     await productDocuments.send(new BatchGetCommand({ RequestItems: { [input.tableName]: { Keys: keys } } }));
   };
   const context = { functionName: 'bench-get-item', awsRequestId: 'bench', getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
+  // request ids as API Gateway's are, unique per request (a counter: randomBytes would time the entropy pool, not the route)
+  let requests = 0;
   const event = (): APIGatewayProxyEventV2 => ({
     version: '2.0', routeKey: 'GET /workspaces/{workspace_id}/items/{id}', rawPath: path, rawQueryString: '',
     headers: { authorization: `Bearer ${token}`, accept: 'application/json', host: '127.0.0.1' },
-    requestContext: { requestId: randomBytes(8).toString('hex'), http: { method: 'GET', path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' } },
+    requestContext: { requestId: `bench-${(requests += 1)}`, http: { method: 'GET', path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' } },
     pathParameters: { workspace_id: input.workspaceId, id: input.itemId }, isBase64Encoded: false,
   }) as unknown as APIGatewayProxyEventV2;
   const handler = async () => {
@@ -58,7 +63,19 @@ try {
     if (answer.statusCode !== 200) throw new Error(`getItem answered ${answer.statusCode}: ${answer.body}`);
   };
   const http = keepAliveGetter(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
-  const runs: LatencySummary[][] = [[], [], [], []];
+  const bareServer = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      void getItem(event(), context).then((answer) => {
+        response.writeHead(answer.statusCode, answer.headers as Record<string, string>);
+        response.end(answer.body);
+      });
+    });
+  });
+  await new Promise<void>((listening) => bareServer.listen(0, '127.0.0.1', () => listening()));
+  const bareAddress = bareServer.address() as { port: number };
+  const bare = keepAliveGetter(`http://127.0.0.1:${bareAddress.port}${path}`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
+  const runs: LatencySummary[][] = [[], [], [], [], []];
   // BENCH_PROFILE=FILE: a V8 CPU profile of the timed loops (open it in Chrome's DevTools), to see where the time goes
   const profiler = process.env.BENCH_PROFILE ? new Session() : undefined;
   if (profiler) {
@@ -68,14 +85,16 @@ try {
   }
   try {
     for (let repetition = 0; repetition < 3; repetition += 1) {
-      const latencies = await timeInterleaved([raw, handler, http.get, rawCounted], { warmup: 50, count: 300 });
+      const latencies = await timeInterleaved([raw, handler, http.get, rawCounted, bare.get], { warmup: 50, count: 300 });
       latencies.forEach((list, index) => runs[index]!.push(summarize(list)));
     }
   } finally {
     http.close();
+    bare.close();
+    bareServer.close();
     if (profiler) writeFileSync(process.env.BENCH_PROFILE!, JSON.stringify((await profiler.post('Profiler.stop')).profile));
   }
-  const [rawP, handlerP, httpP, countedP] = runs.map(medianOfRuns);
+  const [rawP, handlerP, httpP, countedP, bareP] = runs.map(medianOfRuns);
   // CPU this process spends per call of each (user + system, µs), 200 sequential calls: what of the
   // added time is work here, and what is waiting
   const cpuPerCall = async (call: () => Promise<void>) => {
@@ -87,7 +106,7 @@ try {
   const http2 = keepAliveGetter(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
   const cpu = { raw: await cpuPerCall(raw), handler: await cpuPerCall(handler), http: await cpuPerCall(http2.get), rawCounted: await cpuPerCall(rawCounted) };
   http2.close();
-  process.stdout.write(`${JSON.stringify({ raw: rawP, handler: handlerP, http: httpP, rawCounted: countedP, cpu })}\n`);
+  process.stdout.write(`${JSON.stringify({ raw: rawP, handler: handlerP, http: httpP, rawCounted: countedP, bare: bareP, cpu })}\n`);
 } finally {
   await server.close();
   documents.destroy();

@@ -4,6 +4,7 @@
 import { DescribeTableCommand, DynamoDBClient, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { runtimePorts, startRuntime, type RuntimeProcess } from '../integration/runtime-process.js';
 import { keepAliveGetter, timeInterleaved } from './loop.js';
 import { medianOfRuns, summarize, type LatencySummary } from './stats.js';
@@ -67,6 +68,36 @@ export async function withSeededRuntime(work: (seeded: SeededRuntime) => Promise
     if (exit.code !== 0) failure ??= new Error(`the local runtime exited with ${JSON.stringify(exit)}`);
   }
   if (failure) throw failure;
+}
+
+/** CPU seconds (user + system) `pid` has used so far (Linux, like the runtime's tests). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+}
+
+/**
+ * Waits until the runtime and its DynamoDB Local are at rest: together under `share` of one core
+ * over a whole second (bounded: 60 s, then it measures anyway and says so). Seeding leaves the
+ * change feed busy for a while (projectors, the search index, aggregates); a latency measured
+ * then measures that contention on a 2-core machine, not the route.
+ */
+export async function untilQuiet({ runtime }: SeededRuntime, log: (line: string) => void, share = 0.1): Promise<void> {
+  const { pids } = runtime.state;
+  const used = () => cpuSeconds(pids.runtime) + cpuSeconds(pids.dynamodb);
+  const started = Date.now();
+  let last = used();
+  for (;;) {
+    await new Promise((done) => setTimeout(done, 1_000));
+    const now = used();
+    if (now - last < share) return;
+    if (Date.now() - started > 60_000) {
+      log(`the runtime was still busy after 60 s (${((now - last) * 100).toFixed(0)}% of a core): latencies below are measured under that load`);
+      return;
+    }
+    last = now;
+  }
 }
 
 /** `repetitions` runs of the operations interleaved request by request (loop.ts); the median of each percentile, per operation. */

@@ -239,3 +239,18 @@ describe('the server\'s own answers', () => {
     }
   });
 });
+
+describe('framing', () => {
+  it('answers with the body\'s Content-Length, as API Gateway does, never in chunks', async () => {
+    const answers = {
+      'a handler\'s answer': await raw('GET', '/health'),
+      'a large answer': await raw('GET', '/openapi.json'),
+      'the server\'s own 404': await raw('GET', '/no/such/route'),
+    };
+    for (const [what, answer] of Object.entries(answers)) {
+      expect(answer.headers['transfer-encoding'], what).toBeUndefined();
+      expect(Number(answer.headers['content-length']), what).toBe(Buffer.byteLength(answer.text));
+      expect(Buffer.byteLength(answer.text), what).toBeGreaterThan(0);
+    }
+  });
+});

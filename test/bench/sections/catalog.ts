@@ -12,7 +12,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import type { RuntimeProcess } from '../../integration/runtime-process.js';
-import { callJson, capacityUnits, getAgainstRawBatchGet, withSeededRuntime } from '../seeded-runtime.js';
+import { callJson, capacityUnits, getAgainstRawBatchGet, untilQuiet, withSeededRuntime } from '../seeded-runtime.js';
 import { record, table } from '../report.js';
 import type { BenchContext } from './types.js';
 
@@ -55,7 +55,8 @@ export async function run({ log }: BenchContext) {
     log(table(['route', '>RCU', '>floor RCU', '>ratio', '>WCU'], rows));
     log('floor = the authorizer\'s BatchGetItem of 3 keys + the pattern\'s own GetItem or Query (same limit), made directly; RCU/WCU as DynamoDB Local reports them');
 
-    // Latency of a catalog get against the raw reads it needs.
+    // Latency of a catalog get against the raw reads it needs, once the change feed is at rest.
+    await untilQuiet(seeded, log);
     const { route: routeP, raw: rawP } = await getAgainstRawBatchGet(seeded, `/categories/${category.id}`, { PK: `WS#${workspaceId}`, SK: `CATEGORY#${category.id}` });
     const p50 = record('catalog.get.p50', routeP.p50, 'ms', rawP.p50);
     record('catalog.get.p90', routeP.p90, 'ms', rawP.p90);

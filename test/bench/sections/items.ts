@@ -12,7 +12,7 @@
 //   interleaved, which says where the added time goes.
 import { BatchGetCommand, GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { runScript } from '../../integration/runtime-process.js';
-import { callJson, capacityUnits, getAgainstRawBatchGet, withSeededRuntime } from '../seeded-runtime.js';
+import { callJson, capacityUnits, getAgainstRawBatchGet, untilQuiet, withSeededRuntime } from '../seeded-runtime.js';
 import { record, table } from '../report.js';
 import type { LatencySummary } from '../stats.js';
 import type { BenchContext } from './types.js';
@@ -77,7 +77,9 @@ export async function run({ log }: BenchContext) {
     log(table(['route', '>RCU', '>floor RCU', '>ratio', '>WCU'], rows));
     log('floor = the authorizer\'s BatchGetItem of 3 keys + the pattern\'s own GetItem or Query (same limit; search: every page of the collection), made directly; by-category also reads its category (404 when missing). RCU/WCU as DynamoDB Local reports them; a transaction\'s items count twice.');
 
-    // Latency through the runtime's process, as a client on this machine sees it.
+    // Latency through the runtime's process, as a client on this machine sees it, once the change
+    // feed has digested the seeding.
+    await untilQuiet(seeded, log);
     const { route: routeP, raw: rawP } = await getAgainstRawBatchGet(seeded, `/items/${item.id}`, { PK: `WS#${workspaceId}`, SK: `ITEM#${item.id}` });
     const p50 = record('items.get.runtime.p50', routeP.p50, 'ms', rawP.p50);
     record('items.get.runtime.p90', routeP.p90, 'ms', rawP.p90);
@@ -89,18 +91,20 @@ export async function run({ log }: BenchContext) {
     }, 300_000);
     const line = worker.output.split('\n').find((text) => text.startsWith('{"raw"'));
     if (worker.code !== 0 || !line) throw new Error(`items-latency-worker failed (${worker.code}):\n${worker.output.slice(-2000)}`);
-    const { cpu, ...measured } = JSON.parse(line) as Record<'raw' | 'handler' | 'http' | 'rawCounted', LatencySummary> & { cpu: Record<'raw' | 'handler' | 'http' | 'rawCounted', number> };
+    const { cpu, ...measured } = JSON.parse(line) as Record<'raw' | 'handler' | 'http' | 'rawCounted' | 'bare', LatencySummary> & { cpu: Record<'raw' | 'handler' | 'http' | 'rawCounted', number> };
     const handlerP50 = record('items.get.handler.p50', measured.handler.p50, 'ms', measured.raw.p50);
     const httpP50 = record('items.get.p50', measured.http.p50, 'ms', measured.raw.p50, { budget: 1.3 });
     record('items.get.p90', measured.http.p90, 'ms', measured.raw.p90);
     record('items.get.product-client.p50', measured.rawCounted.p50, 'ms', measured.raw.p50);
+    const bareP50 = record('items.get.bare-http.p50', measured.bare.p50, 'ms', measured.raw.p50);
     log(table(['in one process', '>p50 ms', '>p90 ms', '>p50 vs raw'], [
       ['raw BatchGetItem of the 4 keys', measured.raw.p50.toFixed(3), measured.raw.p90.toFixed(3), '1.00×'],
       ['the same through the product\'s document client', measured.rawCounted.p50.toFixed(3), measured.rawCounted.p90.toFixed(3), `${(measured.rawCounted.p50 / measured.raw.p50).toFixed(2)}×`],
       ['getItem handler, called directly', measured.handler.p50.toFixed(3), measured.handler.p90.toFixed(3), `${handlerP50.ratio!.toFixed(2)}×`],
+      ['the handler behind a bare Node HTTP server', measured.bare.p50.toFixed(3), measured.bare.p90.toFixed(3), `${bareP50.ratio!.toFixed(2)}×`],
       ['GET /items/{id} through the local API server', measured.http.p50.toFixed(3), measured.http.p90.toFixed(3), `${httpP50.ratio!.toFixed(2)}×`],
     ]));
     log(`CPU of this process per call (µs): raw ${cpu.raw.toFixed(0)}, product client ${cpu.rawCounted.toFixed(0)}, handler ${cpu.handler.toFixed(0)}, through the local API server ${cpu.http.toFixed(0)} (client and server)`);
-    log(`added by the handler (JWT, validation, answer, ETag, logs, metrics): ${(measured.handler.p50 - measured.raw.p50).toFixed(3)} ms; by the local HTTP server: ${(measured.http.p50 - measured.handler.p50).toFixed(3)} ms; the rest of the runtime-process figure is the hop between processes`);
+    log(`added by the handler (JWT, validation, answer, ETag, logs, metrics): ${(measured.handler.p50 - measured.raw.p50).toFixed(3)} ms; by Node's HTTP stack (client and bare server): ${(measured.bare.p50 - measured.handler.p50).toFixed(3)} ms; by the local API server beyond a bare one (gateway rules, routing, the event): ${(measured.http.p50 - measured.bare.p50).toFixed(3)} ms; the rest of the runtime-process figure is the hop between processes`);
   });
 }
