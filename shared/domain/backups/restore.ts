@@ -15,13 +15,15 @@
 // feed sees every record arrive and rebuilds what it derives (change log, activity, search, stats).
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { BatchWriteItemCommand, GetItemCommand, UpdateItemCommand, type AttributeValue, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import * as tar from 'tar-stream';
 import { dynamodb } from '../../aws/dynamodb.js';
 import { s3 } from '../../aws/s3.js';
 import { config, jobStepSettings } from '../../config.js';
 import * as keys from '../../db/keys.js';
 import { tableName } from '../../db/table.js';
+import { batchWrite } from '../../db/batch-write.js';
 import { newId } from '../ids.js';
 import type { JobRecord } from '../jobs/model.js';
 import { JobFailed, type StepContext, type StepResult } from '../jobs/steps.js';
@@ -136,16 +138,9 @@ async function makeWorkspace(job: JobRecord, manifest: Manifest, name: string | 
   return id;
 }
 
-async function putRecords(records: Record<string, AttributeValue>[]): Promise<void> {
-  for (let start = 0; start < records.length; start += 25) {
-    let requests: WriteRequest[] | undefined = records.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } }));
-    for (let attempt = 0; requests && requests.length > 0; attempt += 1) {
-      if (attempt >= 10) throw new Error('BatchWriteItem left records unwritten after 10 attempts');
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-      const result: { UnprocessedItems?: Record<string, WriteRequest[]> } = await dynamodb.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: requests } }));
-      requests = result.UnprocessedItems?.[tableName];
-    }
-  }
+/** The archive's records put as they are; numbers stay exact (NumberValue), so a restored record equals its source. */
+function putRecords(records: Record<string, AttributeValue>[]): Promise<void> {
+  return batchWrite(records.map((record) => ({ PutRequest: { Item: unmarshall(record, { wrapNumbers: true }) } })), { what: 'restore' });
 }
 
 /** An attachment's file under its new key; its record is told the version and ETag storage gave it (downloads name the version). */

@@ -9,7 +9,8 @@
 //   words one typo apart share a variant, so a query word finds its neighbours in 1 + its length
 //   Queries, whatever the workspace's size. Written once per word the workspace has not seen.
 // The change feed keeps both current (functions/streams/projectors/search-index.ts).
-import { BatchGetCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import { batchWrite, type WriteRequest } from '../../db/batch-write.js';
 import { documents } from '../../aws/dynamodb.js';
 import * as keys from '../../db/keys.js';
 import { tableName } from '../../db/table.js';
@@ -69,24 +70,8 @@ export function postingSortKeys(workspaceId: string, type: SearchType, id: strin
   return new Set([...postingsOf(type, record, filed)].map(([word, weight]) => postingKey(workspaceId, word, type, id, weight, archived).SK));
 }
 
-type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Record<string, string> } };
-
-/** BatchWriteItem in 25s, unprocessed ones sent again (a few times, then it throws: the stream redelivers). */
-export async function writeAll(requests: readonly WriteRequest[]): Promise<void> {
-  const chunks: WriteRequest[][] = [];
-  for (let start = 0; start < requests.length; start += 25) chunks.push(requests.slice(start, start + 25));
-  const send = async (chunk: WriteRequest[]) => {
-    let pending = chunk;
-    for (let attempt = 0; pending.length > 0; attempt += 1) {
-      if (attempt === 5) throw new Error(`search index: ${pending.length} writes still unprocessed`);
-      const answer = await documents.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
-      pending = (answer.UnprocessedItems?.[tableName] ?? []) as WriteRequest[];
-      if (pending.length) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-    }
-  };
-  // a few at a time: the writes of one change are independent of each other
-  for (let start = 0; start < chunks.length; start += 4) await Promise.all(chunks.slice(start, start + 4).map(send));
-}
+/** The search index's writes: a few groups at a time (the writes of one change are independent of each other), a few attempts (then the stream redelivers). */
+export const writeAll = (requests: readonly WriteRequest[]): Promise<void> => batchWrite(requests, { parallel: 4, attempts: 5, what: 'search index' });
 
 /**
  * Makes the typo entries of words the workspace may not have seen: their deletions first, then the

@@ -1,7 +1,8 @@
 // Workspaces and memberships in the table. Every invariant is a condition of the write that
 // could break it: slugs by guard items, "at least one owner" by `owner_count > 1`, "not a
 // member twice" by attribute_not_exists. No read-then-write decides anything here.
-import { BatchWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { batchWrite } from '../../db/batch-write.js';
 import type { WorkspaceRole } from '../../contract/route.js';
 import { documents } from '../../aws/dynamodb.js';
 import * as keys from '../../db/keys.js';
@@ -281,14 +282,7 @@ export async function purgeWorkspacePage(workspaceId: string): Promise<boolean> 
     }, { limit: 100, list: { list: 'workspaces.purge.partition', partition } });
     const doomed = page.items.filter((item) => !(item.PK === `WS#${workspaceId}` && item.SK === 'WS'));
     if (doomed.length === 0) continue;
-    for (let start = 0; start < doomed.length; start += 25) {
-      let requests: Record<string, unknown>[] | undefined = doomed.slice(start, start + 25).map((item) => ({ DeleteRequest: { Key: { PK: item.PK, SK: item.SK } } }));
-      for (let attempt = 0; requests && requests.length > 0 && attempt < 10; attempt += 1) {
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-        const result = await documents.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests as never } }));
-        requests = result.UnprocessedItems?.[tableName] as Record<string, unknown>[] | undefined;
-      }
-    }
+    await batchWrite(doomed.map((item) => ({ DeleteRequest: { Key: { PK: item.PK, SK: item.SK } } })), { what: 'workspace purge' });
     return false;
   }
   await transactWrite([{ Delete: { TableName: tableName, Key: keys.workspace(workspaceId), ConditionExpression: 'attribute_not_exists(PK) OR #status = :deleting', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':deleting': 'deleting' } } }]);
