@@ -8,7 +8,7 @@
 // Ctrl-C or SIGTERM stops everything, DynamoDB Local's java process included, and exits 0. A pid
 // file remembers that java process, so a runtime that was killed outright (kill -9, a crashed
 // terminal) leaves nothing in the way of the next start. See `npm start -- --help`.
-import { appendFileSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import {
@@ -23,7 +23,7 @@ import {
 } from './environment.js';
 import { displayPath, inMemoryRunDir } from './paths.js';
 import { assertPortFree, commandLine, isRunning, StartupError, terminate } from './processes.js';
-import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { BatchReport } from './stream-poller.js';
 
 const started = Date.now();
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -214,6 +214,20 @@ async function main() {
     requestHandler: { requestTimeout: 5_000, connectionTimeout: 2_000, throwOnRequestTimeout: true },
   });
   running.push({ name: 'DynamoDB Streams client', stop: async () => streams.destroy() });
+  // what each delivery of a stream poller did: failures always, successes with --verbose
+  const reportBatch = (name: string) => (report: BatchReport) => {
+    const records = report.records
+      .map((record) => `${record.eventName} ${record.dynamodb?.Keys?.PK?.S ?? '?'} ${record.dynamodb?.Keys?.SK?.S ?? '?'}`)
+      .join(', ');
+    const summary = `${report.records.length} record(s): ${records}`;
+    if (report.outcome === 'ok') {
+      if (options.verbose) say(`[${name}] ${summary} → ok (${report.durationMs} ms)`);
+    } else {
+      const cause = report.error ? describeError(report.error) : `the handler reported ${report.failed} failed record(s)`;
+      const next = { retry: ', retrying', split: ', retrying each half', 'gave-up': ', giving up the first' }[report.outcome];
+      warn(`[${name}] attempt ${report.attempt} for ${summary} → ${report.failed} failed${next}: ${cause}`);
+    }
+  };
   const poller = startStreamPoller({
     dynamodb: client,
     streams,
@@ -223,76 +237,38 @@ async function main() {
     checkpointFile: options.inMemory ? undefined : join(options.dataDir, 'stream-checkpoint.json'),
     failureFile: streamFailures,
     log: (line) => warn(`[${feed}] ${line}`),
-    onBatch: (report) => {
-      const records = report.records
-        .map((record) => `${record.eventName} ${record.dynamodb?.Keys?.PK?.S ?? '?'} ${record.dynamodb?.Keys?.SK?.S ?? '?'}`)
-        .join(', ');
-      const summary = `${report.records.length} record(s): ${records}`;
-      if (report.outcome === 'ok') {
-        if (options.verbose) say(`[${feed}] ${summary} → ok (${report.durationMs} ms)`);
-      } else {
-        const cause = report.error ? describeError(report.error) : `the handler reported ${report.failed} failed record(s)`;
-        const next = { retry: ', retrying', split: ', retrying each half', 'gave-up': ', giving up the first' }[report.outcome];
-        warn(`[${feed}] attempt ${report.attempt} for ${summary} → ${report.failed} failed${next}: ${cause}`);
-      }
-    },
+    onBatch: reportBatch(feed),
   });
   running.push({ name: 'stream poller', stop: () => poller.stop() });
 
   // The job runner: the same stream, filtered to queued jobs as the event source mapping in AWS
   // filters them (infra/stacks/jobs-stack.ts), one record per invocation. In AWS the mapping's
   // parallelization factor runs jobs of different workspaces side by side (records with the same
-  // key, one workspace's jobs, in order): here the same, one chain of runs per job partition, so a
-  // long import of one workspace does not hold up another's label sheet. A run that fails is run
-  // again (twice, as the mapping's retry attempts), then written to the failure file.
+  // key, one workspace's jobs, in order): here the poller fans them out the same way, one chain of
+  // runs per job partition, so a long import of one workspace does not hold up another's label
+  // sheet. A run that fails is run again (twice, as the mapping's retry attempts), then written to
+  // the failure file.
   const runner = functionName(jobRunner);
   const jobFailures = join(workDir, 'job-failures.jsonl');
-  const isNewJob = (record: DynamoDBRecord) => record.dynamodb?.NewImage?.entity?.S === 'JOB' && record.dynamodb.NewImage.status?.S === 'QUEUED';
-  const jobChains = new Map<string, Promise<void>>();
-  const runJob = async (event: DynamoDBStreamEvent) => {
-    const what = event.Records.map((record) => `${record.dynamodb?.Keys?.PK?.S ?? '?'} ${record.dynamodb?.Keys?.SK?.S ?? '?'}`).join(', ');
-    for (let attempt = 1; ; attempt += 1) {
-      const begun = Date.now();
-      try {
-        const result = await invoke(jobRunner, event, { timeoutMs: 15 * 60_000 }) as { batchItemFailures?: unknown[] } | undefined;
-        if (!result?.batchItemFailures?.length) {
-          if (options.verbose) say(`[${runner}] ${what} → ok (${Date.now() - begun} ms)`);
-          return;
-        }
-        warn(`[${runner}] attempt ${attempt} for ${what} → failed: the handler reported it as failed`);
-      } catch (error) {
-        warn(`[${runner}] attempt ${attempt} for ${what} → failed: ${describeError(error)}`);
-      }
-      if (attempt > 2) {
-        appendFileSync(jobFailures, `${JSON.stringify({ at: new Date().toISOString(), records: event.Records })}\n`);
-        warn(`[${runner}] gave up on ${what}; written to ${jobFailures}`);
-        return;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
-    }
-  };
   const jobPoller = startStreamPoller({
     dynamodb: client,
     streams,
     tableName: options.tableName,
     region,
     // the stream is read a page at a time (in AWS the filter applies before batching; here the
-    // poller reads every record, most of them not jobs); each queued job is one invocation
+    // poller reads every record, most of them not jobs)
     batchSize: 1000,
-    deliver: async (event) => {
-      for (const record of event.Records.filter(isNewJob)) {
-        const partition = record.dynamodb?.Keys?.PK?.S ?? '';
-        const chain = (jobChains.get(partition) ?? Promise.resolve()).then(() => runJob({ ...event, Records: [record] }));
-        jobChains.set(partition, chain);
-        void chain.finally(() => {
-          if (jobChains.get(partition) === chain) jobChains.delete(partition);
-        });
-      }
-      return { batchItemFailures: [] };
+    fanOut: {
+      select: (record) => record.dynamodb?.NewImage?.entity?.S === 'JOB' && record.dynamodb.NewImage.status?.S === 'QUEUED',
+      key: (record) => record.dynamodb?.Keys?.PK?.S ?? '',
     },
+    deliver: (event) => invoke(jobRunner, event, { timeoutMs: 15 * 60_000 }),
+    maxRetries: 2,
+    retryBaseDelayMs: 500,
     checkpointFile: options.inMemory ? undefined : join(options.dataDir, 'job-runner-checkpoint.json'),
     failureFile: jobFailures,
     log: (line) => warn(`[${runner}] ${line}`),
+    onBatch: reportBatch(runner),
   });
   // a job still running is left to stop with the process: its record stays RUNNING and, past the lease, shows as stalled
   running.push({ name: 'job runner poller', stop: () => jobPoller.stop() });

@@ -140,6 +140,14 @@ export interface StreamPollerOptions {
   log: (line: string) => void;
   /** after every delivery attempt */
   onBatch?: (report: BatchReport) => void;
+  /**
+   * Delivers the records this selects one per event, without waiting: records of one `key` in
+   * order, different keys side by side, as an event source mapping with a filter and a
+   * parallelization factor does (the job runner). Each is retried and given up on as a batch is;
+   * the poller moves on once they are started, and what still runs when it stops is left to stop
+   * with the process. Records not selected are skipped.
+   */
+  fanOut?: { select(record: DynamoDBRecord): boolean; key(record: DynamoDBRecord): string };
 }
 
 export interface StreamPoller {
@@ -295,7 +303,9 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
     }
     const records = page.Records ?? [];
     if (records.length > 0) {
-      await deliverBatch(records.map((record) => toLambdaRecord(record, streamArn!, options.region)));
+      const delivered = records.map((record) => toLambdaRecord(record, streamArn!, options.region));
+      if (options.fanOut) fanOut(delivered, options.fanOut);
+      else await deliverBatch(delivered);
       shard.position = records.at(-1)?.dynamodb?.SequenceNumber ?? shard.position;
     }
     shard.iterator = page.NextShardIterator;
@@ -305,6 +315,23 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
     }
     if (records.length > 0 || shard.done) saveCheckpoint();
     return records.length > 0;
+  }
+
+  /** One chain of deliveries per key; a chain's end removes it. */
+  const chains = new Map<string, Promise<void>>();
+  function fanOut(records: DynamoDBRecord[], { select, key }: NonNullable<StreamPollerOptions['fanOut']>) {
+    for (const record of records.filter(select)) {
+      const chainKey = key(record);
+      const chain = (chains.get(chainKey) ?? Promise.resolve())
+        .then(() => deliverBatch([record]))
+        .catch((error: unknown) => {
+          if (!(error instanceof Stopped)) options.log(`stream poller: delivering ${chainKey} failed: ${error instanceof Error ? error.message : String(error)}`);
+        });
+      chains.set(chainKey, chain);
+      void chain.finally(() => {
+        if (chains.get(chainKey) === chain) chains.delete(chainKey);
+      });
+    }
   }
 
   async function deliverBatch(batch: DynamoDBRecord[]): Promise<void> {

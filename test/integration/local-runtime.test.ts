@@ -135,6 +135,63 @@ describe('the stream poller against DynamoDB Local', () => {
   });
 });
 
+describe('the stream poller fanning records out (the job runner)', () => {
+  it('delivers the selected records one each: one key in order, other keys without waiting, a failing one retried then set aside', async () => {
+    const endpoint = inject('dynamodbEndpoint');
+    const dynamodb = new DynamoDBClient({ endpoint, region, credentials });
+    const streams = new DynamoDBStreamsClient({ endpoint, region, credentials });
+    const tableName = `fanout-${unique()}`;
+    await ensureTable(dynamodb, tableName);
+    const failureFile = join(dataFolder(), 'failures.jsonl');
+
+    const started: string[] = [];
+    const finished: string[] = [];
+    let releaseSlow!: () => void;
+    const slowHeld = new Promise<void>((resolve) => (releaseSlow = resolve));
+    const poller = startStreamPoller({
+      dynamodb, streams, tableName, region, idleDelayMs: 50, maxRetries: 2, retryBaseDelayMs: 10, failureFile, log: () => undefined,
+      fanOut: { select: (record) => record.dynamodb?.NewImage?.kind?.S === 'job', key: (record) => record.dynamodb?.Keys?.PK?.S ?? '' },
+      deliver: async (event) => {
+        expect(event.Records).toHaveLength(1);
+        const name = event.Records[0]!.dynamodb!.Keys!.SK!.S!;
+        started.push(name);
+        if (name === 'A1') await slowHeld; // A's first job runs until the test lets it go
+        if (name === 'C1') throw new Error('cannot run C1');
+        finished.push(name);
+        return { batchItemFailures: [] };
+      },
+    });
+    try {
+      const put = (pk: string, sk: string, kind: string) => dynamodb.send(new PutItemCommand({ TableName: tableName, Item: { PK: { S: pk }, SK: { S: sk }, kind: { S: kind } } }));
+      await put('A', 'A1', 'job');
+      await put('A', 'A2', 'job');
+      await put('B', 'B1', 'job');
+      await put('B', 'note', 'other');
+      await put('C', 'C1', 'job');
+      // B's job runs while A's first one still runs; A's second waits for it
+      await waitUntil(() => finished.includes('B1'), 10_000, "B's job to run beside A's");
+      expect(started).toContain('A1');
+      expect(started).not.toContain('A2');
+      releaseSlow();
+      await waitUntil(() => finished.includes('A2'), 10_000, "A's second job after its first");
+      expect(finished.indexOf('A1')).toBeLessThan(finished.indexOf('A2'));
+      // a record the filter does not select is never delivered
+      expect(started).not.toContain('note');
+      // C1 tried 1 + maxRetries times, then written to the failure file
+      await waitUntil(() => existsSync(failureFile), 10_000, 'the failure file');
+      expect(started.filter((name) => name === 'C1')).toHaveLength(3);
+      const givenUp = readFileSync(failureFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { records: DynamoDBRecord[] });
+      expect(givenUp.map((entry) => entry.records.map((record) => record.dynamodb?.Keys?.SK?.S))).toEqual([['C1']]);
+    } finally {
+      releaseSlow();
+      await poller.stop();
+      await dynamodb.send(new DeleteTableCommand({ TableName: tableName }));
+      dynamodb.destroy();
+      streams.destroy();
+    }
+  });
+});
+
 describe('a runtime on a data folder', () => {
   it('is ready with every dependency, answers 503 naming the table when DynamoDB Local dies, and stops with exit code 0', async () => {
     const data = dataFolder();
