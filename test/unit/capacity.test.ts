@@ -14,8 +14,10 @@ function clientAnswering(body: Record<string, unknown>, delayMs = 0) {
   const client = new DynamoDBClient({
     region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
     requestHandler: {
-      handle: async (request: { body?: string }) => {
-        sent.push(JSON.parse(String(request.body ?? '{}')));
+      handle: async (request: { body?: string | Uint8Array }) => {
+        // the SDK hands the serialised JSON over as bytes (a string in older versions)
+        const asked = request.body instanceof Uint8Array ? new TextDecoder().decode(request.body) : (request.body ?? '{}');
+        sent.push(JSON.parse(asked));
         await new Promise((resolve) => setTimeout(resolve, delayMs));
         return { response: { statusCode: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: Readable.from([JSON.stringify(body)]) } };
       },
