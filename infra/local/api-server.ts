@@ -76,7 +76,11 @@ async function mountRoutes(): Promise<Routes> {
     }),
   );
   const routes: Routes = new Map();
-  for (const route of mounted) routes.set(route.segments.length, [...(routes.get(route.segments.length) ?? []), route]);
+  for (const route of mounted) {
+    const sameLength = routes.get(route.segments.length) ?? [];
+    sameLength.push(route);
+    routes.set(route.segments.length, sameLength);
+  }
   return routes;
 }
 

@@ -76,27 +76,38 @@ describe('the shared runtime (global setup)', () => {
   });
 });
 
+/**
+ * A table of its own on the shared DynamoDB Local and the poller settings both poller tests use
+ * (quick polls, two retries, a failure file); `dispose` deletes the table once the poller stopped.
+ */
+async function pollerTable(prefix: string) {
+  const endpoint = inject('dynamodbEndpoint');
+  const dynamodb = new DynamoDBClient({ endpoint, region, credentials });
+  const streams = new DynamoDBStreamsClient({ endpoint, region, credentials });
+  const tableName = `${prefix}-${unique()}`;
+  await ensureTable(dynamodb, tableName);
+  const failureFile = join(dataFolder(), 'failures.jsonl');
+  return {
+    dynamodb,
+    failureFile,
+    options: { dynamodb, streams, tableName, region, idleDelayMs: 50, maxRetries: 2, retryBaseDelayMs: 10, failureFile, log: () => undefined },
+    async dispose() {
+      await dynamodb.send(new DeleteTableCommand({ TableName: tableName }));
+      dynamodb.destroy();
+      streams.destroy();
+    },
+  };
+}
+
 describe('the stream poller against DynamoDB Local', () => {
   it('retries from the first failed record, isolates a record that keeps failing, and goes on', async () => {
-    const endpoint = inject('dynamodbEndpoint');
-    const dynamodb = new DynamoDBClient({ endpoint, region, credentials });
-    const streams = new DynamoDBStreamsClient({ endpoint, region, credentials });
-    const tableName = `poller-${unique()}`;
-    await ensureTable(dynamodb, tableName);
-    const failureFile = join(dataFolder(), 'failures.jsonl');
+    const { dynamodb, failureFile, options, dispose } = await pollerTable('poller');
+    const { tableName } = options;
 
     const deliveries: string[][] = [];
     const batchesWith = (sk: string) => deliveries.filter((batch) => batch.includes(sk));
     const poller = startStreamPoller({
-      dynamodb,
-      streams,
-      tableName,
-      region,
-      idleDelayMs: 50,
-      maxRetries: 2,
-      retryBaseDelayMs: 10,
-      failureFile,
-      log: () => undefined,
+      ...options,
       deliver: async (event) => {
         const keys = event.Records.map((record) => record.dynamodb?.Keys?.SK?.S ?? '?');
         deliveries.push(keys);
@@ -128,28 +139,22 @@ describe('the stream poller against DynamoDB Local', () => {
       expect(typeof givenUp[0]!.records[0]!.dynamodb!.ApproximateCreationDateTime).toBe('number');
     } finally {
       await poller.stop(); // resolves once its loops have ended (bounded by the test's timeout, not timed)
-      await dynamodb.send(new DeleteTableCommand({ TableName: tableName }));
-      dynamodb.destroy();
-      streams.destroy();
+      await dispose();
     }
   });
 });
 
 describe('the stream poller fanning records out (the job runner)', () => {
   it('delivers the selected records one each: one key in order, other keys without waiting, a failing one retried then set aside', async () => {
-    const endpoint = inject('dynamodbEndpoint');
-    const dynamodb = new DynamoDBClient({ endpoint, region, credentials });
-    const streams = new DynamoDBStreamsClient({ endpoint, region, credentials });
-    const tableName = `fanout-${unique()}`;
-    await ensureTable(dynamodb, tableName);
-    const failureFile = join(dataFolder(), 'failures.jsonl');
+    const { dynamodb, failureFile, options, dispose } = await pollerTable('fanout');
+    const { tableName } = options;
 
     const started: string[] = [];
     const finished: string[] = [];
     let releaseSlow!: () => void;
     const slowHeld = new Promise<void>((resolve) => (releaseSlow = resolve));
     const poller = startStreamPoller({
-      dynamodb, streams, tableName, region, idleDelayMs: 50, maxRetries: 2, retryBaseDelayMs: 10, failureFile, log: () => undefined,
+      ...options,
       fanOut: { select: (record) => record.dynamodb?.NewImage?.kind?.S === 'job', key: (record) => record.dynamodb?.Keys?.PK?.S ?? '' },
       deliver: async (event) => {
         expect(event.Records).toHaveLength(1);
@@ -185,9 +190,7 @@ describe('the stream poller fanning records out (the job runner)', () => {
     } finally {
       releaseSlow();
       await poller.stop();
-      await dynamodb.send(new DeleteTableCommand({ TableName: tableName }));
-      dynamodb.destroy();
-      streams.destroy();
+      await dispose();
     }
   });
 });
