@@ -255,10 +255,11 @@ function send(response: ServerResponse, result: HttpResponse) {
   // Lambda's runtime drops headers whose value is undefined (middy clears `Server` that way).
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(result.headers ?? {})) if (value !== undefined && value !== null) headers[name] = value;
-  const body = result.body === undefined ? undefined : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
-  // API Gateway answers with the body's Content-Length; without it Node, whose headers are written
-  // before the body, would fall back to chunked encoding.
-  if (body !== undefined && result.statusCode !== 204 && result.statusCode !== 304) headers['content-length'] = String(body.length);
+  // Text goes as a string: Node then writes the head and the body in one piece, not two.
+  const body = result.isBase64Encoded && result.body !== undefined ? Buffer.from(result.body, 'base64') : result.body ?? '';
+  // API Gateway answers with the body's Content-Length (0 when there is none); without it Node,
+  // whose headers are written before the body, would fall back to chunked encoding.
+  if (result.statusCode !== 204 && result.statusCode !== 304) headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.length);
   response.writeHead(result.statusCode, headers);
   response.end(body);
 }

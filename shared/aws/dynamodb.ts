@@ -5,8 +5,21 @@ import { config } from '../config.js';
 import { clientOptions } from './client-options.js';
 import { accountCapacity } from '../observability/capacity.js';
 
-export const dynamodb = new DynamoDBClient(clientOptions(config.endpoints.dynamodb));
+/**
+ * The base client, for the commands sent in attribute-value form (batchGet and transactWrite in
+ * shared/db/table.ts, idempotency, backups): it resolves its middleware once per command class
+ * (`cacheMiddleware`) instead of on every call, about 0.1 ms of CPU less per call. Safe because
+ * every middleware is added here, before the first call.
+ */
+export const dynamodb = new DynamoDBClient({ ...clientOptions(config.endpoints.dynamodb), cacheMiddleware: true });
 accountCapacity(dynamodb);
+
+/**
+ * lib-dynamodb refuses `cacheMiddleware` (its commands close over their own input), so the document
+ * client gets a client of its own, over the same connections (one pool, one TLS handshake).
+ */
+const documentTransport = new DynamoDBClient({ ...clientOptions(config.endpoints.dynamodb), requestHandler: dynamodb.config.requestHandler });
+accountCapacity(documentTransport);
 
 /**
  * How plain JS values become attribute values: `undefined` attributes are dropped rather than
@@ -17,7 +30,7 @@ accountCapacity(dynamodb);
 export const marshallOptions = Object.freeze({ removeUndefinedValues: true, convertClassInstanceToMap: false, convertTopLevelContainer: false });
 
 /** Plain JS values in and out. */
-export const documents = DynamoDBDocumentClient.from(dynamodb, {
+export const documents = DynamoDBDocumentClient.from(documentTransport, {
   marshallOptions: { ...marshallOptions, convertTopLevelContainer: undefined },
   unmarshallOptions: { wrapNumbers: false },
 });

@@ -1,9 +1,9 @@
 // Small helpers over the document client that every repository uses: the table name, paging
 // with checked cursors, and reading why a transaction was cancelled.
 import { randomUUID } from 'node:crypto';
-import { BatchGetCommand, GetCommand, QueryCommand, type QueryCommandInput, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { TransactionCanceledException, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
+import { GetCommand, QueryCommand, type QueryCommandInput, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetItemCommand, type BatchGetItemCommandOutput, TransactionCanceledException, TransactWriteItemsCommand, type KeysAndAttributes } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { config } from '../config.js';
 import { documents, dynamodb, marshallOptions } from '../aws/dynamodb.js';
 import { withoutKeys } from './keys.js';
@@ -111,18 +111,22 @@ export const isConditionFailure = (error: unknown) => (error as { name?: string 
 
 export const nowIso = () => new Date().toISOString();
 
-/** Reads up to 100 keys in one round trip, retrying what DynamoDB leaves unprocessed. */
+/**
+ * Reads up to 100 keys in one round trip, retrying what DynamoDB leaves unprocessed. Through the
+ * base client (its middleware resolved once, shared/aws/dynamodb.ts): every workspace route's
+ * authorisation is one of these.
+ */
 export async function batchGet<T>(keyList: Record<string, string>[], consistent = false): Promise<T[]> {
   const found: T[] = [];
   for (let start = 0; start < keyList.length; start += 100) {
-    let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead?: boolean }> | undefined = {
-      [tableName]: { Keys: keyList.slice(start, start + 100), ConsistentRead: consistent },
+    let request: Record<string, KeysAndAttributes> | undefined = {
+      [tableName]: { Keys: keyList.slice(start, start + 100).map((key) => marshall(key)), ConsistentRead: consistent },
     };
     for (let attempt = 0; request && Object.keys(request).length > 0; attempt += 1) {
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
-      const result = await documents.send(new BatchGetCommand({ RequestItems: request }));
-      found.push(...((result.Responses?.[tableName] ?? []) as T[]));
-      request = result.UnprocessedKeys as typeof request;
+      const result: BatchGetItemCommandOutput = await dynamodb.send(new BatchGetItemCommand({ RequestItems: request }));
+      for (const item of result.Responses?.[tableName] ?? []) found.push(unmarshall(item) as T);
+      request = result.UnprocessedKeys;
       if (attempt > 8 && request && Object.keys(request).length > 0) throw new Error('BatchGetItem left keys unprocessed after retries');
     }
   }

@@ -63,7 +63,7 @@ function itemsOf(output: Record<string, unknown>): number | undefined {
   return undefined;
 }
 
-/** Adds the accounting middleware to a DynamoDB client (the document client shares its stack). */
+/** Adds the accounting middleware to a DynamoDB client (both of shared/aws/dynamodb.ts get it). */
 export function accountCapacity(client: DynamoDBClient): void {
   client.middlewareStack.add(
     (next, context) => async (args) => {

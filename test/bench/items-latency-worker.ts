@@ -6,14 +6,16 @@
 //   through the product's client, validation, the answer with its ETag, logs and metrics;
 // - local API: the same through infra/local/api-server.ts in this process over keep-alive HTTP;
 // - bare HTTP: the same handler behind a bare Node HTTP server (no gateway rules, no routing): the
-//   floor of any local server on Node's HTTP stack, so what the local API adds beyond it is its own.
+//   floor of any local server on Node's HTTP stack, so what the local API adds beyond it is its own;
+// - Node client: the local API again, asked through node:http's keep-alive client instead of the
+//   bench's load-generator client (loop.ts), to show what that client alone would add.
 // Prints one JSON line with the median percentiles of each; signs in with the given user through
 // its own server (its own JWT secret). With BENCH_PROFILE=FILE it writes a CPU profile of the loops.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
+import { Agent, createServer, request } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { keepAliveGetter, timeInterleaved } from './loop.js';
@@ -67,15 +69,25 @@ try {
     request.resume();
     request.on('end', () => {
       void getItem(event(), context).then((answer) => {
-        response.writeHead(answer.statusCode, answer.headers as Record<string, string>);
-        response.end(answer.body);
+        response.writeHead(answer.statusCode, { ...(answer.headers as Record<string, string>), 'content-length': String(Buffer.byteLength(answer.body ?? '')) });
+        response.end(answer.body ?? '');
       });
     });
   });
   await new Promise<void>((listening) => bareServer.listen(0, '127.0.0.1', () => listening()));
   const bareAddress = bareServer.address() as { port: number };
   const bare = keepAliveGetter(`http://127.0.0.1:${bareAddress.port}${path}`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
-  const runs: LatencySummary[][] = [[], [], [], [], []];
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const nodeClient = () => new Promise<void>((done, fail) => {
+    const outgoing = request(`${server.url}${path}`, { agent, headers: { authorization: `Bearer ${token}`, accept: 'application/json' } }, (response) => {
+      response.resume();
+      response.on('end', () => (response.statusCode === 200 ? done() : fail(new Error(`node:http client: ${response.statusCode}`))));
+    });
+    outgoing.setTimeout(10_000, () => outgoing.destroy(new Error('node:http client: no answer in 10 s')));
+    outgoing.on('error', fail);
+    outgoing.end();
+  });
+  const runs: LatencySummary[][] = [[], [], [], [], [], []];
   // BENCH_PROFILE=FILE: a V8 CPU profile of the timed loops (open it in Chrome's DevTools), to see where the time goes
   const profiler = process.env.BENCH_PROFILE ? new Session() : undefined;
   if (profiler) {
@@ -85,16 +97,17 @@ try {
   }
   try {
     for (let repetition = 0; repetition < 3; repetition += 1) {
-      const latencies = await timeInterleaved([raw, handler, http.get, rawCounted, bare.get], { warmup: 50, count: 300 });
+      const latencies = await timeInterleaved([raw, handler, http.get, rawCounted, bare.get, nodeClient], { warmup: 50, count: 300 });
       latencies.forEach((list, index) => runs[index]!.push(summarize(list)));
     }
   } finally {
     http.close();
     bare.close();
+    agent.destroy();
     bareServer.close();
     if (profiler) writeFileSync(process.env.BENCH_PROFILE!, JSON.stringify((await profiler.post('Profiler.stop')).profile));
   }
-  const [rawP, handlerP, httpP, countedP, bareP] = runs.map(medianOfRuns);
+  const [rawP, handlerP, httpP, countedP, bareP, nodeClientP] = runs.map(medianOfRuns);
   // CPU this process spends per call of each (user + system, µs), 200 sequential calls: what of the
   // added time is work here, and what is waiting
   const cpuPerCall = async (call: () => Promise<void>) => {
@@ -106,7 +119,7 @@ try {
   const http2 = keepAliveGetter(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
   const cpu = { raw: await cpuPerCall(raw), handler: await cpuPerCall(handler), http: await cpuPerCall(http2.get), rawCounted: await cpuPerCall(rawCounted) };
   http2.close();
-  process.stdout.write(`${JSON.stringify({ raw: rawP, handler: handlerP, http: httpP, rawCounted: countedP, bare: bareP, cpu })}\n`);
+  process.stdout.write(`${JSON.stringify({ raw: rawP, handler: handlerP, http: httpP, rawCounted: countedP, bare: bareP, nodeClient: nodeClientP, cpu })}\n`);
 } finally {
   await server.close();
   documents.destroy();

@@ -91,20 +91,22 @@ export async function run({ log }: BenchContext) {
     }, 300_000);
     const line = worker.output.split('\n').find((text) => text.startsWith('{"raw"'));
     if (worker.code !== 0 || !line) throw new Error(`items-latency-worker failed (${worker.code}):\n${worker.output.slice(-2000)}`);
-    const { cpu, ...measured } = JSON.parse(line) as Record<'raw' | 'handler' | 'http' | 'rawCounted' | 'bare', LatencySummary> & { cpu: Record<'raw' | 'handler' | 'http' | 'rawCounted', number> };
+    const { cpu, ...measured } = JSON.parse(line) as Record<'raw' | 'handler' | 'http' | 'rawCounted' | 'bare' | 'nodeClient', LatencySummary> & { cpu: Record<'raw' | 'handler' | 'http' | 'rawCounted', number> };
     const handlerP50 = record('items.get.handler.p50', measured.handler.p50, 'ms', measured.raw.p50);
     const httpP50 = record('items.get.p50', measured.http.p50, 'ms', measured.raw.p50, { budget: 1.3 });
     record('items.get.p90', measured.http.p90, 'ms', measured.raw.p90);
     record('items.get.product-client.p50', measured.rawCounted.p50, 'ms', measured.raw.p50);
     const bareP50 = record('items.get.bare-http.p50', measured.bare.p50, 'ms', measured.raw.p50);
+    const nodeClientP50 = record('items.get.node-client.p50', measured.nodeClient.p50, 'ms', measured.raw.p50);
     log(table(['in one process', '>p50 ms', '>p90 ms', '>p50 vs raw'], [
       ['raw BatchGetItem of the 4 keys', measured.raw.p50.toFixed(3), measured.raw.p90.toFixed(3), '1.00×'],
       ['the same through the product\'s document client', measured.rawCounted.p50.toFixed(3), measured.rawCounted.p90.toFixed(3), `${(measured.rawCounted.p50 / measured.raw.p50).toFixed(2)}×`],
       ['getItem handler, called directly', measured.handler.p50.toFixed(3), measured.handler.p90.toFixed(3), `${handlerP50.ratio!.toFixed(2)}×`],
       ['the handler behind a bare Node HTTP server', measured.bare.p50.toFixed(3), measured.bare.p90.toFixed(3), `${bareP50.ratio!.toFixed(2)}×`],
       ['GET /items/{id} through the local API server', measured.http.p50.toFixed(3), measured.http.p90.toFixed(3), `${httpP50.ratio!.toFixed(2)}×`],
+      ['the same asked with node:http\'s client', measured.nodeClient.p50.toFixed(3), measured.nodeClient.p90.toFixed(3), `${nodeClientP50.ratio!.toFixed(2)}×`],
     ]));
     log(`CPU of this process per call (µs): raw ${cpu.raw.toFixed(0)}, product client ${cpu.rawCounted.toFixed(0)}, handler ${cpu.handler.toFixed(0)}, through the local API server ${cpu.http.toFixed(0)} (client and server)`);
-    log(`added by the handler (JWT, validation, answer, ETag, logs, metrics): ${(measured.handler.p50 - measured.raw.p50).toFixed(3)} ms; by Node's HTTP stack (client and bare server): ${(measured.bare.p50 - measured.handler.p50).toFixed(3)} ms; by the local API server beyond a bare one (gateway rules, routing, the event): ${(measured.http.p50 - measured.bare.p50).toFixed(3)} ms; the rest of the runtime-process figure is the hop between processes`);
+    log(`added by the handler (JWT, validation, answer, ETag, logs, metrics): ${(measured.handler.p50 - measured.raw.p50).toFixed(3)} ms; by a bare Node HTTP server and the hop to it: ${(measured.bare.p50 - measured.handler.p50).toFixed(3)} ms; by the local API server beyond a bare one (gateway rules, routing, the event): ${(measured.http.p50 - measured.bare.p50).toFixed(3)} ms; node:http's client would add ${(measured.nodeClient.p50 - measured.http.p50).toFixed(3)} ms more (the bench's client is a load generator's, loop.ts); the rest of the runtime-process figure is the hop between processes`);
   });
 }
