@@ -6,12 +6,9 @@
 //   and membership plus the one GetItem or Query the pattern needs;
 // - times GET /categories/{id} against a raw BatchGetItem of the four keys it reads;
 // - runs each projector of the change feed on a create, an update and a delete record in this
-//   process (the same table) and tallies the write capacity each one consumed.
+//   a fresh process (the same table) and tallies the write capacity each one consumed.
 import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
-import type { DynamoDBRecord } from 'aws-lambda';
-import { randomUUID } from 'node:crypto';
-import type { RuntimeProcess } from '../../integration/runtime-process.js';
+import { runScript, type RuntimeProcess } from '../../integration/runtime-process.js';
 import { callJson, capacityUnits, getAgainstRawBatchGet, untilQuiet, withSeededRuntime } from '../seeded-runtime.js';
 import { record, table } from '../report.js';
 import type { BenchContext } from './types.js';
@@ -66,52 +63,27 @@ export async function run({ log }: BenchContext) {
   });
 }
 
-/** Each projector's write capacity on a create, an update and a delete of one entity, projected in this process. */
+/**
+ * Each projector's write capacity on a create, an update and a delete of one entity, projected in a
+ * fresh process (projector-costs-worker.ts): the product's modules read their configuration when
+ * first imported, and an earlier section of this run may have imported them with another table.
+ */
 async function projectorCosts(state: RuntimeProcess['state'], workspaceId: string, log: BenchContext['log']) {
-  Object.assign(process.env, {
-    DYNAMODB_ENDPOINT: state.dynamodb, TABLE_NAME: state.tableName, AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true',
-  });
-  const { projectors } = await import('../../../functions/streams/projectors/index.js');
-  const { toChange } = await import('../../../shared/stream/change.js');
-  const { withCapacityTally } = await import('../../../shared/observability/capacity.js');
-  const now = new Date().toISOString();
-  const entity = {
-    PK: `WS#${workspaceId}`, SK: 'COMPANY#0193a5e2-7c1a-7b3e-9f00-00000000be01', entity: 'COMPANY', id: '0193a5e2-7c1a-7b3e-9f00-00000000be01',
-    workspace_id: workspaceId, name: 'Bench Ltd', is_archived: false, created_at: now, updated_at: now, version: 1, created_by: 'bench', updated_by: 'bench',
-  };
-  const changed = { ...entity, name: 'Bench Ltd (renamed)', version: 2 };
-  const tombstone = {
-    PK: `WS#${workspaceId}#TOMBSTONES`, SK: `${now}#COMPANY#${entity.id}`, entity: 'TOMBSTONE', id: randomUUID(), workspace_id: workspaceId,
-    entity_type: 'COMPANY', entity_id: entity.id, entity_name: entity.name, deleted_at: now, deleted_by: 'bench',
-  };
-  const streamRecord = (eventName: 'INSERT' | 'MODIFY', keyOf: { PK: string; SK: string }, newImage: object, oldImage?: object): DynamoDBRecord => ({
-    eventID: randomUUID(), eventName, eventSource: 'aws:dynamodb', awsRegion: 'us-east-1',
-    dynamodb: {
-      Keys: marshall({ PK: keyOf.PK, SK: keyOf.SK }) as never, NewImage: marshall(newImage) as never,
-      ...(oldImage ? { OldImage: marshall(oldImage) as never } : {}), SequenceNumber: '1', StreamViewType: 'NEW_AND_OLD_IMAGES',
-    },
-  });
-  const cases: [string, DynamoDBRecord][] = [
-    ['create', streamRecord('INSERT', entity, entity)],
-    ['update', streamRecord('MODIFY', entity, changed, entity)],
-    ['delete', streamRecord('INSERT', tombstone, tombstone)],
-  ];
+  const worker = await runScript('test/bench/projector-costs-worker.ts', [], {
+    BENCH_INPUT: JSON.stringify({ dynamodb: state.dynamodb, tableName: state.tableName, workspaceId }),
+  }, 120_000);
+  const line = worker.output.split('\n').find((text) => text.startsWith('{"costs"'));
+  if (worker.code !== 0 || !line) throw new Error(`projector-costs-worker failed (${worker.code}):\n${worker.output.slice(-2000)}`);
+  const { costs } = JSON.parse(line) as { costs: { change: string; projector: string; write: number; read: number }[] };
   const rows: string[][] = [];
-  for (const [name, streamed] of cases) {
-    const change = toChange(streamed);
+  for (const change of [...new Set(costs.map((cost) => cost.change))]) {
     let total = 0;
-    for (const projector of projectors) {
-      if (!projector.wants(change)) continue;
-      const tally = await withCapacityTally(async (current) => {
-        await projector.project(change);
-        return current;
-      });
-      total += tally.write;
-      record(`change-feed.${name}.${projector.name}.write`, tally.write, 'WCU');
-      rows.push([name, projector.name, String(tally.write), String(tally.read)]);
+    for (const cost of costs.filter((entry) => entry.change === change)) {
+      total += cost.write;
+      record(`change-feed.${change}.${cost.projector}.write`, cost.write, 'WCU');
+      rows.push([change, cost.projector, String(cost.write), String(cost.read)]);
     }
-    record(`change-feed.${name}.write`, total, 'WCU');
+    record(`change-feed.${change}.write`, total, 'WCU');
   }
   log();
   log(table(['change', 'projector', '>WCU', '>RCU'], rows));
