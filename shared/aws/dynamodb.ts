@@ -9,7 +9,9 @@ import { accountCapacity } from '../observability/capacity.js';
  * The base client, for the commands sent in attribute-value form (batchGet and transactWrite in
  * shared/db/table.ts, idempotency, backups): it resolves its middleware once per command class
  * (`cacheMiddleware`) instead of on every call, about 0.1 ms of CPU less per call. Safe because
- * every middleware is added here, before the first call.
+ * the middleware that matters (capacity accounting) is added here, before the first call; the only
+ * one added later, Powertools idempotency's user-agent tag, is then missing from commands already
+ * cached, which changes nothing but that header.
  */
 export const dynamodb = new DynamoDBClient({ ...clientOptions(config.endpoints.dynamodb), cacheMiddleware: true });
 accountCapacity(dynamodb);
