@@ -112,15 +112,16 @@ export const isConditionFailure = (error: unknown) => (error as { name?: string 
 export const nowIso = () => new Date().toISOString();
 
 /**
- * Reads up to 100 keys in one round trip, retrying what DynamoDB leaves unprocessed. Through the
+ * Reads up to 100 keys in one round trip (only the `projection`'s attributes when given), retrying
+ * what DynamoDB leaves unprocessed. Through the
  * base client (its middleware resolved once, shared/aws/dynamodb.ts): every workspace route's
  * authorisation is one of these.
  */
-export async function batchGet<T>(keyList: Record<string, string>[], consistent = false): Promise<T[]> {
+export async function batchGet<T>(keyList: Record<string, string>[], { consistent = false, projection }: { consistent?: boolean; projection?: string } = {}): Promise<T[]> {
   const found: T[] = [];
   for (let start = 0; start < keyList.length; start += 100) {
     let request: Record<string, KeysAndAttributes> | undefined = {
-      [tableName]: { Keys: keyList.slice(start, start + 100).map((key) => marshall(key)), ConsistentRead: consistent },
+      [tableName]: { Keys: keyList.slice(start, start + 100).map((key) => marshall(key)), ConsistentRead: consistent, ProjectionExpression: projection },
     };
     for (let attempt = 0; request && Object.keys(request).length > 0; attempt += 1) {
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));

@@ -9,11 +9,9 @@
 //   words one typo apart share a variant, so a query word finds its neighbours in 1 + its length
 //   Queries, whatever the workspace's size. Written once per word the workspace has not seen.
 // The change feed keeps both current (functions/streams/projectors/search-index.ts).
-import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { batchWrite, type WriteRequest } from '../../db/batch-write.js';
-import { documents } from '../../aws/dynamodb.js';
 import * as keys from '../../db/keys.js';
-import { tableName } from '../../db/table.js';
+import { batchGet } from '../../db/table.js';
 import { searchFieldsOf, type FiledUnder, type SearchType } from './fields.js';
 import { typoFromLength } from './query.js';
 import { compact, words } from './text.js';
@@ -81,16 +79,8 @@ export const writeAll = (requests: readonly WriteRequest[]): Promise<void> => ba
 export async function learnWords(workspaceId: string, candidates: readonly string[]): Promise<void> {
   // only words a query may reach by a typo: 5+ letters, no digit (codes match exactly: query.ts)
   const unique = [...new Set(candidates)].filter((word) => word.length >= typoFromLength && !/\d/.test(word));
-  const known = new Set<string>();
-  for (let start = 0; start < unique.length; start += 100) {
-    const chunk = unique.slice(start, start + 100);
-    let keysLeft: Record<string, unknown>[] = chunk.map((word) => keys.searchTypo(workspaceId, word, word));
-    for (let attempt = 0; keysLeft.length > 0 && attempt < 5; attempt += 1) {
-      const answer = await documents.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keysLeft, ProjectionExpression: 'SK' } } }));
-      for (const item of answer.Responses?.[tableName] ?? []) known.add(String(item.SK).slice(0, String(item.SK).indexOf('#')));
-      keysLeft = answer.UnprocessedKeys?.[tableName]?.Keys ?? [];
-    }
-  }
+  const marks = await batchGet<{ SK: string }>(unique.map((word) => keys.searchTypo(workspaceId, word, word)), { projection: 'SK' });
+  const known = new Set(marks.map((mark) => mark.SK.slice(0, mark.SK.indexOf('#'))));
   const fresh = unique.filter((word) => !known.has(word));
   if (fresh.length === 0) return;
   await writeAll(fresh.flatMap((word) => deletionsOf(word).map((variant) => ({ PutRequest: { Item: { ...keys.searchTypo(workspaceId, variant, word), word } } }))));
