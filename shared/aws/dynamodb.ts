@@ -13,14 +13,15 @@ import { accountCapacity } from '../observability/capacity.js';
  * one added later, Powertools idempotency's user-agent tag, is then missing from commands already
  * cached, which changes nothing but that header.
  */
-export const dynamodb = new DynamoDBClient({ ...clientOptions(config.endpoints.dynamodb), cacheMiddleware: true });
+const options = clientOptions(config.endpoints.dynamodb);
+export const dynamodb = new DynamoDBClient({ ...options, cacheMiddleware: true });
 accountCapacity(dynamodb);
 
 /**
  * lib-dynamodb refuses `cacheMiddleware` (its commands close over their own input), so the document
  * client gets a client of its own, over the same connections (one pool, one TLS handshake).
  */
-const documentTransport = new DynamoDBClient({ ...clientOptions(config.endpoints.dynamodb), requestHandler: dynamodb.config.requestHandler });
+const documentTransport = new DynamoDBClient({ ...options, requestHandler: dynamodb.config.requestHandler });
 accountCapacity(documentTransport);
 
 /**
