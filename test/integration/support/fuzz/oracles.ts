@@ -11,6 +11,7 @@
 //   what A itself sent and what A legitimately learnt (a user of B it made a member).
 import { errorCodes, statusOfCode, type ErrorCode } from '../../../../shared/contract/errors.js';
 import type { RouteContract } from '../../../../shared/contract/index.js';
+import { clearedLinks } from '../../../../functions/streams/projectors/link-cleanup.js';
 import { partition, queryAll } from '../table.js';
 import { secretPrefix } from './generate.js';
 import type { Answer } from './http.js';
@@ -244,13 +245,18 @@ const bookkeeping = (name: string) => name === 'version' || name === 'updated_at
  * it. Such a change is not the refused request's doing when the link's target is gone from its
  * workspace's partition (after the request) and nothing else of the entity changed.
  */
+/** The type each cleared link points at: the item's fields link-cleanup clears, and its label set. */
+const linkTargets = new Map<string, string>([...clearedLinks.map(({ link }) => [link.field, link.to] as [string, string]), ['label_ids', 'LABEL']]);
+
 function linkCleared(key: string, change: 'added' | 'changed' | 'removed', before: Snapshot, after: Snapshot): boolean {
-  // an entity of the workspace with that id, not its member record: a client may pick any UUIDv7
-  // for a label it creates, a member's user id included (seen: a label and a user sharing an id)
-  const gone = (workspace: string, id: unknown) => typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id)
-    && ![...after.keys()].some((other) => other.startsWith(`WS#${workspace}|`) && !other.startsWith(`WS#${workspace}|MEMBER#`) && other.endsWith(`#${id}`));
+  // that entity, by its type and id, gone from its workspace's partition: ids alone collide, as a
+  // client picks the UUID of what it creates and fast-check's biased uuids repeat across types (seen:
+  // a label and a user sharing an id; a CI run flagged an item whose deleted category's link the
+  // feed cleared, which a check by id alone takes for a live target when any entity holds that id)
+  const gone = (workspace: string, type: string | undefined, id: unknown) => type !== undefined && typeof id === 'string'
+    && /^[0-9a-f-]{36}$/i.test(id) && !after.has(`WS#${workspace}|${type}#${id}`);
   const labelLink = /^(?:GSI\d:)?WS#([^#|]+)#ITEMLABELS\|([^#]+)#/.exec(key);
-  if (labelLink) return change === 'removed' && gone(labelLink[1]!, labelLink[2]);
+  if (labelLink) return change === 'removed' && gone(labelLink[1]!, 'LABEL', labelLink[2]);
   const entityKey = /^WS#([^#|]+)\|[A-Z_]+#[^#]+$/.exec(key);
   if (!entityKey || change !== 'changed') return false;
   const workspace = entityKey[1]!;
@@ -265,11 +271,11 @@ function linkCleared(key: string, change: 'added' | 'changed' | 'removed', befor
     const left = is === undefined || is === null ? [] : is;
     if (Array.isArray(was) && Array.isArray(left) && left.every((id) => was.includes(id))) {
       // a label set without labels that are gone (an emptied set is no attribute at all)
-      if (!was.filter((id) => !left.includes(id)).every((id) => gone(workspace, id))) return false;
+      if (!was.filter((id) => !left.includes(id)).every((id) => gone(workspace, linkTargets.get(name), id))) return false;
       cleared = true;
     } else if (is === undefined || is === null) {
       // a link field taken off, its target deleted
-      if (!gone(workspace, was)) return false;
+      if (!gone(workspace, linkTargets.get(name), was)) return false;
       cleared = true;
     } else return false;
   }
