@@ -5,6 +5,9 @@ import { defineConfig } from 'vitest/config';
 // - infra: synthesises the CDK app (bundles the functions once, no AWS account);
 // - integration: the local runtime (DynamoDB Local, s3rver, aws-ses-v2-local, the HTTP API), started
 //   once per run by global-setup.ts and reached over real HTTP.
+// Workers: Vitest's default (CPUs - 1), so one file at a time on CI's 2 cores. Two at once was tried
+// (2026-12-03): the files share one runtime, whose change feed then fell behind (sync-model seeds did
+// not converge within their 40 s), so more workers would need a runtime per worker first.
 export default defineConfig({
   test: {
     projects: [

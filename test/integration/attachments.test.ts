@@ -13,7 +13,7 @@ import { addMember, call, createWorkspace, expectProblem, expectStatus, signUp, 
 import { eventually } from './support/eventually.js';
 import { getItem, setAttributes } from './support/table.js';
 import { lambdaContext } from '../support/lambda.js';
-import { runScript } from './runtime-process.js';
+import { runJob } from './support/run-job.js';
 
 interface Attachment {
   id: string;
@@ -384,8 +384,6 @@ describe('abandoned uploads', () => {
 });
 
 describe('deleting a workspace', () => {
-  const portOf = (url: string) => new URL(url).port;
-
   it('its purge deletes its attachments\' files too (through the change feed)', async () => {
     const { owner, workspace, itemId, base } = await setUp();
     const upload = await requestUpload(owner.token, base, itemId, { file_name: 'gone.png', mime_type: 'image/png', size_bytes: png.length, attachment_type: 'PHOTO' });
@@ -397,10 +395,7 @@ describe('deleting a workspace', () => {
     expectStatus(await call('DELETE', base, { token: owner.token }), 204);
     // the job works through the purge index oldest first, up to 20 workspaces a run: other files' may be ahead of ours
     for (let run = 1; run <= 5 && (await getItem({ PK: `WS#${workspace.id}`, SK: 'WS' })) !== undefined; run += 1) {
-      const job = await runScript('infra/local/run-job.ts', ['purge-workspaces'], {
-        PORT: portOf(inject('apiUrl')), DYNAMODB_PORT: portOf(inject('dynamodbEndpoint')), S3_PORT: portOf(inject('s3Endpoint')),
-        SES_PORT: portOf(inject('sesEndpoint')), TABLE_NAME: inject('tableName'), BUCKET_NAME: inject('bucketName'),
-      }, 120_000);
+      const job = await runJob(['purge-workspaces']);
       expect(job.code, `npm run job purge-workspaces failed:\n${job.output}`).toBe(0);
     }
     expect(await getItem({ PK: `WS#${workspace.id}`, SK: `ATTACHMENT#${upload.id}` })).toBeUndefined();

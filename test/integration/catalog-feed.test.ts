@@ -3,28 +3,16 @@
 // log of SYNC.md (read here straight from its partition), the favorites of deleted targets, and
 // the tombstones /sync/deleted serves. Last, a deleted workspace's purge leaves none of it behind.
 // Projections arrive shortly after the write: tests poll (≤ 10 s) until they appear, never sleep.
-import { inject } from 'vitest';
 import { describe, expect, it } from 'vitest';
 import {
   addMember, call, createWorkspace, expectStatus, signUp, type SignedInUser, type WorkspaceShape,
 } from './support/api.js';
 import { getItem, partition } from './support/table.js';
-import { runScript } from './runtime-process.js';
+import { runJob } from './support/run-job.js';
 import { eventually } from './support/eventually.js';
+import type { Activity } from './support/shapes.js';
 
 type Entity = Record<string, any> & { id: string; name: string; version: number };
-
-interface Activity {
-  id: string;
-  workspace_id: string;
-  user_id?: string;
-  action: string;
-  entity_type: string;
-  entity_id: string;
-  entity_name: string;
-  changes?: Record<string, { old?: unknown; new?: unknown }>;
-  occurred_at: string;
-}
 
 interface Tombstone {
   id: string;
@@ -260,19 +248,8 @@ describe('favorites of deleted things', () => {
 
 // ---- the purge
 
-const portOf = (url: string) => new URL(url).port;
-
 /** Runs `npm run job purge-workspaces` against this run's runtime (as workspaces.test.ts does). */
-async function runPurgeJob() {
-  return runScript('infra/local/run-job.ts', ['purge-workspaces'], {
-    PORT: portOf(inject('apiUrl')),
-    DYNAMODB_PORT: portOf(inject('dynamodbEndpoint')),
-    S3_PORT: portOf(inject('s3Endpoint')),
-    SES_PORT: portOf(inject('sesEndpoint')),
-    TABLE_NAME: inject('tableName'),
-    BUCKET_NAME: inject('bucketName'),
-  }, 120_000);
-}
+const runPurgeJob = () => runJob(['purge-workspaces']);
 
 const partitionsOf = (workspaceId: string) => ['', '#UNIQUE', '#TOMBSTONES', '#FAVORITES', '#CHANGES', '#CHANGES#EVENTS', '#ACTIVITY'].map((suffix) => `WS#${workspaceId}${suffix}`);
 

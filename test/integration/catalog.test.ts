@@ -7,21 +7,14 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
-  addMember, allPages, call, createWorkspace, expectProblem, expectStatus, signUp, type ApiResponse, type SignedInUser, type WorkspaceShape,
+  addMember, allPages, call, createWorkspace, expectProblem, expectStatus, signUp, type ApiResponse, type SignedInUser, type WorkspaceShape, ownedWorkspace, type OwnedWorkspace
 } from './support/api.js';
 import { partition } from './support/table.js';
 
 type Entity = Record<string, any> & { id: string; name: string; version: number; is_archived: boolean };
 
-interface World {
-  owner: SignedInUser;
-  workspace: WorkspaceShape;
-}
-
-async function world(): Promise<World> {
-  const owner = await signUp();
-  return { owner, workspace: await createWorkspace(owner.token) };
-}
+type World = OwnedWorkspace;
+const world = ownedWorkspace;
 
 const path = (workspaceId: string, segment: string, ...rest: string[]) => [`/workspaces/${workspaceId}/${segment}`, ...rest].join('/');
 

@@ -16,6 +16,7 @@ import {
 import { getItem, partition } from './support/table.js';
 import { eventually } from './support/eventually.js';
 import { streamRecords } from './support/stream.js';
+import type { Activity, Movement, Notification } from './support/shapes.js';
 
 type Entity = Record<string, any> & { id: string; name: string; version: number };
 
@@ -39,44 +40,6 @@ interface Row {
   created_at: string;
   updated_at: string;
   version: number;
-}
-
-interface Movement {
-  id: string;
-  workspace_id: string;
-  inventory_id: string;
-  to_inventory_id?: string;
-  item_id: string;
-  from_location_id: string;
-  from_container_id?: string;
-  to_location_id: string;
-  to_container_id?: string;
-  quantity: number;
-  moved_by: string;
-  reason?: string;
-  created_at: string;
-}
-
-interface Activity {
-  action: string;
-  user_id?: string;
-  entity_type: string;
-  entity_id: string;
-  entity_name: string;
-  changes?: Record<string, { old?: unknown; new?: unknown }>;
-  occurred_at: string;
-}
-
-interface Notification {
-  id: string;
-  user_id: string;
-  workspace_id?: string;
-  notification_type: string;
-  title: string;
-  message: string;
-  is_read: boolean;
-  metadata?: Record<string, unknown>;
-  created_at: string;
 }
 
 // ---- helpers

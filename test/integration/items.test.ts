@@ -8,10 +8,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
-  addMember, allPages, call, createWorkspace, expectProblem, expectStatus, signUp, type ApiResponse, type SignedInUser, type WorkspaceShape,
+  addMember, allPages, call, createWorkspace, expectProblem, expectStatus, signUp, type ApiResponse, type SignedInUser, type WorkspaceShape, ownedWorkspace, type OwnedWorkspace
 } from './support/api.js';
 import { partition } from './support/table.js';
 import { eventually } from './support/eventually.js';
+import type { Activity, Page } from './support/shapes.js';
 
 interface Item {
   id: string;
@@ -30,30 +31,8 @@ interface Item {
 
 type Entity = Record<string, any> & { id: string; name: string; version: number };
 
-interface Page<T> {
-  items: T[];
-  next_cursor?: string;
-}
-
-interface Activity {
-  action: string;
-  user_id?: string;
-  entity_type: string;
-  entity_id: string;
-  entity_name: string;
-  changes?: Record<string, { old?: unknown; new?: unknown }>;
-  occurred_at: string;
-}
-
-interface World {
-  owner: SignedInUser;
-  workspace: WorkspaceShape;
-}
-
-async function world(): Promise<World> {
-  const owner = await signUp();
-  return { owner, workspace: await createWorkspace(owner.token) };
-}
+type World = OwnedWorkspace;
+const world = ownedWorkspace;
 
 const tag = () => randomBytes(4).toString('hex');
 

@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { lambdaContext } from '../support/lambda.js';
 import { addMember, call, createWorkspace, expectStatus, mailTo, signUp, uniqueEmail, type SentMail, type SignedInUser } from './support/api.js';
 import { partition } from './support/table.js';
-import { runScript } from './runtime-process.js';
+import { runJob } from './support/run-job.js';
 import { eventually } from './support/eventually.js';
 
 type Entity = Record<string, any> & { id: string };
@@ -48,14 +48,9 @@ const longDate = (day: string) => {
 /** The job's handler in this process, as if scheduled on `day` at 09:00 UTC. */
 const runHere = (day: string) => handler({ time: `${day}T09:00:00Z` }, { ...lambdaContext('loan-reminders'), getRemainingTimeInMillis: () => 300_000 });
 
-const portOf = (url: string) => new URL(url).port;
-
 /** `npm run job loan-reminders -- --date <day>` against this run's runtime; answers the job's result. */
 async function runCli(day: string): Promise<ReminderRun> {
-  const result = await runScript('infra/local/run-job.ts', ['loan-reminders', '--date', day], {
-    PORT: portOf(inject('apiUrl')), DYNAMODB_PORT: portOf(inject('dynamodbEndpoint')), S3_PORT: portOf(inject('s3Endpoint')),
-    SES_PORT: portOf(inject('sesEndpoint')), TABLE_NAME: inject('tableName'), BUCKET_NAME: inject('bucketName'), JWT_SECRET: inject('jwtSecret'),
-  }, 120_000);
+  const result = await runJob(['loan-reminders', '--date', day]);
   expect(result.code, `npm run job loan-reminders failed:\n${result.output}`).toBe(0);
   expect(result.output).toContain(`as scheduled at ${day}T`);
   const json = /^\{$[\s\S]*?^\}$/m.exec(result.output);

@@ -18,6 +18,7 @@ import {
 import { rawCall } from './support/raw-http.js';
 import { getItem, partition } from './support/table.js';
 import { eventually } from './support/eventually.js';
+import type { Activity, Notification } from './support/shapes.js';
 
 type Entity = Record<string, any> & { id: string; name: string; version: number };
 
@@ -51,28 +52,6 @@ interface Loan {
   created_at: string;
   updated_at: string;
   version: number;
-}
-
-interface Activity {
-  action: string;
-  user_id?: string;
-  entity_type: string;
-  entity_id: string;
-  entity_name: string;
-  changes?: Record<string, { old?: unknown; new?: unknown }>;
-  occurred_at: string;
-}
-
-interface Notification {
-  id: string;
-  user_id: string;
-  workspace_id?: string;
-  notification_type: string;
-  title: string;
-  message: string;
-  is_read: boolean;
-  metadata?: Record<string, unknown>;
-  created_at: string;
 }
 
 // ---- helpers

@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { routeTable } from '../../shared/contract/index.js';
 import {
-  addMember, apiUrl, call, createWorkspace, expectProblem, expectStatus, signUp, type SignedInUser, type WorkspaceShape,
+  addMember, apiUrl, call, createWorkspace, expectProblem, expectStatus, signUp, type SignedInUser, type WorkspaceShape, ownedWorkspace, type OwnedWorkspace
 } from './support/api.js';
 import { conformanceProblems } from './support/conformance.js';
 
@@ -118,15 +118,8 @@ function decodeSvg(svg: Svg, scale = 6): string | undefined {
   return jsQR(pixels, width, height)?.data;
 }
 
-interface World {
-  owner: SignedInUser;
-  workspace: WorkspaceShape;
-}
-
-async function world(): Promise<World> {
-  const owner = await signUp();
-  return { owner, workspace: await createWorkspace(owner.token) };
-}
+type World = OwnedWorkspace;
+const world = ownedWorkspace;
 
 const tag = () => randomBytes(4).toString('hex');
 

@@ -10,23 +10,9 @@ import {
 } from './support/api.js';
 import { partition } from './support/table.js';
 import { eventually } from './support/eventually.js';
+import type { Activity, Page } from './support/shapes.js';
 
 type Entity = Record<string, any> & { id: string };
-
-interface Page<T> {
-  items: T[];
-  next_cursor?: string;
-}
-
-interface Activity {
-  action: string;
-  entity_type: string;
-  entity_id: string;
-  entity_name: string;
-  user_id?: string;
-  changes?: Record<string, { old?: unknown; new?: unknown }>;
-  occurred_at: string;
-}
 
 describe('the first workflow: register → workspace → category, locations, container → item → inventory → move → activity', () => {
   it('a split move is seen everywhere a person looks, and a viewer sees it all but may not move', async () => {

@@ -1,25 +1,13 @@
 // Workspaces: create, find by slug, change (conditionally), ETags, delete and purge.
 import { describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
 import {
   addMember, call, createWorkspace, expectProblem, expectStatus, signUp, uniqueSlug, type WorkspaceShape,
 } from './support/api.js';
 import { partition } from './support/table.js';
-import { runScript } from './runtime-process.js';
+import { runJob } from './support/run-job.js';
 
-const portOf = (url: string) => new URL(url).port;
-
-/** Runs `npm run job purge-workspaces` against this run's runtime (its engines' ports). */
-async function runPurgeJob() {
-  return runScript('infra/local/run-job.ts', ['purge-workspaces'], {
-    PORT: portOf(inject('apiUrl')),
-    DYNAMODB_PORT: portOf(inject('dynamodbEndpoint')),
-    S3_PORT: portOf(inject('s3Endpoint')),
-    SES_PORT: portOf(inject('sesEndpoint')),
-    TABLE_NAME: inject('tableName'),
-    BUCKET_NAME: inject('bucketName'),
-  }, 120_000);
-}
+/** Runs `npm run job purge-workspaces` against this run's runtime. */
+const runPurgeJob = () => runJob(['purge-workspaces']);
 
 async function listMine(token: string): Promise<WorkspaceShape[]> {
   return expectStatus(await call<{ items: WorkspaceShape[] }>('GET', '/workspaces', { token, query: { limit: 100 } }), 200).json.items;

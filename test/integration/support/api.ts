@@ -33,15 +33,19 @@ export interface CallOptions {
   redirect?: 'follow' | 'manual';
 }
 
-export async function call<T = any>(method: string, path: string, options: CallOptions = {}): Promise<ApiResponse<T>> {
-  const url = new URL(apiUrl() + path);
+/** The URL, headers and body text of a call: JSON accepted, the token as a bearer, a JSON body unless a raw one is given. */
+export function requestOf(baseUrl: string, path: string, options: CallOptions): { url: URL; headers: Record<string, string>; body?: string } {
+  const url = new URL(baseUrl.replace(/\/+$/, '') + path);
   for (const [name, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(name, String(value));
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
-  let body: string | undefined;
-  if (options.rawBody !== undefined) body = options.rawBody;
-  else if (options.body !== undefined) body = JSON.stringify(options.body);
+  const body = options.rawBody ?? (options.body !== undefined ? JSON.stringify(options.body) : undefined);
   if (body !== undefined) headers['content-type'] ??= 'application/json';
+  return { url, headers, ...(body !== undefined ? { body } : {}) };
+}
+
+export async function call<T = any>(method: string, path: string, options: CallOptions = {}): Promise<ApiResponse<T>> {
+  const { url, headers, body } = requestOf(apiUrl(), path, options);
   const response = await fetch(url, { method, headers, body, redirect: options.redirect ?? 'follow' });
   const text = await response.text();
   let json: any;
@@ -171,6 +175,17 @@ export async function createWorkspace(token: string, options: { name?: string; s
   const slug = options.slug ?? uniqueSlug();
   const body = { name: options.name ?? `Workspace ${slug}`, slug, ...(options.description === undefined ? {} : { description: options.description }) };
   return expectStatus(await call<WorkspaceShape>('POST', '/workspaces', { token, body }), 201).json;
+}
+
+/** A fresh owner and a workspace of theirs: where most tests start. */
+export interface OwnedWorkspace {
+  owner: SignedInUser;
+  workspace: WorkspaceShape;
+}
+
+export async function ownedWorkspace(): Promise<OwnedWorkspace> {
+  const owner = await signUp();
+  return { owner, workspace: await createWorkspace(owner.token) };
 }
 
 /** Adds a user to a workspace; fails the test unless the API answers 201. */

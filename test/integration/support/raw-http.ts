@@ -5,7 +5,7 @@
 // On Linux every 127.x.y.z address is the loopback interface, so `localAddress: '127.0.0.2'`
 // reaches the server on 127.0.0.1 and the server sees a different client.
 import { request } from 'node:http';
-import { apiUrl, type ApiResponse, type CallOptions } from './api.js';
+import { apiUrl, requestOf, type ApiResponse, type CallOptions } from './api.js';
 
 export interface RawCallOptions extends CallOptions {
   /** the source address of the connection (another "client"); the system's choice when absent */
@@ -14,45 +14,64 @@ export interface RawCallOptions extends CallOptions {
   baseUrl?: string;
 }
 
-/** One request over node:http (a fresh connection each time), answered like `call`. */
-export function rawCall<T = any>(method: string, path: string, options: RawCallOptions = {}): Promise<ApiResponse<T>> {
-  const url = new URL((options.baseUrl ?? apiUrl()).replace(/\/+$/, '') + path);
-  for (const [name, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(name, String(value));
-  const headers: Record<string, string> = { accept: 'application/json', connection: 'close', ...options.headers };
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  let body: string | undefined;
-  if (options.rawBody !== undefined) body = options.rawBody;
-  else if (options.body !== undefined) body = JSON.stringify(options.body);
-  if (body !== undefined) {
-    headers['content-type'] ??= 'application/json';
-    headers['content-length'] = String(Buffer.byteLength(body));
-  }
+/** A request as it goes on the wire: the target (path and query) exactly as written, never normalised. */
+export interface WireRequest {
+  method: string;
+  target: string;
+  headers: Record<string, string | string[]>;
+  body?: string;
+  /** the source address of the connection (another "client"); the system's choice when absent */
+  localAddress?: string;
+}
+
+/** An answer as it came: status, headers and the body's text. */
+export interface WireAnswer {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+/**
+ * One request over node:http on a fresh connection, sent exactly as given to `baseUrl`. Header
+ * values go out as their UTF-8 bytes (node:http refuses characters above U+00FF otherwise).
+ */
+export function sendOnWire(baseUrl: string, wire: WireRequest): Promise<WireAnswer> {
+  const base = new URL(baseUrl);
+  const bytes = (value: string) => Buffer.from(value, 'utf8').toString('latin1');
+  const headers: Record<string, string | string[]> = { connection: 'close' };
+  for (const [name, value] of Object.entries(wire.headers)) headers[name] = Array.isArray(value) ? value.map(bytes) : bytes(value);
+  if (wire.body !== undefined) headers['content-length'] = String(Buffer.byteLength(wire.body));
   return new Promise((resolve, reject) => {
-    const outgoing = request(
-      {
-        host: url.hostname, port: url.port, method, path: url.pathname + url.search, headers, agent: false,
-        ...(options.localAddress ? { localAddress: options.localAddress } : {}),
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('error', reject);
-        response.on('end', () => {
-          const answerHeaders = new Headers();
-          for (const [name, value] of Object.entries(response.headers)) {
-            if (value === undefined) continue;
-            for (const one of Array.isArray(value) ? value : [value]) answerHeaders.append(name, one);
-          }
-          const text = Buffer.concat(chunks).toString('utf8');
-          let json: any;
-          if (/json/i.test(answerHeaders.get('content-type') ?? '') && text) json = JSON.parse(text);
-          resolve({ status: response.statusCode!, headers: answerHeaders, json, text });
-        });
-      },
-    );
+    const outgoing = request({
+      host: base.hostname, port: base.port, method: wire.method, path: wire.target, headers, agent: false,
+      ...(wire.localAddress ? { localAddress: wire.localAddress } : {}),
+    }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('error', reject);
+      response.on('end', () => {
+        const answerHeaders = new Headers();
+        for (const [name, value] of Object.entries(response.headers)) {
+          if (value === undefined) continue;
+          for (const one of Array.isArray(value) ? value : [value]) answerHeaders.append(name, one);
+        }
+        resolve({ status: response.statusCode ?? 0, headers: answerHeaders, text: Buffer.concat(chunks).toString('utf8') });
+      });
+    });
     outgoing.on('error', reject);
-    outgoing.end(body);
+    outgoing.end(wire.body);
   });
+}
+
+/** One request over node:http (a fresh connection each time), answered like `call`. */
+export async function rawCall<T = any>(method: string, path: string, options: RawCallOptions = {}): Promise<ApiResponse<T>> {
+  const { url, headers, body } = requestOf(options.baseUrl ?? apiUrl(), path, options);
+  const answer = await sendOnWire(url.origin, {
+    method, target: url.pathname + url.search, headers,
+    ...(body !== undefined ? { body } : {}), ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+  });
+  const json = /json/i.test(answer.headers.get('content-type') ?? '') && answer.text ? JSON.parse(answer.text) : undefined;
+  return { ...answer, json };
 }
 
 /** POST /auth/login from `localAddress` (another client of the same API). */

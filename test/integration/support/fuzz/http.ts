@@ -3,65 +3,30 @@
 // escapes in the path, which fetch's URL parser resolves or rewrites; a body on a GET; a body without
 // content-type; repeated headers) goes over node:http exactly as written, and its answer is checked
 // against the document here, with the same check.
-import { request as httpRequest } from 'node:http';
 import { apiUrl, call } from '../api.js';
 import { conformanceProblems } from '../conformance.js';
+import { sendOnWire, type WireAnswer, type WireRequest } from '../raw-http.js';
 
-export interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
+export interface Answer extends WireAnswer {
   /** the parsed body when it was JSON */
   json?: any;
 }
 
-export interface Outgoing {
-  method: string;
-  /** path and query, percent-encoded as they go on the wire */
-  target: string;
-  headers: Record<string, string | string[]>;
-  body?: string;
-  /** the source address of the connection (a different client for the login throttle) */
-  localAddress?: string;
-}
+/** A fuzz request as it goes on the wire; the target is percent-encoded as generated. */
+export type Outgoing = WireRequest;
 
 /** One request over node:http, exactly as given (no normalisation of the target), fresh connection. */
-export function rawSend(outgoing: Outgoing): Promise<Answer> {
-  const base = new URL(apiUrl());
-  // header values go out as their UTF-8 bytes (node:http refuses characters above U+00FF)
-  const bytes = (value: string) => Buffer.from(value, 'utf8').toString('latin1');
-  const headers: Record<string, string | string[]> = { connection: 'close' };
-  for (const [name, value] of Object.entries(outgoing.headers)) headers[name] = Array.isArray(value) ? value.map(bytes) : bytes(value);
-  if (outgoing.body !== undefined) headers['content-length'] = String(Buffer.byteLength(outgoing.body));
-  return new Promise((resolve, reject) => {
-    const request = httpRequest({
-      host: base.hostname, port: base.port, method: outgoing.method, path: outgoing.target, headers, agent: false,
-      ...(outgoing.localAddress ? { localAddress: outgoing.localAddress } : {}),
-    }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('error', reject);
-      response.on('end', () => {
-        const answerHeaders = new Headers();
-        for (const [name, value] of Object.entries(response.headers)) {
-          if (value === undefined) continue;
-          for (const one of Array.isArray(value) ? value : [value]) answerHeaders.append(name, one);
-        }
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json: any;
-        if (/json/i.test(answerHeaders.get('content-type') ?? '') && text) {
-          try {
-            json = JSON.parse(text);
-          } catch {
-            json = undefined;
-          }
-        }
-        resolve({ status: response.statusCode ?? 0, headers: answerHeaders, text, json });
-      });
-    });
-    request.on('error', reject);
-    request.end(outgoing.body);
-  });
+export async function rawSend(outgoing: Outgoing): Promise<Answer> {
+  const answer = await sendOnWire(apiUrl(), outgoing);
+  let json: any;
+  if (/json/i.test(answer.headers.get('content-type') ?? '') && answer.text) {
+    try {
+      json = JSON.parse(answer.text);
+    } catch {
+      json = undefined; // a broken body is the oracles' finding, not the transport's
+    }
+  }
+  return { ...answer, json };
 }
 
 /** Answers the gateway makes before any route runs, which the document describes in prose only. */
