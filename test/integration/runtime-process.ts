@@ -5,6 +5,7 @@ import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmS
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { isRunning } from '../../infra/local/processes.js';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
 export const tsx = join(repoRoot, 'node_modules', '.bin', 'tsx');
@@ -61,23 +62,8 @@ export async function runtimePorts(): Promise<RuntimePorts> {
   return { PORT: String(api), DYNAMODB_PORT: String(dynamodb), S3_PORT: String(s3), SES_PORT: String(ses) };
 }
 
-/** True when `pid` is alive (zombies count as gone). Linux only, like these tests. */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  // Alive while any thread is: a JVM's first thread may be a zombie while the others still run.
-  try {
-    return readdirSync(`/proc/${pid}/task`).some((task) => {
-      const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
-      return !['Z', 'X'].includes(stat.charAt(stat.lastIndexOf(')') + 2));
-    });
-  } catch {
-    return false;
-  }
-}
+/** True when `pid` is alive (zombies count as gone): the local runtime's own check. */
+export const isAlive = isRunning;
 
 /** `pid` and every process below it, children first. */
 function processTree(pid: number): number[] {
