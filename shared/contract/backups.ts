@@ -3,7 +3,7 @@
 // checksums) made by a job and kept 30 days; a restore reads such an archive, one just made or one
 // uploaded, into a new workspace, never into a live one.
 import * as z from 'zod/mini';
-import { IdOut, Uuid, WorkspaceParams } from './common.js';
+import { Uuid, WorkspaceParams } from './common.js';
 import { Job, queuedJobExample } from './jobs.js';
 import { document, route } from './route.js';
 import { integer, nameText } from './text.js';

@@ -1,8 +1,8 @@
 // Small helpers over the document client that every repository uses: the table name, paging
 // with checked cursors, and reading why a transaction was cancelled.
 import { randomUUID } from 'node:crypto';
-import { GetCommand, QueryCommand, type QueryCommandInput, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { BatchGetItemCommand, type BatchGetItemCommandOutput, TransactionCanceledException, TransactWriteItemsCommand, type KeysAndAttributes } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, type QueryCommandInput, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetItemCommand, type BatchGetItemCommandOutput, GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand, type KeysAndAttributes } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { config } from '../config.js';
 import { documents, dynamodb, marshallOptions } from '../aws/dynamodb.js';
@@ -20,10 +20,22 @@ export const putIfAbsent = (Item: Record<string, unknown>): TransactItem => ({
   Put: { TableName: tableName, Item, ConditionExpression: 'attribute_not_exists(PK)' },
 });
 
+/**
+ * The item under a key as stored (key attributes too), only the `attributes` given when any;
+ * undefined when absent. Through the base client (its middleware resolved once,
+ * shared/aws/dynamodb.ts), as batchGet: every single-item read of a request is one of these.
+ */
+export async function readItem(key: Record<string, string>, { consistent = false, attributes }: { consistent?: boolean; attributes?: readonly string[] } = {}): Promise<Record<string, any> | undefined> {
+  const result = await dynamodb.send(new GetItemCommand({
+    TableName: tableName, Key: marshall(key), ConsistentRead: consistent, ...(attributes ? projectionOf(attributes) : {}),
+  }));
+  return result.Item ? unmarshall(result.Item) : undefined;
+}
+
 /** The stored record under a key, without its key attributes; undefined when absent. */
 export async function getRecord<T>(key: Record<string, string>, consistent = false): Promise<T | undefined> {
-  const result = await documents.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: consistent }));
-  return result.Item ? (withoutKeys(result.Item) as unknown as T) : undefined;
+  const item = await readItem(key, { consistent });
+  return item ? (withoutKeys(item) as unknown as T) : undefined;
 }
 
 export interface Page<T> {

@@ -78,10 +78,6 @@ function report(assembly: CloudAssembly): { pluginReports: { violations?: { rule
   return file ? JSON.parse(readFileSync(join(assembly.directory, file), 'utf8')) : { pluginReports: [] };
 }
 
-/** Logical id prefix of a job's Lambda construct (`job-<name>` without the dashes). */
-function lambdaIdPrefix(jobName: string): string {
-  return `job${jobName.replace(/-/g, '')}`;
-}
 
 function log(line: string): void {
   process.stdout.write(`${line}\n`);

@@ -6,7 +6,7 @@
 // object; storage accounting and the quota; references to documents elsewhere; non-members get
 // nothing; abandoned uploads are cleaned up. Every test makes its own users and workspaces.
 import { createHash } from 'node:crypto';
-import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { addMember, call, createWorkspace, expectProblem, expectStatus, signUp, type SignedInUser, type WorkspaceShape } from './support/api.js';

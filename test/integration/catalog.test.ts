@@ -7,13 +7,12 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
-  addMember, allPages, call, createWorkspace, expectProblem, expectStatus, signUp, type ApiResponse, type SignedInUser, type WorkspaceShape, ownedWorkspace, type OwnedWorkspace
+  addMember, allPages, call, createWorkspace, expectProblem, expectStatus, signUp, type ApiResponse, ownedWorkspace
 } from './support/api.js';
 import { partition } from './support/table.js';
 
 type Entity = Record<string, any> & { id: string; name: string; version: number; is_archived: boolean };
 
-type World = OwnedWorkspace;
 const world = ownedWorkspace;
 
 const path = (workspaceId: string, segment: string, ...rest: string[]) => [`/workspaces/${workspaceId}/${segment}`, ...rest].join('/');

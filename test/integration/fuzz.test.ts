@@ -42,8 +42,6 @@ interface KnownBug {
   matches: (finding: Finding, exchange: Exchange) => boolean;
   note: string;
 }
-const isHtml = (exchange: Exchange) => (exchange.answer?.headers.get('content-type') ?? '').startsWith('text/html');
-const isProblemJson = (exchange: Exchange) => (exchange.answer?.headers.get('content-type') ?? '').startsWith('application/problem+json');
 const knownBugs: KnownBug[] = [];
 
 const document = openApiDocument(routeTable, { version: 'fuzz' }) as unknown as OpenApiDocument;

@@ -5,10 +5,10 @@
 // the change feed does to items when what they link to is deleted, and the activity and change log
 // of an item; the consumed capacity of a GET. Every test makes its own users and workspaces;
 // projections are polled for (≤ 10 s), never waited out.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
-  addMember, allPages, call, createWorkspace, expectProblem, expectStatus, signUp, type ApiResponse, type SignedInUser, type WorkspaceShape, ownedWorkspace, type OwnedWorkspace
+  addMember, allPages, call, createWorkspace, expectProblem, expectStatus, signUp, type ApiResponse, ownedWorkspace
 } from './support/api.js';
 import { partition } from './support/table.js';
 import { eventually } from './support/eventually.js';
@@ -31,10 +31,7 @@ interface Item {
 
 type Entity = Record<string, any> & { id: string; name: string; version: number };
 
-type World = OwnedWorkspace;
 const world = ownedWorkspace;
-
-const tag = () => randomBytes(4).toString('hex');
 
 /** `/workspaces/{ws}/items[/…]` */
 const itemsPath = (workspaceId: string, ...rest: string[]) => [`/workspaces/${workspaceId}/items`, ...rest].join('/');

@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { routeTable } from '../../shared/contract/index.js';
 import {
-  addMember, apiUrl, call, createWorkspace, expectProblem, expectStatus, signUp, type SignedInUser, type WorkspaceShape, ownedWorkspace, type OwnedWorkspace
+  addMember, apiUrl, call, expectProblem, expectStatus, signUp, ownedWorkspace
 } from './support/api.js';
 import { conformanceProblems } from './support/conformance.js';
 
@@ -118,7 +118,6 @@ function decodeSvg(svg: Svg, scale = 6): string | undefined {
   return jsQR(pixels, width, height)?.data;
 }
 
-type World = OwnedWorkspace;
 const world = ownedWorkspace;
 
 const tag = () => randomBytes(4).toString('hex');

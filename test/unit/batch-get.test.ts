@@ -1,13 +1,16 @@
-// batchGet through the product's base client, whose middleware is resolved once per command class
-// (cacheMiddleware, shared/aws/dynamodb.ts): every call must still put its own keys on the wire,
-// keys DynamoDB leaves unprocessed are asked again, and more than 100 keys go in pages of 100.
+// batchGet and readItem through the product's base client, whose middleware is resolved once per
+// command class (cacheMiddleware, shared/aws/dynamodb.ts): every call must still put its own keys
+// on the wire; batchGet asks again for keys DynamoDB leaves unprocessed and reads more than 100 keys
+// in pages of 100; readItem sends its projection and answers plain values.
 import { Readable } from 'node:stream';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { dynamodb } from '../../shared/aws/dynamodb.js';
-import { batchGet, tableName } from '../../shared/db/table.js';
+import { batchGet, getRecord, readItem, tableName } from '../../shared/db/table.js';
 
 type WireKey = { PK: { S: string }; SK: { S: string } };
 const asked: WireKey[][] = [];
+/** GetItem requests as they came: key and projection */
+const gets: { key: WireKey; projection?: string; names?: Record<string, string>; consistent?: boolean }[] = [];
 /** What the fake DynamoDB leaves unprocessed on the next call (then answers everything). */
 let leaveUnprocessed = 0;
 
@@ -20,13 +23,19 @@ beforeAll(() => {
     requestHandler: {
       handle: async (request: { body?: string | Uint8Array }) => {
         const body = JSON.parse(request.body instanceof Uint8Array ? new TextDecoder().decode(request.body) : (request.body ?? '{}'));
+        const answerWith = (answer: unknown) => ({ response: { statusCode: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: Readable.from([JSON.stringify(answer)]) } });
+        if (body.Key) {
+          gets.push({ key: body.Key, projection: body.ProjectionExpression, names: body.ExpressionAttributeNames, consistent: body.ConsistentRead });
+          const key = body.Key as WireKey;
+          return answerWith(key.SK.S.startsWith('GONE') ? {} : { Item: { ...key, name: { S: `name of ${key.SK.S}` }, labels: { SS: ['a', 'b'] }, version: { N: '3' } } });
+        }
         const keys = body.RequestItems[tableName].Keys as WireKey[];
         asked.push(keys);
         const unprocessed = keys.slice(0, leaveUnprocessed);
         leaveUnprocessed = 0;
         const answered = keys.slice(unprocessed.length).map((key) => ({ ...key, name: { S: `name of ${key.SK.S}` }, version: { N: '2' } }));
         const answer = { Responses: { [tableName]: answered }, UnprocessedKeys: unprocessed.length ? { [tableName]: { Keys: unprocessed } } : {} };
-        return { response: { statusCode: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: Readable.from([JSON.stringify(answer)]) } };
+        return answerWith(answer);
       },
       updateHttpClientConfig() {},
       httpHandlerConfigs: () => ({}),
@@ -63,5 +72,25 @@ describe('batchGet', () => {
     const found = await batchGet(keyList(150, 'ITEM'));
     expect(asked.map((keys) => keys.length)).toEqual([100, 50]);
     expect(found).toHaveLength(150);
+  });
+});
+
+describe('readItem and getRecord', () => {
+  it('send each call\'s own key, projection and consistency, and answer plain values', async () => {
+    gets.length = 0;
+    const first = await readItem({ PK: 'WS#w', SK: 'ITEM#1' });
+    const second = await readItem({ PK: 'WS#w', SK: 'WS' }, { attributes: ['status'], consistent: true });
+    expect(gets).toEqual([
+      { key: { PK: { S: 'WS#w' }, SK: { S: 'ITEM#1' } }, consistent: false },
+      { key: { PK: { S: 'WS#w' }, SK: { S: 'WS' } }, projection: '#p0', names: { '#p0': 'status' }, consistent: true },
+    ]);
+    expect(first).toEqual({ PK: 'WS#w', SK: 'ITEM#1', name: 'name of ITEM#1', labels: new Set(['a', 'b']), version: 3 });
+    expect(second?.SK).toBe('WS');
+  });
+
+  it('answer undefined for a key with no item; getRecord drops the key attributes', async () => {
+    expect(await readItem({ PK: 'WS#w', SK: 'GONE#1' })).toBeUndefined();
+    expect(await getRecord({ PK: 'WS#w', SK: 'GONE#2' })).toBeUndefined();
+    expect(await getRecord({ PK: 'USER#u', SK: 'USER' })).toEqual({ name: 'name of USER', labels: new Set(['a', 'b']), version: 3 });
   });
 });

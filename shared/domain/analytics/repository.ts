@@ -4,11 +4,11 @@
 // finds its marker and moves nothing. ADD is commutative, so records of different shards may be
 // applied in any order. Every aggregate also counts the updates it received (`changes`), which is
 // how the recount tells an aggregate that moved while it was counting.
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../../aws/dynamodb.js';
 import * as keys from '../../db/keys.js';
 import { ttlAt } from '../../db/keys.js';
-import { cancellationReasons, isConditionFailure, queryAll, queryPage, sortKeyStartsWith, tableName, transactWrite, type Page, type TransactItem } from '../../db/table.js';
+import { cancellationReasons, isConditionFailure, queryAll, queryPage, readItem, sortKeyStartsWith, tableName, transactWrite, type Page, type TransactItem } from '../../db/table.js';
 import type { Amounts, Labels } from './model.js';
 
 /** Markers outlive the stream's 24-hour retention, so every redelivery finds its own. */
@@ -112,7 +112,7 @@ export async function readAggregates(workspaceId: string, prefix = '', consisten
 
 /** One aggregate by key (absent: every amount is zero). */
 export async function readAggregate(workspaceId: string, key: string): Promise<Aggregate> {
-  const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: keys.analytics(workspaceId, key) }));
+  const Item = await readItem(keys.analytics(workspaceId, key));
   return Item ? toAggregate(Item) : { key, amounts: {}, labels: {}, changes: 0 };
 }
 
@@ -150,13 +150,13 @@ export function registeredWorkspaces(limit: number, cursor?: string): Promise<Pa
 
 /** Whether the workspace still takes content (a deleted one is being purged: its aggregates go with it). */
 export async function workspaceIsActive(workspaceId: string): Promise<boolean> {
-  const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: keys.workspace(workspaceId), ProjectionExpression: '#status', ExpressionAttributeNames: { '#status': 'status' } }));
+  const Item = await readItem(keys.workspace(workspaceId), { attributes: ['status'] });
   return Item?.status === 'active';
 }
 
 /** Where the scheduled recount stopped (undefined: at the start). */
 export async function readRecountPlace(): Promise<string | undefined> {
-  const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: keys.analyticsRecountPlace(), ConsistentRead: true }));
+  const Item = await readItem(keys.analyticsRecountPlace(), { consistent: true });
   return typeof Item?.cursor === 'string' ? Item.cursor : undefined;
 }
 

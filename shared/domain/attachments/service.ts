@@ -8,7 +8,7 @@ import type { z } from 'zod/mini';
 import { attachmentsPerItem, downloadLinkSeconds, uploadFormSeconds, type Attachment, type AttachmentUpload } from '../../contract/attachments.js';
 import type { WorkspaceScope } from '../../http/caller.js';
 import type { IfMatch } from '../../http/conditional.js';
-import { attachmentSettings, config } from '../../config.js';
+import { attachmentSettings } from '../../config.js';
 import * as keys from '../../db/keys.js';
 import { tableName, type TransactItem } from '../../db/table.js';
 import { presignGet, presignPost } from '../../aws/s3-presign.js';

@@ -1,9 +1,9 @@
 // Sessions, login throttles, reset tokens and the account-creation transaction.
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../../aws/dynamodb.js';
 import * as keys from '../../db/keys.js';
 import { ttlAt } from '../../db/keys.js';
-import { cancellationReasons, getRecord, isConditionFailure, putIfAbsent, queryAll, tableName, transactWrite } from '../../db/table.js';
+import { cancellationReasons, getRecord, isConditionFailure, putIfAbsent, queryAll, readItem, tableName, transactWrite } from '../../db/table.js';
 import type { UserRecord } from '../users/model.js';
 import { emailGuardItem, userItem } from '../users/repository.js';
 import type { MemberRecord, WorkspaceRecord } from '../workspaces/model.js';
@@ -150,8 +150,7 @@ export async function storeResetRequest(tokenHash: string, token: ResetToken, ma
 }
 
 export async function getResetToken(tokenHash: string): Promise<ResetToken | undefined> {
-  const result = await documents.send(new GetCommand({ TableName: tableName, Key: keys.passwordReset(tokenHash), ConsistentRead: true }));
-  return result.Item as ResetToken | undefined;
+  return (await readItem(keys.passwordReset(tokenHash), { consistent: true })) as ResetToken | undefined;
 }
 
 /**

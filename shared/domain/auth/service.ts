@@ -9,7 +9,7 @@ import { decoyHash, hashPassword, verifyPassword } from '../users/passwords.js';
 import { addRevokedSessions, findUserByEmail, getUser } from '../users/repository.js';
 import { personalSlug, type MemberRecord, type WorkspaceRecord } from '../workspaces/model.js';
 import { EmailTaken, InvalidCredentials, InvalidRefreshToken, ResetTokenInvalid, TooManyAttempts } from './errors.js';
-import { loginThrottle, resetTokenSeconds, type SessionFamily } from './model.js';
+import { resetTokenSeconds, type SessionFamily } from './model.js';
 import * as repository from './repository.js';
 import { accessTokenSeconds, formatRefreshToken, newSecret, parseRefreshToken, refreshTokenDays, sha256, signAccessToken } from './tokens.js';
 

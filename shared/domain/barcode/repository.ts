@@ -1,17 +1,16 @@
 // The barcode cache (one item per barcode) and the per-client lookup counter (one item per client
 // address and window). See shared/db/README.md, "Barcode lookup".
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../../aws/dynamodb.js';
 import * as keys from '../../db/keys.js';
-import { ttlAt, withoutKeys } from '../../db/keys.js';
-import { tableName } from '../../db/table.js';
+import { ttlAt } from '../../db/keys.js';
+import { getRecord, tableName } from '../../db/table.js';
 import { countUnlessAt, type Window } from '../../db/throttle.js';
 import { lookupThrottle, type CachedLookup } from './model.js';
 
 /** The cached answer for a barcode, unless there is none or it expired. */
 export async function getCached(barcode: string, now: Date): Promise<CachedLookup | undefined> {
-  const result = await documents.send(new GetCommand({ TableName: tableName, Key: keys.barcodeCache(barcode) }));
-  const cached = result.Item ? (withoutKeys(result.Item) as unknown as CachedLookup) : undefined;
+  const cached = await getRecord<CachedLookup>(keys.barcodeCache(barcode));
   return cached && cached.expires_at > now.getTime() ? cached : undefined;
 }
 

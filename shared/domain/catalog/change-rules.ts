@@ -4,7 +4,7 @@
 // Each refuses at once from what was read, and says what its write must hold at commit. Declared
 // by the entities that need them, so other entities' writes do not carry this code.
 import { DomainError } from '../errors.js';
-import type { CatalogRecord, ChangeRules, FixedRule, FloorRule } from './model.js';
+import type { ChangeRules, FixedRule, FloorRule } from './model.js';
 
 /** `fixedWhile`: a changed field held in place while a counter is above zero: refused now if their counter is above zero, and checked again at commit. */
 export const fixedWhile = (fixed: readonly FixedRule[]): ChangeRules => (current, next) => {

@@ -4,7 +4,7 @@
 import type { WorkspaceScope } from '../../http/caller.js';
 import type { IfMatch } from '../../http/conditional.js';
 import type { TransactItem } from '../../db/table.js';
-import { DomainError, VersionConflict } from '../errors.js';
+import { VersionConflict } from '../errors.js';
 import { lostRace, settleRace } from '../races.js';
 import type { CatalogRecord } from './model.js';
 import * as repository from './repository.js';

@@ -2,12 +2,10 @@
 // (GSI1), under what it links to (GSI2, GSI3) and by looked-up values (GSI4); guard items for
 // unique values; counters and sums on link targets; a tombstone per delete. Every write that could break an invariant carries it as a
 // condition of one transaction; the service reads the reasons of a cancelled one.
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { documents } from '../../aws/dynamodb.js';
 import * as keys from '../../db/keys.js';
 import { idOfSortKey, nameSortKey, newestSortKey, ttlAt, withoutKeys } from '../../db/keys.js';
 import type { KeyList } from '../../db/cursor.js';
-import { queryAll, queryPage, sortKeyStartsWith, tableName, type Page, type TransactItem } from '../../db/table.js';
+import { queryAll, queryPage, readItem, sortKeyStartsWith, tableName, type Page, type TransactItem } from '../../db/table.js';
 import { foldName, normalisedUnique, type CatalogRecord, type EntityDefinition, type LinkRule, type LookupRule } from './model.js';
 
 /** Tombstones are kept this long (sync clients that stayed away longer resynchronise). */
@@ -51,8 +49,8 @@ export function indexAttributes(definition: EntityDefinition, record: CatalogRec
 }
 
 export async function getEntity(definition: Pick<EntityDefinition, 'type'>, workspaceId: string, id: string, consistent = false): Promise<CatalogRecord | undefined> {
-  const result = await documents.send(new GetCommand({ TableName: tableName, Key: keys.entity(workspaceId, definition.type, id), ConsistentRead: consistent }));
-  return result.Item?.entity === definition.type ? (withoutKeys(result.Item) as CatalogRecord) : undefined;
+  const item = await readItem(keys.entity(workspaceId, definition.type, id), { consistent });
+  return item?.entity === definition.type ? (withoutKeys(item) as CatalogRecord) : undefined;
 }
 
 export interface ListOptions {

@@ -1,11 +1,11 @@
 // Favorites live in their workspace's favorites partition, a user's under `USER#<id>#` (so the
 // workspace's purge reaches them), and under their target in GSI1 (so a deleted target's
 // favorites are found and removed).
-import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../../aws/dynamodb.js';
 import * as keys from '../../db/keys.js';
 import { withoutKeys } from '../../db/keys.js';
-import { cancellationReasons, isConditionFailure, queryAll, tableName, transactWrite } from '../../db/table.js';
+import { cancellationReasons, isConditionFailure, queryAll, readItem, tableName, transactWrite } from '../../db/table.js';
 import { targetOf, type FavoriteRecord, type FavoriteType } from './model.js';
 
 const keyOf = (favorite: Pick<FavoriteRecord, 'workspace_id' | 'user_id' | 'favorite_type'>, targetId: string) =>
@@ -57,8 +57,7 @@ export async function removeFavorite(workspaceId: string, userId: string, type: 
 }
 
 export async function isFavorite(workspaceId: string, userId: string, type: FavoriteType, targetId: string): Promise<boolean> {
-  const result = await documents.send(new GetCommand({ TableName: tableName, Key: keys.favorite(workspaceId, userId, type, targetId) }));
-  return result.Item !== undefined;
+  return (await readItem(keys.favorite(workspaceId, userId, type, targetId), { attributes: ['PK'] })) !== undefined;
 }
 
 /** A user's favorites in a workspace (a handful: read whole, paged in memory). */

@@ -1,10 +1,10 @@
 // Jobs in the table: made by a route, claimed, advanced and settled by the job runner
 // (functions/streams/job-runner.ts). Every step is a conditional write on the job's key, so a redelivered
 // stream record never runs a job twice at once, and a settled job is never reopened.
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../../aws/dynamodb.js';
 import * as keys from '../../db/keys.js';
-import { isConditionFailure, nowIso, tableName } from '../../db/table.js';
+import { isConditionFailure, nowIso, readItem, tableName } from '../../db/table.js';
 import { jobKeptDays } from '../../contract/jobs.js';
 import { claimLeaseSeconds, type JobKind, type JobRecord } from './model.js';
 
@@ -28,7 +28,7 @@ export async function createJob(workspaceId: string, id: string, kind: JobKind, 
 }
 
 export async function readJob(workspaceId: string, id: string): Promise<JobRecord | undefined> {
-  const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: keys.job(workspaceId, id) }));
+  const Item = await readItem(keys.job(workspaceId, id));
   // DynamoDB deletes expired items some time after their ttl: an expired job is gone already
   return Item && String(Item.expires_at) > nowIso() ? (Item as JobRecord) : undefined;
 }

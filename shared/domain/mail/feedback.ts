@@ -10,10 +10,10 @@
 //   lender who left the workspace is not told.
 // A mark stays until someone removes it by hand (runbooks/mail.md, once the address works again);
 // a borrower given a new address is mailed at the new one at once.
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../../aws/dynamodb.js';
 import * as keys from '../../db/keys.js';
-import { batchGet, cancellationReasons, isConditionFailure, putIfAbsent, tableName, transactWrite } from '../../db/table.js';
+import { batchGet, cancellationReasons, isConditionFailure, putIfAbsent, readItem, tableName, transactWrite } from '../../db/table.js';
 import { newId } from '../ids.js';
 import { notificationWrites } from '../notifications/repository.js';
 
@@ -108,7 +108,7 @@ export async function markUndeliverable(address: string, report: Undeliverable, 
  */
 export async function tellLender(address: string, report: Undeliverable & { reminder: ReminderTags }, now: Date): Promise<boolean> {
   const { workspace_id: workspaceId, lender_id: lenderId, borrower_id: borrowerId, loan_id: loanId } = report.reminder;
-  const borrower = (await documents.send(new GetCommand({ TableName: tableName, Key: keys.entity(workspaceId, 'BORROWER', borrowerId) }))).Item;
+  const borrower = await readItem(keys.entity(workspaceId, 'BORROWER', borrowerId));
   const name = typeof borrower?.name === 'string' && borrower.name.trim() ? borrower.name : 'A borrower';
   const why = report.reason === 'complaint' ? 'marked a reminder as spam' : 'cannot receive mail (it bounced)';
   try {

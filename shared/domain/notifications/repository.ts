@@ -1,10 +1,8 @@
 // Notifications live in their user's partition, newest last (UUIDv7 sort keys). Unread ones are
 // also in a sparse index, and a counter item per user makes "how many unread" one GetItem.
 // The counter moves in the same transaction as the notification it counts.
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { documents } from '../../aws/dynamodb.js';
 import * as keys from '../../db/keys.js';
-import { cancellationReasons, getRecord, putIfAbsent, queryAll, queryPage, tableName, transactWrite, type Page, type TransactItem } from '../../db/table.js';
+import { cancellationReasons, getRecord, putIfAbsent, queryAll, queryPage, readItem, tableName, transactWrite, type Page, type TransactItem } from '../../db/table.js';
 import type { NotificationRecord } from './model.js';
 
 /** The two writes that create an unread notification; callers add them to their own transaction. */
@@ -69,8 +67,8 @@ export function listUnread(userId: string, limit: number, cursor?: string): Prom
 }
 
 export async function unreadCount(userId: string): Promise<number> {
-  const result = await documents.send(new GetCommand({ TableName: tableName, Key: keys.notificationCounter(userId) }));
-  return Math.max(0, Number(result.Item?.unread ?? 0));
+  const counter = await readItem(keys.notificationCounter(userId));
+  return Math.max(0, Number(counter?.unread ?? 0));
 }
 
 /**

@@ -1,10 +1,10 @@
 // Readiness: can this container reach what every request needs? Each dependency is asked the
 // cheapest question that proves it answers, all at once, each bounded by a short deadline.
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { GetAccountCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { config } from '../../config.js';
-import { documents } from '../../aws/dynamodb.js';
+import { dynamodb } from '../../aws/dynamodb.js';
 import { s3 } from '../../aws/s3.js';
 import { clientOptions } from '../../aws/client-options.js';
 import { logger } from '../../observability/telemetry.js';
@@ -26,7 +26,7 @@ const sesAccount = new SESv2Client(clientOptions(config.endpoints.ses));
 const probes: Record<DependencyName, (abortSignal: AbortSignal) => Promise<void>> = {
   // A GetItem of a key nothing writes: 0.5 RCU, proves the table exists and we may read it.
   table: async (abortSignal) => {
-    await documents.send(new GetCommand({ TableName: config.tableName, Key: { PK: 'READY#PROBE', SK: 'READY#PROBE' } }), { abortSignal });
+    await dynamodb.send(new GetItemCommand({ TableName: config.tableName, Key: { PK: { S: 'READY#PROBE' }, SK: { S: 'READY#PROBE' } } }), { abortSignal });
   },
   bucket: async (abortSignal) => {
     await s3.send(new HeadBucketCommand({ Bucket: config.bucketName }), { abortSignal });

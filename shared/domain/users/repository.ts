@@ -1,9 +1,9 @@
 // Users in the table: the user item, its email guard, and the all-users index.
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../../aws/dynamodb.js';
 import * as keys from '../../db/keys.js';
 import { withoutKeys } from '../../db/keys.js';
-import { batchGet, getRecord, isConditionFailure, queryPage, tableName, type Page } from '../../db/table.js';
+import { batchGet, getRecord, isConditionFailure, queryPage, readItem, tableName, type Page } from '../../db/table.js';
 import { updateParts } from '../../db/update.js';
 import type { UserRecord } from './model.js';
 import { normaliseEmail } from './model.js';
@@ -26,8 +26,8 @@ export async function getUser(userId: string, consistent = false): Promise<UserR
  * still costs the second read (of a key nobody has), so the two cases take the same work.
  */
 export async function findUserByEmail(email: string, options: { readEvenIfUnknown?: boolean } = {}): Promise<UserRecord | undefined> {
-  const guard = await documents.send(new GetCommand({ TableName: tableName, Key: keys.emailGuard(normaliseEmail(email)) }));
-  const userId = guard.Item?.user_id as string | undefined;
+  const guard = await readItem(keys.emailGuard(normaliseEmail(email)));
+  const userId = guard?.user_id as string | undefined;
   if (userId) return getUser(userId);
   if (options.readEvenIfUnknown) await getUser(unknownUserId);
   return undefined;

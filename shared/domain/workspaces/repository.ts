@@ -1,13 +1,11 @@
 // Workspaces and memberships in the table. Every invariant is a condition of the write that
 // could break it: slugs by guard items, "at least one owner" by `owner_count > 1`, "not a
 // member twice" by attribute_not_exists. No read-then-write decides anything here.
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { batchWrite } from '../../db/batch-write.js';
 import type { WorkspaceRole } from '../../contract/route.js';
-import { documents } from '../../aws/dynamodb.js';
 import * as keys from '../../db/keys.js';
 import { withoutKeys } from '../../db/keys.js';
-import { batchGet, cancellationReasons, getRecord, putIfAbsent, queryAll, queryPage, tableName, transactWrite, type TransactItem } from '../../db/table.js';
+import { batchGet, cancellationReasons, getRecord, putIfAbsent, queryAll, queryPage, readItem, tableName, transactWrite, type TransactItem } from '../../db/table.js';
 import { updateParts, versionIn } from '../../db/update.js';
 import { notificationWrites } from '../notifications/repository.js';
 import type { NotificationRecord } from '../notifications/model.js';
@@ -43,8 +41,8 @@ export async function getWorkspace(workspaceId: string, consistent = false): Pro
 }
 
 export async function findWorkspaceIdBySlug(slug: string): Promise<string | undefined> {
-  const guard = await documents.send(new GetCommand({ TableName: tableName, Key: keys.slugGuard(slug) }));
-  return guard.Item?.workspace_id as string | undefined;
+  const guard = await readItem(keys.slugGuard(slug));
+  return guard?.workspace_id as string | undefined;
 }
 
 export interface Access {

@@ -140,7 +140,6 @@ interface Workspace {
   real: { item: string; row: string }[];
 }
 
-const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 const monthsAgo = (months: number, day: number) => {
   const now = new Date();
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - months, day, 12)).toISOString();

@@ -41,7 +41,7 @@ import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { configureForRuntime, countPartition, runWorker, serveAsWorker, sleep, thousands, waitFor, writeAll } from '../bulk.js';
+import { configureForRuntime, countPartition, runWorker, serveAsWorker, sleep, thousands, writeAll } from '../bulk.js';
 import { keepAliveGetter } from '../loop.js';
 import { formatRatio, record, table } from '../report.js';
 import { callJson, withSeededRuntime, withStreamOff, type SeededRuntime } from '../seeded-runtime.js';
