@@ -6,12 +6,12 @@ import { clientOptions } from './client-options.js';
 import { accountCapacity } from '../observability/capacity.js';
 
 /**
- * The base client, for the commands sent in attribute-value form (readItem, batchGet and transactWrite in
- * shared/db/table.ts, idempotency, backups): it resolves its middleware once per command class
- * (`cacheMiddleware`) instead of on every call, about 0.1 ms of CPU less per call. Safe because
- * the middleware that matters (capacity accounting) is added here, before the first call; the only
- * one added later, Powertools idempotency's user-agent tag, is then missing from commands already
- * cached, which changes nothing but that header.
+ * The base client, for the commands sent in attribute-value form (readItem, query, batchGet and
+ * transactWrite in shared/db/table.ts, idempotency, backups): it resolves its middleware once per
+ * command class (`cacheMiddleware`) instead of on every call, about 0.1 ms of CPU less per call.
+ * Safe because the middleware that matters (capacity accounting) is added here, before the first
+ * call; the only one added later, Powertools idempotency's user-agent tag, is then missing from
+ * commands already cached, which changes nothing but that header.
  */
 const options = clientOptions(config.endpoints.dynamodb);
 export const dynamodb = new DynamoDBClient({ ...options, cacheMiddleware: true });

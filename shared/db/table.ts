@@ -1,11 +1,11 @@
 // Small helpers over the document client that every repository uses: the table name, paging
 // with checked cursors, and reading why a transaction was cancelled.
 import { randomUUID } from 'node:crypto';
-import { QueryCommand, type QueryCommandInput, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { BatchGetItemCommand, type BatchGetItemCommandOutput, GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand, type KeysAndAttributes } from '@aws-sdk/client-dynamodb';
+import type { QueryCommandInput, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetItemCommand, type BatchGetItemCommandOutput, GetItemCommand, QueryCommand, type QueryCommandInput as WireQueryInput, TransactionCanceledException, TransactWriteItemsCommand, type KeysAndAttributes } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { config } from '../config.js';
-import { documents, dynamodb, marshallOptions } from '../aws/dynamodb.js';
+import { dynamodb, marshallOptions } from '../aws/dynamodb.js';
 import { withoutKeys } from './keys.js';
 import { DomainError } from '../domain/errors.js';
 import { decodeKeyCursor, encodeKeyCursor, type KeyList } from './cursor.js';
@@ -38,6 +38,33 @@ export async function getRecord<T>(key: Record<string, string>, consistent = fal
   return item ? (withoutKeys(item) as unknown as T) : undefined;
 }
 
+/** One Query call's answer, in plain values: the items, where it stopped, how many matched. */
+export interface QueryAnswer {
+  Items: Record<string, any>[];
+  LastEvaluatedKey?: Record<string, any>;
+  Count?: number;
+}
+
+/**
+ * One Query call on the table, given and answered in plain values as with the document client, but
+ * sent through the base client (its middleware resolved once, shared/aws/dynamodb.ts): every list
+ * is one or more of these.
+ */
+export async function query(input: Omit<QueryCommandInput, 'TableName'>): Promise<QueryAnswer> {
+  const { ExpressionAttributeValues: values, ExclusiveStartKey: start, ...rest } = input;
+  const result = await dynamodb.send(new QueryCommand({
+    ...(rest as Omit<WireQueryInput, 'TableName'>),
+    TableName: tableName,
+    ...(values ? { ExpressionAttributeValues: marshall(values, marshallOptions) } : {}),
+    ...(start ? { ExclusiveStartKey: marshall(start, marshallOptions) } : {}),
+  }));
+  return {
+    Items: (result.Items ?? []).map((item) => unmarshall(item)),
+    ...(result.LastEvaluatedKey ? { LastEvaluatedKey: unmarshall(result.LastEvaluatedKey) } : {}),
+    ...(result.Count !== undefined ? { Count: result.Count } : {}),
+  };
+}
+
 export interface Page<T> {
   items: T[];
   next_cursor?: string;
@@ -58,14 +85,13 @@ export async function queryPage<T>(
   // where the last read stopped, until the page is full or the partition ends. Each read asks only
   // for what the page still lacks, so the cursor stays exactly behind the last item answered.
   do {
-    const result = await documents.send(new QueryCommand({
+    const result = await query({
       ...input,
-      TableName: tableName,
       ...(options.list.index ? { IndexName: options.list.index } : {}),
       Limit: options.limit - items.length,
-      ExclusiveStartKey: start,
-    }));
-    items.push(...((result.Items ?? []) as T[]));
+      ...(start ? { ExclusiveStartKey: start } : {}),
+    });
+    items.push(...(result.Items as T[]));
     start = result.LastEvaluatedKey;
   } while (input.FilterExpression && start && items.length < options.limit);
   const next = encodeKeyCursor(options.list, start);
@@ -81,8 +107,8 @@ export async function queryAll<T>(input: Omit<QueryCommandInput, 'TableName' | '
   let start: Record<string, unknown> | undefined;
   do {
     const limit = Number.isFinite(max) ? { Limit: Math.min(1000, max - items.length) } : {};
-    const result = await documents.send(new QueryCommand({ ...input, ...limit, TableName: tableName, ExclusiveStartKey: start }));
-    items.push(...((result.Items ?? []) as T[]));
+    const result = await query({ ...input, ...limit, ...(start ? { ExclusiveStartKey: start } : {}) });
+    items.push(...(result.Items as T[]));
     start = result.LastEvaluatedKey;
   } while (start && items.length < max);
   return items;

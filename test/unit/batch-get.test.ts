@@ -1,14 +1,17 @@
 // batchGet and readItem through the product's base client, whose middleware is resolved once per
 // command class (cacheMiddleware, shared/aws/dynamodb.ts): every call must still put its own keys
 // on the wire; batchGet asks again for keys DynamoDB leaves unprocessed and reads more than 100 keys
-// in pages of 100; readItem sends its projection and answers plain values.
+// in pages of 100; readItem sends its projection and answers plain values; query sends its values
+// and start key in attribute-value form and answers plain values.
 import { Readable } from 'node:stream';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { dynamodb } from '../../shared/aws/dynamodb.js';
-import { batchGet, getRecord, readItem, tableName } from '../../shared/db/table.js';
+import { batchGet, getRecord, query, readItem, tableName } from '../../shared/db/table.js';
 
 type WireKey = { PK: { S: string }; SK: { S: string } };
 const asked: WireKey[][] = [];
+/** Query requests as they came */
+const queries: Record<string, any>[] = [];
 /** GetItem requests as they came: key and projection */
 const gets: { key: WireKey; projection?: string; names?: Record<string, string>; consistent?: boolean }[] = [];
 /** What the fake DynamoDB leaves unprocessed on the next call (then answers everything). */
@@ -24,6 +27,11 @@ beforeAll(() => {
       handle: async (request: { body?: string | Uint8Array }) => {
         const body = JSON.parse(request.body instanceof Uint8Array ? new TextDecoder().decode(request.body) : (request.body ?? '{}'));
         const answerWith = (answer: unknown) => ({ response: { statusCode: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: Readable.from([JSON.stringify(answer)]) } });
+        if (body.KeyConditionExpression) {
+          queries.push(body);
+          const pk = body.ExpressionAttributeValues[':pk'].S as string;
+          return answerWith({ Items: [{ PK: { S: pk }, SK: { S: 'A' }, quantity: { N: '4' } }], Count: 1, LastEvaluatedKey: { PK: { S: pk }, SK: { S: 'A' } } });
+        }
         if (body.Key) {
           gets.push({ key: body.Key, projection: body.ProjectionExpression, names: body.ExpressionAttributeNames, consistent: body.ConsistentRead });
           const key = body.Key as WireKey;
@@ -92,5 +100,23 @@ describe('readItem and getRecord', () => {
     expect(await readItem({ PK: 'WS#w', SK: 'GONE#1' })).toBeUndefined();
     expect(await getRecord({ PK: 'WS#w', SK: 'GONE#2' })).toBeUndefined();
     expect(await getRecord({ PK: 'USER#u', SK: 'USER' })).toEqual({ name: 'name of USER', labels: new Set(['a', 'b']), version: 3 });
+  });
+});
+
+describe('query', () => {
+  it('sends each call\'s own values and start key as attribute values, and answers plain items, last key and count', async () => {
+    queries.length = 0;
+    const first = await query({ KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': 'WS#one' } });
+    const second = await query({ IndexName: 'GSI1', KeyConditionExpression: 'PK = :pk AND SK > :after', ExpressionAttributeValues: { ':pk': 'WS#two', ':after': 5 }, ExclusiveStartKey: { PK: 'WS#two', SK: 'A' }, Limit: 7 });
+    expect(queries).toEqual([
+      // ReturnConsumedCapacity: the capacity accounting (shared/observability/capacity.ts) still applies
+      { TableName: tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': { S: 'WS#one' } }, ReturnConsumedCapacity: 'TOTAL' },
+      {
+        TableName: tableName, ReturnConsumedCapacity: 'TOTAL', IndexName: 'GSI1', KeyConditionExpression: 'PK = :pk AND SK > :after', Limit: 7,
+        ExpressionAttributeValues: { ':pk': { S: 'WS#two' }, ':after': { N: '5' } }, ExclusiveStartKey: { PK: { S: 'WS#two' }, SK: { S: 'A' } },
+      },
+    ]);
+    expect(first).toEqual({ Items: [{ PK: 'WS#one', SK: 'A', quantity: 4 }], Count: 1, LastEvaluatedKey: { PK: 'WS#one', SK: 'A' } });
+    expect(second.Items[0]!.PK).toBe('WS#two');
   });
 });

@@ -3,11 +3,9 @@
 // items), plus what changes without a write: overdue loans are counted at read time from the open
 // loans' due-date index (a loan becomes overdue at midnight UTC, when nothing is written), and the
 // recent activity is the activity log's newest page.
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { z } from 'zod/mini';
-import { documents } from '../../aws/dynamodb.js';
 import * as keys from '../../db/keys.js';
-import { tableName } from '../../db/table.js';
+import { query } from '../../db/table.js';
 import type { WorkspaceScope } from '../../http/caller.js';
 import type * as contract from '../../contract/analytics.js';
 import { listActivity } from '../activity/repository.js';
@@ -24,12 +22,12 @@ export async function overdueLoans(workspaceId: string, today = todayUtc()): Pro
   let count = 0;
   let start: Record<string, unknown> | undefined;
   do {
-    const page = await documents.send(new QueryCommand({
-      TableName: tableName, IndexName: 'GSI1', Select: 'COUNT',
+    const page = await query({
+      IndexName: 'GSI1', Select: 'COUNT',
       KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK < :today',
       ExpressionAttributeValues: { ':pk': keys.openLoanIndex(workspaceId, undefined, '').GSI1PK, ':today': today },
       ...(start ? { ExclusiveStartKey: start } : {}),
-    }));
+    });
     count += page.Count ?? 0;
     start = page.LastEvaluatedKey;
   } while (start);

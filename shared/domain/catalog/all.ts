@@ -1,9 +1,7 @@
 // Every stored entity of one type in a workspace, read page by page from the workspace's partition
 // (a key range per type, no Scan): what exports, imports and the analytics recount go through.
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { documents } from '../../aws/dynamodb.js';
 import * as keys from '../../db/keys.js';
-import { projectionOf, sortKeyStartsWith, tableName } from '../../db/table.js';
+import { projectionOf, query, sortKeyStartsWith } from '../../db/table.js';
 
 /** Every stored entity of a type in a workspace, page by page (archived ones included). */
 export async function* entitiesOf(workspaceId: string, type: string, attributes?: readonly string[]): AsyncGenerator<Record<string, unknown>[]> {
@@ -11,13 +9,13 @@ export async function* entitiesOf(workspaceId: string, type: string, attributes?
   let start: Record<string, unknown> | undefined;
   do {
     const projection = attributes ? projectionOf(attributes) : undefined;
-    const page = await documents.send(new QueryCommand({
-      TableName: tableName, KeyConditionExpression: `PK = :pk AND ${range.condition}`,
+    const page = await query({
+      KeyConditionExpression: `PK = :pk AND ${range.condition}`,
       ExpressionAttributeValues: { ':pk': keys.workspace(workspaceId).PK, ...range.values }, Limit: 500,
       ...(projection ? { ProjectionExpression: `${projection.ProjectionExpression}, #entityAttr`, ExpressionAttributeNames: { ...projection.ExpressionAttributeNames, '#entityAttr': 'entity' } } : {}),
       ...(start ? { ExclusiveStartKey: start } : {}),
-    }));
-    yield (page.Items ?? []).filter((item) => item.entity === type);
+    });
+    yield page.Items.filter((item) => item.entity === type);
     start = page.LastEvaluatedKey;
   } while (start);
 }

@@ -1,10 +1,10 @@
 // Jobs in the table: made by a route, claimed, advanced and settled by the job runner
 // (functions/streams/job-runner.ts). Every step is a conditional write on the job's key, so a redelivered
 // stream record never runs a job twice at once, and a settled job is never reopened.
-import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../../aws/dynamodb.js';
 import * as keys from '../../db/keys.js';
-import { isConditionFailure, nowIso, readItem, tableName } from '../../db/table.js';
+import { isConditionFailure, nowIso, query, readItem, tableName } from '../../db/table.js';
 import { jobKeptDays } from '../../contract/jobs.js';
 import { claimLeaseSeconds, type JobKind, type JobRecord } from './model.js';
 
@@ -35,11 +35,11 @@ export async function readJob(workspaceId: string, id: string): Promise<JobRecor
 
 /** The workspace's jobs of one kind, newest first (ids are time-ordered): one Query of the jobs partition, filtered by kind (jobs are few: kept days, not years). */
 export async function jobsOfKind(workspaceId: string, kind: JobKind, limit = 100): Promise<JobRecord[]> {
-  const { Items = [] } = await documents.send(new QueryCommand({
-    TableName: tableName, KeyConditionExpression: 'PK = :pk', FilterExpression: '#kind = :kind AND expires_at > :now',
+  const { Items } = await query({
+    KeyConditionExpression: 'PK = :pk', FilterExpression: '#kind = :kind AND expires_at > :now',
     ExpressionAttributeNames: { '#kind': 'kind' }, ExpressionAttributeValues: { ':pk': keys.job(workspaceId, '').PK, ':kind': kind, ':now': nowIso() },
     ScanIndexForward: false,
-  }));
+  });
   return (Items as JobRecord[]).slice(0, limit);
 }
 

@@ -4,10 +4,8 @@
 // and what no entity holds any more is deleted. Searches keep answering throughout; a change the
 // feed projects meanwhile is one the rebuild also agrees with (both write what the entity holds).
 // Every step is a Query or a key write: no Scan.
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { documents } from '../../aws/dynamodb.js';
 import * as keys from '../../db/keys.js';
-import { batchGet, projectionOf, tableName } from '../../db/table.js';
+import { batchGet, projectionOf, query } from '../../db/table.js';
 import { searchTypeOf, searchTypes } from './fields.js';
 import { filedNames, filedUnder } from './filed.js';
 import { learnWords, postingChanges, postingKeyParts, postingSortKeys, writeAll } from './postings.js';
@@ -15,12 +13,12 @@ import { learnWords, postingChanges, postingKeyParts, postingSortKeys, writeAll 
 async function* pages(partition: string, attributes?: readonly string[]): AsyncGenerator<Record<string, unknown>[]> {
   let start: Record<string, unknown> | undefined;
   do {
-    const page = await documents.send(new QueryCommand({
-      TableName: tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': partition }, Limit: 500,
+    const page = await query({
+      KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': partition }, Limit: 500,
       ...(attributes ? projectionOf(attributes) : {}),
       ...(start ? { ExclusiveStartKey: start } : {}),
-    }));
-    yield page.Items ?? [];
+    });
+    yield page.Items;
     start = page.LastEvaluatedKey;
   } while (start);
 }

@@ -2,15 +2,13 @@
 // between the client's position and `until` (now − δ, fixed when the sync starts and carried in
 // the cursor), so its cost follows the changes; a snapshot pages through the workspace's own
 // partition. Both answer entities as their GET routes show them, by type, and deletions.
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { z } from 'zod/mini';
 import { syncedTypes, type syncDelta } from '../../contract/sync.js';
 import type { WorkspaceScope } from '../../http/caller.js';
-import { documents } from '../../aws/dynamodb.js';
 import * as keys from '../../db/keys.js';
 import { withoutKeys } from '../../db/keys.js';
 import { decodeFieldsCursor, encodeFieldsCursor, listOfCursor } from '../../db/cursor.js';
-import { tableName } from '../../db/table.js';
+import { query as queryTable } from '../../db/table.js';
 import { InvalidCursor } from '../errors.js';
 import { definitionOf, publicView } from '../catalog/registry.js';
 import { retentionDays, settleMs } from '../changes/model.js';
@@ -76,16 +74,16 @@ async function deltaPage(scope: WorkspaceScope, query: DeltaQuery, after: { time
   if (low >= until) return emptyAnswer(until);
   const partition = keys.changeLogEntry(workspaceId, '', '').PK;
   const filter = filterOn(typesOf(query), 'entity_type');
-  const result = await documents.send(new QueryCommand({
-    TableName: tableName, Limit: query.limit,
+  const result = await queryTable({
+    Limit: query.limit,
     // a bare time is no key (keys are `{time}#{event}`), so BETWEEN starts after it; a key sent last is the start key, excluded
     KeyConditionExpression: 'PK = :pk AND SK BETWEEN :low AND :until',
     FilterExpression: filter.FilterExpression, ExpressionAttributeNames: filter.ExpressionAttributeNames,
     ExpressionAttributeValues: { ':pk': partition, ':low': low, ':until': until, ...filter.typeValues },
     ...('key' in after ? { ExclusiveStartKey: { PK: partition, SK: after.key } } : {}),
-  }));
+  });
   const newest = new Map<string, Record<string, unknown>>();
-  for (const entry of result.Items ?? []) {
+  for (const entry of result.Items) {
     newest.delete(`${entry.entity_type}#${entry.entity_id}`); // re-inserted: the map keeps the order of each entity's last change
     newest.set(`${entry.entity_type}#${entry.entity_id}`, entry);
   }
@@ -105,14 +103,14 @@ async function snapshotPage(scope: WorkspaceScope, query: DeltaQuery, after: str
   const workspaceId = scope.workspace.id;
   const filter = filterOn(typesOf(query), 'entity');
   const partition = keys.workspace(workspaceId).PK;
-  const result = await documents.send(new QueryCommand({
-    TableName: tableName, Limit: query.limit,
+  const result = await queryTable({
+    Limit: query.limit,
     KeyConditionExpression: 'PK = :pk',
     FilterExpression: filter.FilterExpression, ExpressionAttributeNames: filter.ExpressionAttributeNames,
     ExpressionAttributeValues: { ':pk': partition, ...filter.typeValues },
     ...(after ? { ExclusiveStartKey: { PK: partition, SK: after } } : {}),
-  }));
-  const entities = (result.Items ?? []).map((item) => ({
+  });
+  const entities = result.Items.map((item) => ({
     type: item.entity as string, data: publicView(definitionOf(item.entity as string)!, withoutKeys(item)),
   }));
   const last = result.LastEvaluatedKey?.SK as string | undefined;
