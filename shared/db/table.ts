@@ -1,5 +1,6 @@
-// Small helpers over the document client that every repository uses: the table name, paging
-// with checked cursors, and reading why a transaction was cancelled.
+// Small helpers every repository reads and writes the table through, in plain values: the table
+// name, single reads, Queries, paging with checked cursors, batches, and transactions with the
+// reasons of a cancelled one. They send through the base client (shared/aws/dynamodb.ts).
 import { randomUUID } from 'node:crypto';
 import type { QueryCommandInput, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { BatchGetItemCommand, type BatchGetItemCommandOutput, GetItemCommand, QueryCommand, type QueryCommandInput as WireQueryInput, TransactionCanceledException, TransactWriteItemsCommand, type KeysAndAttributes } from '@aws-sdk/client-dynamodb';
@@ -63,6 +64,16 @@ export async function query(input: Omit<QueryCommandInput, 'TableName'>): Promis
     ...(result.LastEvaluatedKey ? { LastEvaluatedKey: unmarshall(result.LastEvaluatedKey) } : {}),
     ...(result.Count !== undefined ? { Count: result.Count } : {}),
   };
+}
+
+/** Every page of a Query, one answer after another, until the partition (or key range) ends. */
+export async function* queryPages(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): AsyncGenerator<QueryAnswer> {
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await query({ ...input, ...(start ? { ExclusiveStartKey: start } : {}) });
+    yield page;
+    start = page.LastEvaluatedKey;
+  } while (start);
 }
 
 export interface Page<T> {

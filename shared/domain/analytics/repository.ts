@@ -112,8 +112,8 @@ export async function readAggregates(workspaceId: string, prefix = '', consisten
 
 /** One aggregate by key (absent: every amount is zero). */
 export async function readAggregate(workspaceId: string, key: string): Promise<Aggregate> {
-  const Item = await readItem(keys.analytics(workspaceId, key));
-  return Item ? toAggregate(Item) : { key, amounts: {}, labels: {}, changes: 0 };
+  const item = await readItem(keys.analytics(workspaceId, key));
+  return item ? toAggregate(item) : { key, amounts: {}, labels: {}, changes: 0 };
 }
 
 /** The months `from`–`to` (`YYYY-MM`, inclusive) that have loans. */
@@ -150,14 +150,14 @@ export function registeredWorkspaces(limit: number, cursor?: string): Promise<Pa
 
 /** Whether the workspace still takes content (a deleted one is being purged: its aggregates go with it). */
 export async function workspaceIsActive(workspaceId: string): Promise<boolean> {
-  const Item = await readItem(keys.workspace(workspaceId), { attributes: ['status'] });
-  return Item?.status === 'active';
+  const workspace = await readItem(keys.workspace(workspaceId), { attributes: ['status'] });
+  return workspace?.status === 'active';
 }
 
 /** Where the scheduled recount stopped (undefined: at the start). */
 export async function readRecountPlace(): Promise<string | undefined> {
-  const Item = await readItem(keys.analyticsRecountPlace(), { consistent: true });
-  return typeof Item?.cursor === 'string' ? Item.cursor : undefined;
+  const place = await readItem(keys.analyticsRecountPlace(), { consistent: true });
+  return typeof place?.cursor === 'string' ? place.cursor : undefined;
 }
 
 export async function saveRecountPlace(cursor: string | undefined): Promise<void> {

@@ -5,7 +5,7 @@
 // recent activity is the activity log's newest page.
 import type { z } from 'zod/mini';
 import * as keys from '../../db/keys.js';
-import { query } from '../../db/table.js';
+import { queryPages } from '../../db/table.js';
 import type { WorkspaceScope } from '../../http/caller.js';
 import type * as contract from '../../contract/analytics.js';
 import { listActivity } from '../activity/repository.js';
@@ -20,17 +20,13 @@ type Money = Record<string, number>;
 /** The open loans due before today (UTC): a Query of the open-loans index up to today, counted (its cost follows the overdue loans). */
 export async function overdueLoans(workspaceId: string, today = todayUtc()): Promise<number> {
   let count = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await query({
-      IndexName: 'GSI1', Select: 'COUNT',
-      KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK < :today',
-      ExpressionAttributeValues: { ':pk': keys.openLoanIndex(workspaceId, undefined, '').GSI1PK, ':today': today },
-      ...(start ? { ExclusiveStartKey: start } : {}),
-    });
+  for await (const page of queryPages({
+    IndexName: 'GSI1', Select: 'COUNT',
+    KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK < :today',
+    ExpressionAttributeValues: { ':pk': keys.openLoanIndex(workspaceId, undefined, '').GSI1PK, ':today': today },
+  })) {
     count += page.Count ?? 0;
-    start = page.LastEvaluatedKey;
-  } while (start);
+  }
   return count;
 }
 

@@ -28,9 +28,9 @@ export async function createJob(workspaceId: string, id: string, kind: JobKind, 
 }
 
 export async function readJob(workspaceId: string, id: string): Promise<JobRecord | undefined> {
-  const Item = await readItem(keys.job(workspaceId, id));
+  const job = await readItem(keys.job(workspaceId, id));
   // DynamoDB deletes expired items some time after their ttl: an expired job is gone already
-  return Item && String(Item.expires_at) > nowIso() ? (Item as JobRecord) : undefined;
+  return job && String(job.expires_at) > nowIso() ? (job as JobRecord) : undefined;
 }
 
 /** The workspace's jobs of one kind, newest first (ids are time-ordered): one Query of the jobs partition, filtered by kind (jobs are few: kept days, not years). */

@@ -5,22 +5,18 @@
 // feed projects meanwhile is one the rebuild also agrees with (both write what the entity holds).
 // Every step is a Query or a key write: no Scan.
 import * as keys from '../../db/keys.js';
-import { batchGet, projectionOf, query } from '../../db/table.js';
+import { batchGet, projectionOf, queryPages } from '../../db/table.js';
 import { searchTypeOf, searchTypes } from './fields.js';
 import { filedNames, filedUnder } from './filed.js';
 import { learnWords, postingChanges, postingKeyParts, postingSortKeys, writeAll } from './postings.js';
 
 async function* pages(partition: string, attributes?: readonly string[]): AsyncGenerator<Record<string, unknown>[]> {
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await query({
-      KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': partition }, Limit: 500,
-      ...(attributes ? projectionOf(attributes) : {}),
-      ...(start ? { ExclusiveStartKey: start } : {}),
-    });
+  for await (const page of queryPages({
+    KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': partition }, Limit: 500,
+    ...(attributes ? projectionOf(attributes) : {}),
+  })) {
     yield page.Items;
-    start = page.LastEvaluatedKey;
-  } while (start);
+  }
 }
 
 export interface ReindexOutcome {
