@@ -21,7 +21,7 @@ async function recount(workspaceId: string, settleMs: number | undefined): Promi
   for (const drift of outcome.drift) logger.warn('analytics drift', { workspace_id: workspaceId, ...drift });
   metrics.addMetric(metricNames.analyticsDrift, MetricUnit.Count, outcome.drift.length);
   metrics.addMetric(metricNames.analyticsRecounted, MetricUnit.Count, 1);
-  logger.info('analytics recounted', { workspace_id: workspaceId, entities: outcome.entities, drift: outcome.drift.length, repaired: outcome.repaired, unsettled: outcome.unsettled });
+  logger.info('analytics recounted', { workspace_id: workspaceId, entities: outcome.entities, drift: outcome.drift.length, repaired: outcome.repaired, unsettled: outcome.unsettled, transient: outcome.transient });
   return outcome;
 }
 
@@ -31,7 +31,7 @@ export const handler = instrumented(async (event: { workspace_id?: unknown; sett
     const workspaceId = typeof event.workspace_id === 'string' ? event.workspace_id.toLowerCase() : '';
     if (!uuid.test(workspaceId)) throw new Error('analytics-recount needs {"workspace_id": "<uuid>"} (or no workspace: every registered one)');
     const outcome = await recount(workspaceId, settleMs);
-    return { workspaces: 1, drift: outcome.drift, repaired: outcome.repaired, unsettled: outcome.unsettled };
+    return { workspaces: 1, drift: outcome.drift, repaired: outcome.repaired, unsettled: outcome.unsettled, transient: outcome.transient };
   }
   let cursor = await readRecountPlace();
   let workspaces = 0;

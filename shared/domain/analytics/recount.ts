@@ -4,7 +4,9 @@
 // count may not have reached the change feed yet, which looks like drift and is not. So when the
 // first count finds drift, the recount waits `settleMs`, counts again, and repairs only what both
 // counts found equally, on aggregates that took no update in between (a conditional ADD of the
-// difference: an aggregate that moved meanwhile is left to the next recount).
+// difference: an aggregate that moved meanwhile is left to the next recount). What the second
+// count no longer finds was a change on its way (`transient`), not drift, and is not reported as
+// drift: the `AnalyticsDrift` alarm must not fire because the feed was a few seconds behind.
 import { entitiesOf } from '../catalog/all.js';
 import { contributions, countedTypes, labels, type Amounts, type Labels } from './model.js';
 import { readAggregates, repair, type Aggregate } from './repository.js';
@@ -25,6 +27,8 @@ export interface RecountOutcome {
   repaired: number;
   /** aggregates with drift left alone: they moved while counting, or the second count disagreed */
   unsettled: number;
+  /** aggregates whose difference was gone at the second count (a change not yet projected at the first) */
+  transient: number;
 }
 
 interface Count {
@@ -75,12 +79,17 @@ function compare(count: Count, stored: Map<string, Aggregate>): Map<string, { ad
 
 const byKey = (aggregates: Aggregate[]) => new Map(aggregates.map((aggregate) => [aggregate.key, aggregate]));
 
+/**
+ * Counts, compares, and (unless `repair` is false) confirms and repairs. `drift` lists what both
+ * counts found (repaired, or left `unsettled` when the aggregate moved or the counts disagreed);
+ * with `repair: false` there is no second count and it lists what the one count found.
+ */
 export async function recountWorkspace(workspaceId: string, options: { settleMs?: number; repair?: boolean } = {}): Promise<RecountOutcome> {
   const before = byKey(await readAggregates(workspaceId, '', true));
   const first = await countEntities(workspaceId);
   const found = compare(first, before);
   const outcome: RecountOutcome = {
-    entities: first.entities, aggregates: before.size, drift: [...found.values()].flatMap((difference) => difference.drift), repaired: 0, unsettled: 0,
+    entities: first.entities, aggregates: before.size, drift: [...found.values()].flatMap((difference) => difference.drift), repaired: 0, unsettled: 0, transient: 0,
   };
   if (found.size === 0 || options.repair === false) return outcome;
 
@@ -88,10 +97,16 @@ export async function recountWorkspace(workspaceId: string, options: { settleMs?
   await new Promise((resolve) => setTimeout(resolve, options.settleMs ?? 30_000));
   const after = byKey(await readAggregates(workspaceId, '', true));
   const second = compare(await countEntities(workspaceId), after);
+  outcome.drift = [];
   for (const [key, difference] of found) {
     const again = second.get(key);
+    if (!again) {
+      outcome.transient += 1;
+      continue;
+    }
+    outcome.drift.push(...difference.drift);
     const unchanged = (before.get(key)?.changes ?? 0) === (after.get(key)?.changes ?? 0);
-    if (!again || !unchanged || JSON.stringify(again.add) !== JSON.stringify(difference.add)) {
+    if (!unchanged || JSON.stringify(again.add) !== JSON.stringify(difference.add)) {
       outcome.unsettled += 1;
       continue;
     }
