@@ -119,17 +119,13 @@ describe('bundleFunctions', () => {
     expect(bundle.entries.map((entry) => entry.name)).toEqual(lambdaTargets(routeTable, jobs).map((target) => target.name));
     expect(bundle.entries.filter((entry) => entry.kind === 'http')).toHaveLength(routeTable.length);
     expect(bundle.entries.map((entry) => entry.name)).toEqual(expect.arrayContaining(['http-platform-health', 'stream-change-feed', 's3-verify-upload']));
+    // the build's time is a figure of `npm run bench -- --only bundles`, not a test's business
+    log(`bundled ${bundle.entries.length} Lambdas in ${bundle.durationMs} ms`);
     for (const entry of bundle.entries) {
       expect(entry.dir).toBe(join(bundle.outDir, entry.name));
       expect(entry.bytes).toBeGreaterThan(0);
       expect(readFileSync(join(entry.dir, 'index.mjs')).length).toBe(entry.bytes);
     }
-  });
-
-  it('finishes within seconds', () => {
-    log(`bundled ${bundle.entries.length} Lambdas in ${bundle.durationMs} ms; index.mjs bytes: ${bundle.entries.map((entry) => `${entry.name}=${entry.bytes}`).join(' ')}`);
-    // measured 0.15-0.35 s of esbuild per Lambda on this 2-core machine, depending on its load
-    expect(bundle.durationMs).toBeLessThan(10_000 + 750 * bundle.entries.length);
   });
 
   it('writes ESM with the createRequire banner, minified, without source maps', () => {
