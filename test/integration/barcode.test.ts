@@ -10,10 +10,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from './support/eventually.js';
 import { lookupThrottle } from '../../shared/domain/barcode/model.js';
 import { type ApiResponse } from './support/api.js';
 import { conformanceProblems } from './support/conformance.js';
+import { eventually } from './support/eventually.js';
 import { rawCall } from './support/raw-http.js';
 import { isAlive, runtimePorts, startRuntime, type RuntimeProcess } from './runtime-process.js';
 

@@ -97,16 +97,13 @@ export async function recountWorkspace(workspaceId: string, options: { settleMs?
   await new Promise((resolve) => setTimeout(resolve, options.settleMs ?? 30_000));
   const after = byKey(await readAggregates(workspaceId, '', true));
   const second = compare(await countEntities(workspaceId), after);
-  outcome.drift = [];
-  for (const [key, difference] of found) {
-    const again = second.get(key);
-    if (!again) {
-      outcome.transient += 1;
-      continue;
-    }
-    outcome.drift.push(...difference.drift);
+  // what the second count no longer finds was on its way; the rest is drift
+  const confirmed = [...found].filter(([key]) => second.has(key));
+  outcome.transient = found.size - confirmed.length;
+  outcome.drift = confirmed.flatMap(([, difference]) => difference.drift);
+  for (const [key, difference] of confirmed) {
     const unchanged = (before.get(key)?.changes ?? 0) === (after.get(key)?.changes ?? 0);
-    if (!unchanged || JSON.stringify(again.add) !== JSON.stringify(difference.add)) {
+    if (!unchanged || JSON.stringify(second.get(key)!.add) !== JSON.stringify(difference.add)) {
       outcome.unsettled += 1;
       continue;
     }
