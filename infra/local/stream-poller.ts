@@ -215,29 +215,52 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
     renameSync(temporary, options.checkpointFile);
   }
 
-  async function discover() {
-    const table = await options.dynamodb.send(new DescribeTableCommand({ TableName: options.tableName }), { abortSignal: stopping.signal });
-    const arn = table.Table?.LatestStreamArn;
-    if (!arn || !table.Table?.StreamSpecification?.StreamEnabled) {
-      throw new Error(`table ${options.tableName} has no stream enabled`);
-    }
-    if (arn !== streamArn) {
-      // First look, or the table was re-created: start from what the checkpoint knows of this stream.
-      shards.clear();
-      streamArn = arn;
-      for (const [id, saved] of Object.entries(loadCheckpoint(arn))) {
-        shards.set(id, { id, position: saved.position, done: saved.done ?? false });
-      }
-    }
+  /** The stream's status and every shard it lists (DescribeStream, page by page). */
+  async function describeStream(arn: string) {
     const listed: Shard[] = [];
+    let status: string | undefined;
     let start: string | undefined;
     do {
       const page = await options.streams.send(new DescribeStreamCommand({ StreamArn: arn, ExclusiveStartShardId: start }), {
         abortSignal: stopping.signal,
       });
+      status = page.StreamDescription?.StreamStatus;
       listed.push(...(page.StreamDescription?.Shards ?? []));
       start = page.StreamDescription?.LastEvaluatedShardId;
     } while (start);
+    return { status, listed };
+  }
+
+  /** A stream that no longer exists (its table was deleted) is looked up again from the table. */
+  const unlessGone = (error: unknown): undefined => {
+    if ((error as Error).name === 'ResourceNotFoundException') return undefined;
+    throw error;
+  };
+
+  // The stream being read is described every second (its new shards); the table only when that
+  // stream is unknown, gone or no longer enabled. DynamoDB Local answers DescribeTable by summing
+  // the size of every item per index, a pass over the whole table on the one thread that serves
+  // every request: asked every second by each poller, it held every other request up by hundreds
+  // of milliseconds once the table held a few hundred thousand items.
+  async function discover() {
+    let described = streamArn ? await describeStream(streamArn).catch(unlessGone) : undefined;
+    if (!described || (described.status !== 'ENABLED' && described.status !== 'ENABLING')) {
+      const table = await options.dynamodb.send(new DescribeTableCommand({ TableName: options.tableName }), { abortSignal: stopping.signal });
+      const arn = table.Table?.LatestStreamArn;
+      if (!arn || !table.Table?.StreamSpecification?.StreamEnabled) {
+        throw new Error(`table ${options.tableName} has no stream enabled`);
+      }
+      if (arn !== streamArn) {
+        // First look, or the table or its stream was re-created: start from what the checkpoint knows of this stream.
+        shards.clear();
+        streamArn = arn;
+        for (const [id, saved] of Object.entries(loadCheckpoint(arn))) {
+          shards.set(id, { id, position: saved.position, done: saved.done ?? false });
+        }
+      }
+      described = await describeStream(arn);
+    }
+    const { listed } = described;
     const listedIds = new Set<string>();
     for (const shard of listed) {
       if (!shard.ShardId) continue;

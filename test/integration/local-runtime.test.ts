@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { DeleteTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DynamoDBClient, PutItemCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBRecord } from 'aws-lambda';
@@ -139,6 +139,52 @@ describe('the stream poller against DynamoDB Local', () => {
       expect(typeof givenUp[0]!.records[0]!.dynamodb!.ApproximateCreationDateTime).toBe('number');
     } finally {
       await poller.stop(); // resolves once its loops have ended (bounded by the test's timeout, not timed)
+      await dispose();
+    }
+  });
+});
+
+describe('the stream poller finding its stream', () => {
+  // DynamoDB Local answers DescribeTable with a pass over the whole table (it sums every item's size
+  // per index), so the poller describes only its stream each round, and the table only when that
+  // stream is unknown or no longer enabled.
+  it('describes the table once while its stream stays enabled, and follows the stream to its successor when it is turned off and on', async () => {
+    const { dynamodb, options, dispose } = await pollerTable('restream');
+    const { tableName, streams } = options;
+    const calls = { DescribeTableCommand: 0, DescribeStreamCommand: 0 };
+    dynamodb.middlewareStack.add((next, context) => async (args) => {
+      if (context.commandName === 'DescribeTableCommand') calls.DescribeTableCommand += 1;
+      return next(args);
+    }, { step: 'initialize' });
+    streams.middlewareStack.add((next, context) => async (args) => {
+      if (context.commandName === 'DescribeStreamCommand') calls.DescribeStreamCommand += 1;
+      return next(args);
+    }, { step: 'initialize' });
+    const delivered: string[] = [];
+    const poller = startStreamPoller({
+      ...options,
+      deliver: async (event) => {
+        delivered.push(...event.Records.map((record) => record.dynamodb?.Keys?.SK?.S ?? '?'));
+        return { batchItemFailures: [] };
+      },
+    });
+    try {
+      const put = (sk: string) => dynamodb.send(new PutItemCommand({ TableName: tableName, Item: { PK: { S: 'P' }, SK: { S: sk } } }));
+      await put('before');
+      await waitUntil(() => delivered.includes('before'), 10_000, 'the first record');
+      const described = calls.DescribeStreamCommand;
+      await waitUntil(() => calls.DescribeStreamCommand >= described + 3, 10_000, 'three more rounds of discovery');
+      expect(calls.DescribeTableCommand).toBe(1);
+
+      // A stream turned off and on again is a new stream (a new ARN): the poller finds it through the table.
+      await dynamodb.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: false } }));
+      await dynamodb.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } }));
+      await put('after');
+      await waitUntil(() => delivered.includes('after'), 10_000, 'a record of the new stream');
+      expect(calls.DescribeTableCommand).toBeGreaterThan(1);
+      expect(delivered.filter((sk) => sk === 'before')).toHaveLength(1);
+    } finally {
+      await poller.stop();
       await dispose();
     }
   });

@@ -34,7 +34,7 @@ import { BatchGetCommand, BatchWriteCommand, GetCommand, QueryCommand, type Dyna
 import { configureForRuntime, countPartition, itemBytes, queryAll, randomness, runWorker as runScriptWorker, serveAsWorker, settled, thousands, waitFor, writeAll } from '../bulk.js';
 import { keepAliveGetter, timeInterleaved } from '../loop.js';
 import { formatRatio, record, table } from '../report.js';
-import { callJson, capacityUnits, withSeededRuntime, withStreamOff, type SeededRuntime } from '../seeded-runtime.js';
+import { callJson, capacityUnits, untilQuiet, withSeededRuntime, withStreamOff, type SeededRuntime } from '../seeded-runtime.js';
 import { median, percentile } from '../stats.js';
 import type { BenchContext } from './types.js';
 
@@ -360,6 +360,12 @@ async function measure(seeded: SeededRuntime, tools: Tools, log: BenchContext['l
 
   // The seeding may have taken minutes: sign in again so the token outlives the measurements (15-minute tokens).
   const token = (await callJson('POST', `${api}/auth/login`, undefined, { email, password })).json.token as string;
+
+  // The seeding leaves the change feed and DynamoDB Local busy for a while: latencies measured then
+  // measure that contention on a 2-core machine, not the search (as the catalog and items sections do).
+  const quietStarted = performance.now();
+  await untilQuiet(seeded, log);
+  log(`waited ${((performance.now() - quietStarted) / 1000).toFixed(1)} s for the runtime to be at rest`);
 
   // ---- figure 1: search() in a fresh process, A and B interleaved call by call
   const queries = chooseQueries(small, tools);
