@@ -11,6 +11,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { scheduledJobs } from '../../infra/functions.js';
 import { ensureTable } from '../../infra/local/dynamodb-local.js';
+import { tableDefinition } from '../../shared/db/table-definition.js';
 import { startStreamPoller } from '../../infra/local/stream-poller.js';
 import { isAlive, runScript, runtimePorts, startRuntime, waitUntil, type RuntimeProcess } from './runtime-process.js';
 
@@ -178,7 +179,7 @@ describe('the stream poller finding its stream', () => {
 
       // A stream turned off and on again is a new stream (a new ARN): the poller finds it through the table.
       await dynamodb.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: false } }));
-      await dynamodb.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } }));
+      await dynamodb.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: true, StreamViewType: tableDefinition.streamViewType } }));
       await put('after');
       await waitUntil(() => delivered.includes('after'), 10_000, 'a record of the new stream');
       expect(calls.DescribeTableCommand).toBeGreaterThan(1);
